@@ -1,0 +1,3 @@
+//! Pure domain types shared by server and browser: no IO, validation in constructors.
+
+pub mod status;

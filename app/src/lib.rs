@@ -1,0 +1,11 @@
+//! The Bifrost Integrations web app: routes, components and server functions shared by the server
+//! (feature `ssr`) and the browser (feature `hydrate`). Server-only code lives behind `ssr`.
+
+pub mod domain;
+pub mod error;
+pub mod serverfns;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+pub mod ui;
+
+pub use ui::app::{shell, App};

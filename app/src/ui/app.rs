@@ -1,0 +1,53 @@
+//! The HTML shell and the router: every page of the app is listed here.
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use crate::ui::layout::page_layout::PageLayout;
+use crate::ui::pages::{dashboard::DashboardPage, not_found::NotFoundPage, placeholder::*};
+
+/// The document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/bifrost.css" />
+        <Title formatter=|page: String| {
+            if page.is_empty() { "Bifrost Integrations".to_string() } else { format!("{page} · Bifrost") }
+        } />
+        <Router>
+            <PageLayout>
+                <Routes fallback=NotFoundPage>
+                    <Route path=path!("/") view=DashboardPage />
+                    <Route path=path!("/settings/integrations") view=IntegrationsPlaceholder />
+                    <Route path=path!("/settings/oauth") view=OAuthConnectionsPlaceholder />
+                    <Route path=path!("/settings/organizations") view=OrganizationsPlaceholder />
+                    <Route path=path!("/settings/api-keys") view=ApiKeysPlaceholder />
+                    <Route path=path!("/settings/audit-log") view=AuditLogPlaceholder />
+                </Routes>
+            </PageLayout>
+        </Router>
+    }
+}

@@ -1,0 +1,4 @@
+//! The frame around every page: header and Settings navigation.
+
+pub mod page_layout;
+pub mod settings_nav;

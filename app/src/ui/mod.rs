@@ -1,0 +1,5 @@
+//! Components: the app shell, the page layout, and one module per page.
+
+pub mod app;
+pub mod layout;
+pub mod pages;

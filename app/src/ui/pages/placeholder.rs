@@ -1,0 +1,41 @@
+//! Settings pages whose features have not landed yet: each says what will live there.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+fn Placeholder(title: &'static str, purpose: &'static str) -> impl IntoView {
+    view! {
+        <Title text=title />
+        <h1>{title}</h1>
+        <div class="empty-state">
+            <p>{purpose}</p>
+            <p class="muted">"This page is not available yet."</p>
+        </div>
+    }
+}
+
+#[component]
+pub fn IntegrationsPlaceholder() -> impl IntoView {
+    view! { <Placeholder title="Integrations" purpose="Integrations name the external APIs your workflows call, with their config schema, defaults and organization mappings." /> }
+}
+
+#[component]
+pub fn OAuthConnectionsPlaceholder() -> impl IntoView {
+    view! { <Placeholder title="OAuth Connections" purpose="OAuth connections hold the client settings and tokens your integrations use to authorize." /> }
+}
+
+#[component]
+pub fn OrganizationsPlaceholder() -> impl IntoView {
+    view! { <Placeholder title="Organizations" purpose="Organizations are your customers; mappings link each one to its tenant or company in an external system." /> }
+}
+
+#[component]
+pub fn ApiKeysPlaceholder() -> impl IntoView {
+    view! { <Placeholder title="API Keys" purpose="API keys let workflow code resolve integrations through the HTTP API." /> }
+}
+
+#[component]
+pub fn AuditLogPlaceholder() -> impl IntoView {
+    view! { <Placeholder title="Audit Log" purpose="The audit log records every change made through the UI or the API: who, what and when." /> }
+}

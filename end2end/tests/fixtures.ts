@@ -1,0 +1,24 @@
+// The `page` every test gets fails the test on an uncaught error or console error in the
+// browser: a hydration panic shows up there and nowhere else.
+import { test as base, expect } from '@playwright/test';
+
+export const test = base.extend({
+  page: async ({ page }, use) => {
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('console', (message) => {
+      // A page deliberately answered with an error status is not a browser problem.
+      const ownDocument = message.location().url === page.url();
+      if (message.type() === 'error' && !ownDocument) problems.push(`console error: ${message.text()} (${message.location().url})`);
+    });
+    await use(page);
+    expect(problems, 'the browser reported errors').toEqual([]);
+  },
+});
+
+export { expect };
+
+/** Resolves once the WASM app has hydrated the server-rendered page. */
+export async function waitForHydration(page: import('@playwright/test').Page) {
+  await page.waitForFunction(() => document.body.dataset.hydrated === 'true');
+}

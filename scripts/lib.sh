@@ -1,0 +1,53 @@
+# Shared by scripts/run and scripts/test: install what the build needs when it is missing, build.
+# Every step checks first, so a second run on the same machine only builds what changed.
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+CARGO_LEPTOS_VERSION=0.3.10
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+export PATH="$HOME/.cargo/bin:$PATH"
+# cargo-leptos sets this while building; the same value for `cargo test` avoids rebuilding leptos.
+export LEPTOS_OUTPUT_NAME=bifrost
+
+log() { printf '\n\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf '\033[31merror:\033[0m %s\n' "$*" >&2; exit 1; }
+
+lockfile_version() {
+  awk -v crate="$1" '$0 == "name = \"" crate "\"" { getline; gsub(/"/, "", $3); print $3; exit }' "$ROOT/Cargo.lock"
+}
+
+ensure_rust_tools() {
+  command -v cargo >/dev/null || die "cargo is missing: install Rust with rustup (https://rustup.rs)"
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    log "Adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+  # 0.3.11 needs a newer rustc; no_downloads makes a missing tool an error, never a download.
+  if ! cargo leptos --version 2>/dev/null | grep -qx "cargo-leptos $CARGO_LEPTOS_VERSION"; then
+    log "Installing cargo-leptos $CARGO_LEPTOS_VERSION (about 18 minutes on 2 cores, once)"
+    cargo install --locked cargo-leptos --version "$CARGO_LEPTOS_VERSION" --features no_downloads
+  fi
+  local bindgen
+  bindgen=$(lockfile_version wasm-bindgen)
+  [ -n "$bindgen" ] || die "wasm-bindgen is not in Cargo.lock"
+  if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $bindgen"; then
+    log "Installing wasm-bindgen-cli $bindgen (the version in Cargo.lock; about 3 minutes, once)"
+    # Not --locked: its lock file pins a webpki-roots release the registry does not serve.
+    cargo install wasm-bindgen-cli --version "$bindgen" --force
+  fi
+}
+
+ensure_node_tools() {
+  command -v npm >/dev/null || die "npm is missing: install Node.js 20 or newer with npm"
+  local modules="$ROOT/end2end/node_modules"
+  if [ ! -x "$modules/.bin/wasm-opt" ] || [ "$ROOT/end2end/package-lock.json" -nt "$modules/.package-lock.json" ]; then
+    log "Installing the npm packages of end2end/ (Playwright, the OAuth fixture, binaryen's wasm-opt)"
+    (cd "$ROOT/end2end" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+  fi
+  # npm's binaryen first: Debian's wasm-opt 108 produces WASM that fails to hydrate.
+  export PATH="$modules/.bin:$PATH"
+}
+
+build_release() {
+  log "Building the release server and the browser bundle"
+  (cd "$ROOT" && cargo leptos build --release)
+}

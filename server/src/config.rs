@@ -1,0 +1,179 @@
+//! Configuration from flags and environment variables, validated once at start-up.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use secrecy::SecretString;
+
+use crate::error::StartupError;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "bifrost",
+    version,
+    about = "Bifrost Integrations: connect MSP automation to external APIs"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub settings: Settings,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Copy, Subcommand)]
+pub enum Command {
+    /// Run the web server (the default).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct Settings {
+    /// Address to listen on.
+    #[arg(
+        long,
+        env = "BIFROST_LISTEN",
+        default_value = "127.0.0.1:3000",
+        global = true
+    )]
+    pub listen: SocketAddr,
+
+    /// The URL users reach, used for OAuth redirect URIs [default: http://<listen address>].
+    #[arg(long, env = "BIFROST_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+
+    /// Where the SQLite file and the key file live.
+    #[arg(
+        long,
+        env = "BIFROST_DATA_DIR",
+        default_value = "./data",
+        global = true
+    )]
+    pub data_dir: PathBuf,
+
+    /// `sqlite://…` or `postgres://…` [default: a SQLite file in the data directory].
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true, global = true)]
+    pub database_url: Option<String>,
+
+    /// The encryption key for secrets at rest [default: a key file in the data directory].
+    #[arg(
+        long,
+        env = "BIFROST_SECRET_KEY",
+        hide_env_values = true,
+        global = true
+    )]
+    pub secret_key: Option<SecretString>,
+
+    #[command(flatten)]
+    pub log: LogSettings,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct LogSettings {
+    /// Log filter, in `tracing` env-filter syntax.
+    #[arg(
+        long = "log",
+        env = "BIFROST_LOG",
+        default_value = "info",
+        global = true
+    )]
+    pub filter: String,
+
+    /// Log format: `text` or `json`.
+    #[arg(
+        long = "log-format",
+        env = "BIFROST_LOG_FORMAT",
+        default_value = "text",
+        global = true
+    )]
+    pub format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+impl Settings {
+    /// The database to open: `DATABASE_URL`, else `bifrost.db` in the data directory.
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => format!("sqlite://{}", self.data_dir.join("bifrost.db").display()),
+        }
+    }
+
+    /// The public base URL without a trailing slash; validated so that a typo fails at start-up.
+    pub fn public_url(&self) -> Result<String, StartupError> {
+        let Some(raw) = &self.public_url else {
+            return Ok(format!("http://{}", self.listen));
+        };
+        let parsed = url::Url::parse(raw).map_err(|error| StartupError::Config {
+            variable: "BIFROST_PUBLIC_URL",
+            message: format!("{raw:?} is not an absolute URL ({error})"),
+        })?;
+        if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+            return Err(StartupError::Config {
+                variable: "BIFROST_PUBLIC_URL",
+                message: format!("{raw:?} must be an http:// or https:// URL with a host"),
+            });
+        }
+        Ok(raw.trim_end_matches('/').to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(args: &[&str]) -> Settings {
+        let mut argv = vec!["bifrost"];
+        argv.extend_from_slice(args);
+        Cli::try_parse_from(argv).expect("valid arguments").settings
+    }
+
+    #[test]
+    fn defaults_to_a_sqlite_file_in_the_data_directory() {
+        let settings = settings(&["--data-dir", "/var/lib/bifrost"]);
+        assert_eq!(
+            settings.database_url(),
+            "sqlite:///var/lib/bifrost/bifrost.db"
+        );
+    }
+
+    #[test]
+    fn public_url_defaults_to_the_listen_address() {
+        let settings = settings(&["--listen", "127.0.0.1:8080"]);
+        assert_eq!(
+            settings.public_url().expect("valid"),
+            "http://127.0.0.1:8080"
+        );
+    }
+
+    #[test]
+    fn public_url_loses_its_trailing_slash() {
+        let settings = settings(&["--public-url", "https://bifrost.example.com/"]);
+        assert_eq!(
+            settings.public_url().expect("valid"),
+            "https://bifrost.example.com"
+        );
+    }
+
+    #[test]
+    fn a_public_url_that_is_not_http_is_refused_naming_the_variable() {
+        let settings = settings(&["--public-url", "ftp://example.com"]);
+        let error = settings
+            .public_url()
+            .expect_err("must be refused")
+            .to_string();
+        assert!(error.contains("BIFROST_PUBLIC_URL"), "{error}");
+    }
+
+    #[test]
+    fn a_bad_listen_address_is_refused() {
+        assert!(Cli::try_parse_from(["bifrost", "--listen", "nowhere"]).is_err());
+    }
+}

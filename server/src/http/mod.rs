@@ -1,0 +1,3 @@
+//! Plain HTTP routes outside the Leptos app.
+
+pub mod health;

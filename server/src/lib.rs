@@ -1,0 +1,12 @@
+//! The Bifrost Integrations server: configuration, store, services, HTTP router and start-up.
+//! `main.rs` only parses the command line and calls into here, so tests build the same router.
+
+pub mod config;
+pub mod error;
+pub mod http;
+pub mod services;
+pub mod site;
+pub mod startup;
+pub mod store;
+pub mod telemetry;
+pub mod time;

@@ -1,0 +1,26 @@
+//! The `bifrost` binary: parse configuration, set up logging, then run the chosen command.
+
+use std::process::ExitCode;
+
+use bifrost::config::{Cli, Command};
+use bifrost::{startup, telemetry};
+use clap::Parser;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    telemetry::init(&cli.settings.log);
+
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => startup::serve(cli.settings).await,
+        Command::Migrate => startup::migrate_only(cli.settings).await,
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!(%error, "bifrost stopped");
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,140 @@
+//! Start-up: open and migrate the store, build the router, serve until SIGTERM or Ctrl-C.
+
+use std::sync::Arc;
+
+use app::ssr::SharedServices;
+use app::{shell, App};
+use axum::extract::{FromRef, Request};
+use axum::routing::get;
+use axum::Router;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tokio::net::TcpListener;
+use tower_http::trace::TraceLayer;
+
+use crate::config::Settings;
+use crate::error::StartupError;
+use crate::http::health;
+use crate::services::{ensure_provider_organization, ServerServices};
+use crate::site;
+use crate::store::{backend_of, Store};
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub services: Arc<ServerServices>,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// The whole HTTP surface: probes, the Leptos pages and server functions, and static files.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let services: SharedServices = state.services.clone();
+    let options = state.leptos_options.clone();
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(services.clone()),
+            move || shell(options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(
+            // Spans carry the path only: query strings can hold OAuth codes and states.
+            TraceLayer::new_for_http().make_span_with(|request: &Request| {
+                tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+            }),
+        )
+        .with_state(state)
+}
+
+/// Opens the store named by the settings (creating the data directory for the SQLite default),
+/// applies migrations and makes sure the provider organization exists.
+pub async fn open_store(settings: &Settings) -> Result<Store, StartupError> {
+    let url = settings.database_url();
+    backend_of(&url)?;
+    if settings.database_url.is_none() {
+        std::fs::create_dir_all(&settings.data_dir).map_err(|source| StartupError::DataDir {
+            path: settings.data_dir.display().to_string(),
+            source,
+        })?;
+    }
+    let store = Store::connect(&url).await?;
+    store.migrate().await?;
+    ensure_provider_organization(&store).await?;
+    tracing::info!(backend = store.backend().label(), "store ready");
+    Ok(store)
+}
+
+pub async fn migrate_only(settings: Settings) -> Result<(), StartupError> {
+    let store = open_store(&settings).await?;
+    store.close().await;
+    Ok(())
+}
+
+pub async fn serve(settings: Settings) -> Result<(), StartupError> {
+    let public_url = settings.public_url()?;
+    let leptos_options = site::leptos_options(settings.listen)?;
+    let store = open_store(&settings).await?;
+    let services = Arc::new(ServerServices::new(store.clone()));
+    let app = router(AppState {
+        leptos_options,
+        services,
+    });
+
+    let listener =
+        TcpListener::bind(settings.listen)
+            .await
+            .map_err(|source| StartupError::Listen {
+                address: settings.listen.to_string(),
+                source,
+            })?;
+    tracing::info!(address = %settings.listen, %public_url, "Bifrost is listening");
+    println!("Bifrost Integrations is running: open {public_url}");
+
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(StartupError::Serve)?;
+    store.close().await;
+    tracing::info!("Bifrost stopped");
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM; in-flight requests then finish before the server exits.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::warn!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+
+    tokio::select! {
+        () = ctrl_c => tracing::info!("Ctrl-C received, shutting down"),
+        () = terminate => tracing::info!("SIGTERM received, shutting down"),
+    }
+}

@@ -1,0 +1,131 @@
+//! The store: the only place that writes SQL.
+//!
+//! One code path for both backends: sqlx's `Any` driver with portable SQL (`$1` placeholders,
+//! `RETURNING`, integers for booleans and timestamps). Only the migrations differ, one folder per
+//! backend under `migrations/`.
+
+mod connect;
+pub mod organizations;
+
+use app::domain::status::Backend;
+use sqlx::AnyPool;
+
+pub use connect::backend_of;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("DATABASE_URL: {0}")]
+    UnsupportedUrl(String),
+    #[error("cannot open the database: {0}")]
+    Connect(#[source] sqlx::Error),
+    #[error("migrating the database failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A uniqueness rule was broken; the string names the constraint.
+    #[error("already exists ({0})")]
+    Conflict(String),
+    #[error("database error: {0}")]
+    Database(#[source] sqlx::Error),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> Self {
+        if let sqlx::Error::Database(db) = &error {
+            if db.is_unique_violation() {
+                return StoreError::Conflict(db.constraint().unwrap_or("unique").to_string());
+            }
+        }
+        StoreError::Database(error)
+    }
+}
+
+/// SQLite settings that every connection must carry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SqlitePragmas {
+    pub foreign_keys: bool,
+    pub journal_mode: String,
+    pub busy_timeout_ms: i64,
+}
+
+/// A handle on the database; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Store {
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Applies the migrations of this backend that have not run yet.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        match self.backend {
+            Backend::Sqlite => {
+                sqlx::migrate!("../migrations/sqlite")
+                    .run(&self.pool)
+                    .await?
+            }
+            Backend::Postgres => {
+                sqlx::migrate!("../migrations/postgres")
+                    .run(&self.pool)
+                    .await?
+            }
+        }
+        Ok(())
+    }
+
+    /// Succeeds when the database answers a query.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// The newest migration applied, or `None` on an empty database.
+    pub async fn schema_version(&self) -> Result<Option<i64>, StoreError> {
+        let exists = match self.backend {
+            Backend::Sqlite => {
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'"
+            }
+            Backend::Postgres => {
+                "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = '_sqlx_migrations'"
+            }
+        };
+        let tables: i64 = sqlx::query_scalar(exists).fetch_one(&self.pool).await?;
+        if tables == 0 {
+            return Ok(None);
+        }
+        let version: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success = TRUE")
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(version)
+    }
+
+    /// SQLite's connection settings as a connection of the pool sees them (`None` on PostgreSQL).
+    pub async fn sqlite_pragmas(&self) -> Result<Option<SqlitePragmas>, StoreError> {
+        if self.backend != Backend::Sqlite {
+            return Ok(None);
+        }
+        let mut connection = self.pool.acquire().await?;
+        let foreign_keys: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+            .fetch_one(&mut *connection)
+            .await?;
+        let journal_mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+            .fetch_one(&mut *connection)
+            .await?;
+        let busy_timeout_ms: i64 = sqlx::query_scalar("PRAGMA busy_timeout")
+            .fetch_one(&mut *connection)
+            .await?;
+        Ok(Some(SqlitePragmas {
+            foreign_keys: foreign_keys == 1,
+            journal_mode,
+            busy_timeout_ms,
+        }))
+    }
+
+    /// Closes every connection; waits for running queries.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}

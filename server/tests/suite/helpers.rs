@@ -1,0 +1,135 @@
+//! Fresh databases for tests: a SQLite file in a temporary directory, or a new PostgreSQL
+//! database created on the server that `TEST_DATABASE_URL` points at.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use bifrost::store::Store;
+use sqlx::{Connection, Executor, PgConnection};
+
+/// Set to `1` (CI does) to make the PostgreSQL cases fail instead of skipping when
+/// `TEST_DATABASE_URL` is missing.
+const REQUIRE_POSTGRES: &str = "BIFROST_REQUIRE_POSTGRES";
+
+pub struct TestDb {
+    pub store: Store,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    Sqlite(
+        #[expect(dead_code, reason = "held so the directory lives as long as the store")]
+        tempfile::TempDir,
+    ),
+    Postgres {
+        admin_url: String,
+        database: String,
+    },
+}
+
+impl TestDb {
+    pub async fn sqlite() -> TestDb {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let url = format!("sqlite://{}", dir.path().join("test.db").display());
+        let store = Store::connect(&url).await.expect("open SQLite");
+        store.migrate().await.expect("migrate SQLite");
+        TestDb {
+            store,
+            cleanup: Cleanup::Sqlite(dir),
+        }
+    }
+
+    /// `None` when no PostgreSQL server is configured (and none is required).
+    pub async fn postgres() -> Option<TestDb> {
+        let Ok(admin_url) = std::env::var("TEST_DATABASE_URL") else {
+            if std::env::var(REQUIRE_POSTGRES).as_deref() == Ok("1") {
+                panic!("{REQUIRE_POSTGRES}=1 but TEST_DATABASE_URL is not set");
+            }
+            eprintln!("skipped: TEST_DATABASE_URL is not set");
+            return None;
+        };
+        let database = unique_database_name();
+        let mut admin = PgConnection::connect(&admin_url)
+            .await
+            .expect("connect to TEST_DATABASE_URL");
+        admin
+            .execute(format!("CREATE DATABASE {database}").as_str())
+            .await
+            .expect("create test database");
+        admin.close().await.ok();
+        let store = Store::connect(&database_url(&admin_url, &database))
+            .await
+            .expect("open PostgreSQL");
+        store.migrate().await.expect("migrate PostgreSQL");
+        Some(TestDb {
+            store,
+            cleanup: Cleanup::Postgres {
+                admin_url,
+                database,
+            },
+        })
+    }
+
+    /// Drops the PostgreSQL database; a failed test leaves it behind for inspection.
+    pub async fn finish(self) {
+        self.store.close().await;
+        if let Cleanup::Postgres {
+            admin_url,
+            database,
+        } = self.cleanup
+        {
+            let mut admin = PgConnection::connect(&admin_url).await.expect("reconnect");
+            admin
+                .execute(format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)").as_str())
+                .await
+                .expect("drop test database");
+        }
+    }
+}
+
+fn unique_database_name() -> String {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|elapsed| elapsed.subsec_nanos())
+        .unwrap_or(0);
+    format!(
+        "bifrost_test_{}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed),
+        nanos
+    )
+}
+
+/// The admin URL with its database path replaced.
+fn database_url(admin_url: &str, database: &str) -> String {
+    let mut url = url::Url::parse(admin_url).expect("TEST_DATABASE_URL is a URL");
+    url.set_path(database);
+    url.to_string()
+}
+
+/// Runs each case, an `async fn(Store)`, once on SQLite and once on PostgreSQL.
+#[macro_export]
+macro_rules! store_cases {
+    ($($case:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $case() {
+                    let db = $crate::helpers::TestDb::sqlite().await;
+                    super::$case(db.store.clone()).await;
+                    db.finish().await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $case() {
+                    let Some(db) = $crate::helpers::TestDb::postgres().await else { return };
+                    super::$case(db.store.clone()).await;
+                    db.finish().await;
+                }
+            )*
+        }
+    };
+}

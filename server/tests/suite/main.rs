@@ -1,0 +1,6 @@
+//! The server's integration tests, in one binary so that it links once: store cases run on
+//! SQLite and PostgreSQL, HTTP cases against the real router on a loopback port.
+
+mod helpers;
+mod http;
+mod store;

@@ -1,0 +1,4 @@
+//! Store cases; each file ends with `store_cases!` so every case runs on both backends.
+
+mod basics;
+mod organizations;
