@@ -11,6 +11,7 @@ const oidcPort = Number(process.env.OIDC_PORT ?? 3171);
 // Set once in the main process; workers inherit it, so all share the one fresh directory.
 process.env.BIFROST_E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), 'bifrost-e2e-'));
 process.env.OIDC_PORT = String(oidcPort);
+export const adminStateFile = join(process.env.BIFROST_E2E_DATA_DIR, 'admin-session.json');
 const serverBin = process.env.BIFROST_BIN ?? '../target/release/bifrost';
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -38,7 +39,11 @@ export default defineConfig({
       ],
     },
   },
-  projects: [{ name: 'chromium' }],
+  projects: [
+    // First-run setup through the UI; it saves the administrator's session for the other tests.
+    { name: 'setup', testMatch: /first-run\.setup\.ts/ },
+    { name: 'chromium', dependencies: ['setup'], use: { storageState: adminStateFile } },
+  ],
   webServer: [
     {
       command: serverBin,

@@ -27,6 +27,23 @@ pub enum AppError {
     Transport(String),
 }
 
+impl AppError {
+    pub fn invalid(field: &str, message: &str) -> AppError {
+        AppError::Invalid {
+            field: field.to_string(),
+            message: message.to_string(),
+        }
+    }
+
+    /// The message for a form field, if this error is about that field.
+    pub fn for_field(&self, name: &str) -> Option<&str> {
+        match self {
+            AppError::Invalid { field, message } if field == name => Some(message),
+            _ => None,
+        }
+    }
+}
+
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 

@@ -7,9 +7,11 @@ export const test = base.extend({
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
     page.on('console', (message) => {
-      // A page deliberately answered with an error status is not a browser problem.
-      const ownDocument = message.location().url === page.url();
-      if (message.type() === 'error' && !ownDocument) problems.push(`console error: ${message.text()} (${message.location().url})`);
+      // A page deliberately answered with an error status, or a server function answering with
+      // an error the page shows, is not a browser problem; a missing script or stylesheet is.
+      const url = message.location().url;
+      const expected = url === page.url() || new URL(url, page.url()).pathname.startsWith('/api/');
+      if (message.type() === 'error' && !expected) problems.push(`console error: ${message.text()} (${message.location().url})`);
     });
     await use(page);
     expect(problems, 'the browser reported errors').toEqual([]);
@@ -22,3 +24,6 @@ export { expect };
 export async function waitForHydration(page: import('@playwright/test').Page) {
   await page.waitForFunction(() => document.body.dataset.hydrated === 'true');
 }
+
+/** The administrator that first-run setup creates. */
+export const ADMIN = { email: 'admin@example.com', password: 'e2e correct horse battery' };

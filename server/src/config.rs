@@ -21,12 +21,18 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-#[derive(Debug, Clone, Copy, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum Command {
     /// Run the web server (the default).
     Serve,
     /// Apply database migrations and exit.
     Migrate,
+    /// Add an administrator; the password is read from a prompt, or from stdin when piped.
+    CreateAdmin {
+        /// The new administrator's e-mail address.
+        #[arg(long)]
+        email: String,
+    },
 }
 
 #[derive(Debug, Clone, Args)]

@@ -24,6 +24,8 @@ pub enum StartupError {
     Site(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error("{0}")]
+    Command(String),
     #[error("the server failed: {0}")]
     Serve(std::io::Error),
 }

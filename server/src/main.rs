@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use bifrost::config::{Cli, Command};
-use bifrost::{startup, telemetry};
+use bifrost::{cli_commands, startup, telemetry};
 use clap::Parser;
 
 #[tokio::main]
@@ -14,6 +14,7 @@ async fn main() -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => startup::serve(cli.settings).await,
         Command::Migrate => startup::migrate_only(cli.settings).await,
+        Command::CreateAdmin { email } => cli_commands::create_admin(cli.settings, &email).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use app::ssr::SharedServices;
 use app::{shell, App};
 use axum::extract::{FromRef, Request};
+use axum::middleware;
 use axum::routing::get;
 use axum::Router;
 use leptos::config::LeptosOptions;
@@ -15,8 +16,8 @@ use tower_http::trace::TraceLayer;
 
 use crate::config::Settings;
 use crate::error::StartupError;
-use crate::http::health;
-use crate::services::{ensure_provider_organization, ServerServices};
+use crate::http::{guard, health};
+use crate::services::{ensure_provider_organization, ServerServices, ServicesConfig};
 use crate::site;
 use crate::store::{backend_of, Store};
 
@@ -25,6 +26,24 @@ use crate::store::{backend_of, Store};
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub services: Arc<ServerServices>,
+    /// `scheme://host[:port]` of the public URL, for the same-origin check.
+    pub public_origin: String,
+}
+
+impl AppState {
+    pub fn new(leptos_options: LeptosOptions, store: Store, public_url: &str) -> AppState {
+        let public_origin = url::Url::parse(public_url)
+            .map(|url| url.origin().ascii_serialization())
+            .unwrap_or_else(|_| public_url.to_string());
+        let config = ServicesConfig {
+            secure_cookies: public_url.starts_with("https://"),
+        };
+        AppState {
+            leptos_options,
+            services: Arc::new(ServerServices::new(store, config)),
+            public_origin,
+        }
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -48,6 +67,7 @@ pub fn router(state: AppState) -> Router {
             move || shell(options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn_with_state(state.clone(), guard::guard))
         .layer(
             // Spans carry the path only: query strings can hold OAuth codes and states.
             TraceLayer::new_for_http().make_span_with(|request: &Request| {
@@ -85,11 +105,9 @@ pub async fn serve(settings: Settings) -> Result<(), StartupError> {
     let public_url = settings.public_url()?;
     let leptos_options = site::leptos_options(settings.listen)?;
     let store = open_store(&settings).await?;
-    let services = Arc::new(ServerServices::new(store.clone()));
-    let app = router(AppState {
-        leptos_options,
-        services,
-    });
+    let state = AppState::new(leptos_options, store.clone(), &public_url);
+    tokio::spawn(sweep_sessions_periodically(state.services.clone()));
+    let app = router(state);
 
     let listener =
         TcpListener::bind(settings.listen)
@@ -101,13 +119,28 @@ pub async fn serve(settings: Settings) -> Result<(), StartupError> {
     tracing::info!(address = %settings.listen, %public_url, "Bifrost is listening");
     println!("Bifrost Integrations is running: open {public_url}");
 
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(StartupError::Serve)?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(StartupError::Serve)?;
     store.close().await;
     tracing::info!("Bifrost stopped");
     Ok(())
+}
+
+/// Removes expired sessions once an hour, so the table does not grow without bound.
+async fn sweep_sessions_periodically(services: Arc<ServerServices>) {
+    let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(60 * 60));
+    loop {
+        every_hour.tick().await;
+        match services.sweep_sessions().await {
+            Ok(removed) => tracing::debug!(removed, "expired sessions removed"),
+            Err(error) => tracing::warn!(%error, "removing expired sessions failed"),
+        }
+    }
 }
 
 /// Resolves on Ctrl-C or SIGTERM; in-flight requests then finish before the server exits.

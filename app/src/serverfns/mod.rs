@@ -1,4 +1,5 @@
 //! Server functions, one per file, grouped by domain. Each is a thin adapter: check the caller,
 //! parse, call one service, map the result.
 
+pub mod auth;
 pub mod status;

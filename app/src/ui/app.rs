@@ -2,11 +2,14 @@
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
 use crate::ui::layout::page_layout::PageLayout;
-use crate::ui::pages::{dashboard::DashboardPage, not_found::NotFoundPage, placeholder::*};
+use crate::ui::pages::{
+    dashboard::DashboardPage, login::LoginPage, not_found::NotFoundPage, placeholder::*,
+    setup::SetupPage,
+};
 
 /// The document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -38,16 +41,18 @@ pub fn App() -> impl IntoView {
             if page.is_empty() { "Bifrost Integrations".to_string() } else { format!("{page} · Bifrost") }
         } />
         <Router>
-            <PageLayout>
-                <Routes fallback=NotFoundPage>
-                    <Route path=path!("/") view=DashboardPage />
-                    <Route path=path!("/settings/integrations") view=IntegrationsPlaceholder />
-                    <Route path=path!("/settings/oauth") view=OAuthConnectionsPlaceholder />
-                    <Route path=path!("/settings/organizations") view=OrganizationsPlaceholder />
-                    <Route path=path!("/settings/api-keys") view=ApiKeysPlaceholder />
-                    <Route path=path!("/settings/audit-log") view=AuditLogPlaceholder />
-                </Routes>
-            </PageLayout>
+            <Routes fallback=NotFoundPage>
+                <Route path=path!("/login") view=LoginPage />
+                <Route path=path!("/setup") view=SetupPage />
+                <ParentRoute path=path!("") view=PageLayout>
+                    <Route path=path!("") view=DashboardPage />
+                    <Route path=path!("settings/integrations") view=IntegrationsPlaceholder />
+                    <Route path=path!("settings/oauth") view=OAuthConnectionsPlaceholder />
+                    <Route path=path!("settings/organizations") view=OrganizationsPlaceholder />
+                    <Route path=path!("settings/api-keys") view=ApiKeysPlaceholder />
+                    <Route path=path!("settings/audit-log") view=AuditLogPlaceholder />
+                </ParentRoute>
+            </Routes>
         </Router>
     }
 }

@@ -1,5 +1,6 @@
 //! Components: the app shell, the page layout, and one module per page.
 
 pub mod app;
+pub mod components;
 pub mod layout;
 pub mod pages;

@@ -1,3 +1,4 @@
-//! Plain HTTP routes outside the Leptos app.
+//! Plain HTTP routes and middleware outside the Leptos app.
 
+pub mod guard;
 pub mod health;

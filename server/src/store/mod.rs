@@ -4,8 +4,10 @@
 //! `RETURNING`, integers for booleans and timestamps). Only the migrations differ, one folder per
 //! backend under `migrations/`.
 
+pub mod admins;
 mod connect;
 pub mod organizations;
+pub mod sessions;
 
 use app::domain::status::Backend;
 use sqlx::AnyPool;

@@ -16,14 +16,8 @@ pub struct TestDb {
 }
 
 enum Cleanup {
-    Sqlite(
-        #[expect(dead_code, reason = "held so the directory lives as long as the store")]
-        tempfile::TempDir,
-    ),
-    Postgres {
-        admin_url: String,
-        database: String,
-    },
+    Sqlite(tempfile::TempDir),
+    Postgres { admin_url: String, database: String },
 }
 
 impl TestDb {
@@ -67,6 +61,17 @@ impl TestDb {
                 database,
             },
         })
+    }
+
+    /// The SQLite database's files (main, WAL, shared memory); none on PostgreSQL.
+    pub fn files(&self) -> Vec<std::path::PathBuf> {
+        match &self.cleanup {
+            Cleanup::Sqlite(dir) => std::fs::read_dir(dir.path())
+                .expect("database directory")
+                .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+                .collect(),
+            Cleanup::Postgres { .. } => Vec::new(),
+        }
     }
 
     /// Drops the PostgreSQL database; a failed test leaves it behind for inspection.

@@ -1,6 +1,7 @@
 //! The server's integration tests, in one binary so that it links once: store cases run on
 //! SQLite and PostgreSQL, HTTP cases against the real router on a loopback port.
 
+mod cli;
 mod helpers;
 mod http;
 mod store;

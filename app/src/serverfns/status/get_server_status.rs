@@ -6,6 +6,12 @@ use crate::error::AppError;
 /// Asks the store whether it is reachable and which schema it runs.
 #[server(endpoint = "status/get")]
 pub async fn get_server_status() -> Result<ServerStatus, AppError> {
-    let services = crate::ssr::services()?;
-    services.server_status().await
+    use crate::ssr;
+    ssr::with_status(
+        async {
+            ssr::require_admin()?;
+            ssr::services()?.server_status().await
+        }
+        .await,
+    )
 }

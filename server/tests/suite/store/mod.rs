@@ -1,4 +1,5 @@
 //! Store cases; each file ends with `store_cases!` so every case runs on both backends.
 
+mod admins;
 mod basics;
 mod organizations;

@@ -1,0 +1,15 @@
+//! Sign-in, sign-out and first-run setup: the only server functions open to anonymous callers.
+
+mod get_current_admin;
+mod login;
+mod logout;
+mod setup_first_admin;
+
+pub use get_current_admin::*;
+pub use login::*;
+pub use logout::*;
+pub use setup_first_admin::*;
+
+/// Paths of the server functions that work without a session (the guard lets them through).
+pub const PUBLIC_SERVER_FN_PATHS: [&str; 3] =
+    ["/api/auth/login", "/api/auth/logout", "/api/auth/setup"];

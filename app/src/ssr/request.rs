@@ -1,0 +1,82 @@
+//! Facts about the current request that the server's guard middleware stores in its extensions,
+//! and helpers for server functions to read them and to answer with headers.
+
+use http::header::{HeaderValue, SET_COOKIE};
+use http::request::Parts;
+use leptos::prelude::use_context;
+use leptos_axum::ResponseOptions;
+
+use super::SetCookie;
+use crate::domain::admin::CurrentAdmin;
+use crate::error::AppError;
+
+/// The session cookie's token, when the request carried a live one.
+#[derive(Debug, Clone)]
+pub struct SessionToken(pub String);
+
+/// The client's address, for login throttling.
+#[derive(Debug, Clone)]
+pub struct ClientAddress(pub String);
+
+fn parts() -> Option<Parts> {
+    use_context::<Parts>()
+}
+
+/// The signed-in administrator; every server function but login, logout and setup starts here.
+pub fn require_admin() -> Result<CurrentAdmin, AppError> {
+    parts()
+        .and_then(|parts| parts.extensions.get::<CurrentAdmin>().cloned())
+        .ok_or(AppError::Unauthorized)
+}
+
+pub fn current_admin() -> Option<CurrentAdmin> {
+    parts().and_then(|parts| parts.extensions.get::<CurrentAdmin>().cloned())
+}
+
+pub fn session_token() -> Option<String> {
+    parts().and_then(|parts| {
+        parts
+            .extensions
+            .get::<SessionToken>()
+            .map(|token| token.0.clone())
+    })
+}
+
+pub fn client_address() -> Option<String> {
+    parts().and_then(|parts| {
+        parts
+            .extensions
+            .get::<ClientAddress>()
+            .map(|address| address.0.clone())
+    })
+}
+
+pub fn set_cookie(cookie: SetCookie) -> Result<(), AppError> {
+    let response = use_context::<ResponseOptions>().ok_or(AppError::Internal)?;
+    let value = HeaderValue::from_str(&cookie.0).map_err(|_| AppError::Internal)?;
+    response.append_header(SET_COOKIE, value);
+    Ok(())
+}
+
+/// Gives an error answer the HTTP status that says what went wrong (server functions answer 500
+/// for every error otherwise, and logs would count a typo in a form as a server failure).
+pub fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(error) = &result {
+        if let Some(response) = use_context::<ResponseOptions>() {
+            response.set_status(status_of(error));
+        }
+    }
+    result
+}
+
+fn status_of(error: &AppError) -> http::StatusCode {
+    use http::StatusCode;
+    match error {
+        AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+        AppError::NotFound(_) => StatusCode::NOT_FOUND,
+        AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+        AppError::Forbidden => StatusCode::FORBIDDEN,
+        AppError::Conflict(_) => StatusCode::CONFLICT,
+        AppError::Internal | AppError::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}

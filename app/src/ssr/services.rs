@@ -1,0 +1,51 @@
+//! The services port.
+
+use std::sync::Arc;
+
+use leptos::prelude::use_context;
+
+use crate::domain::admin::CurrentAdmin;
+use crate::domain::status::ServerStatus;
+use crate::error::AppError;
+
+/// A `Set-Cookie` header value produced by the server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetCookie(pub String);
+
+/// Everything server functions may ask of the server. Implemented by the server crate and
+/// provided to every request as a Leptos context.
+#[async_trait::async_trait]
+pub trait Services: Send + Sync + 'static {
+    async fn server_status(&self) -> Result<ServerStatus, AppError>;
+
+    /// Whether no administrator exists yet, so the first-run setup page applies.
+    async fn setup_needed(&self) -> Result<bool, AppError>;
+    /// Creates the first administrator and signs them in; refused once any exists.
+    async fn setup_first_admin(
+        &self,
+        email: &str,
+        password: &str,
+        confirm: &str,
+    ) -> Result<SetCookie, AppError>;
+    async fn login(
+        &self,
+        email: &str,
+        password: &str,
+        client: Option<&str>,
+    ) -> Result<SetCookie, AppError>;
+    /// Ends the session (if any) and returns the cookie that clears it in the browser.
+    async fn logout(&self, session_token: Option<&str>) -> Result<SetCookie, AppError>;
+    /// The administrator a session token belongs to, if it is live.
+    async fn authenticate(&self, session_token: &str) -> Result<Option<CurrentAdmin>, AppError>;
+}
+
+/// Shared handle on the services, as stored in the Leptos context.
+pub type SharedServices = Arc<dyn Services>;
+
+/// The services of the current request.
+pub fn services() -> Result<SharedServices, AppError> {
+    use_context::<SharedServices>().ok_or_else(|| {
+        tracing::error!("services missing from the Leptos context");
+        AppError::Internal
+    })
+}

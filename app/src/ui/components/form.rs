@@ -1,0 +1,65 @@
+//! Labelled form fields that show the server's message for their field, and the form-level
+//! message for everything else.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+
+/// One labelled input. `error` is the form's last error; the field shows it when it names `name`.
+#[component]
+pub fn FormField(
+    label: &'static str,
+    name: &'static str,
+    #[prop(into)] error: Signal<Option<AppError>>,
+    #[prop(default = "text")] input_type: &'static str,
+    #[prop(default = "off")] autocomplete: &'static str,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional)] autofocus: bool,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let described_by = format!("{id}-message");
+    let message = Signal::derive(move || {
+        error
+            .get()
+            .and_then(|e| e.for_field(name).map(str::to_string))
+    });
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <input
+                id=id
+                type=input_type
+                name=name
+                autocomplete=autocomplete
+                autofocus=autofocus
+                aria-invalid=move || message.get().is_some().to_string()
+                aria-describedby=described_by.clone()
+            />
+            <p class="field-message" id=described_by>
+                {move || match message.get() {
+                    Some(message) => view! { <span class="field-error">{message}</span> }.into_any(),
+                    None => view! { <span class="muted">{hint}</span> }.into_any(),
+                }}
+            </p>
+        </div>
+    }
+}
+
+/// Errors that belong to no field of this form (conflicts, server trouble).
+#[component]
+pub fn FormError(
+    #[prop(into)] error: Signal<Option<AppError>>,
+    fields: &'static [&'static str],
+) -> impl IntoView {
+    let message = move || {
+        error
+            .get()
+            .filter(|e| !fields.iter().any(|field| e.for_field(field).is_some()))
+            .map(|e| e.to_string())
+    };
+    view! {
+        <Show when=move || message().is_some()>
+            <p class="error" role="alert">{message}</p>
+        </Show>
+    }
+}

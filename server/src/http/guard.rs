@@ -1,0 +1,219 @@
+//! The request guard in front of everything: refuses cross-origin state changes, resolves the
+//! session cookie into the signed-in administrator, and keeps anonymous callers out of all but
+//! sign-in, setup and static files (401 for the API, a redirect to the sign-in page for pages).
+
+use std::net::SocketAddr;
+
+use app::domain::admin::CurrentAdmin;
+use app::error::AppError;
+use app::serverfns::auth::PUBLIC_SERVER_FN_PATHS;
+use app::ssr::{ClientAddress, SessionToken};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Json;
+use serde_json::json;
+
+use crate::services::auth::SESSION_COOKIE;
+use crate::startup::AppState;
+
+/// Probes and static files: open to anyone, whatever the setup state.
+fn is_always_open(path: &str) -> bool {
+    matches!(path, "/healthz" | "/readyz" | "/favicon.svg") || path.starts_with("/pkg/")
+}
+
+/// The pages and server functions that let one sign in or set up.
+fn is_sign_in(path: &str) -> bool {
+    matches!(path, "/login" | "/setup") || PUBLIC_SERVER_FN_PATHS.contains(&path)
+}
+
+pub async fn guard(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    if changes_state(request.method()) && !same_origin(request.headers(), &state.public_origin) {
+        tracing::warn!(path = request.uri().path(), "cross-origin request refused");
+        return error_response(
+            StatusCode::FORBIDDEN,
+            "cross_origin",
+            "cross-origin requests may not change anything",
+        );
+    }
+    if let Some(ConnectInfo(address)) = request.extensions().get::<ConnectInfo<SocketAddr>>() {
+        let client = ClientAddress(address.ip().to_string());
+        request.extensions_mut().insert(client);
+    }
+
+    let admin = match session_cookie(request.headers()) {
+        Some(token) => match state.services.admin_of_session(&token).await {
+            Ok(Some(admin)) => {
+                request.extensions_mut().insert(SessionToken(token));
+                Some(admin)
+            }
+            Ok(None) => None,
+            Err(_) => {
+                return error_response(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "the store is unreachable",
+                )
+            }
+        },
+        None => None,
+    };
+    let path = request.uri().path().to_string();
+    match admin {
+        Some(admin) => signed_in(admin, request, next, &path).await,
+        None => anonymous(&state, request, next, &path).await,
+    }
+}
+
+async fn signed_in(admin: CurrentAdmin, mut request: Request, next: Next, path: &str) -> Response {
+    if request.method() == Method::GET && matches!(path, "/login" | "/setup") {
+        return Redirect::to("/").into_response();
+    }
+    request.extensions_mut().insert(admin);
+    next.run(request).await
+}
+
+async fn anonymous(state: &AppState, request: Request, next: Next, path: &str) -> Response {
+    if is_always_open(path) {
+        return next.run(request).await;
+    }
+    let setup_needed = match state.services.is_setup_needed().await {
+        Ok(needed) => needed,
+        Err(_) => {
+            return error_response(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "the store is unreachable",
+            )
+        }
+    };
+    let is_page = request.method() == Method::GET && !path.starts_with("/api/");
+    if is_page && setup_needed && path != "/setup" {
+        return Redirect::to("/setup").into_response();
+    }
+    if is_page && !setup_needed && path == "/setup" {
+        return Redirect::to("/login").into_response();
+    }
+    if is_sign_in(path) {
+        return next.run(request).await;
+    }
+    if is_page {
+        let asked_for = request.uri().path_and_query().map_or("/", |pq| pq.as_str());
+        return Redirect::to(&format!("/login?next={}", urlencoding::encode(asked_for)))
+            .into_response();
+    }
+    error_response(
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+        &AppError::Unauthorized.to_string(),
+    )
+}
+
+fn changes_state(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// Browsers send `Origin` on every cross-origin and every POST request; a request without it
+/// (or with `Sec-Fetch-Site: same-origin`) is not a cross-site forgery. The origin must be the
+/// configured public URL or the host the request was sent to.
+fn same_origin(headers: &HeaderMap, public_origin: &str) -> bool {
+    let Some(origin) = headers
+        .get(header::ORIGIN)
+        .and_then(|value| value.to_str().ok())
+    else {
+        let site = headers
+            .get("sec-fetch-site")
+            .and_then(|value| value.to_str().ok());
+        return matches!(site, None | Some("same-origin") | Some("none"));
+    };
+    if origin == public_origin {
+        return true;
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|value| value.to_str().ok());
+    match (origin.split_once("://"), host) {
+        (Some((scheme, origin_host)), Some(host)) => {
+            matches!(scheme, "http" | "https") && origin_host == host
+        }
+        _ => false,
+    }
+}
+
+fn session_cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|cookie| cookie.name() == SESSION_COOKIE)
+        .map(|cookie| cookie.value().to_string())
+        .filter(|token| !token.is_empty())
+}
+
+fn error_response(status: StatusCode, code: &str, message: &str) -> Response {
+    (status, Json(json!({ "error": code, "message": message }))).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.insert(*name, value.parse().expect("header value"));
+        }
+        map
+    }
+
+    #[test]
+    fn the_public_origin_and_the_requested_host_are_same_origin() {
+        let public = "https://bifrost.example.com";
+        assert!(same_origin(&headers(&[("origin", public)]), public));
+        assert!(same_origin(
+            &headers(&[
+                ("origin", "http://localhost:3000"),
+                ("host", "localhost:3000")
+            ]),
+            public
+        ));
+        assert!(same_origin(&headers(&[]), public));
+        assert!(same_origin(
+            &headers(&[("sec-fetch-site", "same-origin")]),
+            public
+        ));
+    }
+
+    #[test]
+    fn other_origins_are_refused() {
+        let public = "https://bifrost.example.com";
+        assert!(!same_origin(
+            &headers(&[
+                ("origin", "https://evil.example"),
+                ("host", "bifrost.example.com")
+            ]),
+            public
+        ));
+        assert!(!same_origin(
+            &headers(&[("origin", "null"), ("host", "bifrost.example.com")]),
+            public
+        ));
+        assert!(!same_origin(
+            &headers(&[("sec-fetch-site", "cross-site")]),
+            public
+        ));
+    }
+
+    #[test]
+    fn the_session_cookie_is_found_among_others() {
+        let map = headers(&[("cookie", "theme=dark; bifrost_session=abc123; other=1")]);
+        assert_eq!(session_cookie(&map).as_deref(), Some("abc123"));
+        assert_eq!(
+            session_cookie(&headers(&[("cookie", "bifrost_session=")])),
+            None
+        );
+    }
+}

@@ -1,0 +1,93 @@
+//! The services behind server functions and API handlers: the rules live here, SQL stays in the
+//! store. Store errors are logged once here and reach callers as `AppError`.
+
+pub mod auth;
+mod organizations;
+mod status;
+
+use std::sync::atomic::AtomicBool;
+
+use app::error::AppError;
+
+use crate::auth::throttle::LoginThrottle;
+use crate::store::{Store, StoreError};
+
+pub use organizations::ensure_provider_organization;
+
+/// Settings the services need from the server's configuration.
+#[derive(Clone, Debug)]
+pub struct ServicesConfig {
+    /// Whether users reach the server over HTTPS, so cookies get the `Secure` flag.
+    pub secure_cookies: bool,
+}
+
+#[derive(Debug)]
+pub struct ServerServices {
+    store: Store,
+    config: ServicesConfig,
+    throttle: LoginThrottle,
+    /// Once an administrator exists it always will (the last one cannot be deleted), so the
+    /// answer is cached to spare the store a query on every anonymous request.
+    setup_done: AtomicBool,
+}
+
+impl ServerServices {
+    pub fn new(store: Store, config: ServicesConfig) -> Self {
+        Self {
+            store,
+            config,
+            throttle: LoginThrottle::default(),
+            setup_done: AtomicBool::new(false),
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+}
+
+/// Logs a store failure with its cause and returns what the caller may see.
+pub fn internal(error: StoreError) -> AppError {
+    tracing::error!(%error, "store operation failed");
+    AppError::Internal
+}
+
+#[async_trait::async_trait]
+impl app::ssr::Services for ServerServices {
+    async fn server_status(&self) -> Result<app::domain::status::ServerStatus, AppError> {
+        self.status().await
+    }
+
+    async fn setup_needed(&self) -> Result<bool, AppError> {
+        self.is_setup_needed().await
+    }
+
+    async fn setup_first_admin(
+        &self,
+        email: &str,
+        password: &str,
+        confirm: &str,
+    ) -> Result<app::ssr::SetCookie, AppError> {
+        self.create_first_admin(email, password, confirm).await
+    }
+
+    async fn login(
+        &self,
+        email: &str,
+        password: &str,
+        client: Option<&str>,
+    ) -> Result<app::ssr::SetCookie, AppError> {
+        self.sign_in(email, password, client).await
+    }
+
+    async fn logout(&self, session_token: Option<&str>) -> Result<app::ssr::SetCookie, AppError> {
+        self.sign_out(session_token).await
+    }
+
+    async fn authenticate(
+        &self,
+        session_token: &str,
+    ) -> Result<Option<app::domain::admin::CurrentAdmin>, AppError> {
+        self.admin_of_session(session_token).await
+    }
+}

@@ -1,0 +1,17 @@
+//! What the server reports about itself.
+
+use app::domain::status::ServerStatus;
+use app::error::AppError;
+
+use super::{internal, ServerServices};
+
+impl ServerServices {
+    pub async fn status(&self) -> Result<ServerStatus, AppError> {
+        let schema_version = self.store.schema_version().await.map_err(internal)?;
+        Ok(ServerStatus {
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            backend: self.store.backend(),
+            schema_version,
+        })
+    }
+}

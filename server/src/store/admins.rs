@@ -1,0 +1,127 @@
+//! Administrator rows and the first-run setup claim.
+
+use sqlx::FromRow;
+
+use super::{Store, StoreError};
+
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct AdminRow {
+    pub id: i64,
+    pub email: String,
+    pub password_hash: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// A new administrator, password already hashed.
+pub struct NewAdmin<'a> {
+    pub email: &'a str,
+    pub email_key: &'a str,
+    pub password_hash: &'a str,
+}
+
+const COLUMNS: &str = "id, email, password_hash, created_at, updated_at";
+
+impl Store {
+    pub async fn count_admins(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM admins")
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    /// Creates the first administrator, once: the claim row makes a second attempt (also a
+    /// concurrent one, on another replica) fail with `Conflict`, whatever the admins table holds.
+    pub async fn insert_first_admin(
+        &self,
+        admin: NewAdmin<'_>,
+        now: i64,
+    ) -> Result<AdminRow, StoreError> {
+        let mut transaction = self.pool.begin().await?;
+        sqlx::query("INSERT INTO setup_claim (id, claimed_at) VALUES (1, $1)")
+            .bind(now)
+            .execute(&mut *transaction)
+            .await?;
+        let row = insert_admin_row(&mut *transaction, &admin, now).await?;
+        transaction.commit().await?;
+        Ok(row)
+    }
+
+    /// Adds an administrator; an e-mail address already used (in any case) is a `Conflict`.
+    pub async fn insert_admin(
+        &self,
+        admin: NewAdmin<'_>,
+        now: i64,
+    ) -> Result<AdminRow, StoreError> {
+        Ok(insert_admin_row(&self.pool, &admin, now).await?)
+    }
+
+    pub async fn find_admin_by_email_key(
+        &self,
+        email_key: &str,
+    ) -> Result<Option<AdminRow>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM admins WHERE email_key = $1");
+        Ok(sqlx::query_as(&sql)
+            .bind(email_key)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    pub async fn find_admin(&self, id: i64) -> Result<Option<AdminRow>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM admins WHERE id = $1");
+        Ok(sqlx::query_as(&sql)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    pub async fn list_admins(&self) -> Result<Vec<AdminRow>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM admins ORDER BY email_key");
+        Ok(sqlx::query_as(&sql).fetch_all(&self.pool).await?)
+    }
+
+    /// Deletes an administrator and, through the foreign key, their sessions. Refuses to delete
+    /// the last one, in the same statement so that two concurrent deletions cannot both pass.
+    pub async fn delete_admin_unless_last(&self, id: i64) -> Result<bool, StoreError> {
+        let result =
+            sqlx::query("DELETE FROM admins WHERE id = $1 AND (SELECT COUNT(*) FROM admins) > 1")
+                .bind(id)
+                .execute(&self.pool)
+                .await?;
+        Ok(result.rows_affected() == 1)
+    }
+
+    pub async fn update_admin_password(
+        &self,
+        id: i64,
+        password_hash: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE admins SET password_hash = $1, updated_at = $2 WHERE id = $3")
+            .bind(password_hash)
+            .bind(now)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}
+
+async fn insert_admin_row<'c, E>(
+    executor: E,
+    admin: &NewAdmin<'_>,
+    now: i64,
+) -> Result<AdminRow, sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    sqlx::query_as(
+        "INSERT INTO admins (email, email_key, password_hash, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $4) RETURNING id, email, password_hash, created_at, updated_at",
+    )
+    .bind(admin.email)
+    .bind(admin.email_key)
+    .bind(admin.password_hash)
+    .bind(now)
+    .fetch_one(executor)
+    .await
+}

@@ -1,0 +1,117 @@
+//! A running server for HTTP tests: the real router on a loopback port, with a cookie-keeping client.
+
+use bifrost::services::ensure_provider_organization;
+use bifrost::startup::{router, AppState};
+use leptos::config::LeptosOptions;
+
+use crate::helpers::TestDb;
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    db: Option<TestDb>,
+    _site: Option<tempfile::TempDir>,
+}
+
+pub const ADMIN_EMAIL: &str = "admin@example.com";
+pub const ADMIN_PASSWORD: &str = "correct horse battery staple";
+
+impl TestApp {
+    /// The real router on a loopback port, on a fresh SQLite database with no administrator.
+    pub async fn spawn() -> TestApp {
+        let db = TestDb::sqlite().await;
+        ensure_provider_organization(&db.store)
+            .await
+            .expect("provider");
+        let site = tempfile::tempdir().expect("site directory");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let address = format!("http://{}", listener.local_addr().expect("address"));
+        let leptos_options = LeptosOptions::builder()
+            .output_name("bifrost")
+            .site_root(site.path().to_string_lossy().into_owned())
+            .build();
+        let state = AppState::new(leptos_options, db.store.clone(), &address);
+        let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        TestApp {
+            address,
+            client: new_client(),
+            db: Some(db),
+            _site: Some(site),
+        }
+    }
+
+    /// Another browser on the same server: no cookies, no database handle.
+    pub fn client_for(app: &TestApp) -> TestApp {
+        TestApp {
+            address: app.address.clone(),
+            client: new_client(),
+            db: None,
+            _site: None,
+        }
+    }
+
+    pub fn db(&self) -> &TestDb {
+        self.db.as_ref().expect("this TestApp owns the server")
+    }
+
+    /// Spawns the app and signs in as its first administrator.
+    pub async fn spawn_signed_in() -> TestApp {
+        let app = TestApp::spawn().await;
+        let response = app.setup(ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_PASSWORD).await;
+        assert!(succeeded(&response), "setup failed: {}", response.status());
+        app
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.address))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Calls a server function the way the browser does: a same-origin form post.
+    pub async fn call_server_fn(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(format!("{}{path}", self.address))
+            .header("origin", &self.address)
+            .header("accept", "application/json")
+            .form(form)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn setup(&self, email: &str, password: &str, confirm: &str) -> reqwest::Response {
+        let form = [
+            ("email", email),
+            ("password", password),
+            ("confirm_password", confirm),
+        ];
+        self.call_server_fn("/api/auth/setup", &form).await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
+        self.call_server_fn(
+            "/api/auth/login",
+            &[("email", email), ("password", password), ("next", "/")],
+        )
+        .await
+    }
+}
+
+fn new_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+/// A server function that redirects on success answers a script's call with 200 and `Location`.
+pub fn succeeded(response: &reqwest::Response) -> bool {
+    response.status() == reqwest::StatusCode::OK && response.headers().contains_key("location")
+}

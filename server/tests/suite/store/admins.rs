@@ -1,0 +1,170 @@
+//! Administrators and sessions on both backends.
+
+use bifrost::store::admins::NewAdmin;
+use bifrost::store::{Store, StoreError};
+
+fn admin<'a>(email: &'a str, email_key: &'a str) -> NewAdmin<'a> {
+    NewAdmin {
+        email,
+        email_key,
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA",
+    }
+}
+
+async fn the_first_admin_can_be_claimed_only_once(store: Store) {
+    store
+        .insert_first_admin(admin("a@example.com", "a@example.com"), 1)
+        .await
+        .expect("first");
+    let second = store
+        .insert_first_admin(admin("b@example.com", "b@example.com"), 2)
+        .await;
+    assert!(
+        matches!(second, Err(StoreError::Conflict(_))),
+        "got {second:?}"
+    );
+    assert_eq!(store.count_admins().await.expect("count"), 1);
+}
+
+async fn admin_emails_are_unique_by_key(store: Store) {
+    store
+        .insert_admin(admin("A@example.com", "a@example.com"), 1)
+        .await
+        .expect("first");
+    let again = store
+        .insert_admin(admin("a@EXAMPLE.com", "a@example.com"), 2)
+        .await;
+    assert!(
+        matches!(again, Err(StoreError::Conflict(_))),
+        "got {again:?}"
+    );
+}
+
+async fn the_last_admin_cannot_be_deleted(store: Store) {
+    let first = store
+        .insert_admin(admin("a@example.com", "a@example.com"), 1)
+        .await
+        .expect("a");
+    let second = store
+        .insert_admin(admin("b@example.com", "b@example.com"), 1)
+        .await
+        .expect("b");
+    assert!(store
+        .delete_admin_unless_last(first.id)
+        .await
+        .expect("delete"));
+    assert!(!store
+        .delete_admin_unless_last(second.id)
+        .await
+        .expect("delete"));
+    assert_eq!(store.count_admins().await.expect("count"), 1);
+}
+
+async fn sessions_are_found_by_hash_and_go_with_their_admin(store: Store) {
+    let a = store
+        .insert_admin(admin("a@example.com", "a@example.com"), 1)
+        .await
+        .expect("a");
+    let b = store
+        .insert_admin(admin("b@example.com", "b@example.com"), 1)
+        .await
+        .expect("b");
+    store
+        .insert_session("hash-a", a.id, 100, 1_000)
+        .await
+        .expect("session");
+    store
+        .insert_session("hash-b", b.id, 100, 1_000)
+        .await
+        .expect("session");
+    let found = store
+        .find_session("hash-a")
+        .await
+        .expect("find")
+        .expect("live");
+    assert_eq!(
+        (found.admin_id, found.email.as_str(), found.expires_at),
+        (a.id, "a@example.com", 1_000)
+    );
+
+    store.touch_session("hash-a", 500).await.expect("touch");
+    assert_eq!(
+        store
+            .find_session("hash-a")
+            .await
+            .expect("find")
+            .map(|s| s.last_seen_at),
+        Some(500)
+    );
+
+    assert!(store.delete_admin_unless_last(b.id).await.expect("delete"));
+    assert!(
+        store.find_session("hash-b").await.expect("find").is_none(),
+        "deleting an admin ends their sessions"
+    );
+}
+
+async fn expired_and_idle_sessions_are_removed(store: Store) {
+    let a = store
+        .insert_admin(admin("a@example.com", "a@example.com"), 1)
+        .await
+        .expect("a");
+    store
+        .insert_session("expired", a.id, 0, 100)
+        .await
+        .expect("session");
+    store
+        .insert_session("idle", a.id, 0, 10_000)
+        .await
+        .expect("session");
+    store
+        .insert_session("live", a.id, 0, 10_000)
+        .await
+        .expect("session");
+    store.touch_session("live", 900).await.expect("touch");
+    let removed = store
+        .delete_expired_sessions(1_000, 500)
+        .await
+        .expect("sweep");
+    assert_eq!(removed, 2);
+    assert!(store.find_session("live").await.expect("find").is_some());
+}
+
+async fn other_sessions_end_when_the_password_changes(store: Store) {
+    let a = store
+        .insert_admin(admin("a@example.com", "a@example.com"), 1)
+        .await
+        .expect("a");
+    store
+        .insert_session("this", a.id, 0, 10_000)
+        .await
+        .expect("session");
+    store
+        .insert_session("other", a.id, 0, 10_000)
+        .await
+        .expect("session");
+    store
+        .update_admin_password(a.id, "$argon2id$new", 5)
+        .await
+        .expect("update");
+    store
+        .delete_other_sessions(a.id, "this")
+        .await
+        .expect("delete");
+    assert!(store.find_session("this").await.expect("find").is_some());
+    assert!(store.find_session("other").await.expect("find").is_none());
+    let updated = store.find_admin(a.id).await.expect("find").expect("admin");
+    assert_eq!(
+        (updated.password_hash.as_str(), updated.updated_at),
+        ("$argon2id$new", 5)
+    );
+}
+
+crate::store_cases!(
+    the_first_admin_can_be_claimed_only_once,
+    admin_emails_are_unique_by_key,
+    the_last_admin_cannot_be_deleted,
+    sessions_are_found_by_hash_and_go_with_their_admin,
+    expired_and_idle_sessions_are_removed,
+    other_sessions_end_when_the_password_changes,
+);
