@@ -1,5 +1,9 @@
 //! Pure domain types shared by server and browser: no IO, validation in constructors.
 
 pub mod admin;
+pub mod audit;
 pub mod navigation;
+pub mod organization;
+pub mod paging;
 pub mod status;
+pub mod time;

@@ -1,5 +1,7 @@
 //! Server functions, one per file, grouped by domain. Each is a thin adapter: check the caller,
 //! parse, call one service, map the result.
 
+pub mod audit;
 pub mod auth;
+pub mod organizations;
 pub mod status;

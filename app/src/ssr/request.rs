@@ -80,3 +80,17 @@ fn status_of(error: &AppError) -> http::StatusCode {
         AppError::Internal | AppError::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
+
+/// The body of a server function for signed-in administrators: checks the session, hands the
+/// services and the administrator to `call`, and gives an error its HTTP status.
+pub async fn as_admin<T, F, Fut>(call: F) -> Result<T, AppError>
+where
+    F: FnOnce(super::SharedServices, CurrentAdmin) -> Fut,
+    Fut: std::future::Future<Output = Result<T, AppError>>,
+{
+    let outcome = async {
+        let admin = require_admin()?;
+        call(super::services()?, admin).await
+    };
+    with_status(outcome.await)
+}

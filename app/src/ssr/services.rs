@@ -5,6 +5,9 @@ use std::sync::Arc;
 use leptos::prelude::use_context;
 
 use crate::domain::admin::CurrentAdmin;
+use crate::domain::audit::{AuditEntryView, AuditFilter};
+use crate::domain::organization::{DeletionImpact, OrganizationView};
+use crate::domain::paging::Paged;
 use crate::domain::status::ServerStatus;
 use crate::error::AppError;
 
@@ -35,6 +38,33 @@ pub trait Services: Send + Sync + 'static {
     ) -> Result<SetCookie, AppError>;
     /// Ends the session (if any) and returns the cookie that clears it in the browser.
     async fn logout(&self, session_token: Option<&str>) -> Result<SetCookie, AppError>;
+    async fn organizations(
+        &self,
+        search: &str,
+        page: i64,
+    ) -> Result<Paged<OrganizationView>, AppError>;
+    async fn create_organization(
+        &self,
+        admin: &CurrentAdmin,
+        name: &str,
+    ) -> Result<OrganizationView, AppError>;
+    async fn rename_organization(
+        &self,
+        admin: &CurrentAdmin,
+        id: i64,
+        name: &str,
+    ) -> Result<OrganizationView, AppError>;
+    /// What deleting the organization would take with it; refused for the provider organization.
+    async fn organization_deletion_impact(&self, id: i64) -> Result<DeletionImpact, AppError>;
+    async fn delete_organization(&self, admin: &CurrentAdmin, id: i64) -> Result<(), AppError>;
+
+    /// The audit log, newest first.
+    async fn audit_entries(
+        &self,
+        filter: &AuditFilter,
+        page: i64,
+    ) -> Result<Paged<AuditEntryView>, AppError>;
+
     /// The administrator a session token belongs to, if it is live.
     async fn authenticate(&self, session_token: &str) -> Result<Option<CurrentAdmin>, AppError>;
 }

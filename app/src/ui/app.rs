@@ -7,8 +7,8 @@ use leptos_router::path;
 
 use crate::ui::layout::page_layout::PageLayout;
 use crate::ui::pages::{
-    dashboard::DashboardPage, login::LoginPage, not_found::NotFoundPage, placeholder::*,
-    setup::SetupPage,
+    audit_log::AuditLogPage, dashboard::DashboardPage, login::LoginPage, not_found::NotFoundPage,
+    organizations::OrganizationsPage, placeholder::*, setup::SetupPage,
 };
 
 /// The document around the app, rendered on the server only.
@@ -48,9 +48,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=DashboardPage />
                     <Route path=path!("settings/integrations") view=IntegrationsPlaceholder />
                     <Route path=path!("settings/oauth") view=OAuthConnectionsPlaceholder />
-                    <Route path=path!("settings/organizations") view=OrganizationsPlaceholder />
+                    <Route path=path!("settings/organizations") view=OrganizationsPage />
                     <Route path=path!("settings/api-keys") view=ApiKeysPlaceholder />
-                    <Route path=path!("settings/audit-log") view=AuditLogPlaceholder />
+                    <Route path=path!("settings/audit-log") view=AuditLogPage />
                 </ParentRoute>
             </Routes>
         </Router>

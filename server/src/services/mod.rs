@@ -1,15 +1,21 @@
 //! The services behind server functions and API handlers: the rules live here, SQL stays in the
 //! store. Store errors are logged once here and reach callers as `AppError`.
 
+mod audit;
 pub mod auth;
 mod organizations;
 mod status;
 
 use std::sync::atomic::AtomicBool;
 
+use app::domain::admin::CurrentAdmin;
+use app::domain::audit::{AuditEntryView, AuditFilter};
+use app::domain::organization::{DeletionImpact, OrganizationView};
+use app::domain::paging::Paged;
 use app::error::AppError;
 
 use crate::auth::throttle::LoginThrottle;
+use crate::store::audit::Actor;
 use crate::store::{Store, StoreError};
 
 pub use organizations::ensure_provider_organization;
@@ -43,6 +49,14 @@ impl ServerServices {
 
     pub fn store(&self) -> &Store {
         &self.store
+    }
+}
+
+/// The audit log's actor for an administrator.
+pub fn actor_of(admin: &CurrentAdmin) -> Actor {
+    Actor {
+        admin_id: Some(admin.id),
+        label: admin.email.clone(),
     }
 }
 
@@ -84,10 +98,48 @@ impl app::ssr::Services for ServerServices {
         self.sign_out(session_token).await
     }
 
-    async fn authenticate(
+    async fn organizations(
         &self,
-        session_token: &str,
-    ) -> Result<Option<app::domain::admin::CurrentAdmin>, AppError> {
+        search: &str,
+        page: i64,
+    ) -> Result<Paged<OrganizationView>, AppError> {
+        ServerServices::organizations(self, search, page).await
+    }
+
+    async fn create_organization(
+        &self,
+        admin: &CurrentAdmin,
+        name: &str,
+    ) -> Result<OrganizationView, AppError> {
+        ServerServices::create_organization(self, admin, name).await
+    }
+
+    async fn rename_organization(
+        &self,
+        admin: &CurrentAdmin,
+        id: i64,
+        name: &str,
+    ) -> Result<OrganizationView, AppError> {
+        ServerServices::rename_organization(self, admin, id, name).await
+    }
+
+    async fn organization_deletion_impact(&self, id: i64) -> Result<DeletionImpact, AppError> {
+        ServerServices::organization_deletion_impact(self, id).await
+    }
+
+    async fn delete_organization(&self, admin: &CurrentAdmin, id: i64) -> Result<(), AppError> {
+        ServerServices::delete_organization(self, admin, id).await
+    }
+
+    async fn audit_entries(
+        &self,
+        filter: &AuditFilter,
+        page: i64,
+    ) -> Result<Paged<AuditEntryView>, AppError> {
+        ServerServices::audit_entries(self, filter, page).await
+    }
+
+    async fn authenticate(&self, session_token: &str) -> Result<Option<CurrentAdmin>, AppError> {
         self.admin_of_session(session_token).await
     }
 }

@@ -1,5 +1,14 @@
-//! Organization rules.
+//! Organization rules: names unique in any case, the provider organization kept forever.
 
+use app::domain::admin::CurrentAdmin;
+use app::domain::organization::{
+    DeletionImpact, OrganizationName, OrganizationView, ORGANIZATIONS_PER_PAGE,
+};
+use app::domain::paging::{clamp_page, offset_of, Paged};
+use app::error::AppError;
+
+use super::{actor_of, internal, ServerServices};
+use crate::store::organizations::OrganizationRow;
 use crate::store::{Store, StoreError};
 use crate::time::now_millis;
 
@@ -19,4 +28,119 @@ pub async fn ensure_provider_organization(store: &Store) -> Result<(), StoreErro
         Ok(_) | Err(StoreError::Conflict(_)) => Ok(()),
         Err(error) => Err(error),
     }
+}
+
+fn view(row: OrganizationRow) -> OrganizationView {
+    OrganizationView {
+        id: row.id,
+        name: row.name,
+        is_provider: row.is_provider == 1,
+        created_at: row.created_at,
+    }
+}
+
+fn name_taken(error: StoreError) -> AppError {
+    match error {
+        StoreError::Conflict(_) => {
+            AppError::invalid("name", "an organization with this name already exists")
+        }
+        other => internal(other),
+    }
+}
+
+fn not_found() -> AppError {
+    AppError::NotFound("the organization".to_string())
+}
+
+impl ServerServices {
+    pub async fn organizations(
+        &self,
+        search: &str,
+        page: i64,
+    ) -> Result<Paged<OrganizationView>, AppError> {
+        let page = clamp_page(page);
+        let rows = self
+            .store
+            .list_organizations(
+                search.trim(),
+                ORGANIZATIONS_PER_PAGE,
+                offset_of(page, ORGANIZATIONS_PER_PAGE),
+            )
+            .await
+            .map_err(internal)?;
+        Ok(Paged {
+            items: rows.items.into_iter().map(view).collect(),
+            total: rows.total,
+            page,
+            per_page: ORGANIZATIONS_PER_PAGE,
+        })
+    }
+
+    pub async fn create_organization(
+        &self,
+        admin: &CurrentAdmin,
+        name: &str,
+    ) -> Result<OrganizationView, AppError> {
+        let name = OrganizationName::parse(name)?;
+        let row = self
+            .store
+            .create_organization(name.as_str(), &actor_of(admin), now_millis())
+            .await
+            .map_err(name_taken)?;
+        Ok(view(row))
+    }
+
+    pub async fn rename_organization(
+        &self,
+        admin: &CurrentAdmin,
+        id: i64,
+        name: &str,
+    ) -> Result<OrganizationView, AppError> {
+        let name = OrganizationName::parse(name)?;
+        let renamed = self
+            .store
+            .rename_organization(id, name.as_str(), &actor_of(admin), now_millis())
+            .await
+            .map_err(name_taken)?;
+        renamed.map(view).ok_or_else(not_found)
+    }
+
+    /// What the confirmation before deleting must say. Mappings arrive with the integrations.
+    pub async fn organization_deletion_impact(&self, id: i64) -> Result<DeletionImpact, AppError> {
+        let row = self
+            .store
+            .find_organization(id)
+            .await
+            .map_err(internal)?
+            .ok_or_else(not_found)?;
+        if row.is_provider == 1 {
+            return Err(provider_is_permanent());
+        }
+        Ok(DeletionImpact {
+            name: row.name,
+            mappings: 0,
+        })
+    }
+
+    pub async fn delete_organization(&self, admin: &CurrentAdmin, id: i64) -> Result<(), AppError> {
+        let row = self
+            .store
+            .find_organization(id)
+            .await
+            .map_err(internal)?
+            .ok_or_else(not_found)?;
+        if row.is_provider == 1 {
+            return Err(provider_is_permanent());
+        }
+        self.store
+            .delete_customer_organization(id, &actor_of(admin), now_millis())
+            .await
+            .map_err(internal)?
+            .map(|_| ())
+            .ok_or_else(not_found)
+    }
+}
+
+fn provider_is_permanent() -> AppError {
+    AppError::Conflict("the provider organization cannot be deleted".to_string())
 }

@@ -5,6 +5,7 @@
 //! backend under `migrations/`.
 
 pub mod admins;
+pub mod audit;
 mod connect;
 pub mod organizations;
 pub mod sessions;
@@ -13,6 +14,18 @@ use app::domain::status::Backend;
 use sqlx::AnyPool;
 
 pub use connect::backend_of;
+
+/// Makes `%`, `_` and `\` in user input match themselves in a `LIKE … ESCAPE '\'` pattern.
+pub(crate) fn escape_like(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for character in text.chars() {
+        if matches!(character, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(character);
+    }
+    escaped
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -129,5 +142,22 @@ impl Store {
     /// Closes every connection; waits for running queries.
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+}
+
+/// One page of a list, with the number of rows that match in all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_like;
+
+    #[test]
+    fn like_wildcards_in_search_text_match_literally() {
+        assert_eq!(escape_like("50%_a\\b"), "50\\%\\_a\\\\b");
     }
 }

@@ -2,7 +2,10 @@
 
 use sqlx::FromRow;
 
-use super::{Store, StoreError};
+use serde_json::json;
+
+use super::audit::{change, insert_audit, Actor, AuditRecord};
+use super::{escape_like, Page, Store, StoreError};
 
 /// An organization as stored.
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
@@ -12,13 +15,6 @@ pub struct OrganizationRow {
     pub is_provider: i64,
     pub created_at: i64,
     pub updated_at: i64,
-}
-
-/// One page of a list, with the number of rows that match in all.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Page<T> {
-    pub items: Vec<T>,
-    pub total: i64,
 }
 
 const COLUMNS: &str = "id, name, is_provider, created_at, updated_at";
@@ -43,6 +39,109 @@ impl Store {
             .fetch_one(&self.pool)
             .await?;
         Ok(row)
+    }
+
+    /// Creates a customer organization and records it in the audit log.
+    pub async fn create_organization(
+        &self,
+        name: &str,
+        actor: &Actor,
+        now: i64,
+    ) -> Result<OrganizationRow, StoreError> {
+        let mut transaction = self.pool.begin().await?;
+        let sql = format!(
+            "INSERT INTO organizations (name, name_key, is_provider, created_at, updated_at) \
+             VALUES ($1, $2, 0, $3, $3) RETURNING {COLUMNS}"
+        );
+        let row: OrganizationRow = sqlx::query_as(&sql)
+            .bind(name)
+            .bind(name.to_lowercase())
+            .bind(now)
+            .fetch_one(&mut *transaction)
+            .await?;
+        let record = AuditRecord {
+            actor,
+            action: "organization.create",
+            object_type: "organization",
+            object_id: row.id.to_string(),
+            object_label: row.name.clone(),
+            changes: json!({ "name": change(None, Some(name)) }),
+        };
+        insert_audit(&mut transaction, &record, now).await?;
+        transaction.commit().await?;
+        Ok(row)
+    }
+
+    /// Renames an organization; `None` if it does not exist.
+    pub async fn rename_organization(
+        &self,
+        id: i64,
+        name: &str,
+        actor: &Actor,
+        now: i64,
+    ) -> Result<Option<OrganizationRow>, StoreError> {
+        let mut transaction = self.pool.begin().await?;
+        let select = format!("SELECT {COLUMNS} FROM organizations WHERE id = $1");
+        let Some(before) = sqlx::query_as::<_, OrganizationRow>(&select)
+            .bind(id)
+            .fetch_optional(&mut *transaction)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let update = format!(
+            "UPDATE organizations SET name = $1, name_key = $2, updated_at = $3 WHERE id = $4 RETURNING {COLUMNS}"
+        );
+        let after: OrganizationRow = sqlx::query_as(&update)
+            .bind(name)
+            .bind(name.to_lowercase())
+            .bind(now)
+            .bind(id)
+            .fetch_one(&mut *transaction)
+            .await?;
+        let record = AuditRecord {
+            actor,
+            action: "organization.rename",
+            object_type: "organization",
+            object_id: id.to_string(),
+            object_label: after.name.clone(),
+            changes: json!({ "name": change(Some(&before.name), Some(&after.name)) }),
+        };
+        insert_audit(&mut transaction, &record, now).await?;
+        transaction.commit().await?;
+        Ok(Some(after))
+    }
+
+    /// Deletes a customer organization. The provider organization is never deleted: the
+    /// statement itself excludes it. `None` if no such customer organization exists.
+    pub async fn delete_customer_organization(
+        &self,
+        id: i64,
+        actor: &Actor,
+        now: i64,
+    ) -> Result<Option<OrganizationRow>, StoreError> {
+        let mut transaction = self.pool.begin().await?;
+        let sql = format!(
+            "DELETE FROM organizations WHERE id = $1 AND is_provider = 0 RETURNING {COLUMNS}"
+        );
+        let Some(deleted) = sqlx::query_as::<_, OrganizationRow>(&sql)
+            .bind(id)
+            .fetch_optional(&mut *transaction)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let record = AuditRecord {
+            actor,
+            action: "organization.delete",
+            object_type: "organization",
+            object_id: id.to_string(),
+            object_label: deleted.name.clone(),
+            changes: json!({ "name": change(Some(&deleted.name), None) }),
+        };
+        insert_audit(&mut transaction, &record, now).await?;
+        transaction.commit().await?;
+        Ok(Some(deleted))
     }
 
     pub async fn find_organization(&self, id: i64) -> Result<Option<OrganizationRow>, StoreError> {
@@ -83,27 +182,5 @@ impl Store {
             .fetch_all(&self.pool)
             .await?;
         Ok(Page { items, total })
-    }
-}
-
-/// Makes `%`, `_` and `\` in user input match themselves in a `LIKE … ESCAPE '\'` pattern.
-fn escape_like(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for character in text.chars() {
-        if matches!(character, '%' | '_' | '\\') {
-            escaped.push('\\');
-        }
-        escaped.push(character);
-    }
-    escaped
-}
-
-#[cfg(test)]
-mod tests {
-    use super::escape_like;
-
-    #[test]
-    fn like_wildcards_in_search_text_match_literally() {
-        assert_eq!(escape_like("50%_a\\b"), "50\\%\\_a\\\\b");
     }
 }

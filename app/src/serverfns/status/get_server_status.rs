@@ -6,12 +6,5 @@ use crate::error::AppError;
 /// Asks the store whether it is reachable and which schema it runs.
 #[server(endpoint = "status/get")]
 pub async fn get_server_status() -> Result<ServerStatus, AppError> {
-    use crate::ssr;
-    ssr::with_status(
-        async {
-            ssr::require_admin()?;
-            ssr::services()?.server_status().await
-        }
-        .await,
-    )
+    crate::ssr::as_admin(|services, _| async move { services.server_status().await }).await
 }

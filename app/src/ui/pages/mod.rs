@@ -1,7 +1,9 @@
 //! One module per page.
 
+pub mod audit_log;
 pub mod dashboard;
 pub mod login;
 pub mod not_found;
+pub mod organizations;
 pub mod placeholder;
 pub mod setup;

@@ -26,16 +26,6 @@ pub fn OAuthConnectionsPlaceholder() -> impl IntoView {
 }
 
 #[component]
-pub fn OrganizationsPlaceholder() -> impl IntoView {
-    view! { <Placeholder title="Organizations" purpose="Organizations are your customers; mappings link each one to its tenant or company in an external system." /> }
-}
-
-#[component]
 pub fn ApiKeysPlaceholder() -> impl IntoView {
     view! { <Placeholder title="API Keys" purpose="API keys let workflow code resolve integrations through the HTTP API." /> }
-}
-
-#[component]
-pub fn AuditLogPlaceholder() -> impl IntoView {
-    view! { <Placeholder title="Audit Log" purpose="The audit log records every change made through the UI or the API: who, what and when." /> }
 }

@@ -3,4 +3,5 @@
 mod auth;
 mod basics;
 mod guard;
+mod organizations;
 pub mod test_app;

@@ -1,5 +1,6 @@
 //! Store cases; each file ends with `store_cases!` so every case runs on both backends.
 
 mod admins;
+mod audit;
 mod basics;
 mod organizations;

@@ -1,0 +1,135 @@
+//! Settings > Audit Log: every change, newest first, filtered by actor, object and date.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::{Form, A};
+use leptos_router::hooks::use_query_map;
+
+use crate::domain::audit::{AuditEntryView, AuditFilter, FieldChange};
+use crate::domain::paging::Paged;
+use crate::domain::time::format_utc;
+use crate::serverfns::audit::list_audit_entries;
+use crate::ui::components::pagination::{href_with_page, Pagination};
+
+const PATH: &str = "/settings/audit-log";
+
+#[component]
+pub fn AuditLogPage() -> impl IntoView {
+    let query = use_query_map();
+    let filter = Memo::new(move |_| {
+        let query = query.read();
+        let get = |key: &str| query.get(key).unwrap_or_default();
+        AuditFilter {
+            actor: get("actor"),
+            object: get("object"),
+            from: get("from"),
+            to: get("to"),
+        }
+    });
+    let page = Memo::new(move |_| {
+        query
+            .read()
+            .get("page")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(1)
+    });
+    let entries = Resource::new(
+        move || (filter.get(), page.get()),
+        |(filter, page)| list_audit_entries(filter, page),
+    );
+
+    view! {
+        <Title text="Audit Log" />
+        <h1>"Audit Log"</h1>
+        <p class="lead">"Every change made through the UI or the API: who, what and when. Secret values are never recorded."</p>
+        <Form method="GET" action=PATH attr:class="filter-form" attr:aria-label="Filter the audit log">
+            <FilterInput label="Actor" name="actor" kind="search" value=Signal::derive(move || filter.get().actor) />
+            <FilterInput label="Object" name="object" kind="search" value=Signal::derive(move || filter.get().object) />
+            <FilterInput label="From" name="from" kind="date" value=Signal::derive(move || filter.get().from) />
+            <FilterInput label="To" name="to" kind="date" value=Signal::derive(move || filter.get().to) />
+            <div class="filter-actions">
+                <button type="submit" class="button secondary">"Filter"</button>
+                <A href=PATH>"Clear"</A>
+            </div>
+        </Form>
+        <Transition fallback=|| view! { <p class="muted">"Loading the audit log…"</p> }>
+            {move || entries.get().map(|result| match result {
+                Ok(paged) => view! { <AuditTable paged /> }.into_any(),
+                Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn FilterInput(
+    label: &'static str,
+    name: &'static str,
+    kind: &'static str,
+    value: Signal<String>,
+) -> impl IntoView {
+    let id = format!("audit-{name}");
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <input id=id type=kind name=name value=value />
+        </div>
+    }
+}
+
+#[component]
+fn AuditTable(paged: Paged<AuditEntryView>) -> impl IntoView {
+    if paged.items.is_empty() {
+        return view! { <div class="empty-state"><p>"No changes match."</p></div> }.into_any();
+    }
+    let query = use_query_map().get_untracked();
+    let previous = paged
+        .has_previous()
+        .then(|| href_with_page(PATH, &query, paged.page - 1));
+    let next = paged
+        .has_next()
+        .then(|| href_with_page(PATH, &query, paged.page + 1));
+    view! {
+        <table class="data-table audit-table">
+            <thead>
+                <tr>
+                    <th scope="col">"When"</th>
+                    <th scope="col">"Who"</th>
+                    <th scope="col">"Action"</th>
+                    <th scope="col">"Object"</th>
+                    <th scope="col">"Changes"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {paged.items.clone().into_iter().map(|entry| view! {
+                    <tr>
+                        <td class="nowrap">{format_utc(entry.occurred_at)}</td>
+                        <td>{entry.actor}</td>
+                        <td><code>{entry.action}</code></td>
+                        <td>{format!("{} “{}”", entry.object_type, entry.object_label)}</td>
+                        <td><ChangeList changes=entry.changes /></td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+        <Pagination label=paged.range_label() previous next page=paged.page page_count=paged.page_count() />
+    }
+    .into_any()
+}
+
+#[component]
+fn ChangeList(changes: Vec<FieldChange>) -> impl IntoView {
+    let empty = "—";
+    view! {
+        <ul class="changes">
+            {changes.into_iter().map(|change| view! {
+                <li>
+                    <span class="change-field">{change.field}</span>": "
+                    <span class="change-from">{change.from.unwrap_or_else(|| empty.to_string())}</span>
+                    " → "
+                    <span class="change-to">{change.to.unwrap_or_else(|| empty.to_string())}</span>
+                </li>
+            }).collect_view()}
+        </ul>
+    }
+}

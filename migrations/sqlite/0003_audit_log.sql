@@ -1,0 +1,14 @@
+-- Every change made through the UI or the API: who, what, which object, when, which fields.
+-- `changes` is JSON ({"field": {"from": …, "to": …}}) and never holds a secret value.
+CREATE TABLE audit_log (
+    id           INTEGER PRIMARY KEY,
+    occurred_at  INTEGER NOT NULL,
+    actor_id     INTEGER,
+    actor_label  TEXT    NOT NULL,
+    action       TEXT    NOT NULL,
+    object_type  TEXT    NOT NULL,
+    object_id    TEXT    NOT NULL,
+    object_label TEXT    NOT NULL,
+    changes      TEXT    NOT NULL
+);
+CREATE INDEX audit_log_occurred_at ON audit_log (occurred_at DESC, id DESC);
