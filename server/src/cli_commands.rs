@@ -6,6 +6,7 @@ use crate::config::Settings;
 use crate::error::StartupError;
 use crate::services::{ServerServices, ServicesConfig};
 use crate::startup::open_store;
+use crate::store::audit::Actor;
 
 /// Adds an administrator. The password never comes from the command line, where other users
 /// of the machine could read it: from a prompt (asked twice) or the first line of stdin.
@@ -18,7 +19,13 @@ pub async fn create_admin(settings: Settings, email: &str) -> Result<(), Startup
             secure_cookies: false,
         },
     );
-    let outcome = services.add_admin(email, &password, &confirmation).await;
+    let actor = Actor {
+        admin_id: None,
+        label: "command line".to_string(),
+    };
+    let outcome = services
+        .add_admin(&actor, email, &password, &confirmation)
+        .await;
     store.close().await;
     let admin = outcome.map_err(|error| StartupError::Command(error.to_string()))?;
     println!("Administrator {} created.", admin.email);

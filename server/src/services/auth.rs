@@ -12,6 +12,7 @@ use super::{internal, ServerServices};
 use crate::auth::password::{hash_password, verify_password, PasswordError};
 use crate::auth::session_token::{hash_token, new_token};
 use crate::store::admins::NewAdmin;
+use crate::store::audit::Actor;
 use crate::store::StoreError;
 use crate::time::now_millis;
 
@@ -75,6 +76,7 @@ impl ServerServices {
     /// the first-run setup.
     pub async fn add_admin(
         &self,
+        actor: &Actor,
         email: &str,
         password: &str,
         confirm: &str,
@@ -97,7 +99,7 @@ impl ServerServices {
         }
         if matches!(&inserted, Err(StoreError::Conflict(constraint)) if !constraint.contains("email"))
         {
-            inserted = self.store.insert_admin(new_admin(), now).await;
+            inserted = self.store.insert_admin(new_admin(), actor, now).await;
         }
         match inserted {
             Ok(admin) => {

@@ -2,6 +2,10 @@
 
 use sqlx::FromRow;
 
+use serde_json::json;
+use sqlx::AnyConnection;
+
+use super::audit::{change, insert_audit, Actor, AuditRecord};
 use super::{Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
@@ -42,6 +46,11 @@ impl Store {
             .execute(&mut *transaction)
             .await?;
         let row = insert_admin_row(&mut *transaction, &admin, now).await?;
+        let actor = Actor {
+            admin_id: Some(row.id),
+            label: row.email.clone(),
+        };
+        audit_admin_created(&mut transaction, &row, &actor, "first-run setup", now).await?;
         transaction.commit().await?;
         Ok(row)
     }
@@ -50,9 +59,14 @@ impl Store {
     pub async fn insert_admin(
         &self,
         admin: NewAdmin<'_>,
+        actor: &Actor,
         now: i64,
     ) -> Result<AdminRow, StoreError> {
-        Ok(insert_admin_row(&self.pool, &admin, now).await?)
+        let mut transaction = self.pool.begin().await?;
+        let row = insert_admin_row(&mut *transaction, &admin, now).await?;
+        audit_admin_created(&mut transaction, &row, actor, "added", now).await?;
+        transaction.commit().await?;
+        Ok(row)
     }
 
     pub async fn find_admin_by_email_key(
@@ -104,6 +118,24 @@ impl Store {
             .await?;
         Ok(())
     }
+}
+
+async fn audit_admin_created(
+    connection: &mut AnyConnection,
+    row: &AdminRow,
+    actor: &Actor,
+    how: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let record = AuditRecord {
+        actor,
+        action: "admin.create",
+        object_type: "administrator",
+        object_id: row.id.to_string(),
+        object_label: row.email.clone(),
+        changes: json!({ "email": change(None, Some(&row.email)), "via": change(None, Some(how)) }),
+    };
+    insert_audit(connection, &record, now).await
 }
 
 async fn insert_admin_row<'c, E>(

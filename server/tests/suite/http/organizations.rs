@@ -58,7 +58,8 @@ async fn an_organization_is_created_renamed_and_deleted_and_each_change_is_audit
         [
             "organization.delete",
             "organization.rename",
-            "organization.create"
+            "organization.create",
+            "admin.create"
         ]
     );
     assert_eq!(log["items"][0]["actor"], super::test_app::ADMIN_EMAIL);

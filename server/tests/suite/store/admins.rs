@@ -1,7 +1,15 @@
 //! Administrators and sessions on both backends.
 
 use bifrost::store::admins::NewAdmin;
+use bifrost::store::audit::{Actor, AuditQuery};
 use bifrost::store::{Store, StoreError};
+
+fn system() -> Actor {
+    Actor {
+        admin_id: None,
+        label: "test".into(),
+    }
+}
 
 fn admin<'a>(email: &'a str, email_key: &'a str) -> NewAdmin<'a> {
     NewAdmin {
@@ -24,15 +32,27 @@ async fn the_first_admin_can_be_claimed_only_once(store: Store) {
         "got {second:?}"
     );
     assert_eq!(store.count_admins().await.expect("count"), 1);
+    let log = store
+        .list_audit_entries(&AuditQuery::default(), 10, 0)
+        .await
+        .expect("audit");
+    assert_eq!(log.total, 1, "only the successful setup is recorded");
+    assert_eq!(
+        (
+            log.items[0].action.as_str(),
+            log.items[0].actor_label.as_str()
+        ),
+        ("admin.create", "a@example.com")
+    );
 }
 
 async fn admin_emails_are_unique_by_key(store: Store) {
     store
-        .insert_admin(admin("A@example.com", "a@example.com"), 1)
+        .insert_admin(admin("A@example.com", "a@example.com"), &system(), 1)
         .await
         .expect("first");
     let again = store
-        .insert_admin(admin("a@EXAMPLE.com", "a@example.com"), 2)
+        .insert_admin(admin("a@EXAMPLE.com", "a@example.com"), &system(), 2)
         .await;
     assert!(
         matches!(again, Err(StoreError::Conflict(_))),
@@ -42,11 +62,11 @@ async fn admin_emails_are_unique_by_key(store: Store) {
 
 async fn the_last_admin_cannot_be_deleted(store: Store) {
     let first = store
-        .insert_admin(admin("a@example.com", "a@example.com"), 1)
+        .insert_admin(admin("a@example.com", "a@example.com"), &system(), 1)
         .await
         .expect("a");
     let second = store
-        .insert_admin(admin("b@example.com", "b@example.com"), 1)
+        .insert_admin(admin("b@example.com", "b@example.com"), &system(), 1)
         .await
         .expect("b");
     assert!(store
@@ -62,11 +82,11 @@ async fn the_last_admin_cannot_be_deleted(store: Store) {
 
 async fn sessions_are_found_by_hash_and_go_with_their_admin(store: Store) {
     let a = store
-        .insert_admin(admin("a@example.com", "a@example.com"), 1)
+        .insert_admin(admin("a@example.com", "a@example.com"), &system(), 1)
         .await
         .expect("a");
     let b = store
-        .insert_admin(admin("b@example.com", "b@example.com"), 1)
+        .insert_admin(admin("b@example.com", "b@example.com"), &system(), 1)
         .await
         .expect("b");
     store
@@ -106,7 +126,7 @@ async fn sessions_are_found_by_hash_and_go_with_their_admin(store: Store) {
 
 async fn expired_and_idle_sessions_are_removed(store: Store) {
     let a = store
-        .insert_admin(admin("a@example.com", "a@example.com"), 1)
+        .insert_admin(admin("a@example.com", "a@example.com"), &system(), 1)
         .await
         .expect("a");
     store
@@ -132,7 +152,7 @@ async fn expired_and_idle_sessions_are_removed(store: Store) {
 
 async fn other_sessions_end_when_the_password_changes(store: Store) {
     let a = store
-        .insert_admin(admin("a@example.com", "a@example.com"), 1)
+        .insert_admin(admin("a@example.com", "a@example.com"), &system(), 1)
         .await
         .expect("a");
     store
