@@ -1,35 +1,88 @@
-//! Administrative commands run from the shell (`bifrost create-admin …`).
+//! Administrative commands run from the shell (`bifrost create-admin …`, `bifrost rotate-key`).
 
 use std::io::{BufRead, IsTerminal};
 
 use crate::config::Settings;
+use crate::crypto::{KeySource, SecretKey};
 use crate::error::StartupError;
 use crate::services::{ServerServices, ServicesConfig};
-use crate::startup::open_store;
+use crate::startup::{load_keyring, open_store};
 use crate::store::audit::Actor;
 
 /// Adds an administrator. The password never comes from the command line, where other users
 /// of the machine could read it: from a prompt (asked twice) or the first line of stdin.
 pub async fn create_admin(settings: Settings, email: &str) -> Result<(), StartupError> {
     let (password, confirmation) = read_password()?;
-    let store = open_store(&settings).await?;
-    let services = ServerServices::new(
-        store.clone(),
-        ServicesConfig {
-            secure_cookies: false,
-        },
-    );
-    let actor = Actor {
-        admin_id: None,
-        label: "command line".to_string(),
-    };
+    let (store, services) = open_services(&settings).await?;
     let outcome = services
-        .add_admin(&actor, email, &password, &confirmation)
+        .add_admin(&command_line(), email, &password, &confirmation)
         .await;
     store.close().await;
     let admin = outcome.map_err(|error| StartupError::Command(error.to_string()))?;
     println!("Administrator {} created.", admin.email);
     Ok(())
+}
+
+fn command_line() -> Actor {
+    Actor {
+        admin_id: None,
+        label: "command line".to_string(),
+    }
+}
+
+async fn open_services(
+    settings: &Settings,
+) -> Result<(crate::store::Store, ServerServices), StartupError> {
+    let keyring = load_keyring(settings)?;
+    let store = open_store(settings).await?;
+    let config = ServicesConfig {
+        secure_cookies: false,
+    };
+    Ok((store.clone(), ServerServices::new(store, config, keyring)))
+}
+
+/// Prints a new random key in the form `BIFROST_SECRET_KEY` takes.
+pub fn generate_key() {
+    let (_, text) = SecretKey::generate();
+    println!("{text}");
+}
+
+/// Re-seals every stored secret under a new key. With the key file, the new key is added in
+/// front of it first (running servers pick it up); with `BIFROST_SECRET_KEY`, the operator has
+/// already put the new key first and the old ones after it.
+pub async fn rotate_key(settings: Settings) -> Result<(), StartupError> {
+    let (store, services) = open_services(&settings).await?;
+    let keyring = services.keyring();
+    let outcome = async {
+        match keyring.source() {
+            KeySource::File(path) => {
+                let id = keyring.add_new_file_key()?;
+                println!("New key {id} added to {}.", path.display());
+            }
+            KeySource::Environment if keyring.key_ids().len() < 2 => {
+                return Err(StartupError::Command(
+                    "BIFROST_SECRET_KEY holds one key. Put a new key first (bifrost generate-key                      prints one), keep the old key after it separated by a comma, restart the                      servers with it, then run rotate-key again."
+                        .into(),
+                ));
+            }
+            KeySource::Environment => {}
+        }
+        let report = services.reseal_all_secrets(&command_line()).await?;
+        println!(
+            "{} secret(s) re-sealed with key {}.",
+            report.resealed, report.key_id
+        );
+        if report.remaining > 0 {
+            println!(
+                "{} secret(s) changed during the rotation and still use an older key; run rotate-key again.",
+                report.remaining
+            );
+        }
+        Ok(())
+    }
+    .await;
+    store.close().await;
+    outcome
 }
 
 fn read_password() -> Result<(String, String), StartupError> {

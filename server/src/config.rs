@@ -33,6 +33,10 @@ pub enum Command {
         #[arg(long)]
         email: String,
     },
+    /// Re-encrypt every stored secret under a new key; servers keep serving meanwhile.
+    RotateKey,
+    /// Print a new random key for BIFROST_SECRET_KEY.
+    GenerateKey,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -63,7 +67,9 @@ pub struct Settings {
     #[arg(long, env = "DATABASE_URL", hide_env_values = true, global = true)]
     pub database_url: Option<String>,
 
-    /// The encryption key for secrets at rest [default: a key file in the data directory].
+    /// The encryption keys for secrets at rest: base64 of 32 random bytes (`bifrost generate-key`),
+    /// several separated by commas during a rotation, the encrypting one first
+    /// [default: the key file `secret.key` in the data directory].
     #[arg(
         long,
         env = "BIFROST_SECRET_KEY",

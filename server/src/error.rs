@@ -24,6 +24,8 @@ pub enum StartupError {
     Site(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Crypto(#[from] crate::crypto::CryptoError),
     #[error("{0}")]
     Command(String),
     #[error("the server failed: {0}")]

@@ -15,6 +15,11 @@ async fn main() -> ExitCode {
         Command::Serve => startup::serve(cli.settings).await,
         Command::Migrate => startup::migrate_only(cli.settings).await,
         Command::CreateAdmin { email } => cli_commands::create_admin(cli.settings, &email).await,
+        Command::RotateKey => cli_commands::rotate_key(cli.settings).await,
+        Command::GenerateKey => {
+            cli_commands::generate_key();
+            Ok(())
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

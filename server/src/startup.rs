@@ -15,6 +15,7 @@ use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 
 use crate::config::Settings;
+use crate::crypto::Keyring;
 use crate::error::StartupError;
 use crate::http::{guard, health};
 use crate::services::{ensure_provider_organization, ServerServices, ServicesConfig};
@@ -31,7 +32,12 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(leptos_options: LeptosOptions, store: Store, public_url: &str) -> AppState {
+    pub fn new(
+        leptos_options: LeptosOptions,
+        store: Store,
+        keyring: Arc<Keyring>,
+        public_url: &str,
+    ) -> AppState {
         let public_origin = url::Url::parse(public_url)
             .map(|url| url.origin().ascii_serialization())
             .unwrap_or_else(|_| public_url.to_string());
@@ -40,7 +46,7 @@ impl AppState {
         };
         AppState {
             leptos_options,
-            services: Arc::new(ServerServices::new(store, config)),
+            services: Arc::new(ServerServices::new(store, config, keyring)),
             public_origin,
         }
     }
@@ -83,16 +89,31 @@ pub async fn open_store(settings: &Settings) -> Result<Store, StartupError> {
     let url = settings.database_url();
     backend_of(&url)?;
     if settings.database_url.is_none() {
-        std::fs::create_dir_all(&settings.data_dir).map_err(|source| StartupError::DataDir {
-            path: settings.data_dir.display().to_string(),
-            source,
-        })?;
+        create_data_dir(settings)?;
     }
     let store = Store::connect(&url).await?;
     store.migrate().await?;
     ensure_provider_organization(&store).await?;
     tracing::info!(backend = store.backend().label(), "store ready");
     Ok(store)
+}
+
+fn create_data_dir(settings: &Settings) -> Result<(), StartupError> {
+    std::fs::create_dir_all(&settings.data_dir).map_err(|source| StartupError::DataDir {
+        path: settings.data_dir.display().to_string(),
+        source,
+    })
+}
+
+/// The encryption keys: `BIFROST_SECRET_KEY`, else the key file in the data directory
+/// (created on first start).
+pub fn load_keyring(settings: &Settings) -> Result<Arc<Keyring>, StartupError> {
+    if settings.secret_key.is_none() {
+        create_data_dir(settings)?;
+    }
+    let keyring = Keyring::load(settings.secret_key.as_ref(), &settings.data_dir)?;
+    tracing::info!(key = %keyring.current_key_id(), "encryption keys loaded");
+    Ok(Arc::new(keyring))
 }
 
 pub async fn migrate_only(settings: Settings) -> Result<(), StartupError> {
@@ -104,8 +125,9 @@ pub async fn migrate_only(settings: Settings) -> Result<(), StartupError> {
 pub async fn serve(settings: Settings) -> Result<(), StartupError> {
     let public_url = settings.public_url()?;
     let leptos_options = site::leptos_options(settings.listen)?;
+    let keyring = load_keyring(&settings)?;
     let store = open_store(&settings).await?;
-    let state = AppState::new(leptos_options, store.clone(), &public_url);
+    let state = AppState::new(leptos_options, store.clone(), keyring, &public_url);
     tokio::spawn(sweep_sessions_periodically(state.services.clone()));
     let app = router(state);
 

@@ -86,6 +86,16 @@ pub struct CurrentAdmin {
     pub email: String,
 }
 
+/// An administrator in the list of administrators.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminView {
+    pub id: i64,
+    pub email: String,
+    pub created_at: i64,
+    /// The signed-in administrator's own account.
+    pub is_self: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

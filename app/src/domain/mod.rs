@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod audit;
+pub mod integration;
 pub mod navigation;
 pub mod organization;
 pub mod paging;

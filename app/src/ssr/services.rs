@@ -4,8 +4,12 @@ use std::sync::Arc;
 
 use leptos::prelude::use_context;
 
-use crate::domain::admin::CurrentAdmin;
+use crate::domain::admin::{AdminView, CurrentAdmin};
 use crate::domain::audit::{AuditEntryView, AuditFilter};
+use crate::domain::integration::{
+    FieldValueView, IntegrationDeletionImpact, IntegrationDraft, IntegrationSummary,
+    IntegrationView, MappingDraft, MappingSummary, MappingView, OrganizationChoice, ValueInput,
+};
 use crate::domain::organization::{DeletionImpact, OrganizationView};
 use crate::domain::paging::Paged;
 use crate::domain::status::ServerStatus;
@@ -15,10 +19,95 @@ use crate::error::AppError;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SetCookie(pub String);
 
+/// Integrations and their schemas.
+#[async_trait::async_trait]
+pub trait IntegrationServices: Send + Sync {
+    async fn integrations(
+        &self,
+        search: &str,
+        page: i64,
+    ) -> Result<Paged<IntegrationSummary>, AppError>;
+    /// By name, in any case.
+    async fn integration(&self, name: &str) -> Result<IntegrationView, AppError>;
+    async fn create_integration(
+        &self,
+        admin: &CurrentAdmin,
+        draft: &IntegrationDraft,
+    ) -> Result<IntegrationView, AppError>;
+    async fn update_integration(
+        &self,
+        admin: &CurrentAdmin,
+        id: i64,
+        draft: &IntegrationDraft,
+    ) -> Result<IntegrationView, AppError>;
+    async fn integration_deletion_impact(
+        &self,
+        id: i64,
+    ) -> Result<IntegrationDeletionImpact, AppError>;
+    async fn delete_integration(&self, admin: &CurrentAdmin, id: i64) -> Result<(), AppError>;
+}
+
+/// The defaults of the Configuration tab.
+#[async_trait::async_trait]
+pub trait ConfigurationServices: Send + Sync {
+    async fn default_values(&self, integration_id: i64) -> Result<Vec<FieldValueView>, AppError>;
+    /// Checks every value, then saves all or none.
+    async fn save_defaults(
+        &self,
+        admin: &CurrentAdmin,
+        integration_id: i64,
+        inputs: &[ValueInput],
+    ) -> Result<Vec<FieldValueView>, AppError>;
+}
+
+/// The Mappings tab.
+#[async_trait::async_trait]
+pub trait MappingServices: Send + Sync {
+    async fn mappings(
+        &self,
+        integration_id: i64,
+        search: &str,
+        page: i64,
+    ) -> Result<Paged<MappingSummary>, AppError>;
+    async fn unmapped_organizations(
+        &self,
+        integration_id: i64,
+        search: &str,
+    ) -> Result<Vec<OrganizationChoice>, AppError>;
+    async fn mapping(&self, integration_id: i64, mapping_id: i64) -> Result<MappingView, AppError>;
+    /// Each field with its override on a mapping (none for `None`, a new mapping) and default.
+    async fn override_values(
+        &self,
+        integration_id: i64,
+        mapping_id: Option<i64>,
+    ) -> Result<Vec<FieldValueView>, AppError>;
+    async fn create_mapping(
+        &self,
+        admin: &CurrentAdmin,
+        integration_id: i64,
+        draft: &MappingDraft,
+    ) -> Result<MappingSummary, AppError>;
+    async fn update_mapping(
+        &self,
+        admin: &CurrentAdmin,
+        integration_id: i64,
+        mapping_id: i64,
+        draft: &MappingDraft,
+    ) -> Result<MappingSummary, AppError>;
+    async fn delete_mapping(
+        &self,
+        admin: &CurrentAdmin,
+        integration_id: i64,
+        mapping_id: i64,
+    ) -> Result<(), AppError>;
+}
+
 /// Everything server functions may ask of the server. Implemented by the server crate and
 /// provided to every request as a Leptos context.
 #[async_trait::async_trait]
-pub trait Services: Send + Sync + 'static {
+pub trait Services:
+    IntegrationServices + ConfigurationServices + MappingServices + Send + Sync + 'static
+{
     async fn server_status(&self) -> Result<ServerStatus, AppError>;
 
     /// Whether no administrator exists yet, so the first-run setup page applies.
@@ -64,6 +153,24 @@ pub trait Services: Send + Sync + 'static {
         filter: &AuditFilter,
         page: i64,
     ) -> Result<Paged<AuditEntryView>, AppError>;
+
+    async fn administrators(&self, admin: &CurrentAdmin) -> Result<Vec<AdminView>, AppError>;
+    async fn add_administrator(
+        &self,
+        admin: &CurrentAdmin,
+        email: &str,
+        password: &str,
+        confirm: &str,
+    ) -> Result<CurrentAdmin, AppError>;
+    async fn remove_administrator(&self, admin: &CurrentAdmin, id: i64) -> Result<(), AppError>;
+    async fn change_own_password(
+        &self,
+        admin: &CurrentAdmin,
+        session_token: &str,
+        current: &str,
+        new: &str,
+        confirm: &str,
+    ) -> Result<(), AppError>;
 
     /// The administrator a session token belongs to, if it is live.
     async fn authenticate(&self, session_token: &str) -> Result<Option<CurrentAdmin>, AppError>;

@@ -6,9 +6,18 @@ use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
 use crate::ui::layout::page_layout::PageLayout;
+use crate::ui::pages::integrations::{
+    configuration::ConfigurationTab,
+    form::{CreateIntegrationPage, EditIntegrationPage},
+    layout::IntegrationLayout,
+    list::IntegrationsPage,
+    mappings::MappingsTab,
+    overview::{OAuthTab, OverviewTab},
+};
 use crate::ui::pages::{
-    audit_log::AuditLogPage, dashboard::DashboardPage, login::LoginPage, not_found::NotFoundPage,
-    organizations::OrganizationsPage, placeholder::*, setup::SetupPage,
+    administrators::AdministratorsPage, audit_log::AuditLogPage, dashboard::DashboardPage,
+    login::LoginPage, not_found::NotFoundPage, organizations::OrganizationsPage, placeholder::*,
+    setup::SetupPage,
 };
 
 /// The document around the app, rendered on the server only.
@@ -46,11 +55,20 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/setup") view=SetupPage />
                 <ParentRoute path=path!("") view=PageLayout>
                     <Route path=path!("") view=DashboardPage />
-                    <Route path=path!("settings/integrations") view=IntegrationsPlaceholder />
+                    <Route path=path!("settings/integrations") view=IntegrationsPage />
+                    <Route path=path!("settings/integrations/new") view=CreateIntegrationPage />
+                    <ParentRoute path=path!("settings/integrations/:name") view=IntegrationLayout>
+                        <Route path=path!("") view=OverviewTab />
+                        <Route path=path!("configuration") view=ConfigurationTab />
+                        <Route path=path!("mappings") view=MappingsTab />
+                        <Route path=path!("oauth") view=OAuthTab />
+                        <Route path=path!("edit") view=EditIntegrationPage />
+                    </ParentRoute>
                     <Route path=path!("settings/oauth") view=OAuthConnectionsPlaceholder />
                     <Route path=path!("settings/organizations") view=OrganizationsPage />
                     <Route path=path!("settings/api-keys") view=ApiKeysPlaceholder />
                     <Route path=path!("settings/audit-log") view=AuditLogPage />
+                    <Route path=path!("settings/administrators") view=AdministratorsPage />
                 </ParentRoute>
             </Routes>
         </Router>

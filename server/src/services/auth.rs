@@ -26,7 +26,7 @@ const SESSION_TOUCH_MS: i64 = 60 * 1000;
 
 const WRONG_CREDENTIALS: &str = "the e-mail address or the password is wrong";
 
-fn password_failure(error: PasswordError) -> AppError {
+pub(super) fn password_failure(error: PasswordError) -> AppError {
     tracing::error!(%error, "password hashing failed");
     AppError::Internal
 }

@@ -1,20 +1,28 @@
 //! The services behind server functions and API handlers: the rules live here, SQL stays in the
 //! store. Store errors are logged once here and reach callers as `AppError`.
 
+mod admins;
 mod audit;
 pub mod auth;
+pub mod configuration;
+mod integrations;
+pub mod key_rotation;
+mod mappings;
 mod organizations;
 mod status;
+pub mod values;
 
 use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
 
-use app::domain::admin::CurrentAdmin;
+use app::domain::admin::{AdminView, CurrentAdmin};
 use app::domain::audit::{AuditEntryView, AuditFilter};
 use app::domain::organization::{DeletionImpact, OrganizationView};
 use app::domain::paging::Paged;
 use app::error::AppError;
 
 use crate::auth::throttle::LoginThrottle;
+use crate::crypto::Keyring;
 use crate::store::audit::Actor;
 use crate::store::{Store, StoreError};
 
@@ -32,23 +40,29 @@ pub struct ServerServices {
     store: Store,
     config: ServicesConfig,
     throttle: LoginThrottle,
+    keyring: Arc<Keyring>,
     /// Once an administrator exists it always will (the last one cannot be deleted), so the
     /// answer is cached to spare the store a query on every anonymous request.
     setup_done: AtomicBool,
 }
 
 impl ServerServices {
-    pub fn new(store: Store, config: ServicesConfig) -> Self {
+    pub fn new(store: Store, config: ServicesConfig, keyring: Arc<Keyring>) -> Self {
         Self {
             store,
             config,
             throttle: LoginThrottle::default(),
+            keyring,
             setup_done: AtomicBool::new(false),
         }
     }
 
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    pub fn keyring(&self) -> &Keyring {
+        &self.keyring
     }
 }
 
@@ -137,6 +151,36 @@ impl app::ssr::Services for ServerServices {
         page: i64,
     ) -> Result<Paged<AuditEntryView>, AppError> {
         ServerServices::audit_entries(self, filter, page).await
+    }
+
+    async fn administrators(&self, admin: &CurrentAdmin) -> Result<Vec<AdminView>, AppError> {
+        ServerServices::administrators(self, admin).await
+    }
+
+    async fn add_administrator(
+        &self,
+        admin: &CurrentAdmin,
+        email: &str,
+        password: &str,
+        confirm: &str,
+    ) -> Result<CurrentAdmin, AppError> {
+        self.add_admin(&actor_of(admin), email, password, confirm)
+            .await
+    }
+
+    async fn remove_administrator(&self, admin: &CurrentAdmin, id: i64) -> Result<(), AppError> {
+        ServerServices::remove_administrator(self, admin, id).await
+    }
+
+    async fn change_own_password(
+        &self,
+        admin: &CurrentAdmin,
+        session_token: &str,
+        current: &str,
+        new: &str,
+        confirm: &str,
+    ) -> Result<(), AppError> {
+        ServerServices::change_own_password(self, admin, session_token, current, new, confirm).await
     }
 
     async fn authenticate(&self, session_token: &str) -> Result<Option<CurrentAdmin>, AppError> {

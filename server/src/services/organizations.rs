@@ -105,7 +105,7 @@ impl ServerServices {
         renamed.map(view).ok_or_else(not_found)
     }
 
-    /// What the confirmation before deleting must say. Mappings arrive with the integrations.
+    /// What the confirmation before deleting must say.
     pub async fn organization_deletion_impact(&self, id: i64) -> Result<DeletionImpact, AppError> {
         let row = self
             .store
@@ -117,8 +117,12 @@ impl ServerServices {
             return Err(provider_is_permanent());
         }
         Ok(DeletionImpact {
+            mappings: self
+                .store
+                .mappings_of_organization(row.id)
+                .await
+                .map_err(internal)?,
             name: row.name,
-            mappings: 0,
         })
     }
 

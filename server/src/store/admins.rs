@@ -95,27 +95,67 @@ impl Store {
 
     /// Deletes an administrator and, through the foreign key, their sessions. Refuses to delete
     /// the last one, in the same statement so that two concurrent deletions cannot both pass.
-    pub async fn delete_admin_unless_last(&self, id: i64) -> Result<bool, StoreError> {
-        let result =
-            sqlx::query("DELETE FROM admins WHERE id = $1 AND (SELECT COUNT(*) FROM admins) > 1")
-                .bind(id)
-                .execute(&self.pool)
-                .await?;
-        Ok(result.rows_affected() == 1)
+    pub async fn delete_admin_unless_last(
+        &self,
+        id: i64,
+        actor: &Actor,
+        now: i64,
+    ) -> Result<Option<AdminRow>, StoreError> {
+        let mut transaction = self.pool.begin().await?;
+        let sql = format!(
+            "DELETE FROM admins WHERE id = $1 AND (SELECT COUNT(*) FROM admins) > 1 RETURNING {COLUMNS}"
+        );
+        let Some(deleted) = sqlx::query_as::<_, AdminRow>(&sql)
+            .bind(id)
+            .fetch_optional(&mut *transaction)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let record = AuditRecord {
+            actor,
+            action: "admin.delete",
+            object_type: "administrator",
+            object_id: id.to_string(),
+            object_label: deleted.email.clone(),
+            changes: json!({ "email": change(Some(&deleted.email), None) }),
+        };
+        insert_audit(&mut transaction, &record, now).await?;
+        transaction.commit().await?;
+        Ok(Some(deleted))
     }
 
-    pub async fn update_admin_password(
+    /// Replaces an administrator's password hash and ends their other sessions.
+    pub async fn change_admin_password(
         &self,
         id: i64,
         password_hash: &str,
+        keep_session: &str,
+        actor: &Actor,
         now: i64,
     ) -> Result<(), StoreError> {
+        let mut transaction = self.pool.begin().await?;
         sqlx::query("UPDATE admins SET password_hash = $1, updated_at = $2 WHERE id = $3")
             .bind(password_hash)
             .bind(now)
             .bind(id)
-            .execute(&self.pool)
+            .execute(&mut *transaction)
             .await?;
+        sqlx::query("DELETE FROM sessions WHERE admin_id = $1 AND token_hash <> $2")
+            .bind(id)
+            .bind(keep_session)
+            .execute(&mut *transaction)
+            .await?;
+        let record = AuditRecord {
+            actor,
+            action: "admin.password_change",
+            object_type: "administrator",
+            object_id: id.to_string(),
+            object_label: actor.label.clone(),
+            changes: json!({ "password": change(None, Some("(changed)")) }),
+        };
+        insert_audit(&mut transaction, &record, now).await?;
+        transaction.commit().await?;
         Ok(())
     }
 }

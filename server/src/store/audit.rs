@@ -75,6 +75,13 @@ pub(super) async fn insert_audit(
 }
 
 impl Store {
+    /// Records an event that changes nothing else in the store (a key rotation, say).
+    pub async fn append_audit(&self, record: &AuditRecord<'_>, now: i64) -> Result<(), StoreError> {
+        let mut connection = self.pool.acquire().await?;
+        insert_audit(&mut connection, record, now).await?;
+        Ok(())
+    }
+
     /// Newest first.
     pub async fn list_audit_entries(
         &self,

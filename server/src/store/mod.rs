@@ -6,7 +6,10 @@
 
 pub mod admins;
 pub mod audit;
+pub mod config_values;
 mod connect;
+pub mod integrations;
+pub mod mappings;
 pub mod organizations;
 pub mod sessions;
 
@@ -40,6 +43,8 @@ pub enum StoreError {
     Conflict(String),
     #[error("database error: {0}")]
     Database(#[source] sqlx::Error),
+    #[error(transparent)]
+    Crypto(#[from] crate::crypto::CryptoError),
 }
 
 impl From<sqlx::Error> for StoreError {
@@ -140,6 +145,12 @@ impl Store {
     }
 
     /// Closes every connection; waits for running queries.
+    /// The raw pool, for tests that must look at rows exactly as stored.
+    #[doc(hidden)]
+    pub fn raw_pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
     pub async fn close(&self) {
         self.pool.close().await;
     }

@@ -62,16 +62,6 @@ impl Store {
         Ok(())
     }
 
-    /// Ends every session of an administrator except `keep` (the one changing the password).
-    pub async fn delete_other_sessions(&self, admin_id: i64, keep: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM sessions WHERE admin_id = $1 AND token_hash <> $2")
-            .bind(admin_id)
-            .bind(keep)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
     /// Removes sessions past their absolute expiry or idle since before `idle_before`.
     pub async fn delete_expired_sessions(
         &self,

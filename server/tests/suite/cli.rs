@@ -78,3 +78,75 @@ async fn create_admin_refuses_a_weak_password_and_a_duplicate_naming_the_rule() 
     assert!(String::from_utf8_lossy(&duplicate.stderr)
         .contains("email: an administrator with this e-mail address exists"));
 }
+
+fn bifrost(data_dir: &std::path::Path, args: &[&str], secret_key: Option<&str>) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_bifrost"));
+    command
+        .args(["--data-dir", &data_dir.to_string_lossy(), "--log", "warn"])
+        .args(args)
+        .env_remove("DATABASE_URL")
+        .env_remove("BIFROST_SECRET_KEY");
+    if let Some(key) = secret_key {
+        command.env("BIFROST_SECRET_KEY", key);
+    }
+    command.output().expect("run bifrost")
+}
+
+fn key_lines(data_dir: &std::path::Path) -> Vec<String> {
+    std::fs::read_to_string(data_dir.join("secret.key"))
+        .expect("key file")
+        .lines()
+        .filter(|line| !line.starts_with('#'))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn rotate_key_creates_the_key_file_privately_then_puts_a_new_key_first() {
+    let dir = tempfile::tempdir().expect("data directory");
+    let first = bifrost(dir.path(), &["rotate-key"], None);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.path().join("secret.key"))
+            .expect("key file")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let before = key_lines(dir.path());
+    assert_eq!(
+        before.len(),
+        2,
+        "the created key and the new one: {before:?}"
+    );
+    let second = bifrost(dir.path(), &["rotate-key"], None);
+    assert!(String::from_utf8_lossy(&second.stdout).contains("0 secret(s) re-sealed"));
+    let after = key_lines(dir.path());
+    assert_eq!(after.len(), 3);
+    assert_eq!(&after[1..], &before[..], "old keys stay, after the new one");
+}
+
+#[test]
+fn rotate_key_with_one_environment_key_explains_what_to_do() {
+    let dir = tempfile::tempdir().expect("data directory");
+    let generated = bifrost(dir.path(), &["generate-key"], None);
+    let key = String::from_utf8_lossy(&generated.stdout)
+        .trim()
+        .to_string();
+    assert_eq!(key.len(), 44, "base64 of 32 bytes: {key}");
+    let output = bifrost(dir.path(), &["rotate-key"], Some(&key));
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("Put a new key first"));
+    assert!(
+        !dir.path().join("secret.key").exists(),
+        "no key file when the key comes from the environment"
+    );
+    let bad = bifrost(dir.path(), &["rotate-key"], Some("not-a-key"));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("standard base64"));
+}

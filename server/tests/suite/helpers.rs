@@ -3,6 +3,10 @@
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
+use std::sync::Arc;
+
+use bifrost::crypto::{Keyring, SecretKey};
+use bifrost::services::{ServerServices, ServicesConfig};
 use bifrost::store::Store;
 use sqlx::{Connection, Executor, PgConnection};
 
@@ -137,4 +141,18 @@ macro_rules! store_cases {
             )*
         }
     };
+}
+
+/// A keyring with a fresh random key.
+pub fn test_keyring() -> Arc<Keyring> {
+    let (_, key) = SecretKey::generate();
+    Arc::new(Keyring::from_text(&key).expect("keyring"))
+}
+
+/// The services over a store, as the server builds them.
+pub fn services_for(store: &Store) -> ServerServices {
+    let config = ServicesConfig {
+        secure_cookies: false,
+    };
+    ServerServices::new(store.clone(), config, test_keyring())
 }

@@ -15,8 +15,11 @@ pub fn FormField(
     #[prop(default = "off")] autocomplete: &'static str,
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(optional)] autofocus: bool,
+    /// The input's id when two forms on a page share a field name.
+    #[prop(optional)]
+    id: Option<&'static str>,
 ) -> impl IntoView {
-    let id = format!("field-{name}");
+    let id = id.map_or_else(|| format!("field-{name}"), str::to_string);
     let described_by = format!("{id}-message");
     let message = Signal::derive(move || {
         error

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
 use leptos_router::params::ParamsMap;
 
 /// The current URL's query with `page` set to `page`.
@@ -34,14 +35,31 @@ fn urlencode(text: &str) -> String {
     encoded
 }
 
+/// The list query of the current address: the search text (`q`) and the page (`page`, from 1).
+pub fn use_list_query() -> (Memo<String>, Memo<i64>) {
+    let query = use_query_map();
+    let search = Memo::new(move |_| query.read().get("q").unwrap_or_default());
+    let page = Memo::new(move |_| {
+        query
+            .read()
+            .get("page")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(1)
+    });
+    (search, page)
+}
+
+/// "1–25 of 300" with links to the previous and next pages of `path`, keeping the query.
 #[component]
 pub fn Pagination(
+    #[prop(into)] path: String,
     label: String,
-    previous: Option<String>,
-    next: Option<String>,
     page: i64,
     page_count: i64,
 ) -> impl IntoView {
+    let query = use_query_map().get_untracked();
+    let previous = (page > 1).then(|| href_with_page(&path, &query, page - 1));
+    let next = (page < page_count).then(|| href_with_page(&path, &query, page + 1));
     view! {
         <nav class="pagination" aria-label="Pages">
             <span class="muted">{label}</span>

@@ -2,12 +2,13 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 /// The Settings pages, in the order the navigation shows them.
-pub const SETTINGS_PAGES: [(&str, &str); 5] = [
+pub const SETTINGS_PAGES: [(&str, &str); 6] = [
     ("Integrations", "/settings/integrations"),
     ("OAuth Connections", "/settings/oauth"),
     ("Organizations", "/settings/organizations"),
     ("API Keys", "/settings/api-keys"),
     ("Audit Log", "/settings/audit-log"),
+    ("Administrators", "/settings/administrators"),
 ];
 
 /// Side navigation; the router marks the current page with `aria-current="page"`.

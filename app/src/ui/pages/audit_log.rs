@@ -9,7 +9,7 @@ use crate::domain::audit::{AuditEntryView, AuditFilter, FieldChange};
 use crate::domain::paging::Paged;
 use crate::domain::time::format_utc;
 use crate::serverfns::audit::list_audit_entries;
-use crate::ui::components::pagination::{href_with_page, Pagination};
+use crate::ui::components::pagination::Pagination;
 
 const PATH: &str = "/settings/audit-log";
 
@@ -82,13 +82,6 @@ fn AuditTable(paged: Paged<AuditEntryView>) -> impl IntoView {
     if paged.items.is_empty() {
         return view! { <div class="empty-state"><p>"No changes match."</p></div> }.into_any();
     }
-    let query = use_query_map().get_untracked();
-    let previous = paged
-        .has_previous()
-        .then(|| href_with_page(PATH, &query, paged.page - 1));
-    let next = paged
-        .has_next()
-        .then(|| href_with_page(PATH, &query, paged.page + 1));
     view! {
         <table class="data-table audit-table">
             <thead>
@@ -112,7 +105,7 @@ fn AuditTable(paged: Paged<AuditEntryView>) -> impl IntoView {
                 }).collect_view()}
             </tbody>
         </table>
-        <Pagination label=paged.range_label() previous next page=paged.page page_count=paged.page_count() />
+        <Pagination path=PATH label=paged.range_label() page=paged.page page_count=paged.page_count() />
     }
     .into_any()
 }

@@ -4,7 +4,6 @@ use leptos::html;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
-use leptos_router::hooks::use_query_map;
 
 use crate::domain::organization::OrganizationView;
 use crate::domain::paging::Paged;
@@ -14,21 +13,13 @@ use crate::serverfns::organizations::{
     RenameOrganization,
 };
 use crate::ui::components::form::{FormError, FormField};
-use crate::ui::components::pagination::{href_with_page, Pagination};
+use crate::ui::components::pagination::{use_list_query, Pagination};
 
 const PATH: &str = "/settings/organizations";
 
 #[component]
 pub fn OrganizationsPage() -> impl IntoView {
-    let query = use_query_map();
-    let search = Memo::new(move |_| query.read().get("q").unwrap_or_default());
-    let page = Memo::new(move |_| {
-        query
-            .read()
-            .get("page")
-            .and_then(|p| p.parse().ok())
-            .unwrap_or(1)
-    });
+    let (search, page) = use_list_query();
     // Bumped after every change, so the list reloads.
     let changes = RwSignal::new(0u32);
     let organizations = Resource::new(
@@ -95,13 +86,6 @@ fn OrganizationTable(
         };
         return view! { <div class="empty-state"><p>{message}</p></div> }.into_any();
     }
-    let query = use_query_map().get_untracked();
-    let previous = paged
-        .has_previous()
-        .then(|| href_with_page(PATH, &query, paged.page - 1));
-    let next = paged
-        .has_next()
-        .then(|| href_with_page(PATH, &query, paged.page + 1));
     view! {
         <table class="data-table">
             <thead>
@@ -116,7 +100,7 @@ fn OrganizationTable(
                     .collect_view()}
             </tbody>
         </table>
-        <Pagination label=paged.range_label() previous next page=paged.page page_count=paged.page_count() />
+        <Pagination path=PATH label=paged.range_label() page=paged.page page_count=paged.page_count() />
     }
     .into_any()
 }

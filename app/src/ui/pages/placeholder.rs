@@ -16,11 +16,6 @@ fn Placeholder(title: &'static str, purpose: &'static str) -> impl IntoView {
 }
 
 #[component]
-pub fn IntegrationsPlaceholder() -> impl IntoView {
-    view! { <Placeholder title="Integrations" purpose="Integrations name the external APIs your workflows call, with their config schema, defaults and organization mappings." /> }
-}
-
-#[component]
 pub fn OAuthConnectionsPlaceholder() -> impl IntoView {
     view! { <Placeholder title="OAuth Connections" purpose="OAuth connections hold the client settings and tokens your integrations use to authorize." /> }
 }

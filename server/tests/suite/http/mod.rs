@@ -1,7 +1,9 @@
 //! HTTP cases against the real router.
 
+mod administrators;
 mod auth;
 mod basics;
 mod guard;
+mod integrations;
 mod organizations;
 pub mod test_app;

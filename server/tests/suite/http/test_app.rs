@@ -32,7 +32,12 @@ impl TestApp {
             .output_name("bifrost")
             .site_root(site.path().to_string_lossy().into_owned())
             .build();
-        let state = AppState::new(leptos_options, db.store.clone(), &address);
+        let state = AppState::new(
+            leptos_options,
+            db.store.clone(),
+            crate::helpers::test_keyring(),
+            &address,
+        );
         let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
         tokio::spawn(async move { axum::serve(listener, app).await });
         TestApp {
@@ -80,6 +85,18 @@ impl TestApp {
             .header("origin", &self.address)
             .header("accept", "application/json")
             .form(form)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Calls a server function that takes JSON, as the browser does for structured forms.
+    pub async fn call_json(&self, path: &str, body: &serde_json::Value) -> reqwest::Response {
+        self.client
+            .post(format!("{}{path}", self.address))
+            .header("origin", &self.address)
+            .header("accept", "application/json")
+            .json(body)
             .send()
             .await
             .expect("request")

@@ -70,13 +70,15 @@ async fn the_last_admin_cannot_be_deleted(store: Store) {
         .await
         .expect("b");
     assert!(store
-        .delete_admin_unless_last(first.id)
+        .delete_admin_unless_last(first.id, &system(), 9)
         .await
-        .expect("delete"));
-    assert!(!store
-        .delete_admin_unless_last(second.id)
+        .expect("delete")
+        .is_some());
+    assert!(store
+        .delete_admin_unless_last(second.id, &system(), 9)
         .await
-        .expect("delete"));
+        .expect("delete")
+        .is_none());
     assert_eq!(store.count_admins().await.expect("count"), 1);
 }
 
@@ -117,7 +119,11 @@ async fn sessions_are_found_by_hash_and_go_with_their_admin(store: Store) {
         Some(500)
     );
 
-    assert!(store.delete_admin_unless_last(b.id).await.expect("delete"));
+    assert!(store
+        .delete_admin_unless_last(b.id, &system(), 9)
+        .await
+        .expect("delete")
+        .is_some());
     assert!(
         store.find_session("hash-b").await.expect("find").is_none(),
         "deleting an admin ends their sessions"
@@ -163,20 +169,30 @@ async fn other_sessions_end_when_the_password_changes(store: Store) {
         .insert_session("other", a.id, 0, 10_000)
         .await
         .expect("session");
+    let actor = Actor {
+        admin_id: Some(a.id),
+        label: "a@example.com".into(),
+    };
     store
-        .update_admin_password(a.id, "$argon2id$new", 5)
+        .change_admin_password(a.id, "$argon2id$new", "this", &actor, 5)
         .await
-        .expect("update");
-    store
-        .delete_other_sessions(a.id, "this")
-        .await
-        .expect("delete");
+        .expect("change");
     assert!(store.find_session("this").await.expect("find").is_some());
     assert!(store.find_session("other").await.expect("find").is_none());
     let updated = store.find_admin(a.id).await.expect("find").expect("admin");
     assert_eq!(
         (updated.password_hash.as_str(), updated.updated_at),
         ("$argon2id$new", 5)
+    );
+    let log = store
+        .list_audit_entries(&AuditQuery::default(), 10, 0)
+        .await
+        .expect("audit");
+    assert_eq!(log.items[0].action, "admin.password_change");
+    assert!(
+        !log.items[0].changes.contains("argon2"),
+        "no hash in the audit log: {}",
+        log.items[0].changes
     );
 }
 

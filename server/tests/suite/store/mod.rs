@@ -3,4 +3,6 @@
 mod admins;
 mod audit;
 mod basics;
+mod integrations;
+mod key_rotation;
 mod organizations;

@@ -1,0 +1,19 @@
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+use crate::domain::integration::{FieldValueView, ValueInput};
+use crate::error::AppError;
+
+/// Checks every value, then saves all of them or none.
+#[server(endpoint = "integrations/save-defaults", input = Json)]
+pub async fn save_default_values(
+    integration_id: i64,
+    inputs: Vec<ValueInput>,
+) -> Result<Vec<FieldValueView>, AppError> {
+    crate::ssr::as_admin(|services, admin| async move {
+        services
+            .save_defaults(&admin, integration_id, &inputs)
+            .await
+    })
+    .await
+}

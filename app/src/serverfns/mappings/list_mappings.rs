@@ -1,0 +1,18 @@
+use leptos::prelude::*;
+
+use crate::domain::integration::MappingSummary;
+use crate::domain::paging::Paged;
+use crate::error::AppError;
+
+/// One page of an integration's mappings whose organization or entity ID contains `search`.
+#[server(endpoint = "mappings/list")]
+pub async fn list_mappings(
+    integration_id: i64,
+    search: String,
+    page: i64,
+) -> Result<Paged<MappingSummary>, AppError> {
+    crate::ssr::as_admin(|services, _| async move {
+        services.mappings(integration_id, &search, page).await
+    })
+    .await
+}

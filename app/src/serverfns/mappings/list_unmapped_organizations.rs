@@ -1,0 +1,18 @@
+use leptos::prelude::*;
+
+use crate::domain::integration::OrganizationChoice;
+use crate::error::AppError;
+
+/// Organizations that can still be mapped, matching `search`.
+#[server(endpoint = "mappings/unmapped")]
+pub async fn list_unmapped_organizations(
+    integration_id: i64,
+    search: String,
+) -> Result<Vec<OrganizationChoice>, AppError> {
+    crate::ssr::as_admin(|services, _| async move {
+        services
+            .unmapped_organizations(integration_id, &search)
+            .await
+    })
+    .await
+}

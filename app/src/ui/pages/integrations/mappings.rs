@@ -1,0 +1,392 @@
+//! The Mappings tab: which tenant or company each organization is in the external system, and
+//! the organization's overrides. Searchable and paged on the server for thousands of rows.
+
+use leptos::prelude::*;
+use leptos_router::components::Form;
+
+use super::layout::{with_integration, CurrentIntegration};
+use super::list::integration_href;
+use super::values::{ValueInputs, ValueState};
+use crate::domain::integration::{FieldValueView, IntegrationView, MappingDraft, MappingSummary};
+use crate::domain::paging::Paged;
+use crate::error::AppError;
+use crate::serverfns::mappings::{
+    get_mapping, get_new_mapping_values, list_mappings, list_unmapped_organizations, CreateMapping,
+    DeleteMapping, UpdateMapping,
+};
+use crate::ui::components::pagination::{use_list_query, Pagination};
+
+/// Which editor is open: a new mapping, or an existing one.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Editing {
+    New,
+    Existing(i64),
+}
+
+#[component]
+pub fn MappingsTab() -> impl IntoView {
+    with_integration(|integration| view! { <MappingsPanel integration /> })
+}
+
+#[component]
+fn MappingsPanel(integration: IntegrationView) -> impl IntoView {
+    let (search, page) = use_list_query();
+    let current = expect_context::<CurrentIntegration>();
+    let id = integration.id;
+    let mappings = Resource::new(
+        move || (id, search.get(), page.get(), current.changes.get()),
+        |(id, search, page, _)| list_mappings(id, search, page),
+    );
+    let editing = RwSignal::new(None::<Editing>);
+    let path = format!("{}/mappings", integration_href(&integration.name));
+    let integration = StoredValue::new(integration);
+    view! {
+        <div class="toolbar">
+            <Form method="GET" action=path.clone() attr:class="search-form" attr:role="search">
+                <label for="mapping-search" class="visually-hidden">"Search mappings"</label>
+                <input id="mapping-search" type="search" name="q" placeholder="Search organization or entity ID" value=search />
+                <button type="submit" class="button secondary">"Search"</button>
+            </Form>
+            <button type="button" class="button" on:click=move |_| editing.set(Some(Editing::New))>"Add Mapping"</button>
+        </div>
+        {move || editing.get().map(|mode| view! { <MappingEditor integration=integration.get_value() mode editing /> })}
+        <Transition fallback=|| view! { <p class="muted">"Loading mappings…"</p> }>
+            {move || mappings.get().map(|result| match result {
+                Ok(paged) => view! {
+                    <MappingTable paged search=search.get() path=path.clone() integration=integration.get_value() editing />
+                }.into_any(),
+                Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
+            })}
+        </Transition>
+    }
+    .into_any()
+}
+
+#[component]
+fn MappingTable(
+    paged: Paged<MappingSummary>,
+    search: String,
+    path: String,
+    integration: IntegrationView,
+    editing: RwSignal<Option<Editing>>,
+) -> impl IntoView {
+    if paged.items.is_empty() {
+        let message = if search.trim().is_empty() {
+            "No organization is mapped yet. Add Mapping links a customer organization to its tenant or company.".to_string()
+        } else {
+            format!("No mapping matches “{}”.", search.trim())
+        };
+        return view! { <div class="empty-state"><p>{message}</p></div> }.into_any();
+    }
+    let entity_label = integration.entity_label().to_string();
+    let integration_id = integration.id;
+    view! {
+        <table class="data-table mappings-table">
+            <thead>
+                <tr>
+                    <th scope="col">"Organization"</th>
+                    <th scope="col">{entity_label}</th>
+                    <th scope="col">"Entity name"</th>
+                    <th scope="col">"Overrides"</th>
+                    <th scope="col">"Status"</th>
+                    <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                </tr>
+            </thead>
+            <tbody>
+                {paged.items.clone().into_iter().map(|mapping| view! {
+                    <MappingRow mapping integration_id editing />
+                }).collect_view()}
+            </tbody>
+        </table>
+        <Pagination path=path label=paged.range_label() page=paged.page page_count=paged.page_count() />
+    }
+    .into_any()
+}
+
+#[component]
+fn MappingRow(
+    mapping: MappingSummary,
+    integration_id: i64,
+    editing: RwSignal<Option<Editing>>,
+) -> impl IntoView {
+    let confirming = RwSignal::new(false);
+    let id = mapping.id;
+    let status = if mapping.missing_required.is_empty() {
+        view! { <span class="badge ok-badge">"Complete"</span> }.into_any()
+    } else {
+        view! { <span class="badge warning-badge">{format!("Missing: {}", mapping.missing_required.join(", "))}</span> }.into_any()
+    };
+    let name = mapping.organization_name.clone();
+    view! {
+        <tr>
+            <td>{mapping.organization_name.clone()}</td>
+            <td><code>{mapping.entity_id.clone()}</code></td>
+            <td class="muted">{mapping.entity_name.clone()}</td>
+            <td>{mapping.override_count}</td>
+            <td>{status}</td>
+            <td class="row-actions">
+                <button type="button" class="button secondary small" aria-label=format!("Edit mapping of {name}")
+                    on:click=move |_| editing.set(Some(Editing::Existing(id)))>"Edit"</button>
+                <button type="button" class="button danger small" aria-label=format!("Delete mapping of {name}")
+                    on:click=move |_| confirming.set(true)>"Delete"</button>
+            </td>
+        </tr>
+        <Show when=move || confirming.get()>
+            <tr class="confirm-row"><td colspan="6">
+                <ConfirmDeleteMapping integration_id mapping_id=id organization=mapping.organization_name.clone() overrides=mapping.override_count confirming />
+            </td></tr>
+        </Show>
+    }
+    .into_any()
+}
+
+#[component]
+fn ConfirmDeleteMapping(
+    integration_id: i64,
+    mapping_id: i64,
+    organization: String,
+    overrides: i64,
+    confirming: RwSignal<bool>,
+) -> impl IntoView {
+    let delete = ServerAction::<DeleteMapping>::new();
+    let current = expect_context::<CurrentIntegration>();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = delete.value().get() {
+            confirming.set(false);
+            current.changes.update(|n| *n += 1);
+        }
+    });
+    let title = format!("confirm-delete-mapping-{mapping_id}");
+    let labelled_by = title.clone();
+    view! {
+        <div class="confirm" role="alertdialog" aria-labelledby=labelled_by
+            on:keydown=move |event| if event.key() == "Escape" { confirming.set(false) }>
+            <p id=title><strong>{format!("Delete the mapping of “{organization}”?")}</strong></p>
+            <p>{format!("Its {overrides} override(s) go with it; the organization falls back to the defaults and the default entity ID.")}</p>
+            {move || delete.value().get().and_then(Result::err).map(|error| view! { <p class="error" role="alert">{error.to_string()}</p> })}
+            <div class="confirm-actions">
+                <button type="button" class="button danger" disabled=delete.pending()
+                    on:click=move |_| { delete.dispatch(DeleteMapping { integration_id, mapping_id }); }>"Delete mapping"</button>
+                <button type="button" class="button secondary" autofocus=true on:click=move |_| confirming.set(false)>"Cancel"</button>
+            </div>
+        </div>
+    }
+}
+
+/// What the editor starts from.
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+struct EditorStart {
+    organization: Option<(i64, String)>,
+    entity_id: String,
+    entity_name: String,
+    values: Vec<FieldValueView>,
+}
+
+#[component]
+fn MappingEditor(
+    integration: IntegrationView,
+    mode: Editing,
+    editing: RwSignal<Option<Editing>>,
+) -> impl IntoView {
+    let integration_id = integration.id;
+    let start =
+        Resource::new(
+            move || mode,
+            move |mode| async move {
+                match mode {
+                    Editing::New => {
+                        get_new_mapping_values(integration_id)
+                            .await
+                            .map(|values| EditorStart {
+                                organization: None,
+                                entity_id: String::new(),
+                                entity_name: String::new(),
+                                values,
+                            })
+                    }
+                    Editing::Existing(mapping_id) => get_mapping(integration_id, mapping_id)
+                        .await
+                        .map(|mapping| EditorStart {
+                            organization: Some((
+                                mapping.organization_id,
+                                mapping.organization_name,
+                            )),
+                            entity_id: mapping.entity_id,
+                            entity_name: mapping.entity_name,
+                            values: mapping.values,
+                        }),
+                }
+            },
+        );
+    let title = if mode == Editing::New {
+        "Add Mapping"
+    } else {
+        "Edit Mapping"
+    };
+    let entity_label = integration.entity_label().to_string();
+    view! {
+        <section class="editor-panel" role="dialog" aria-labelledby="mapping-editor-title"
+            on:keydown=move |event| if event.key() == "Escape" { editing.set(None) }>
+            <h2 id="mapping-editor-title">{title}</h2>
+            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || start.get().map(|result| match result {
+                    Ok(start) => view! { <MappingForm integration_id mode start entity_label=entity_label.clone() editing /> }.into_any(),
+                    Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
+                })}
+            </Suspense>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn MappingForm(
+    integration_id: i64,
+    mode: Editing,
+    start: EditorStart,
+    entity_label: String,
+    editing: RwSignal<Option<Editing>>,
+) -> impl IntoView {
+    let organization_id = RwSignal::new(start.organization.as_ref().map(|(id, _)| *id));
+    let entity_id = RwSignal::new(start.entity_id.clone());
+    let entity_name = RwSignal::new(start.entity_name.clone());
+    let states: Vec<ValueState> = start.values.into_iter().map(ValueState::new).collect();
+    let error = RwSignal::new(None::<AppError>);
+    let create = ServerAction::<CreateMapping>::new();
+    let update = ServerAction::<UpdateMapping>::new();
+    let current = expect_context::<CurrentIntegration>();
+    Effect::new(
+        move |_| match create.value().get().or_else(|| update.value().get()) {
+            Some(Ok(_)) => {
+                editing.set(None);
+                current.changes.update(|n| *n += 1);
+            }
+            Some(Err(failure)) => error.set(Some(failure)),
+            None => {}
+        },
+    );
+    let to_send = states.clone();
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        error.set(None);
+        let draft = MappingDraft {
+            organization_id: organization_id.get_untracked().unwrap_or(0),
+            entity_id: entity_id.get_untracked(),
+            entity_name: entity_name.get_untracked(),
+            overrides: to_send.iter().map(|state| state.to_input(true)).collect(),
+        };
+        match mode {
+            Editing::New => {
+                create.dispatch(CreateMapping {
+                    integration_id,
+                    draft,
+                });
+            }
+            Editing::Existing(mapping_id) => {
+                update.dispatch(UpdateMapping {
+                    integration_id,
+                    mapping_id,
+                    draft,
+                });
+            }
+        }
+    };
+    let message = move |field: &'static str| {
+        move || {
+            error
+                .get()
+                .and_then(|e| e.for_field(field).map(str::to_string))
+        }
+    };
+    let general_error = move || {
+        error
+            .get()
+            .filter(|e| !matches!(e, AppError::Invalid { .. }))
+            .map(|e| e.to_string())
+    };
+    let organization_message = message("organization_id");
+    let entity_message = message("entity_id");
+    let name_message = message("entity_name");
+    view! {
+        <form class="mapping-form" novalidate=true on:submit=submit>
+            {move || general_error().map(|text| view! { <p class="error" role="alert">{text}</p> })}
+            {match start.organization.clone() {
+                Some((_, name)) => view! {
+                    <p><strong>"Organization: "</strong>{name}</p>
+                }.into_any(),
+                None => view! { <OrganizationPicker integration_id organization_id message=Signal::derive(organization_message) /> }.into_any(),
+            }}
+            <div class="field">
+                <label for="mapping-entity-id">{entity_label}</label>
+                <input id="mapping-entity-id" type="text" autocomplete="off" required=true
+                    prop:value=move || entity_id.get()
+                    on:input=move |event| entity_id.set(event_target_value(&event))
+                    aria-invalid=move || entity_message().is_some().to_string() />
+                <p class="field-message">{move || match entity_message() {
+                    Some(text) => view! { <span class="field-error">{text}</span> }.into_any(),
+                    None => view! { <span class="muted">"Required: the organization's ID in the external system."</span> }.into_any(),
+                }}</p>
+            </div>
+            <div class="field">
+                <label for="mapping-entity-name">"Entity name"</label>
+                <input id="mapping-entity-name" type="text" autocomplete="off"
+                    prop:value=move || entity_name.get()
+                    on:input=move |event| entity_name.set(event_target_value(&event)) />
+                <p class="field-message">{move || name_message().map(|text| view! { <span class="field-error">{text}</span> })}</p>
+            </div>
+            <fieldset>
+                <legend>"Overrides"</legend>
+                <ValueInputs states overriding=true error error_prefix="overrides." />
+            </fieldset>
+            <div class="form-actions">
+                <button type="submit" class="button" disabled=move || create.pending().get() || update.pending().get()>"Save mapping"</button>
+                <button type="button" class="button secondary" on:click=move |_| editing.set(None)>"Cancel"</button>
+            </div>
+        </form>
+    }
+    .into_any()
+}
+
+/// Organizations without a mapping, found by name on the server (there can be thousands).
+#[component]
+fn OrganizationPicker(
+    integration_id: i64,
+    organization_id: RwSignal<Option<i64>>,
+    message: Signal<Option<String>>,
+) -> impl IntoView {
+    let filter = RwSignal::new(String::new());
+    let choices = Resource::new(
+        move || filter.get(),
+        move |search| list_unmapped_organizations(integration_id, search),
+    );
+    view! {
+        <div class="field">
+            <label for="mapping-organization-search">"Find organization"</label>
+            <input id="mapping-organization-search" type="search" autocomplete="off" placeholder="Type part of a name"
+                on:input=move |event| filter.set(event_target_value(&event)) />
+        </div>
+        <div class="field">
+            <label for="mapping-organization">"Organization"</label>
+            <Transition fallback=|| view! { <p class="muted">"Loading organizations…"</p> }>
+                {move || choices.get().map(|result| match result {
+                    Ok(choices) if choices.is_empty() => view! {
+                        <p class="muted" id="mapping-organization">"No unmapped organization matches."</p>
+                    }.into_any(),
+                    Ok(choices) => view! {
+                        <select id="mapping-organization"
+                            aria-invalid=move || message.get().is_some().to_string()
+                            on:change=move |event| organization_id.set(event_target_value(&event).parse().ok())>
+                            <option value="" selected=move || organization_id.get().is_none()>"Choose an organization"</option>
+                            {choices.into_iter().map(|choice| view! {
+                                <option value=choice.id.to_string() selected=move || organization_id.get() == Some(choice.id)>{choice.name}</option>
+                            }).collect_view()}
+                        </select>
+                    }.into_any(),
+                    Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
+                })}
+            </Transition>
+            <p class="field-message">{move || message.get().map(|text| view! { <span class="field-error">{text}</span> })}</p>
+        </div>
+    }
+    .into_any()
+}

@@ -1,0 +1,10 @@
+//! Settings > Integrations: the list, the create and edit form, and the integration page with
+//! its tabs.
+
+pub mod configuration;
+pub mod form;
+pub mod layout;
+pub mod list;
+pub mod mappings;
+pub mod overview;
+pub mod values;

@@ -1,0 +1,124 @@
+//! The Overview tab: details, schema and counts, with Edit and Delete.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+use super::layout::with_integration;
+use super::list::{integration_href, INTEGRATIONS_PATH};
+use crate::domain::integration::IntegrationView;
+use crate::domain::time::format_utc;
+use crate::serverfns::integrations::{get_integration_deletion_impact, DeleteIntegration};
+
+#[component]
+pub fn OverviewTab() -> impl IntoView {
+    let query = use_query_map();
+    let saved = move || query.read().get("saved").is_some();
+    view! {
+        <Show when=saved>
+            <p class="success" role="status">"Integration saved."</p>
+        </Show>
+        {with_integration(|integration| view! { <Overview integration /> })}
+    }
+}
+
+#[component]
+fn Overview(integration: IntegrationView) -> impl IntoView {
+    let confirming = RwSignal::new(false);
+    let edit_href = format!("{}/edit", integration_href(&integration.name));
+    let id = integration.id;
+    let required = integration.fields.iter().filter(|f| f.required).count();
+    view! {
+        <dl class="details">
+            <dt>"Description"</dt><dd>{non_empty(&integration.description)}</dd>
+            <dt>"Entity ID Name"</dt><dd>{non_empty(&integration.entity_id_name)}</dd>
+            <dt>"Default Entity ID"</dt><dd>{non_empty(&integration.default_entity_id)}</dd>
+            <dt>"Mapped organizations"</dt><dd>{integration.mapped_organizations}</dd>
+            <dt>"Schema fields"</dt><dd>{format!("{} ({required} required)", integration.fields.len())}</dd>
+            <dt>"Created"</dt><dd>{format_utc(integration.created_at)}</dd>
+            <dt>"Last changed"</dt><dd>{format_utc(integration.updated_at)}</dd>
+        </dl>
+        <h2>"Config Schema"</h2>
+        {if integration.fields.is_empty() {
+            view! { <p class="muted">"This integration has no config fields."</p> }.into_any()
+        } else {
+            view! {
+                <table class="data-table schema-table">
+                    <thead><tr><th scope="col">"Key"</th><th scope="col">"Type"</th><th scope="col">"Required"</th><th scope="col">"Description"</th></tr></thead>
+                    <tbody>
+                        {integration.fields.iter().map(|field| view! {
+                            <tr>
+                                <td><code>{field.key.clone()}</code></td>
+                                <td>{field.field_type.as_str()}</td>
+                                <td>{if field.required { "Yes" } else { "No" }}</td>
+                                <td class="muted">{field.description.clone()}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any()
+        }}
+        <div class="form-actions">
+            <A href=edit_href attr:class="button">"Edit"</A>
+            <button type="button" class="button danger" on:click=move |_| confirming.set(true)>"Delete integration"</button>
+        </div>
+        <Show when=move || confirming.get()>
+            <ConfirmDeleteIntegration id confirming />
+        </Show>
+    }
+    .into_any()
+}
+
+fn non_empty(text: &str) -> String {
+    if text.is_empty() {
+        "—".to_string()
+    } else {
+        text.to_string()
+    }
+}
+
+#[component]
+fn ConfirmDeleteIntegration(id: i64, confirming: RwSignal<bool>) -> impl IntoView {
+    let impact = Resource::new(move || id, get_integration_deletion_impact);
+    let delete = ServerAction::<DeleteIntegration>::new();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = delete.value().get() {
+            navigate(INTEGRATIONS_PATH, Default::default());
+        }
+    });
+    view! {
+        <div class="confirm" role="alertdialog" aria-labelledby="confirm-delete-integration"
+            on:keydown=move |event| if event.key() == "Escape" { confirming.set(false) }>
+            <Suspense fallback=|| view! { <p class="muted">"Checking what goes with it…"</p> }>
+                {move || impact.get().map(|result| match result {
+                    Ok(impact) => view! {
+                        <p id="confirm-delete-integration"><strong>{format!("Delete the integration “{}”?", impact.name)}</strong></p>
+                        <p>{format!(
+                            "Its schema, its {} mapping(s) and {} stored value(s) will be deleted with it, and workflows that use it will stop finding it. This cannot be undone.",
+                            impact.mappings, impact.values
+                        )}</p>
+                    }.into_any(),
+                    Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
+                })}
+            </Suspense>
+            {move || delete.value().get().and_then(Result::err).map(|error| view! { <p class="error" role="alert">{error.to_string()}</p> })}
+            <div class="confirm-actions">
+                <button type="button" class="button danger" disabled=delete.pending()
+                    on:click=move |_| { delete.dispatch(DeleteIntegration { id }); }>"Delete integration"</button>
+                <button type="button" class="button secondary" autofocus=true on:click=move |_| confirming.set(false)>"Cancel"</button>
+            </div>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn OAuthTab() -> impl IntoView {
+    view! {
+        <div class="empty-state">
+            <p><strong>"OAuth is not set up for this integration."</strong></p>
+            <p>"Linking an OAuth connection and the Connect button come with OAuth Connections."</p>
+        </div>
+    }
+}

@@ -1,0 +1,205 @@
+// Settings > Integrations as an admin uses it: create an integration with a typed schema, set
+// its defaults, map organizations with overrides, edit and delete mappings, and never see a
+// secret value come back from the server.
+import type { Page } from '@playwright/test';
+import { expect, test, waitForHydration } from './fixtures';
+
+const SECRET = `sk-canary-${Date.now()}-do-not-leak`;
+
+/** Every document and server-function answer the browser receives, for the secret check. */
+function recordBodies(page: Page): string[] {
+  const bodies: string[] = [];
+  page.on('response', async (response) => {
+    const path = new URL(response.url()).pathname;
+    if (path.startsWith('/pkg/')) return;
+    try {
+      bodies.push(`${path}\n${await response.text()}`);
+    } catch {
+      // Redirects have no body.
+    }
+  });
+  return bodies;
+}
+
+async function createOrganization(page: Page, name: string) {
+  await page.goto('/settings/organizations');
+  await waitForHydration(page);
+  await page.getByLabel('New organization').fill(name);
+  await page.getByRole('button', { name: 'Create organization' }).click();
+  await expect(page.getByRole('cell', { name, exact: true })).toBeVisible();
+}
+
+async function addSchemaField(page: Page, key: string, type: string, required = false) {
+  await page.getByRole('button', { name: 'Add field' }).click();
+  const row = page.locator('.schema-row').last();
+  await row.getByLabel('Key').fill(key);
+  await row.getByLabel('Type').selectOption(type);
+  if (required) await row.getByLabel('Required').check();
+}
+
+test('an integration is created, configured and mapped, and its secret never reaches the browser', async ({ page }) => {
+  const bodies = recordBodies(page);
+  const stamp = Date.now();
+  const northwind = `Northwind ${stamp}`;
+  const fabrikam = `Fabrikam ${stamp}`;
+  await createOrganization(page, northwind);
+  await createOrganization(page, fabrikam);
+
+  await page.goto('/settings/integrations');
+  await waitForHydration(page);
+  await expect(page.getByText('No integrations yet.')).toBeVisible();
+  await page.getByRole('link', { name: 'Create Integration' }).first().click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Create Integration' })).toBeVisible();
+
+  await page.getByLabel('Name', { exact: true }).fill('HaloPSA');
+  await page.getByLabel('Description').fill('HaloPSA tickets and customers');
+  await page.getByLabel('Entity ID Name').fill('Tenant ID');
+  await page.getByLabel('Default Entity ID').fill('common');
+  await addSchemaField(page, 'Base URL', 'string', true);
+  await addSchemaField(page, 'timeout', 'int');
+  await addSchemaField(page, 'verbose', 'bool');
+  await addSchemaField(page, 'custom', 'json');
+  await addSchemaField(page, 'api_key', 'secret');
+  await page.getByRole('button', { name: 'Save integration' }).click();
+  await expect(page.getByText('"Base URL" must start with a lower-case letter')).toBeVisible();
+  await expect(page.locator('.schema-row'), 'nothing typed is lost').toHaveCount(5);
+  await page.locator('.schema-row').first().getByLabel('Key').fill('base_url');
+  await page.getByRole('button', { name: 'Save integration' }).click();
+
+  await expect(page).toHaveURL(/\/settings\/integrations\/HaloPSA\/configuration/);
+  await expect(page.getByText('Integration created.')).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Configuration' })).toHaveAttribute('aria-current', 'page');
+
+  // Defaults: a bad int and bad JSON are refused by the server with the rule, and nothing is saved.
+  await page.getByLabel('base_url').fill('https://halo.example.com');
+  await page.getByLabel('timeout').fill('abc');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByText('"abc" is not a whole number')).toBeVisible();
+  await expect(page.getByText('Nothing was saved')).toBeVisible();
+  await expect(page.getByLabel('base_url'), 'the other input is kept').toHaveValue('https://halo.example.com');
+  await page.getByLabel('timeout').fill('30');
+  await page.getByLabel('custom').fill('{"region": "eu",');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByText(/is not valid JSON: .* at line 1, column \d+/)).toBeVisible();
+  await page.getByLabel('custom').fill('{"region": "eu"}');
+  await page.getByLabel('verbose').check();
+  await page.getByLabel('api_key').click();
+  await page.getByLabel('api_key').fill(SECRET);
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByText('Defaults saved.')).toBeVisible();
+
+  await page.reload();
+  await waitForHydration(page);
+  await expect(page.getByLabel('base_url')).toHaveValue('https://halo.example.com');
+  await expect(page.getByLabel('timeout')).toHaveValue('30');
+  await expect(page.getByLabel('verbose')).toBeChecked();
+  await expect(page.getByLabel('custom')).toHaveValue(/"region": "eu"/);
+  await expect(page.locator('.secret-status')).toHaveText('Set');
+  await expect(page.getByLabel('api_key'), 'the secret offers Replace, never its value').toHaveText('Replace');
+
+  // Duplicate names are refused in any case.
+  await page.goto('/settings/integrations/new');
+  await waitForHydration(page);
+  await page.getByLabel('Name', { exact: true }).fill('halopsa');
+  await page.getByRole('button', { name: 'Save integration' }).click();
+  await expect(page.getByText('an integration with this name already exists')).toBeVisible();
+
+  // Mappings: two organizations, different tenants, one override.
+  await page.goto('/settings/integrations/HaloPSA/mappings');
+  await waitForHydration(page);
+  await expect(page.getByText('No organization is mapped yet.')).toBeVisible();
+  const editor = page.getByRole('dialog', { name: 'Add Mapping' });
+  await page.getByRole('button', { name: 'Add Mapping' }).click();
+  await editor.getByLabel('Find organization').fill(String(stamp));
+  await editor.getByLabel('Organization', { exact: true }).selectOption({ label: northwind });
+  await editor.getByRole('button', { name: 'Save mapping' }).click();
+  await expect(editor.getByText('is required')).toBeVisible();
+  await editor.getByLabel('Tenant ID').fill('tenant-north');
+  await editor.getByRole('button', { name: 'Save mapping' }).click();
+  await expect(editor).toHaveCount(0);
+  const northRow = page.getByRole('row').filter({ hasText: northwind });
+  await expect(northRow).toContainText('tenant-north');
+  await expect(northRow).toContainText('Complete');
+
+  await page.getByRole('button', { name: 'Add Mapping' }).click();
+  await editor.getByLabel('Find organization').fill(String(stamp));
+  await expect(editor.getByLabel('Organization', { exact: true }).locator('option', { hasText: northwind }), 'mapped once').toHaveCount(0);
+  await editor.getByLabel('Organization', { exact: true }).selectOption({ label: fabrikam });
+  await editor.getByLabel('Tenant ID').fill('tenant-fab');
+  await editor.getByLabel('Use default for timeout').uncheck();
+  await editor.getByLabel('timeout', { exact: true }).fill('x9');
+  await editor.getByRole('button', { name: 'Save mapping' }).click();
+  await expect(editor.getByText('"x9" is not a whole number')).toBeVisible();
+  await editor.getByLabel('timeout', { exact: true }).fill('90');
+  await editor.getByRole('button', { name: 'Save mapping' }).click();
+  await expect(editor).toHaveCount(0);
+  const fabRow = page.getByRole('row').filter({ hasText: fabrikam });
+  await expect(fabRow).toContainText('tenant-fab');
+  await expect(fabRow.getByRole('cell').nth(3)).toHaveText('1');
+
+  // The merged values: Fabrikam's own timeout, the defaults for everything else.
+  await page.getByRole('button', { name: `Edit mapping of ${fabrikam}` }).click();
+  const edit = page.getByRole('dialog', { name: 'Edit Mapping' });
+  await expect(edit.getByLabel('timeout', { exact: true })).toHaveValue('90');
+  await expect(edit.getByLabel('Use default for timeout')).not.toBeChecked();
+  await expect(edit.getByLabel('Use default for base_url')).toBeChecked();
+  await expect(edit.getByText('Default: https://halo.example.com')).toBeVisible();
+  await expect(edit.getByText('Default: a secret is set.')).toBeVisible();
+  await edit.getByLabel('Tenant ID').fill('tenant-fab-2');
+  await edit.getByRole('button', { name: 'Save mapping' }).click();
+  await expect(edit).toHaveCount(0);
+  await expect(fabRow).toContainText('tenant-fab-2');
+
+  await page.getByRole('button', { name: `Delete mapping of ${northwind}` }).click();
+  const confirm = page.getByRole('alertdialog');
+  await expect(confirm).toContainText(`Delete the mapping of “${northwind}”?`);
+  await confirm.getByRole('button', { name: 'Delete mapping' }).click();
+  await expect(page.getByRole('row').filter({ hasText: northwind })).toHaveCount(0);
+  await expect(fabRow).toBeVisible();
+
+  await page.getByRole('link', { name: 'Overview' }).click();
+  await expect(page.locator('.details')).toContainText('Tenant ID');
+  await expect(page.getByRole('cell', { name: 'api_key' })).toBeVisible();
+
+  // Every document and server-function answer so far, and the audit log, lack the secret.
+  await page.goto('/settings/audit-log');
+  await expect(page.getByText('integration.defaults').first()).toBeVisible();
+  await expect(page.getByText('mapping.delete').first()).toBeVisible();
+  expect(bodies.length).toBeGreaterThan(20);
+  const leaks = bodies.filter((body) => body.includes(SECRET)).map((body) => body.split('\n')[0]);
+  expect(leaks, 'responses that carried the secret').toEqual([]);
+});
+
+test('removing a schema field that has values asks first, and deleting an integration says what goes', async ({ page }) => {
+  await page.goto('/settings/integrations/new');
+  await waitForHydration(page);
+  const name = `Graph_${Date.now()}`;
+  await page.getByLabel('Name', { exact: true }).fill(name);
+  await addSchemaField(page, 'region', 'string');
+  await addSchemaField(page, 'retries', 'int');
+  await page.getByRole('button', { name: 'Save integration' }).click();
+  await expect(page.getByText('Integration created.')).toBeVisible();
+  await page.getByLabel('region').fill('eu');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByText('Defaults saved.')).toBeVisible();
+
+  await page.goto(`/settings/integrations/${name}/edit`);
+  await waitForHydration(page);
+  await page.getByRole('button', { name: 'Move Field 2 up' }).click();
+  await expect(page.locator('.schema-row').first().getByLabel('Key')).toHaveValue('retries');
+  await page.getByRole('button', { name: 'Remove Field 2' }).click();
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  const ask = page.getByRole('alertdialog', { name: 'Delete stored values?' });
+  await expect(ask).toContainText('"region" (1 stored value)');
+  await ask.getByRole('button', { name: 'Delete values and save' }).click();
+  await expect(page.getByText('Integration saved.')).toBeVisible();
+  await expect(page.locator('.schema-table tbody tr')).toHaveCount(1);
+
+  await page.getByRole('button', { name: 'Delete integration' }).click();
+  const confirm = page.getByRole('alertdialog');
+  await expect(confirm).toContainText(`Delete the integration “${name}”?`);
+  await expect(confirm).toContainText('0 mapping(s) and 0 stored value(s)');
+  await confirm.getByRole('button', { name: 'Delete integration' }).click();
+  await expect(page).toHaveURL(/\/settings\/integrations$/);
+  await expect(page.getByRole('link', { name })).toHaveCount(0);
+});

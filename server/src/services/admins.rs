@@ -1,0 +1,93 @@
+//! Managing administrators: list, add, remove, change one's own password.
+
+use app::domain::admin::{check_new_password, AdminView, CurrentAdmin};
+use app::error::AppError;
+
+use super::{actor_of, internal, ServerServices};
+use crate::auth::password::{hash_password, verify_password};
+use crate::auth::session_token::hash_token;
+use crate::time::now_millis;
+
+impl ServerServices {
+    pub async fn administrators(&self, admin: &CurrentAdmin) -> Result<Vec<AdminView>, AppError> {
+        let rows = self.store.list_admins().await.map_err(internal)?;
+        Ok(rows
+            .into_iter()
+            .map(|row| AdminView {
+                id: row.id,
+                email: row.email,
+                created_at: row.created_at,
+                is_self: row.id == admin.id,
+            })
+            .collect())
+    }
+
+    /// Removes another administrator; one's own account and the last one stay.
+    pub async fn remove_administrator(
+        &self,
+        admin: &CurrentAdmin,
+        id: i64,
+    ) -> Result<(), AppError> {
+        if id == admin.id {
+            return Err(AppError::Conflict(
+                "you cannot remove your own account; ask another administrator to do it"
+                    .to_string(),
+            ));
+        }
+        if self.store.find_admin(id).await.map_err(internal)?.is_none() {
+            return Err(AppError::NotFound("the administrator".to_string()));
+        }
+        match self
+            .store
+            .delete_admin_unless_last(id, &actor_of(admin), now_millis())
+            .await
+            .map_err(internal)?
+        {
+            Some(_) => Ok(()),
+            None => Err(AppError::Conflict(
+                "the last administrator cannot be removed".to_string(),
+            )),
+        }
+    }
+
+    /// Changes the signed-in administrator's password after checking the current one, and signs
+    /// out their other sessions.
+    pub async fn change_own_password(
+        &self,
+        admin: &CurrentAdmin,
+        session_token: &str,
+        current: &str,
+        new: &str,
+        confirm: &str,
+    ) -> Result<(), AppError> {
+        let row = self
+            .store
+            .find_admin(admin.id)
+            .await
+            .map_err(internal)?
+            .ok_or(AppError::Unauthorized)?;
+        let verified = verify_password(current.to_string(), Some(row.password_hash))
+            .await
+            .map_err(super::auth::password_failure)?;
+        if !verified {
+            return Err(AppError::invalid(
+                "current_password",
+                "is not your current password",
+            ));
+        }
+        check_new_password(new, confirm)?;
+        let password_hash = hash_password(new.to_string())
+            .await
+            .map_err(super::auth::password_failure)?;
+        self.store
+            .change_admin_password(
+                admin.id,
+                &password_hash,
+                &hash_token(session_token),
+                &actor_of(admin),
+                now_millis(),
+            )
+            .await
+            .map_err(internal)
+    }
+}

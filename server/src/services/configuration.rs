@@ -1,0 +1,267 @@
+//! Config values: the defaults on the Configuration tab, overrides on mappings, and the merged
+//! config workflows receive. Every value is checked against its field's type before anything is
+//! written, and a save writes all values or none.
+
+use std::collections::HashMap;
+
+use app::domain::admin::CurrentAdmin;
+use app::domain::integration::{
+    FieldType, FieldValueView, SchemaFieldView, ShownValue, ValueChange, ValueInput,
+};
+use app::error::AppError;
+use app::ssr::ConfigurationServices;
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::{Map, Value};
+
+use super::integrations::{field_view, value_change};
+use super::values::{canonical_value, display_value, typed_value};
+use super::{actor_of, internal, ServerServices};
+use crate::store::audit::AuditRecord;
+use crate::store::config_values::{secret_identity, FieldWrite, ValueRow, ValueWrite};
+use crate::store::integrations::FieldRow;
+use crate::time::now_millis;
+
+/// What the browser may see of a stored value.
+pub(super) fn shown(field: &SchemaFieldView, row: Option<&ValueRow>) -> ShownValue {
+    match row {
+        None => ShownValue::Unset,
+        Some(row) if row.secret_value.is_some() => ShownValue::SecretSet,
+        Some(row) => ShownValue::Text(display_value(
+            field.field_type,
+            row.value.as_deref().unwrap_or_default(),
+        )),
+    }
+}
+
+pub(super) fn by_field(rows: Vec<ValueRow>) -> HashMap<i64, ValueRow> {
+    rows.into_iter().map(|row| (row.field_id, row)).collect()
+}
+
+/// The writes and audit changes for a set of inputs, or the first rule broken, named by the
+/// field's key.
+pub(super) struct PlannedWrites {
+    pub writes: Vec<FieldWrite>,
+    pub changes: Map<String, Value>,
+}
+
+pub(super) fn plan_writes(
+    fields: &[FieldRow],
+    current: &HashMap<i64, ValueRow>,
+    inputs: &[ValueInput],
+    field_name: impl Fn(&str) -> String,
+) -> Result<PlannedWrites, AppError> {
+    let mut writes = Vec::new();
+    let mut changes = Map::new();
+    for input in inputs {
+        let Some(field) = fields.iter().find(|field| field.field_key == input.key) else {
+            return Err(AppError::invalid(
+                &field_name(&input.key),
+                "is not a field of this integration",
+            ));
+        };
+        let field_type = field_view(field).field_type;
+        let before = current.get(&field.id);
+        let before_text = before.map(|row| row.value.as_deref().unwrap_or("(secret)"));
+        let write = match &input.change {
+            ValueChange::Keep => continue,
+            ValueChange::Clear => ValueWrite::Remove,
+            ValueChange::Set(text) if text.is_empty() => ValueWrite::Remove,
+            ValueChange::Set(text) => {
+                let canonical = canonical_value(field_type, text)
+                    .map_err(|rule| AppError::invalid(&field_name(&input.key), &rule))?;
+                if field_type == FieldType::Secret {
+                    ValueWrite::Secret(SecretString::from(canonical))
+                } else {
+                    if before.and_then(|row| row.value.as_deref()) == Some(canonical.as_str()) {
+                        continue;
+                    }
+                    ValueWrite::Plain(canonical)
+                }
+            }
+        };
+        let after_text = match &write {
+            ValueWrite::Remove if before.is_none() => continue,
+            ValueWrite::Remove => None,
+            ValueWrite::Plain(text) => Some(text.as_str()),
+            ValueWrite::Secret(_) => Some("(secret)"),
+        };
+        changes.insert(
+            field.field_key.clone(),
+            value_change(field_type, before_text, after_text),
+        );
+        writes.push(FieldWrite {
+            field_id: field.id,
+            write,
+        });
+    }
+    Ok(PlannedWrites { writes, changes })
+}
+
+/// The config an organization (or the global scope) resolves to. Holds decrypted secrets:
+/// its `Debug` shows only the keys.
+pub struct MergedConfig {
+    pub integration_name: String,
+    pub entity_id: String,
+    pub entity_name: String,
+    pub entity_id_name: String,
+    /// Whether the organization has a mapping (else this is the global scope).
+    pub mapped: bool,
+    pub config: Map<String, Value>,
+    pub missing_required: Vec<String>,
+}
+
+impl std::fmt::Debug for MergedConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MergedConfig")
+            .field("integration_name", &self.integration_name)
+            .field("entity_id", &self.entity_id)
+            .field("mapped", &self.mapped)
+            .field("config_keys", &self.config.keys().collect::<Vec<_>>())
+            .field("missing_required", &self.missing_required)
+            .finish()
+    }
+}
+
+impl ServerServices {
+    /// The merged config of an integration for an organization (`None`: the global scope):
+    /// defaults, then the organization's overrides; typed; secrets decrypted.
+    pub async fn merged_config(
+        &self,
+        integration_name: &str,
+        organization_id: Option<i64>,
+    ) -> Result<MergedConfig, AppError> {
+        let integration = self.integration_row(integration_name).await?;
+        let fields = self.fields_of(integration.id).await?;
+        let mapping = match organization_id {
+            Some(organization_id) => self
+                .store
+                .find_mapping_of_organization(integration.id, organization_id)
+                .await
+                .map_err(internal)?,
+            None => None,
+        };
+        let defaults = by_field(
+            self.store
+                .config_values(integration.id, None)
+                .await
+                .map_err(internal)?,
+        );
+        let overrides = match &mapping {
+            Some(mapping) => by_field(
+                self.store
+                    .config_values(integration.id, Some(mapping.id))
+                    .await
+                    .map_err(internal)?,
+            ),
+            None => HashMap::new(),
+        };
+        let mut config = Map::new();
+        let mut missing_required = Vec::new();
+        for field in &fields {
+            let field_type = field_view(field).field_type;
+            match overrides.get(&field.id).or_else(|| defaults.get(&field.id)) {
+                Some(row) => {
+                    config.insert(field.field_key.clone(), self.typed(field_type, row)?);
+                }
+                None if field.required == 1 => missing_required.push(field.field_key.clone()),
+                None => {}
+            }
+        }
+        let (entity_id, entity_name) = match &mapping {
+            Some(mapping) => (mapping.entity_id.clone(), mapping.entity_name.clone()),
+            None => (integration.default_entity_id.clone(), String::new()),
+        };
+        Ok(MergedConfig {
+            integration_name: integration.name,
+            entity_id,
+            entity_name,
+            entity_id_name: integration.entity_id_name,
+            mapped: mapping.is_some(),
+            config,
+            missing_required,
+        })
+    }
+
+    fn typed(&self, field_type: FieldType, row: &ValueRow) -> Result<Value, AppError> {
+        match (&row.secret_value, &row.value) {
+            (Some(sealed), _) => {
+                let secret = self
+                    .keyring
+                    .decrypt(secret_identity(row.id), sealed)
+                    .map_err(|error| {
+                        tracing::error!(%error, "a stored secret cannot be decrypted");
+                        AppError::Internal
+                    })?;
+                Ok(Value::String(secret.expose_secret().to_string()))
+            }
+            (None, Some(text)) => Ok(typed_value(field_type, text)),
+            (None, None) => Ok(Value::Null),
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl ConfigurationServices for ServerServices {
+    /// Every field with its default, for the Configuration tab.
+    async fn default_values(&self, integration_id: i64) -> Result<Vec<FieldValueView>, AppError> {
+        let fields = self.fields_of(integration_id).await?;
+        let defaults = by_field(
+            self.store
+                .config_values(integration_id, None)
+                .await
+                .map_err(internal)?,
+        );
+        Ok(fields
+            .iter()
+            .map(|row| {
+                let field = field_view(row);
+                let value = shown(&field, defaults.get(&row.id));
+                FieldValueView {
+                    field,
+                    value,
+                    default: ShownValue::Unset,
+                }
+            })
+            .collect())
+    }
+
+    /// Saves the defaults: every value is checked first, then all are written or none.
+    async fn save_defaults(
+        &self,
+        admin: &CurrentAdmin,
+        integration_id: i64,
+        inputs: &[ValueInput],
+    ) -> Result<Vec<FieldValueView>, AppError> {
+        let integration = self.integration_row_by_id(integration_id).await?;
+        let fields = self.fields_of(integration_id).await?;
+        let current = by_field(
+            self.store
+                .config_values(integration_id, None)
+                .await
+                .map_err(internal)?,
+        );
+        let planned = plan_writes(&fields, &current, inputs, |key| key.to_string())?;
+        if !planned.writes.is_empty() {
+            let actor = actor_of(admin);
+            let record = AuditRecord {
+                actor: &actor,
+                action: "integration.defaults",
+                object_type: "integration",
+                object_id: integration.id.to_string(),
+                object_label: integration.name.clone(),
+                changes: Value::Object(planned.changes),
+            };
+            self.store
+                .save_default_values(
+                    &self.keyring,
+                    integration_id,
+                    &planned.writes,
+                    record,
+                    now_millis(),
+                )
+                .await
+                .map_err(internal)?;
+        }
+        self.default_values(integration_id).await
+    }
+}

@@ -1,0 +1,408 @@
+//! Integration rules: unique names in any case, a schema whose keys are identifiers, type
+//! changes only while every stored value still parses, removals of fields with values only
+//! after the admin confirmed.
+
+use app::domain::admin::CurrentAdmin;
+use app::domain::integration::{
+    schema_field_name, FieldType, IntegrationDeletionImpact, IntegrationDraft, IntegrationSummary,
+    IntegrationView, SchemaFieldView, INTEGRATIONS_PER_PAGE,
+};
+use app::domain::paging::{clamp_page, offset_of, Paged};
+use app::error::AppError;
+use app::ssr::IntegrationServices;
+use serde_json::{json, Map, Value};
+
+use super::values::canonical_value;
+use super::{actor_of, internal, ServerServices};
+use crate::store::audit::change;
+use crate::store::integrations::{FieldPlan, FieldRow, IntegrationDetails, IntegrationRow};
+use crate::store::StoreError;
+use crate::time::now_millis;
+
+pub(super) fn not_found() -> AppError {
+    AppError::NotFound("the integration".to_string())
+}
+
+fn name_taken(error: StoreError) -> AppError {
+    match error {
+        StoreError::Conflict(_) => {
+            AppError::invalid("name", "an integration with this name already exists")
+        }
+        other => internal(other),
+    }
+}
+
+pub(super) fn field_view(row: &FieldRow) -> SchemaFieldView {
+    SchemaFieldView {
+        id: row.id,
+        key: row.field_key.clone(),
+        // The column's CHECK constraint admits only the five types.
+        field_type: FieldType::parse(&row.field_type).unwrap_or(FieldType::String),
+        required: row.required == 1,
+        description: row.description.clone(),
+    }
+}
+
+fn details_of(draft: &IntegrationDraft) -> IntegrationDetails {
+    IntegrationDetails {
+        name: draft.name.clone(),
+        description: draft.description.clone(),
+        entity_id_name: draft.entity_id_name.clone(),
+        default_entity_id: draft.default_entity_id.clone(),
+    }
+}
+
+fn plans_of(draft: &IntegrationDraft) -> Vec<FieldPlan> {
+    draft
+        .fields
+        .iter()
+        .map(|field| FieldPlan {
+            id: field.id,
+            key: field.key.clone(),
+            field_type: field.field_type.as_str(),
+            required: field.required,
+            description: field.description.clone(),
+        })
+        .collect()
+}
+
+fn schema_summary<'a>(fields: impl Iterator<Item = (&'a str, &'a str, bool)>) -> String {
+    fields
+        .map(|(key, kind, required)| {
+            format!("{key}: {kind}{}", if required { " (required)" } else { "" })
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The audit entry's changed fields between two versions; secrets never appear in either.
+fn audit_changes(
+    before: Option<(&IntegrationRow, &[FieldRow])>,
+    after: &IntegrationDraft,
+) -> Value {
+    let mut changes = Map::new();
+    let after_schema = schema_summary(
+        after
+            .fields
+            .iter()
+            .map(|f| (f.key.as_str(), f.field_type.as_str(), f.required)),
+    );
+    let (old_row, old_schema) = match before {
+        Some((row, fields)) => (
+            Some(row),
+            Some(schema_summary(fields.iter().map(|f| {
+                (f.field_key.as_str(), f.field_type.as_str(), f.required == 1)
+            }))),
+        ),
+        None => (None, None),
+    };
+    let pairs = [
+        (
+            "name",
+            old_row.map(|r| r.name.as_str()),
+            after.name.as_str(),
+        ),
+        (
+            "description",
+            old_row.map(|r| r.description.as_str()),
+            after.description.as_str(),
+        ),
+        (
+            "entity_id_name",
+            old_row.map(|r| r.entity_id_name.as_str()),
+            after.entity_id_name.as_str(),
+        ),
+        (
+            "default_entity_id",
+            old_row.map(|r| r.default_entity_id.as_str()),
+            after.default_entity_id.as_str(),
+        ),
+        ("schema", old_schema.as_deref(), after_schema.as_str()),
+    ];
+    for (field, old, new) in pairs {
+        if old != Some(new) && !(old.is_none() && new.is_empty()) {
+            changes.insert(field.to_string(), change(old, Some(new)));
+        }
+    }
+    Value::Object(changes)
+}
+
+impl ServerServices {
+    pub(super) async fn integration_row(&self, name: &str) -> Result<IntegrationRow, AppError> {
+        self.store
+            .find_integration_by_name(name.trim())
+            .await
+            .map_err(internal)?
+            .ok_or_else(not_found)
+    }
+
+    pub(super) async fn integration_row_by_id(&self, id: i64) -> Result<IntegrationRow, AppError> {
+        self.store
+            .find_integration(id)
+            .await
+            .map_err(internal)?
+            .ok_or_else(not_found)
+    }
+
+    pub(super) async fn fields_of(&self, integration_id: i64) -> Result<Vec<FieldRow>, AppError> {
+        self.store
+            .integration_fields(integration_id)
+            .await
+            .map_err(internal)
+    }
+
+    async fn view_of(&self, row: IntegrationRow) -> Result<IntegrationView, AppError> {
+        let fields = self.fields_of(row.id).await?;
+        let (mappings, _) = self
+            .store
+            .integration_counts(row.id)
+            .await
+            .map_err(internal)?;
+        Ok(IntegrationView {
+            id: row.id,
+            name: row.name,
+            description: row.description,
+            entity_id_name: row.entity_id_name,
+            default_entity_id: row.default_entity_id,
+            fields: fields.iter().map(field_view).collect(),
+            mapped_organizations: mappings,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        })
+    }
+
+    /// A field's type may change only while every stored value is already in the canonical
+    /// form of the new type; secrets never turn into plain text or back while values exist.
+    async fn check_type_change(
+        &self,
+        index: usize,
+        old: &FieldRow,
+        new_type: FieldType,
+    ) -> Result<(), AppError> {
+        if old.field_type == new_type.as_str() {
+            return Ok(());
+        }
+        let values = self
+            .store
+            .stored_values_of_field(old.id)
+            .await
+            .map_err(internal)?;
+        if values.is_empty() {
+            return Ok(());
+        }
+        let field = schema_field_name(index, "type");
+        if old.field_type == FieldType::Secret.as_str() || new_type == FieldType::Secret {
+            return Err(AppError::invalid(
+                &field,
+                &format!(
+                    "\"{}\" cannot change to or from secret while it has stored values ({}); clear them first",
+                    old.field_key,
+                    values.len()
+                ),
+            ));
+        }
+        let failing: Vec<String> = values
+            .iter()
+            .filter(|stored| {
+                let text = stored.value.as_deref().unwrap_or_default();
+                canonical_value(new_type, text).as_deref() != Ok(text)
+            })
+            .map(|stored| {
+                stored
+                    .organization_name
+                    .clone()
+                    .unwrap_or_else(|| "the default".to_string())
+            })
+            .collect();
+        if failing.is_empty() {
+            return Ok(());
+        }
+        Err(AppError::invalid(
+            &field,
+            &format!(
+                "\"{}\" cannot become {}: the values of {} would not parse as {}",
+                old.field_key,
+                new_type.as_str(),
+                failing.join(", "),
+                new_type.as_str()
+            ),
+        ))
+    }
+
+    async fn check_removals(&self, removed: &[&FieldRow], confirmed: bool) -> Result<(), AppError> {
+        if confirmed {
+            return Ok(());
+        }
+        let mut with_values = Vec::new();
+        for field in removed {
+            let count = self
+                .store
+                .stored_values_of_field(field.id)
+                .await
+                .map_err(internal)?
+                .len();
+            if count > 0 {
+                with_values.push(format!(
+                    "\"{}\" ({count} stored value{})",
+                    field.field_key,
+                    if count == 1 { "" } else { "s" }
+                ));
+            }
+        }
+        if with_values.is_empty() {
+            return Ok(());
+        }
+        Err(AppError::Conflict(format!(
+            "Removing {} deletes its stored values. Confirm to delete them.",
+            with_values.join(", ")
+        )))
+    }
+}
+
+#[async_trait::async_trait]
+impl IntegrationServices for ServerServices {
+    async fn integrations(
+        &self,
+        search: &str,
+        page: i64,
+    ) -> Result<Paged<IntegrationSummary>, AppError> {
+        let page = clamp_page(page);
+        let rows = self
+            .store
+            .list_integrations(
+                search.trim(),
+                INTEGRATIONS_PER_PAGE,
+                offset_of(page, INTEGRATIONS_PER_PAGE),
+            )
+            .await
+            .map_err(internal)?;
+        Ok(Paged {
+            items: rows
+                .items
+                .into_iter()
+                .map(|row| IntegrationSummary {
+                    id: row.id,
+                    name: row.name,
+                    description: row.description,
+                    mapped_organizations: row.mapped_organizations,
+                    field_count: row.field_count,
+                })
+                .collect(),
+            total: rows.total,
+            page,
+            per_page: INTEGRATIONS_PER_PAGE,
+        })
+    }
+
+    /// An integration by name, in any case.
+    async fn integration(&self, name: &str) -> Result<IntegrationView, AppError> {
+        let row = self.integration_row(name).await?;
+        self.view_of(row).await
+    }
+
+    async fn create_integration(
+        &self,
+        admin: &CurrentAdmin,
+        draft: &IntegrationDraft,
+    ) -> Result<IntegrationView, AppError> {
+        let draft = draft.validated()?;
+        if let Some(index) = draft.fields.iter().position(|field| field.id.is_some()) {
+            return Err(AppError::invalid(
+                &schema_field_name(index, "key"),
+                "a new integration cannot have existing fields",
+            ));
+        }
+        let row = self
+            .store
+            .create_integration(
+                &details_of(&draft),
+                &plans_of(&draft),
+                (&actor_of(admin), audit_changes(None, &draft)),
+                now_millis(),
+            )
+            .await
+            .map_err(name_taken)?;
+        self.view_of(row).await
+    }
+
+    /// Saves details and schema. Renaming keeps mappings and values; the caller warns that
+    /// workflows using the old name stop finding it.
+    async fn update_integration(
+        &self,
+        admin: &CurrentAdmin,
+        id: i64,
+        draft: &IntegrationDraft,
+    ) -> Result<IntegrationView, AppError> {
+        let draft = draft.validated()?;
+        let before = self.integration_row_by_id(id).await?;
+        let existing = self.fields_of(id).await?;
+        for (index, field) in draft.fields.iter().enumerate() {
+            if let Some(field_id) = field.id {
+                let Some(old) = existing.iter().find(|old| old.id == field_id) else {
+                    return Err(AppError::invalid(
+                        &schema_field_name(index, "key"),
+                        "is not a field of this integration (reload the page)",
+                    ));
+                };
+                self.check_type_change(index, old, field.field_type).await?;
+            }
+        }
+        let removed: Vec<&FieldRow> = existing
+            .iter()
+            .filter(|old| !draft.fields.iter().any(|field| field.id == Some(old.id)))
+            .collect();
+        self.check_removals(&removed, draft.confirm_field_removal)
+            .await?;
+        let removed_ids: Vec<i64> = removed.iter().map(|field| field.id).collect();
+        let changes = audit_changes(Some((&before, &existing)), &draft);
+        let row = self
+            .store
+            .update_integration(
+                id,
+                &details_of(&draft),
+                &plans_of(&draft),
+                &removed_ids,
+                (&actor_of(admin), changes),
+                now_millis(),
+            )
+            .await
+            .map_err(name_taken)?
+            .ok_or_else(not_found)?;
+        self.view_of(row).await
+    }
+
+    async fn integration_deletion_impact(
+        &self,
+        id: i64,
+    ) -> Result<IntegrationDeletionImpact, AppError> {
+        let row = self.integration_row_by_id(id).await?;
+        let (mappings, values) = self.store.integration_counts(id).await.map_err(internal)?;
+        Ok(IntegrationDeletionImpact {
+            name: row.name,
+            mappings,
+            values,
+        })
+    }
+
+    async fn delete_integration(&self, admin: &CurrentAdmin, id: i64) -> Result<(), AppError> {
+        self.store
+            .delete_integration(id, &actor_of(admin), now_millis())
+            .await
+            .map_err(internal)?
+            .map(|_| ())
+            .ok_or_else(not_found)
+    }
+}
+
+/// The audit `changes` for a value: the text for plain values, only set/unset for secrets.
+pub(super) fn value_change(
+    field_type: FieldType,
+    before: Option<&str>,
+    after: Option<&str>,
+) -> Value {
+    if field_type == FieldType::Secret {
+        let state = |value: Option<&str>| value.map(|_| "(secret set)");
+        return json!({ "from": state(before), "to": state(after) });
+    }
+    change(before, after)
+}

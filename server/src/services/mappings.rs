@@ -1,0 +1,344 @@
+//! Mapping rules: one mapping per organization and integration, an entity ID always, overrides
+//! checked against their fields' types like defaults.
+
+use std::collections::HashSet;
+
+use app::domain::admin::CurrentAdmin;
+use app::domain::integration::{
+    parse_text, FieldValueView, MappingDraft, MappingSummary, MappingView, OrganizationChoice,
+    MAPPINGS_PER_PAGE, MAX_ENTITY_TEXT_CHARS,
+};
+use app::domain::paging::{clamp_page, offset_of, Paged};
+use app::error::AppError;
+use app::ssr::MappingServices;
+use serde_json::Value;
+
+use super::configuration::{by_field, plan_writes, shown};
+use super::integrations::field_view;
+use super::{actor_of, internal, ServerServices};
+use crate::store::audit::change;
+use crate::store::mappings::{MappingAudit, MappingDetails, MappingRow};
+use crate::store::StoreError;
+use crate::time::now_millis;
+
+/// How many unmapped organizations the Add Mapping form offers per search.
+const ORGANIZATION_CHOICES: i64 = 50;
+
+fn mapping_not_found() -> AppError {
+    AppError::NotFound("the mapping".to_string())
+}
+
+fn override_field(key: &str) -> String {
+    format!("overrides.{key}")
+}
+
+fn summary(row: MappingRow, missing_required: Vec<String>) -> MappingSummary {
+    MappingSummary {
+        id: row.id,
+        organization_id: row.organization_id,
+        organization_name: row.organization_name,
+        entity_id: row.entity_id,
+        entity_name: row.entity_name,
+        override_count: row.override_count,
+        missing_required,
+    }
+}
+
+fn entity_texts(draft: &MappingDraft) -> Result<(String, String), AppError> {
+    let entity_id = parse_text("entity_id", &draft.entity_id, MAX_ENTITY_TEXT_CHARS, false)?;
+    if entity_id.is_empty() {
+        return Err(AppError::invalid("entity_id", "is required"));
+    }
+    let entity_name = parse_text(
+        "entity_name",
+        &draft.entity_name,
+        MAX_ENTITY_TEXT_CHARS,
+        false,
+    )?;
+    Ok((entity_id, entity_name))
+}
+
+#[async_trait::async_trait]
+impl MappingServices for ServerServices {
+    /// One page of an integration's mappings, each with the required fields it still lacks.
+    async fn mappings(
+        &self,
+        integration_id: i64,
+        search: &str,
+        page: i64,
+    ) -> Result<Paged<MappingSummary>, AppError> {
+        let page = clamp_page(page);
+        let rows = self
+            .store
+            .list_mappings(
+                integration_id,
+                search.trim(),
+                MAPPINGS_PER_PAGE,
+                offset_of(page, MAPPINGS_PER_PAGE),
+            )
+            .await
+            .map_err(internal)?;
+        let fields = self.fields_of(integration_id).await?;
+        let defaults = by_field(
+            self.store
+                .config_values(integration_id, None)
+                .await
+                .map_err(internal)?,
+        );
+        let unfilled: Vec<_> = fields
+            .iter()
+            .filter(|field| field.required == 1 && !defaults.contains_key(&field.id))
+            .collect();
+        let overridden: HashSet<(i64, i64)> = if unfilled.is_empty() {
+            HashSet::new()
+        } else {
+            let ids: Vec<i64> = rows.items.iter().map(|row| row.id).collect();
+            self.store
+                .overridden_fields(integration_id, &ids)
+                .await
+                .map_err(internal)?
+                .into_iter()
+                .collect()
+        };
+        let items = rows
+            .items
+            .into_iter()
+            .map(|row| {
+                let missing = unfilled
+                    .iter()
+                    .filter(|field| !overridden.contains(&(row.id, field.id)))
+                    .map(|field| field.field_key.clone())
+                    .collect();
+                summary(row, missing)
+            })
+            .collect();
+        Ok(Paged {
+            items,
+            total: rows.total,
+            page,
+            per_page: MAPPINGS_PER_PAGE,
+        })
+    }
+
+    /// Organizations that can still be mapped, by name.
+    async fn unmapped_organizations(
+        &self,
+        integration_id: i64,
+        search: &str,
+    ) -> Result<Vec<OrganizationChoice>, AppError> {
+        let rows = self
+            .store
+            .unmapped_organizations(integration_id, search.trim(), ORGANIZATION_CHOICES, 0)
+            .await
+            .map_err(internal)?;
+        Ok(rows
+            .items
+            .into_iter()
+            .map(|row| OrganizationChoice {
+                id: row.id,
+                name: row.name,
+            })
+            .collect())
+    }
+
+    /// A mapping with each field's override and the default it overrides.
+    async fn mapping(&self, integration_id: i64, mapping_id: i64) -> Result<MappingView, AppError> {
+        let row = self
+            .store
+            .find_mapping(integration_id, mapping_id)
+            .await
+            .map_err(internal)?
+            .ok_or_else(mapping_not_found)?;
+        let values = self
+            .override_values(integration_id, Some(mapping_id))
+            .await?;
+        Ok(MappingView {
+            id: row.id,
+            organization_id: row.organization_id,
+            organization_name: row.organization_name,
+            entity_id: row.entity_id,
+            entity_name: row.entity_name,
+            values,
+        })
+    }
+
+    /// Each field with a mapping's override (none for a new mapping) and the default.
+    async fn override_values(
+        &self,
+        integration_id: i64,
+        mapping_id: Option<i64>,
+    ) -> Result<Vec<FieldValueView>, AppError> {
+        let fields = self.fields_of(integration_id).await?;
+        let defaults = by_field(
+            self.store
+                .config_values(integration_id, None)
+                .await
+                .map_err(internal)?,
+        );
+        let overrides = match mapping_id {
+            Some(id) => by_field(
+                self.store
+                    .config_values(integration_id, Some(id))
+                    .await
+                    .map_err(internal)?,
+            ),
+            None => Default::default(),
+        };
+        Ok(fields
+            .iter()
+            .map(|row| {
+                let field = field_view(row);
+                let value = shown(&field, overrides.get(&row.id));
+                let default = shown(&field, defaults.get(&row.id));
+                FieldValueView {
+                    field,
+                    value,
+                    default,
+                }
+            })
+            .collect())
+    }
+
+    async fn create_mapping(
+        &self,
+        admin: &CurrentAdmin,
+        integration_id: i64,
+        draft: &MappingDraft,
+    ) -> Result<MappingSummary, AppError> {
+        let integration = self.integration_row_by_id(integration_id).await?;
+        let (entity_id, entity_name) = entity_texts(draft)?;
+        let organization = self
+            .store
+            .find_organization(draft.organization_id)
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| AppError::invalid("organization_id", "choose an organization"))?;
+        let fields = self.fields_of(integration_id).await?;
+        let planned = plan_writes(
+            &fields,
+            &Default::default(),
+            &draft.overrides,
+            override_field,
+        )?;
+        let mut changes = planned.changes;
+        changes.insert("entity_id".into(), change(None, Some(&entity_id)));
+        if !entity_name.is_empty() {
+            changes.insert("entity_name".into(), change(None, Some(&entity_name)));
+        }
+        let details = MappingDetails {
+            integration_id,
+            organization_id: organization.id,
+            entity_id,
+            entity_name,
+        };
+        let audit = MappingAudit {
+            actor: &actor_of(admin),
+            integration_name: &integration.name,
+            changes: Value::Object(changes),
+        };
+        let row = self
+            .store
+            .create_mapping(
+                &self.keyring,
+                &details,
+                &planned.writes,
+                audit,
+                now_millis(),
+            )
+            .await
+            .map_err(|error| match error {
+                StoreError::Conflict(_) => AppError::invalid(
+                    "organization_id",
+                    &format!(
+                        "{} is already mapped in this integration",
+                        organization.name
+                    ),
+                ),
+                other => internal(other),
+            })?;
+        Ok(summary(row, Vec::new()))
+    }
+
+    async fn update_mapping(
+        &self,
+        admin: &CurrentAdmin,
+        integration_id: i64,
+        mapping_id: i64,
+        draft: &MappingDraft,
+    ) -> Result<MappingSummary, AppError> {
+        let integration = self.integration_row_by_id(integration_id).await?;
+        let before = self
+            .store
+            .find_mapping(integration_id, mapping_id)
+            .await
+            .map_err(internal)?
+            .ok_or_else(mapping_not_found)?;
+        let (entity_id, entity_name) = entity_texts(draft)?;
+        let fields = self.fields_of(integration_id).await?;
+        let current = by_field(
+            self.store
+                .config_values(integration_id, Some(mapping_id))
+                .await
+                .map_err(internal)?,
+        );
+        let planned = plan_writes(&fields, &current, &draft.overrides, override_field)?;
+        let mut changes = planned.changes;
+        if before.entity_id != entity_id {
+            changes.insert(
+                "entity_id".into(),
+                change(Some(&before.entity_id), Some(&entity_id)),
+            );
+        }
+        if before.entity_name != entity_name {
+            changes.insert(
+                "entity_name".into(),
+                change(Some(&before.entity_name), Some(&entity_name)),
+            );
+        }
+        let details = MappingDetails {
+            integration_id,
+            organization_id: before.organization_id,
+            entity_id,
+            entity_name,
+        };
+        let audit = MappingAudit {
+            actor: &actor_of(admin),
+            integration_name: &integration.name,
+            changes: Value::Object(changes),
+        };
+        let row = self
+            .store
+            .update_mapping(
+                &self.keyring,
+                mapping_id,
+                &details,
+                &planned.writes,
+                audit,
+                now_millis(),
+            )
+            .await
+            .map_err(internal)?
+            .ok_or_else(mapping_not_found)?;
+        Ok(summary(row, Vec::new()))
+    }
+
+    async fn delete_mapping(
+        &self,
+        admin: &CurrentAdmin,
+        integration_id: i64,
+        mapping_id: i64,
+    ) -> Result<(), AppError> {
+        let integration = self.integration_row_by_id(integration_id).await?;
+        let audit = MappingAudit {
+            actor: &actor_of(admin),
+            integration_name: &integration.name,
+            changes: Value::Object(Default::default()),
+        };
+        self.store
+            .delete_mapping(integration_id, mapping_id, audit, now_millis())
+            .await
+            .map_err(internal)?
+            .map(|_| ())
+            .ok_or_else(mapping_not_found)
+    }
+}

@@ -1,0 +1,283 @@
+//! Config values: the defaults (no mapping) and organizations' overrides (a mapping).
+//! Secret values are sealed by the crypto module with the row's identity; no plaintext secret
+//! is ever bound to a statement.
+
+use secrecy::{ExposeSecret, SecretString};
+use sqlx::{AnyConnection, FromRow};
+
+use super::{Store, StoreError};
+use crate::crypto::{Keyring, SecretIdentity};
+
+pub const CONFIG_VALUES_TABLE: &str = "config_values";
+pub const SECRET_COLUMN: &str = "secret_value";
+
+/// The identity a secret config value is sealed with.
+pub fn secret_identity(row_id: i64) -> SecretIdentity<'static> {
+    SecretIdentity {
+        table: CONFIG_VALUES_TABLE,
+        id: row_id,
+        column: SECRET_COLUMN,
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct ValueRow {
+    pub id: i64,
+    pub field_id: i64,
+    pub mapping_id: Option<i64>,
+    pub value: Option<String>,
+    /// Sealed; open it with `Keyring::decrypt` and `secret_identity(id)`.
+    pub secret_value: Option<String>,
+}
+
+/// What to write for one field.
+#[derive(Debug, Clone)]
+pub enum ValueWrite {
+    Plain(String),
+    Secret(SecretString),
+    Remove,
+}
+
+#[derive(Debug, Clone)]
+pub struct FieldWrite {
+    pub field_id: i64,
+    pub write: ValueWrite,
+}
+
+const COLUMNS: &str = "id, field_id, mapping_id, value, secret_value";
+
+impl Store {
+    /// The defaults (`mapping_id` `None`) or one mapping's overrides.
+    pub async fn config_values(
+        &self,
+        integration_id: i64,
+        mapping_id: Option<i64>,
+    ) -> Result<Vec<ValueRow>, StoreError> {
+        let rows = match mapping_id {
+            None => {
+                let sql = format!(
+                    "SELECT {COLUMNS} FROM config_values WHERE integration_id = $1 AND mapping_id IS NULL"
+                );
+                sqlx::query_as(&sql)
+                    .bind(integration_id)
+                    .fetch_all(&self.pool)
+                    .await?
+            }
+            Some(mapping_id) => {
+                let sql = format!(
+                    "SELECT {COLUMNS} FROM config_values WHERE integration_id = $1 AND mapping_id = $2"
+                );
+                sqlx::query_as(&sql)
+                    .bind(integration_id)
+                    .bind(mapping_id)
+                    .fetch_all(&self.pool)
+                    .await?
+            }
+        };
+        Ok(rows)
+    }
+
+    /// The fields overridden by each of the given mappings, as `(mapping_id, field_id)`.
+    pub async fn overridden_fields(
+        &self,
+        integration_id: i64,
+        mapping_ids: &[i64],
+    ) -> Result<Vec<(i64, i64)>, StoreError> {
+        if mapping_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let placeholders = (0..mapping_ids.len())
+            .map(|index| format!("${}", index + 2))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT mapping_id, field_id FROM config_values WHERE integration_id = $1 AND mapping_id IN ({placeholders})"
+        );
+        let mut query = sqlx::query_as::<_, (i64, i64)>(&sql).bind(integration_id);
+        for id in mapping_ids {
+            query = query.bind(id);
+        }
+        Ok(query.fetch_all(&self.pool).await?)
+    }
+
+    /// Secrets not sealed with `key_id`, after row `after_id`, in id order; for key rotation.
+    pub async fn secrets_to_reseal(
+        &self,
+        key_id: &str,
+        after_id: i64,
+        limit: i64,
+    ) -> Result<Vec<(i64, String)>, StoreError> {
+        // Key ids are hex digits, so they are safe inside a LIKE pattern.
+        let pattern = format!("v1.{key_id}.%");
+        Ok(sqlx::query_as(
+            "SELECT id, secret_value FROM config_values WHERE secret_value IS NOT NULL \
+             AND secret_value NOT LIKE $1 AND id > $2 ORDER BY id LIMIT $3",
+        )
+        .bind(pattern)
+        .bind(after_id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Replaces a sealed secret only if it is still `old`, so a value an admin changed in the
+    /// meantime is never overwritten. Returns whether it was replaced.
+    pub async fn reseal_secret(&self, id: i64, old: &str, new: &str) -> Result<bool, StoreError> {
+        let result = sqlx::query(
+            "UPDATE config_values SET secret_value = $1 WHERE id = $2 AND secret_value = $3",
+        )
+        .bind(new)
+        .bind(id)
+        .bind(old)
+        .execute(&self.pool)
+        .await?;
+        Ok(result.rows_affected() == 1)
+    }
+}
+
+/// Applies writes to the defaults (`mapping_id` `None`) or a mapping's overrides, inside the
+/// caller's transaction.
+pub(super) async fn apply_value_writes(
+    connection: &mut AnyConnection,
+    keyring: &Keyring,
+    integration_id: i64,
+    mapping_id: Option<i64>,
+    writes: &[FieldWrite],
+    now: i64,
+) -> Result<(), StoreError> {
+    for write in writes {
+        let existing = existing_value_id(connection, write.field_id, mapping_id).await?;
+        match (&write.write, existing) {
+            (ValueWrite::Remove, Some(id)) => {
+                sqlx::query("DELETE FROM config_values WHERE id = $1")
+                    .bind(id)
+                    .execute(&mut *connection)
+                    .await?;
+            }
+            (ValueWrite::Remove, None) => {}
+            (ValueWrite::Plain(text), Some(id)) => {
+                sqlx::query(
+                    "UPDATE config_values SET value = $1, secret_value = NULL, updated_at = $2 WHERE id = $3",
+                )
+                .bind(text)
+                .bind(now)
+                .bind(id)
+                .execute(&mut *connection)
+                .await?;
+            }
+            (ValueWrite::Plain(text), None) => {
+                insert_value(
+                    connection,
+                    integration_id,
+                    write.field_id,
+                    mapping_id,
+                    Some(text),
+                    now,
+                )
+                .await?;
+            }
+            (ValueWrite::Secret(secret), existing) => {
+                let id = match existing {
+                    Some(id) => id,
+                    None => {
+                        insert_value(
+                            connection,
+                            integration_id,
+                            write.field_id,
+                            mapping_id,
+                            None,
+                            now,
+                        )
+                        .await?
+                    }
+                };
+                let sealed = keyring.encrypt(secret_identity(id), secret.expose_secret())?;
+                sqlx::query(
+                    "UPDATE config_values SET value = NULL, secret_value = $1, updated_at = $2 WHERE id = $3",
+                )
+                .bind(sealed)
+                .bind(now)
+                .bind(id)
+                .execute(&mut *connection)
+                .await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn existing_value_id(
+    connection: &mut AnyConnection,
+    field_id: i64,
+    mapping_id: Option<i64>,
+) -> Result<Option<i64>, StoreError> {
+    let id = match mapping_id {
+        None => {
+            sqlx::query_scalar(
+                "SELECT id FROM config_values WHERE field_id = $1 AND mapping_id IS NULL",
+            )
+            .bind(field_id)
+            .fetch_optional(&mut *connection)
+            .await?
+        }
+        Some(mapping_id) => {
+            sqlx::query_scalar(
+                "SELECT id FROM config_values WHERE field_id = $1 AND mapping_id = $2",
+            )
+            .bind(field_id)
+            .bind(mapping_id)
+            .fetch_optional(&mut *connection)
+            .await?
+        }
+    };
+    Ok(id)
+}
+
+/// Inserts a row; with no plain value it holds an empty placeholder secret until the caller
+/// seals the real one with the row's id, in the same transaction.
+async fn insert_value(
+    connection: &mut AnyConnection,
+    integration_id: i64,
+    field_id: i64,
+    mapping_id: Option<i64>,
+    plain: Option<&String>,
+    now: i64,
+) -> Result<i64, StoreError> {
+    let placeholder: Option<&str> = if plain.is_some() { None } else { Some("") };
+    let id = sqlx::query_scalar(
+        "INSERT INTO config_values (integration_id, field_id, mapping_id, value, secret_value, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(integration_id)
+    .bind(field_id)
+    .bind(mapping_id)
+    .bind(plain.cloned())
+    .bind(placeholder.map(str::to_string))
+    .bind(now)
+    .fetch_one(&mut *connection)
+    .await?;
+    Ok(id)
+}
+
+impl Store {
+    /// Saves the defaults of an integration, all or nothing, with its audit entry.
+    pub async fn save_default_values(
+        &self,
+        keyring: &Keyring,
+        integration_id: i64,
+        writes: &[FieldWrite],
+        audit: super::audit::AuditRecord<'_>,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let mut transaction = self.pool.begin().await?;
+        apply_value_writes(&mut transaction, keyring, integration_id, None, writes, now).await?;
+        sqlx::query("UPDATE integrations SET updated_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(integration_id)
+            .execute(&mut *transaction)
+            .await?;
+        super::audit::insert_audit(&mut transaction, &audit, now).await?;
+        transaction.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,319 @@
+//! Integration rows and their config schema fields.
+
+use serde_json::Value;
+use sqlx::{AnyConnection, FromRow};
+
+use super::audit::{insert_audit, Actor, AuditRecord};
+use super::{escape_like, Page, Store, StoreError};
+
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct IntegrationRow {
+    pub id: i64,
+    pub name: String,
+    pub description: String,
+    pub entity_id_name: String,
+    pub default_entity_id: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// A row of the integrations list, with its counts.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct IntegrationListRow {
+    pub id: i64,
+    pub name: String,
+    pub description: String,
+    pub mapped_organizations: i64,
+    pub field_count: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct FieldRow {
+    pub id: i64,
+    pub integration_id: i64,
+    pub position: i64,
+    pub field_key: String,
+    pub field_type: String,
+    pub required: i64,
+    pub description: String,
+}
+
+/// The integration's own columns, as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IntegrationDetails {
+    pub name: String,
+    pub description: String,
+    pub entity_id_name: String,
+    pub default_entity_id: String,
+}
+
+/// A schema field as written; `id` is `None` for a new field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldPlan {
+    pub id: Option<i64>,
+    pub key: String,
+    pub field_type: &'static str,
+    pub required: bool,
+    pub description: String,
+}
+
+/// A stored value of one field, with the organization it belongs to (`None` for the default).
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct StoredFieldValue {
+    pub organization_name: Option<String>,
+    pub value: Option<String>,
+}
+
+const COLUMNS: &str =
+    "id, name, description, entity_id_name, default_entity_id, created_at, updated_at";
+const FIELD_COLUMNS: &str =
+    "id, integration_id, position, field_key, field_type, required, description";
+
+impl Store {
+    /// Creates an integration with its fields; a name taken in any case is a `Conflict`.
+    pub async fn create_integration(
+        &self,
+        details: &IntegrationDetails,
+        fields: &[FieldPlan],
+        audit: (&Actor, Value),
+        now: i64,
+    ) -> Result<IntegrationRow, StoreError> {
+        let mut transaction = self.pool.begin().await?;
+        let sql = format!(
+            "INSERT INTO integrations (name, name_key, description, entity_id_name, default_entity_id, \
+             created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING {COLUMNS}"
+        );
+        let row: IntegrationRow = sqlx::query_as(&sql)
+            .bind(&details.name)
+            .bind(details.name.to_lowercase())
+            .bind(&details.description)
+            .bind(&details.entity_id_name)
+            .bind(&details.default_entity_id)
+            .bind(now)
+            .fetch_one(&mut *transaction)
+            .await?;
+        write_fields(&mut transaction, row.id, fields).await?;
+        let record = integration_record(audit.0, "integration.create", &row, audit.1);
+        insert_audit(&mut transaction, &record, now).await?;
+        transaction.commit().await?;
+        Ok(row)
+    }
+
+    /// Updates details and schema in one transaction: removed fields go with their values,
+    /// kept fields keep theirs (also when renamed). `None` if the integration does not exist.
+    pub async fn update_integration(
+        &self,
+        id: i64,
+        details: &IntegrationDetails,
+        fields: &[FieldPlan],
+        removed_field_ids: &[i64],
+        audit: (&Actor, Value),
+        now: i64,
+    ) -> Result<Option<IntegrationRow>, StoreError> {
+        let mut transaction = self.pool.begin().await?;
+        let sql = format!(
+            "UPDATE integrations SET name = $1, name_key = $2, description = $3, entity_id_name = $4, \
+             default_entity_id = $5, updated_at = $6 WHERE id = $7 RETURNING {COLUMNS}"
+        );
+        let Some(row) = sqlx::query_as::<_, IntegrationRow>(&sql)
+            .bind(&details.name)
+            .bind(details.name.to_lowercase())
+            .bind(&details.description)
+            .bind(&details.entity_id_name)
+            .bind(&details.default_entity_id)
+            .bind(now)
+            .bind(id)
+            .fetch_optional(&mut *transaction)
+            .await?
+        else {
+            return Ok(None);
+        };
+        for field_id in removed_field_ids {
+            sqlx::query("DELETE FROM integration_fields WHERE id = $1 AND integration_id = $2")
+                .bind(field_id)
+                .bind(id)
+                .execute(&mut *transaction)
+                .await?;
+        }
+        // Keys may swap between fields; park every kept key on a unique placeholder first.
+        sqlx::query(
+            "UPDATE integration_fields SET field_key = '~' || CAST(id AS TEXT) WHERE integration_id = $1",
+        )
+        .bind(id)
+        .execute(&mut *transaction)
+        .await?;
+        write_fields(&mut transaction, id, fields).await?;
+        let record = integration_record(audit.0, "integration.update", &row, audit.1);
+        insert_audit(&mut transaction, &record, now).await?;
+        transaction.commit().await?;
+        Ok(Some(row))
+    }
+
+    /// Deletes an integration with its fields, mappings and values. `None` if it does not exist.
+    pub async fn delete_integration(
+        &self,
+        id: i64,
+        actor: &Actor,
+        now: i64,
+    ) -> Result<Option<IntegrationRow>, StoreError> {
+        let mut transaction = self.pool.begin().await?;
+        let sql = format!("DELETE FROM integrations WHERE id = $1 RETURNING {COLUMNS}");
+        let Some(row) = sqlx::query_as::<_, IntegrationRow>(&sql)
+            .bind(id)
+            .fetch_optional(&mut *transaction)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let changes = serde_json::json!({ "name": super::audit::change(Some(&row.name), None) });
+        let record = integration_record(actor, "integration.delete", &row, changes);
+        insert_audit(&mut transaction, &record, now).await?;
+        transaction.commit().await?;
+        Ok(Some(row))
+    }
+
+    /// Looks an integration up by name, in any case.
+    pub async fn find_integration_by_name(
+        &self,
+        name: &str,
+    ) -> Result<Option<IntegrationRow>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM integrations WHERE name_key = $1");
+        Ok(sqlx::query_as(&sql)
+            .bind(name.to_lowercase())
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    pub async fn find_integration(&self, id: i64) -> Result<Option<IntegrationRow>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM integrations WHERE id = $1");
+        Ok(sqlx::query_as(&sql)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    /// The schema in its order.
+    pub async fn integration_fields(
+        &self,
+        integration_id: i64,
+    ) -> Result<Vec<FieldRow>, StoreError> {
+        let sql = format!(
+            "SELECT {FIELD_COLUMNS} FROM integration_fields WHERE integration_id = $1 ORDER BY position, id"
+        );
+        Ok(sqlx::query_as(&sql)
+            .bind(integration_id)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    /// Integrations whose name contains `search` (any case), by name, with their counts.
+    pub async fn list_integrations(
+        &self,
+        search: &str,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Page<IntegrationListRow>, StoreError> {
+        let pattern = format!("%{}%", escape_like(&search.to_lowercase()));
+        let total: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM integrations WHERE name_key LIKE $1 ESCAPE '\\'",
+        )
+        .bind(&pattern)
+        .fetch_one(&self.pool)
+        .await?;
+        let items = sqlx::query_as(
+            "SELECT i.id, i.name, i.description, \
+             (SELECT COUNT(*) FROM integration_mappings m WHERE m.integration_id = i.id) AS mapped_organizations, \
+             (SELECT COUNT(*) FROM integration_fields f WHERE f.integration_id = i.id) AS field_count \
+             FROM integrations i WHERE i.name_key LIKE $1 ESCAPE '\\' ORDER BY i.name_key LIMIT $2 OFFSET $3",
+        )
+        .bind(&pattern)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(Page { items, total })
+    }
+
+    /// How many mappings and stored values an integration has.
+    pub async fn integration_counts(&self, integration_id: i64) -> Result<(i64, i64), StoreError> {
+        let mappings: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM integration_mappings WHERE integration_id = $1",
+        )
+        .bind(integration_id)
+        .fetch_one(&self.pool)
+        .await?;
+        let values: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM config_values WHERE integration_id = $1")
+                .bind(integration_id)
+                .fetch_one(&self.pool)
+                .await?;
+        Ok((mappings, values))
+    }
+
+    /// Every stored value of a field (secrets as `None`), defaults first.
+    pub async fn stored_values_of_field(
+        &self,
+        field_id: i64,
+    ) -> Result<Vec<StoredFieldValue>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT o.name AS organization_name, v.value FROM config_values v \
+             LEFT JOIN integration_mappings m ON m.id = v.mapping_id \
+             LEFT JOIN organizations o ON o.id = m.organization_id \
+             WHERE v.field_id = $1 ORDER BY v.mapping_id IS NOT NULL, o.name_key",
+        )
+        .bind(field_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}
+
+async fn write_fields(
+    connection: &mut AnyConnection,
+    integration_id: i64,
+    fields: &[FieldPlan],
+) -> Result<(), StoreError> {
+    for (position, field) in fields.iter().enumerate() {
+        let position = i64::try_from(position).unwrap_or(i64::MAX);
+        let query = match field.id {
+            Some(id) => sqlx::query(
+                "UPDATE integration_fields SET position = $1, field_key = $2, field_type = $3, \
+                 required = $4, description = $5 WHERE id = $6 AND integration_id = $7",
+            )
+            .bind(position)
+            .bind(&field.key)
+            .bind(field.field_type)
+            .bind(i64::from(field.required))
+            .bind(&field.description)
+            .bind(id)
+            .bind(integration_id),
+            None => sqlx::query(
+                "INSERT INTO integration_fields (position, field_key, field_type, required, description, \
+                 integration_id) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(position)
+            .bind(&field.key)
+            .bind(field.field_type)
+            .bind(i64::from(field.required))
+            .bind(&field.description)
+            .bind(integration_id),
+        };
+        query.execute(&mut *connection).await?;
+    }
+    Ok(())
+}
+
+fn integration_record<'a>(
+    actor: &'a Actor,
+    action: &'static str,
+    row: &IntegrationRow,
+    changes: Value,
+) -> AuditRecord<'a> {
+    AuditRecord {
+        actor,
+        action,
+        object_type: "integration",
+        object_id: row.id.to_string(),
+        object_label: row.name.clone(),
+        changes,
+    }
+}

@@ -1,0 +1,100 @@
+//! Integration server functions over HTTP: JSON in, field-named errors with their status out,
+//! and never a secret value in an answer.
+
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+use super::test_app::TestApp;
+
+const SECRET: &str = "sk-http-canary-1234";
+
+fn halo() -> Value {
+    json!({ "draft": {
+        "name": "HaloPSA",
+        "description": "",
+        "entity_id_name": "Tenant ID",
+        "default_entity_id": "common",
+        "fields": [
+            { "id": null, "key": "base_url", "field_type": "string", "required": true, "description": "" },
+            { "id": null, "key": "api_key", "field_type": "secret", "required": false, "description": "" }
+        ],
+        "confirm_field_removal": false
+    }})
+}
+
+#[tokio::test]
+async fn integrations_are_created_and_configured_without_a_secret_coming_back() {
+    let app = TestApp::spawn_signed_in().await;
+    let created = app.call_json("/api/integrations/create", &halo()).await;
+    assert_eq!(created.status(), StatusCode::OK);
+    let view: Value = created.json().await.expect("json");
+    let id = view["id"].as_i64().expect("id");
+
+    let duplicate = app.call_json("/api/integrations/create", &halo()).await;
+    assert_eq!(duplicate.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let error = duplicate.text().await.expect("body");
+    assert!(
+        error.contains("an integration with this name already exists"),
+        "{error}"
+    );
+
+    let save = |inputs: Value| {
+        let body = json!({ "integration_id": id, "inputs": inputs });
+        let app = &app;
+        async move {
+            app.call_json("/api/integrations/save-defaults", &body)
+                .await
+        }
+    };
+    let bad = save(json!([{ "key": "nope", "change": { "Set": "x" } }])).await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let saved = save(json!([
+        { "key": "base_url", "change": { "Set": "https://halo" } },
+        { "key": "api_key", "change": { "Set": SECRET } }
+    ]))
+    .await;
+    assert_eq!(saved.status(), StatusCode::OK);
+    let body = saved.text().await.expect("body");
+    assert!(
+        !body.contains(SECRET) && body.contains("SecretSet"),
+        "{body}"
+    );
+
+    for (path, form) in [
+        (
+            "/api/integrations/defaults",
+            vec![("integration_id", id.to_string())],
+        ),
+        (
+            "/api/integrations/get",
+            vec![("name", "halopsa".to_string())],
+        ),
+        (
+            "/api/mappings/new-values",
+            vec![("integration_id", id.to_string())],
+        ),
+    ] {
+        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let response = app.call_server_fn(path, &form).await;
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        assert!(
+            !response.text().await.expect("body").contains(SECRET),
+            "{path}"
+        );
+    }
+    let page = app
+        .get("/settings/integrations/HaloPSA/configuration")
+        .await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.expect("html");
+    assert!(html.contains("api_key") && !html.contains(SECRET));
+}
+
+#[tokio::test]
+async fn an_unknown_integration_is_not_found() {
+    let app = TestApp::spawn_signed_in().await;
+    let response = app
+        .call_server_fn("/api/integrations/get", &[("name", "missing")])
+        .await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+}
