@@ -110,6 +110,10 @@ test('an integration is created, configured and mapped, and its secret never rea
   await expect(page.getByText('No organization is mapped yet.')).toBeVisible();
   const editor = page.getByRole('dialog', { name: 'Add Mapping' });
   await page.getByRole('button', { name: 'Add Mapping' }).click();
+  await expect(editor.getByLabel('Find organization'), 'the dialog takes focus').toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(editor, 'Escape closes the dialog').toHaveCount(0);
+  await page.getByRole('button', { name: 'Add Mapping' }).click();
   await editor.getByLabel('Find organization').fill(String(stamp));
   await editor.getByLabel('Organization', { exact: true }).selectOption({ label: northwind });
   await editor.getByRole('button', { name: 'Save mapping' }).click();
@@ -152,6 +156,7 @@ test('an integration is created, configured and mapped, and its secret never rea
 
   await page.getByRole('button', { name: `Delete mapping of ${northwind}` }).click();
   const confirm = page.getByRole('alertdialog');
+  await expect(confirm.getByRole('button', { name: 'Cancel' }), 'a destructive confirmation starts on Cancel').toBeFocused();
   await expect(confirm).toContainText(`Delete the mapping of “${northwind}”?`);
   await confirm.getByRole('button', { name: 'Delete mapping' }).click();
   await expect(page.getByRole('row').filter({ hasText: northwind })).toHaveCount(0);
@@ -202,4 +207,88 @@ test('removing a schema field that has values asks first, and deleting an integr
   await confirm.getByRole('button', { name: 'Delete integration' }).click();
   await expect(page).toHaveURL(/\/settings\/integrations$/);
   await expect(page.getByRole('link', { name })).toHaveCount(0);
+});
+
+test('an integration is imported from a definition and its mappings from a CSV with a bad row reported', async ({ page }) => {
+  const stamp = Date.now();
+  const alpha = `Alpha ${stamp}`;
+  const beta = `Beta ${stamp}`;
+  const name = `Psa_${stamp}`;
+  await createOrganization(page, alpha);
+  await createOrganization(page, beta);
+
+  await page.goto('/settings/integrations');
+  await waitForHydration(page);
+  await page.getByRole('button', { name: 'Import Integration' }).click();
+  const importer = page.getByRole('dialog', { name: 'Import Integration' });
+  await importer.getByLabel('Definition (JSON)').fill('{"bifrost_integration": 1, "name": ');
+  await importer.getByRole('button', { name: 'Import' }).click();
+  await expect(importer.getByRole('alert')).toContainText('is not a Bifrost integration definition');
+  const definition = {
+    bifrost_integration: 1,
+    name,
+    entity_id_name: 'Company ID',
+    fields: [
+      { key: 'region', type: 'string' },
+      { key: 'timeout', type: 'int' },
+      { key: 'api_key', type: 'secret' },
+    ],
+    defaults: { timeout: 30 },
+  };
+  await importer.getByLabel('Definition file').setInputFiles({
+    name: 'definition.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify(definition)),
+  });
+  await expect(importer.getByLabel('Definition (JSON)')).toHaveValue(/"bifrost_integration":1/);
+  await importer.getByRole('button', { name: 'Import' }).click();
+  await expect(importer.getByRole('status')).toContainText(`${name} imported. Fill in its secrets: api_key.`);
+  await importer.getByRole('link', { name: 'Open its Configuration' }).click();
+  await expect(page.getByLabel('timeout')).toHaveValue('30');
+
+  await page.getByRole('link', { name: 'Mappings' }).click();
+  await page.getByRole('button', { name: 'Import CSV' }).click();
+  const panel = page.getByRole('dialog', { name: 'Import mappings from CSV' });
+  const csv = [
+    'organization,entity_id,entity_name,region,timeout',
+    `${alpha},c-100,Alpha Inc,eu,`,
+    `Nobody ${stamp},c-999,,,`,
+    `${beta},c-200,,,45`,
+  ].join('\n');
+  await panel.getByLabel('CSV file').setInputFiles({ name: 'mappings.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await expect(panel.getByLabel('CSV', { exact: true })).toHaveValue(csv);
+  await panel.getByRole('button', { name: 'Preview' }).click();
+  await expect(panel.getByText('2 new, 0 updated, 1 with errors.')).toBeVisible();
+  const bad = panel.getByRole('row').filter({ hasText: `Nobody ${stamp}` });
+  await expect(bad).toContainText(`organization: unknown organization “Nobody ${stamp}”`);
+  await expect(bad.getByRole('cell').first()).toHaveText('3');
+  await expect(panel.getByRole('button', { name: 'Import' }), 'nothing is imported while a row is bad').toBeDisabled();
+
+  await panel.getByLabel('CSV', { exact: true }).fill(csv.split('\n').filter((line) => !line.startsWith('Nobody')).join('\n'));
+  await expect(panel.getByRole('button', { name: 'Import' }), 'a changed text needs a new preview').toBeDisabled();
+  await panel.getByRole('button', { name: 'Preview' }).click();
+  await expect(panel.getByText('2 new, 0 updated, 0 with errors.')).toBeVisible();
+  await panel.getByRole('button', { name: 'Import' }).click();
+  await expect(panel.getByText('Imported: 2 created, 0 updated.')).toBeVisible();
+  const mappings = page.locator('table.mappings-table');
+  await expect(mappings.getByRole('row').filter({ hasText: alpha })).toContainText('c-100');
+  await expect(mappings.getByRole('row').filter({ hasText: beta })).toContainText('c-200');
+
+  const csvDownload = page.waitForEvent('download');
+  await page.getByRole('link', { name: 'Export CSV' }).click();
+  const exported = await (await csvDownload).createReadStream();
+  let text = '';
+  for await (const chunk of exported) text += chunk;
+  expect(text.split('\n')[0]).toBe('organization,entity_id,entity_name,region,timeout');
+  expect(text).toContain(`${beta},c-200,,,45`);
+
+  await page.getByRole('link', { name: 'Overview' }).click();
+  const jsonDownload = page.waitForEvent('download');
+  await page.getByRole('link', { name: 'Export definition' }).click();
+  let json = '';
+  for await (const chunk of await (await jsonDownload).createReadStream()) json += chunk;
+  const exportedDefinition = JSON.parse(json);
+  expect(exportedDefinition.name).toBe(name);
+  expect(exportedDefinition.defaults).toEqual({ timeout: 30 });
+  expect(exportedDefinition.secrets_to_fill).toEqual(['api_key']);
 });

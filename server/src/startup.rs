@@ -17,7 +17,7 @@ use tower_http::trace::TraceLayer;
 use crate::config::Settings;
 use crate::crypto::Keyring;
 use crate::error::StartupError;
-use crate::http::{guard, health};
+use crate::http::{exports, guard, health};
 use crate::services::{ensure_provider_organization, ServerServices, ServicesConfig};
 use crate::site;
 use crate::store::{backend_of, Store};
@@ -66,6 +66,14 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route(
+            "/settings/integrations/{name}/mappings.csv",
+            get(exports::mappings_csv),
+        )
+        .route(
+            "/settings/integrations/{name}/definition.json",
+            get(exports::definition_json),
+        )
         .leptos_routes_with_context(
             &state,
             routes,

@@ -8,3 +8,4 @@ pub mod organization;
 pub mod paging;
 pub mod status;
 pub mod time;
+pub mod transfer;

@@ -13,6 +13,7 @@ use crate::domain::integration::{
 use crate::domain::organization::{DeletionImpact, OrganizationView};
 use crate::domain::paging::Paged;
 use crate::domain::status::ServerStatus;
+use crate::domain::transfer::{DefinitionImported, ImportPreview, ImportSummary};
 use crate::error::AppError;
 
 /// A `Set-Cookie` header value produced by the server.
@@ -102,11 +103,44 @@ pub trait MappingServices: Send + Sync {
     ) -> Result<(), AppError>;
 }
 
+/// Bulk work: the mappings CSV and integration definitions.
+#[async_trait::async_trait]
+pub trait TransferServices: Send + Sync {
+    /// Every mapping with its non-secret overrides, as CSV.
+    async fn mappings_csv(&self, integration_name: &str) -> Result<String, AppError>;
+    /// What importing the CSV would do, row by row; writes nothing.
+    async fn preview_mapping_import(
+        &self,
+        integration_id: i64,
+        csv_text: &str,
+    ) -> Result<ImportPreview, AppError>;
+    /// Imports every row, or none when any row is bad.
+    async fn import_mapping_csv(
+        &self,
+        admin: &CurrentAdmin,
+        integration_id: i64,
+        csv_text: &str,
+    ) -> Result<ImportSummary, AppError>;
+    /// Schema, non-secret defaults and entity ID settings, as JSON.
+    async fn definition_json(&self, name: &str) -> Result<String, AppError>;
+    async fn import_definition(
+        &self,
+        admin: &CurrentAdmin,
+        json_text: &str,
+    ) -> Result<DefinitionImported, AppError>;
+}
+
 /// Everything server functions may ask of the server. Implemented by the server crate and
 /// provided to every request as a Leptos context.
 #[async_trait::async_trait]
 pub trait Services:
-    IntegrationServices + ConfigurationServices + MappingServices + Send + Sync + 'static
+    IntegrationServices
+    + ConfigurationServices
+    + MappingServices
+    + TransferServices
+    + Send
+    + Sync
+    + 'static
 {
     async fn server_status(&self) -> Result<ServerStatus, AppError>;
 

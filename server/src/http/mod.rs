@@ -1,4 +1,5 @@
 //! Plain HTTP routes and middleware outside the Leptos app.
 
+pub mod exports;
 pub mod guard;
 pub mod health;

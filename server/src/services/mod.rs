@@ -10,6 +10,7 @@ pub mod key_rotation;
 mod mappings;
 mod organizations;
 mod status;
+mod transfer;
 pub mod values;
 
 use std::sync::atomic::AtomicBool;

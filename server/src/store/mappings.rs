@@ -5,7 +5,7 @@ use serde_json::Value;
 use sqlx::{AnyConnection, FromRow};
 
 use super::audit::{insert_audit, Actor, AuditRecord};
-use super::config_values::{apply_value_writes, FieldWrite};
+use super::config_values::{apply_value_writes, FieldWrite, ValueRow};
 use super::{escape_like, Page, Store, StoreError};
 use crate::crypto::Keyring;
 
@@ -103,6 +103,110 @@ async fn write_overrides_and_audit(
     let record = mapping_record(audit, action, mapping_id, &row.organization_name);
     insert_audit(connection, &record, now).await?;
     Ok(row)
+}
+
+async fn insert_mapping_row(
+    connection: &mut AnyConnection,
+    details: &MappingDetails,
+    now: i64,
+) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO integration_mappings (integration_id, organization_id, entity_id, entity_name, \
+         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+    )
+    .bind(details.integration_id)
+    .bind(details.organization_id)
+    .bind(&details.entity_id)
+    .bind(&details.entity_name)
+    .bind(now)
+    .fetch_one(&mut *connection)
+    .await?)
+}
+
+/// Whether the mapping existed (in that integration) and was updated.
+async fn update_mapping_row(
+    connection: &mut AnyConnection,
+    mapping_id: i64,
+    details: &MappingDetails,
+    now: i64,
+) -> Result<bool, StoreError> {
+    let updated = sqlx::query(
+        "UPDATE integration_mappings SET entity_id = $1, entity_name = $2, updated_at = $3 \
+         WHERE id = $4 AND integration_id = $5",
+    )
+    .bind(&details.entity_id)
+    .bind(&details.entity_name)
+    .bind(now)
+    .bind(mapping_id)
+    .bind(details.integration_id)
+    .execute(&mut *connection)
+    .await?;
+    Ok(updated.rows_affected() == 1)
+}
+
+/// One row of a bulk import: a new mapping (`mapping_id` `None`) or an update.
+#[derive(Debug, Clone)]
+pub struct MappingImport {
+    pub mapping_id: Option<i64>,
+    pub details: MappingDetails,
+    pub overrides: Vec<FieldWrite>,
+    pub changes: Value,
+}
+
+impl Store {
+    /// Writes every imported mapping in one transaction: all of them or none.
+    pub async fn import_mappings(
+        &self,
+        keyring: &Keyring,
+        imports: &[MappingImport],
+        actor: &Actor,
+        integration_name: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let mut transaction = self.pool.begin().await?;
+        for import in imports {
+            let (mapping_id, action) = match import.mapping_id {
+                Some(id) => {
+                    if !update_mapping_row(&mut transaction, id, &import.details, now).await? {
+                        return Err(StoreError::Conflict(
+                            "mapping deleted during the import".into(),
+                        ));
+                    }
+                    (id, "mapping.update")
+                }
+                None => (
+                    insert_mapping_row(&mut transaction, &import.details, now).await?,
+                    "mapping.create",
+                ),
+            };
+            let change = MappingChange {
+                keyring,
+                mapping_id,
+                details: &import.details,
+                overrides: &import.overrides,
+                action,
+            };
+            let audit = MappingAudit {
+                actor,
+                integration_name,
+                changes: import.changes.clone(),
+            };
+            write_overrides_and_audit(&mut transaction, change, &audit, now).await?;
+        }
+        transaction.commit().await?;
+        Ok(())
+    }
+
+    /// Every override of an integration's mappings, for the CSV export.
+    pub async fn all_overrides(&self, integration_id: i64) -> Result<Vec<ValueRow>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT id, field_id, mapping_id, value, secret_value FROM config_values \
+             WHERE integration_id = $1 AND mapping_id IS NOT NULL",
+        )
+        .bind(integration_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
 }
 
 impl Store {
@@ -203,19 +307,8 @@ impl Store {
         audit: MappingAudit<'_>,
         now: i64,
     ) -> Result<MappingRow, StoreError> {
-        let integration_id = details.integration_id;
         let mut transaction = self.pool.begin().await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO integration_mappings (integration_id, organization_id, entity_id, entity_name, \
-             created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
-        )
-        .bind(integration_id)
-        .bind(details.organization_id)
-        .bind(&details.entity_id)
-        .bind(&details.entity_name)
-        .bind(now)
-        .fetch_one(&mut *transaction)
-        .await?;
+        let id = insert_mapping_row(&mut transaction, details, now).await?;
         let change = MappingChange {
             keyring,
             mapping_id: id,
@@ -238,20 +331,8 @@ impl Store {
         audit: MappingAudit<'_>,
         now: i64,
     ) -> Result<Option<MappingRow>, StoreError> {
-        let integration_id = details.integration_id;
         let mut transaction = self.pool.begin().await?;
-        let updated = sqlx::query(
-            "UPDATE integration_mappings SET entity_id = $1, entity_name = $2, updated_at = $3 \
-             WHERE id = $4 AND integration_id = $5",
-        )
-        .bind(&details.entity_id)
-        .bind(&details.entity_name)
-        .bind(now)
-        .bind(mapping_id)
-        .bind(integration_id)
-        .execute(&mut *transaction)
-        .await?;
-        if updated.rows_affected() == 0 {
+        if !update_mapping_row(&mut transaction, mapping_id, details, now).await? {
             return Ok(None);
         }
         let change = MappingChange {

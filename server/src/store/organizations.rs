@@ -152,6 +152,18 @@ impl Store {
             .await?)
     }
 
+    /// By name, in any case.
+    pub async fn find_organization_by_name(
+        &self,
+        name: &str,
+    ) -> Result<Option<OrganizationRow>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM organizations WHERE name_key = $1");
+        Ok(sqlx::query_as(&sql)
+            .bind(name.to_lowercase())
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
     pub async fn find_provider_organization(&self) -> Result<Option<OrganizationRow>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM organizations WHERE is_provider = 1");
         Ok(sqlx::query_as(&sql).fetch_optional(&self.pool).await?)

@@ -12,6 +12,7 @@ use crate::serverfns::organizations::{
     get_deletion_impact, list_organizations, CreateOrganization, DeleteOrganization,
     RenameOrganization,
 };
+use crate::ui::components::dialog::focus_on_open;
 use crate::ui::components::form::{FormError, FormField};
 use crate::ui::components::pagination::{use_list_query, Pagination};
 
@@ -182,6 +183,8 @@ fn RenameForm(
 
 #[component]
 fn ConfirmDelete(id: i64, confirming: RwSignal<bool>, changes: RwSignal<u32>) -> impl IntoView {
+    let dialog = NodeRef::<leptos::html::Div>::new();
+    focus_on_open(dialog, Some("button.secondary"));
     let impact = Resource::new(move || id, get_deletion_impact);
     let delete = ServerAction::<DeleteOrganization>::new();
     Effect::new(move |_| {
@@ -193,7 +196,7 @@ fn ConfirmDelete(id: i64, confirming: RwSignal<bool>, changes: RwSignal<u32>) ->
     let heading = format!("confirm-delete-{id}");
     let labelled_by = heading.clone();
     view! {
-        <div class="confirm" role="alertdialog" aria-labelledby=labelled_by
+        <div class="confirm" node_ref=dialog role="alertdialog" aria-labelledby=labelled_by
             on:keydown=move |event| if event.key() == "Escape" { confirming.set(false) }>
             <Suspense fallback=|| view! { <p class="muted">"Checking what goes with it…"</p> }>
                 {move || impact.get().map(|result| match result {
@@ -208,7 +211,7 @@ fn ConfirmDelete(id: i64, confirming: RwSignal<bool>, changes: RwSignal<u32>) ->
             <div class="confirm-actions">
                 <button type="button" class="button danger" disabled=delete.pending()
                     on:click=move |_| { delete.dispatch(DeleteOrganization { id }); }>"Delete organization"</button>
-                <button type="button" class="button secondary" autofocus=true on:click=move |_| confirming.set(false)>"Cancel"</button>
+                <button type="button" class="button secondary" on:click=move |_| confirming.set(false)>"Cancel"</button>
             </div>
         </div>
     }

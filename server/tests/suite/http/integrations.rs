@@ -98,3 +98,42 @@ async fn an_unknown_integration_is_not_found() {
         .await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn downloads_are_for_signed_in_administrators_only() {
+    let app = TestApp::spawn_signed_in().await;
+    assert_eq!(
+        app.call_json("/api/integrations/create", &halo())
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let anonymous = TestApp::client_for(&app);
+    for path in [
+        "/settings/integrations/HaloPSA/mappings.csv",
+        "/settings/integrations/HaloPSA/definition.json",
+    ] {
+        let refused = anonymous.get(path).await;
+        assert!(refused.status().is_redirection(), "{path}");
+        let response = app.get(path).await;
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        let disposition = response.headers()["content-disposition"]
+            .to_str()
+            .expect("header")
+            .to_string();
+        assert!(disposition.starts_with("attachment"), "{disposition}");
+    }
+    let csv = app
+        .get("/settings/integrations/HaloPSA/mappings.csv")
+        .await
+        .text()
+        .await
+        .expect("csv");
+    assert_eq!(csv.trim(), "organization,entity_id,entity_name,base_url");
+    assert_eq!(
+        app.get("/settings/integrations/Nope/definition.json")
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+}

@@ -6,3 +6,4 @@ mod basics;
 mod integrations;
 mod key_rotation;
 mod organizations;
+mod transfer;

@@ -11,6 +11,7 @@ use crate::domain::integration::{
 };
 use crate::error::AppError;
 use crate::serverfns::integrations::{get_integration, CreateIntegration, UpdateIntegration};
+use crate::ui::components::dialog::focus_on_open;
 
 /// One row of the schema editor; `uid` keeps rows apart while they move.
 #[derive(Clone, Copy)]
@@ -77,6 +78,8 @@ pub fn EditIntegrationPage() -> impl IntoView {
 
 #[component]
 fn IntegrationForm(existing: Option<IntegrationView>) -> impl IntoView {
+    let dialog = NodeRef::<leptos::html::Div>::new();
+    focus_on_open(dialog, Some("button.secondary"));
     let draft = existing
         .as_ref()
         .map(IntegrationView::to_draft)
@@ -217,13 +220,13 @@ fn IntegrationForm(existing: Option<IntegrationView>) -> impl IntoView {
                 <button type="button" class="button secondary" on:click=add_field>"Add field"</button>
             </fieldset>
             {move || needs_confirmation.get().map(|message| view! {
-                <div class="confirm" role="alertdialog" aria-labelledby="confirm-removal-title"
+                <div class="confirm" node_ref=dialog role="alertdialog" aria-labelledby="confirm-removal-title"
                     on:keydown=move |event| if event.key() == "Escape" { needs_confirmation.set(None) }>
                     <p id="confirm-removal-title"><strong>"Delete stored values?"</strong></p>
                     <p>{message}</p>
                     <div class="confirm-actions">
                         <button type="button" class="button danger" on:click=move |_| submit(true)>"Delete values and save"</button>
-                        <button type="button" class="button secondary" autofocus=true on:click=move |_| needs_confirmation.set(None)>"Cancel"</button>
+                        <button type="button" class="button secondary" on:click=move |_| needs_confirmation.set(None)>"Cancel"</button>
                     </div>
                 </div>
             })}

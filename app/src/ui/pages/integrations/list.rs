@@ -6,7 +6,9 @@ use leptos_router::components::{Form, A};
 
 use crate::domain::integration::IntegrationSummary;
 use crate::domain::paging::Paged;
-use crate::serverfns::integrations::list_integrations;
+use crate::serverfns::integrations::{list_integrations, ImportDefinition};
+use crate::ui::components::dialog::focus_on_open;
+use crate::ui::components::file_text::{CodeTextArea, FileTextInput};
 use crate::ui::components::pagination::{use_list_query, Pagination};
 
 pub const INTEGRATIONS_PATH: &str = "/settings/integrations";
@@ -19,6 +21,7 @@ pub fn integration_href(name: &str) -> String {
 #[component]
 pub fn IntegrationsPage() -> impl IntoView {
     let (search, page) = use_list_query();
+    let importing = RwSignal::new(false);
     let integrations = Resource::new(
         move || (search.get(), page.get()),
         |(search, page)| list_integrations(search, page),
@@ -27,8 +30,14 @@ pub fn IntegrationsPage() -> impl IntoView {
         <Title text="Integrations" />
         <div class="page-heading">
             <h1>"Integrations"</h1>
-            <A href=format!("{INTEGRATIONS_PATH}/new") attr:class="button">"Create Integration"</A>
+            <div class="toolbar-actions">
+                <A href=format!("{INTEGRATIONS_PATH}/new") attr:class="button">"Create Integration"</A>
+                <button type="button" class="button secondary" on:click=move |_| importing.set(true)>"Import Integration"</button>
+            </div>
         </div>
+        <Show when=move || importing.get()>
+            <ImportDefinitionPanel open=importing />
+        </Show>
         <p class="lead">
             "Each integration names an external API once: its config schema, the defaults, and which tenant or company each customer organization maps to."
         </p>
@@ -86,6 +95,45 @@ fn IntegrationTable(paged: Paged<IntegrationSummary>, search: String) -> impl In
             </tbody>
         </table>
         <Pagination path=INTEGRATIONS_PATH label=paged.range_label() page=paged.page page_count=paged.page_count() />
+    }
+    .into_any()
+}
+
+/// Create an integration from a definition exported on another server.
+#[component]
+fn ImportDefinitionPanel(open: RwSignal<bool>) -> impl IntoView {
+    let dialog = NodeRef::<leptos::html::Section>::new();
+    focus_on_open(dialog, None);
+    let definition = RwSignal::new(String::new());
+    let import = ServerAction::<ImportDefinition>::new();
+    view! {
+        <section class="editor-panel" node_ref=dialog role="dialog" aria-labelledby="import-definition-title"
+            on:keydown=move |event| if event.key() == "Escape" { open.set(false) }>
+            <h2 id="import-definition-title">"Import Integration"</h2>
+            <p class="muted">"A definition exported with Export definition: the schema, non-secret defaults and entity ID settings. Secrets are never exported; you fill them in afterwards."</p>
+            <FileTextInput id="import-definition-file" label="Definition file" accept=".json,application/json" into=definition />
+            <CodeTextArea id="import-definition-text" label="Definition (JSON)" value=definition />
+            {move || import.value().get().map(|result| match result {
+                Ok(imported) => {
+                    let href = format!("{}/configuration", integration_href(&imported.name));
+                    let secrets = if imported.secrets_to_fill.is_empty() {
+                        "It has no secrets to fill in.".to_string()
+                    } else {
+                        format!("Fill in its secrets: {}.", imported.secrets_to_fill.join(", "))
+                    };
+                    view! {
+                        <p class="success" role="status">{format!("{} imported. {secrets} ", imported.name)}
+                            <A href=href>"Open its Configuration"</A></p>
+                    }.into_any()
+                }
+                Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
+            })}
+            <div class="form-actions">
+                <button type="button" class="button" disabled=import.pending()
+                    on:click=move |_| { import.dispatch(ImportDefinition { definition: definition.get_untracked() }); }>"Import"</button>
+                <button type="button" class="button secondary" on:click=move |_| open.set(false)>"Close"</button>
+            </div>
+        </section>
     }
     .into_any()
 }

@@ -4,17 +4,25 @@
 use leptos::prelude::*;
 use leptos_router::components::Form;
 
-use super::layout::{with_integration, CurrentIntegration};
+use super::layout::with_integration;
 use super::list::integration_href;
+use super::mapping_import::MappingImportPanel;
 use super::values::{ValueInputs, ValueState};
-use crate::domain::integration::{FieldValueView, IntegrationView, MappingDraft, MappingSummary};
+use crate::domain::integration::{
+    FieldType, FieldValueView, IntegrationView, MappingDraft, MappingSummary,
+};
 use crate::domain::paging::Paged;
 use crate::error::AppError;
 use crate::serverfns::mappings::{
     get_mapping, get_new_mapping_values, list_mappings, list_unmapped_organizations, CreateMapping,
     DeleteMapping, UpdateMapping,
 };
+use crate::ui::components::dialog::focus_on_open;
 use crate::ui::components::pagination::{use_list_query, Pagination};
+
+/// Bumped after every change to the mappings, so the list reloads.
+#[derive(Clone, Copy)]
+pub struct MappingListVersion(pub RwSignal<u32>);
 
 /// Which editor is open: a new mapping, or an existing one.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -31,14 +39,25 @@ pub fn MappingsTab() -> impl IntoView {
 #[component]
 fn MappingsPanel(integration: IntegrationView) -> impl IntoView {
     let (search, page) = use_list_query();
-    let current = expect_context::<CurrentIntegration>();
+    // Reloading the integration would rebuild this tab and close open panels, so mapping
+    // changes reload only the list.
+    let list_version = RwSignal::new(0u32);
+    provide_context(MappingListVersion(list_version));
     let id = integration.id;
     let mappings = Resource::new(
-        move || (id, search.get(), page.get(), current.changes.get()),
+        move || (id, search.get(), page.get(), list_version.get()),
         |(id, search, page, _)| list_mappings(id, search, page),
     );
     let editing = RwSignal::new(None::<Editing>);
+    let importing = RwSignal::new(false);
     let path = format!("{}/mappings", integration_href(&integration.name));
+    let export_href = format!("{}/mappings.csv", integration_href(&integration.name));
+    let csv_columns: String = integration
+        .fields
+        .iter()
+        .filter(|field| field.field_type != FieldType::Secret)
+        .map(|field| format!(",{}", field.key))
+        .collect();
     let integration = StoredValue::new(integration);
     view! {
         <div class="toolbar">
@@ -47,8 +66,15 @@ fn MappingsPanel(integration: IntegrationView) -> impl IntoView {
                 <input id="mapping-search" type="search" name="q" placeholder="Search organization or entity ID" value=search />
                 <button type="submit" class="button secondary">"Search"</button>
             </Form>
-            <button type="button" class="button" on:click=move |_| editing.set(Some(Editing::New))>"Add Mapping"</button>
+            <div class="toolbar-actions">
+                <button type="button" class="button" on:click=move |_| editing.set(Some(Editing::New))>"Add Mapping"</button>
+                <button type="button" class="button secondary" on:click=move |_| importing.set(true)>"Import CSV"</button>
+                <a class="button secondary" href=export_href download="">"Export CSV"</a>
+            </div>
         </div>
+        <Show when=move || importing.get()>
+            <MappingImportPanel integration_id=id columns=csv_columns.clone() open=importing />
+        </Show>
         {move || editing.get().map(|mode| view! { <MappingEditor integration=integration.get_value() mode editing /> })}
         <Transition fallback=|| view! { <p class="muted">"Loading mappings…"</p> }>
             {move || mappings.get().map(|result| match result {
@@ -148,18 +174,20 @@ fn ConfirmDeleteMapping(
     overrides: i64,
     confirming: RwSignal<bool>,
 ) -> impl IntoView {
+    let dialog = NodeRef::<leptos::html::Div>::new();
+    focus_on_open(dialog, Some("button.secondary"));
     let delete = ServerAction::<DeleteMapping>::new();
-    let current = expect_context::<CurrentIntegration>();
+    let list_version = expect_context::<MappingListVersion>().0;
     Effect::new(move |_| {
         if let Some(Ok(())) = delete.value().get() {
             confirming.set(false);
-            current.changes.update(|n| *n += 1);
+            list_version.update(|n| *n += 1);
         }
     });
     let title = format!("confirm-delete-mapping-{mapping_id}");
     let labelled_by = title.clone();
     view! {
-        <div class="confirm" role="alertdialog" aria-labelledby=labelled_by
+        <div class="confirm" node_ref=dialog role="alertdialog" aria-labelledby=labelled_by
             on:keydown=move |event| if event.key() == "Escape" { confirming.set(false) }>
             <p id=title><strong>{format!("Delete the mapping of “{organization}”?")}</strong></p>
             <p>{format!("Its {overrides} override(s) go with it; the organization falls back to the defaults and the default entity ID.")}</p>
@@ -167,7 +195,7 @@ fn ConfirmDeleteMapping(
             <div class="confirm-actions">
                 <button type="button" class="button danger" disabled=delete.pending()
                     on:click=move |_| { delete.dispatch(DeleteMapping { integration_id, mapping_id }); }>"Delete mapping"</button>
-                <button type="button" class="button secondary" autofocus=true on:click=move |_| confirming.set(false)>"Cancel"</button>
+                <button type="button" class="button secondary" on:click=move |_| confirming.set(false)>"Cancel"</button>
             </div>
         </div>
     }
@@ -247,6 +275,9 @@ fn MappingForm(
     entity_label: String,
     editing: RwSignal<Option<Editing>>,
 ) -> impl IntoView {
+    // The editor's content arrives after it opens; focus it when it does.
+    let form = NodeRef::<leptos::html::Form>::new();
+    focus_on_open(form, None);
     let organization_id = RwSignal::new(start.organization.as_ref().map(|(id, _)| *id));
     let entity_id = RwSignal::new(start.entity_id.clone());
     let entity_name = RwSignal::new(start.entity_name.clone());
@@ -254,12 +285,12 @@ fn MappingForm(
     let error = RwSignal::new(None::<AppError>);
     let create = ServerAction::<CreateMapping>::new();
     let update = ServerAction::<UpdateMapping>::new();
-    let current = expect_context::<CurrentIntegration>();
+    let list_version = expect_context::<MappingListVersion>().0;
     Effect::new(
         move |_| match create.value().get().or_else(|| update.value().get()) {
             Some(Ok(_)) => {
                 editing.set(None);
-                current.changes.update(|n| *n += 1);
+                list_version.update(|n| *n += 1);
             }
             Some(Err(failure)) => error.set(Some(failure)),
             None => {}
@@ -308,7 +339,7 @@ fn MappingForm(
     let entity_message = message("entity_id");
     let name_message = message("entity_name");
     view! {
-        <form class="mapping-form" novalidate=true on:submit=submit>
+        <form class="mapping-form" node_ref=form novalidate=true on:submit=submit>
             {move || general_error().map(|text| view! { <p class="error" role="alert">{text}</p> })}
             {match start.organization.clone() {
                 Some((_, name)) => view! {

@@ -5,6 +5,7 @@ pub mod configuration;
 pub mod form;
 pub mod layout;
 pub mod list;
+pub mod mapping_import;
 pub mod mappings;
 pub mod overview;
 pub mod values;

@@ -4,16 +4,24 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
-use super::layout::with_integration;
+use super::layout::{with_integration, CurrentIntegration};
 use super::list::{integration_href, INTEGRATIONS_PATH};
 use crate::domain::integration::IntegrationView;
 use crate::domain::time::format_utc;
 use crate::serverfns::integrations::{get_integration_deletion_impact, DeleteIntegration};
+use crate::ui::components::dialog::focus_on_open;
 
 #[component]
 pub fn OverviewTab() -> impl IntoView {
     let query = use_query_map();
     let saved = move || query.read().get("saved").is_some();
+    // Counts change on the other tabs; show them fresh whenever this tab opens.
+    let current = expect_context::<CurrentIntegration>();
+    Effect::new(move |opened_before: Option<()>| {
+        if opened_before.is_none() {
+            current.view.refetch();
+        }
+    });
     view! {
         <Show when=saved>
             <p class="success" role="status">"Integration saved."</p>
@@ -26,6 +34,8 @@ pub fn OverviewTab() -> impl IntoView {
 fn Overview(integration: IntegrationView) -> impl IntoView {
     let confirming = RwSignal::new(false);
     let edit_href = format!("{}/edit", integration_href(&integration.name));
+    // Schema, non-secret defaults and entity ID settings, to import on another server.
+    let export_href = format!("{}/definition.json", integration_href(&integration.name));
     let id = integration.id;
     let required = integration.fields.iter().filter(|f| f.required).count();
     view! {
@@ -60,6 +70,7 @@ fn Overview(integration: IntegrationView) -> impl IntoView {
         }}
         <div class="form-actions">
             <A href=edit_href attr:class="button">"Edit"</A>
+            <a class="button secondary" href=export_href download="">"Export definition"</a>
             <button type="button" class="button danger" on:click=move |_| confirming.set(true)>"Delete integration"</button>
         </div>
         <Show when=move || confirming.get()>
@@ -79,6 +90,8 @@ fn non_empty(text: &str) -> String {
 
 #[component]
 fn ConfirmDeleteIntegration(id: i64, confirming: RwSignal<bool>) -> impl IntoView {
+    let dialog = NodeRef::<leptos::html::Div>::new();
+    focus_on_open(dialog, Some("button.secondary"));
     let impact = Resource::new(move || id, get_integration_deletion_impact);
     let delete = ServerAction::<DeleteIntegration>::new();
     let navigate = use_navigate();
@@ -88,7 +101,7 @@ fn ConfirmDeleteIntegration(id: i64, confirming: RwSignal<bool>) -> impl IntoVie
         }
     });
     view! {
-        <div class="confirm" role="alertdialog" aria-labelledby="confirm-delete-integration"
+        <div class="confirm" node_ref=dialog role="alertdialog" aria-labelledby="confirm-delete-integration"
             on:keydown=move |event| if event.key() == "Escape" { confirming.set(false) }>
             <Suspense fallback=|| view! { <p class="muted">"Checking what goes with it…"</p> }>
                 {move || impact.get().map(|result| match result {
@@ -106,7 +119,7 @@ fn ConfirmDeleteIntegration(id: i64, confirming: RwSignal<bool>) -> impl IntoVie
             <div class="confirm-actions">
                 <button type="button" class="button danger" disabled=delete.pending()
                     on:click=move |_| { delete.dispatch(DeleteIntegration { id }); }>"Delete integration"</button>
-                <button type="button" class="button secondary" autofocus=true on:click=move |_| confirming.set(false)>"Cancel"</button>
+                <button type="button" class="button secondary" on:click=move |_| confirming.set(false)>"Cancel"</button>
             </div>
         </div>
     }
