@@ -161,6 +161,16 @@ test('an integration is created, configured and mapped, and its secret never rea
   await confirm.getByRole('button', { name: 'Delete mapping' }).click();
   await expect(page.getByRole('row').filter({ hasText: northwind })).toHaveCount(0);
   await expect(fabRow).toBeVisible();
+  const unmapped = page.getByRole('region', { name: 'Unmapped organizations' });
+  await expect(unmapped.getByRole('button', { name: `Map ${northwind}` }), 'an unmapped organization is listed').toBeVisible();
+  await expect(unmapped.getByRole('button', { name: `Map ${fabrikam}` })).toHaveCount(0);
+  await unmapped.getByRole('button', { name: `Map ${northwind}` }).click();
+  const mapAgain = page.getByRole('dialog', { name: 'Add Mapping' });
+  await expect(mapAgain).toContainText(`Organization: ${northwind}`);
+  await mapAgain.getByLabel('Tenant ID').fill('tenant-north-2');
+  await mapAgain.getByRole('button', { name: 'Save mapping' }).click();
+  await expect(page.getByRole('row').filter({ hasText: northwind })).toContainText('tenant-north-2');
+  await expect(unmapped.getByRole('button', { name: `Map ${northwind}` })).toHaveCount(0);
 
   await page.getByRole('link', { name: 'Overview' }).click();
   await expect(page.locator('.details')).toContainText('Tenant ID');

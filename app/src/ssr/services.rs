@@ -70,11 +70,13 @@ pub trait MappingServices: Send + Sync {
         search: &str,
         page: i64,
     ) -> Result<Paged<MappingSummary>, AppError>;
+    /// The first organizations without a mapping whose name contains `search`, and how many
+    /// there are in all.
     async fn unmapped_organizations(
         &self,
         integration_id: i64,
         search: &str,
-    ) -> Result<Vec<OrganizationChoice>, AppError>;
+    ) -> Result<Paged<OrganizationChoice>, AppError>;
     async fn mapping(&self, integration_id: i64, mapping_id: i64) -> Result<MappingView, AppError>;
     /// Each field with its override on a mapping (none for `None`, a new mapping) and default.
     async fn override_values(

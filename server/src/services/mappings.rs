@@ -125,23 +125,27 @@ impl MappingServices for ServerServices {
         &self,
         integration_id: i64,
         search: &str,
-    ) -> Result<Vec<OrganizationChoice>, AppError> {
+    ) -> Result<Paged<OrganizationChoice>, AppError> {
         let rows = self
             .store
             .unmapped_organizations(integration_id, search.trim(), ORGANIZATION_CHOICES, 0)
             .await
             .map_err(internal)?;
-        Ok(rows
-            .items
-            .into_iter()
-            .map(|row| OrganizationChoice {
-                id: row.id,
-                name: row.name,
-            })
-            .collect())
+        Ok(Paged {
+            items: rows
+                .items
+                .into_iter()
+                .map(|row| OrganizationChoice {
+                    id: row.id,
+                    name: row.name,
+                })
+                .collect(),
+            total: rows.total,
+            page: 1,
+            per_page: ORGANIZATION_CHOICES,
+        })
     }
 
-    /// A mapping with each field's override and the default it overrides.
     async fn mapping(&self, integration_id: i64, mapping_id: i64) -> Result<MappingView, AppError> {
         let row = self
             .store

@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 
 use crate::domain::integration::OrganizationChoice;
+use crate::domain::paging::Paged;
 use crate::error::AppError;
 
 /// Organizations that can still be mapped, matching `search`.
@@ -8,7 +9,7 @@ use crate::error::AppError;
 pub async fn list_unmapped_organizations(
     integration_id: i64,
     search: String,
-) -> Result<Vec<OrganizationChoice>, AppError> {
+) -> Result<Paged<OrganizationChoice>, AppError> {
     crate::ssr::as_admin(|services, _| async move {
         services
             .unmapped_organizations(integration_id, &search)

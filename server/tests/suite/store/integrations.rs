@@ -413,7 +413,8 @@ async fn an_organization_is_mapped_once_and_needs_an_entity_id(store: Store) {
         .unmapped_organizations(halo.id, "")
         .await
         .expect("choices");
-    assert!(choices.iter().all(|choice| choice.id != contoso));
+    assert!(choices.items.iter().all(|choice| choice.id != contoso));
+    assert_eq!(choices.total, 1, "only the provider is left");
     let impact = services
         .organization_deletion_impact(contoso)
         .await

@@ -9,7 +9,7 @@ use super::list::integration_href;
 use super::mapping_import::MappingImportPanel;
 use super::values::{ValueInputs, ValueState};
 use crate::domain::integration::{
-    FieldType, FieldValueView, IntegrationView, MappingDraft, MappingSummary,
+    FieldType, FieldValueView, IntegrationView, MappingDraft, MappingSummary, OrganizationChoice,
 };
 use crate::domain::paging::Paged;
 use crate::error::AppError;
@@ -25,9 +25,10 @@ use crate::ui::components::pagination::{use_list_query, Pagination};
 pub struct MappingListVersion(pub RwSignal<u32>);
 
 /// Which editor is open: a new mapping, or an existing one.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 enum Editing {
-    New,
+    /// A new mapping, for the organization given or one to choose.
+    New(Option<OrganizationChoice>),
     Existing(i64),
 }
 
@@ -67,7 +68,7 @@ fn MappingsPanel(integration: IntegrationView) -> impl IntoView {
                 <button type="submit" class="button secondary">"Search"</button>
             </Form>
             <div class="toolbar-actions">
-                <button type="button" class="button" on:click=move |_| editing.set(Some(Editing::New))>"Add Mapping"</button>
+                <button type="button" class="button" on:click=move |_| editing.set(Some(Editing::New(None)))>"Add Mapping"</button>
                 <button type="button" class="button secondary" on:click=move |_| importing.set(true)>"Import CSV"</button>
                 <a class="button secondary" href=export_href download="">"Export CSV"</a>
             </div>
@@ -84,6 +85,55 @@ fn MappingsPanel(integration: IntegrationView) -> impl IntoView {
                 Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
             })}
         </Transition>
+        <UnmappedOrganizations integration_id=id editing />
+    }
+    .into_any()
+}
+
+/// How many unmapped organizations are named on the tab; the rest are found by searching.
+const UNMAPPED_SHOWN: usize = 10;
+
+/// Organizations without a mapping: they resolve to the global scope until mapped.
+#[component]
+fn UnmappedOrganizations(integration_id: i64, editing: RwSignal<Option<Editing>>) -> impl IntoView {
+    let list_version = expect_context::<MappingListVersion>().0;
+    let unmapped = Resource::new(
+        move || list_version.get(),
+        move |_| list_unmapped_organizations(integration_id, String::new()),
+    );
+    view! {
+        <section class="unmapped" aria-labelledby="unmapped-title">
+            <h2 id="unmapped-title">"Unmapped organizations"</h2>
+            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || unmapped.get().map(|result| match result {
+                    Ok(paged) if paged.total == 0 => view! { <p class="muted">"Every organization is mapped."</p> }.into_any(),
+                    Ok(paged) => {
+                        let more = (paged.total - UNMAPPED_SHOWN as i64).max(0);
+                        view! {
+                            <p class="muted">{format!(
+                                "{} organization(s) have no mapping: they get the defaults and the Default Entity ID.",
+                                paged.total
+                            )}</p>
+                            <ul class="unmapped-list">
+                                {paged.items.into_iter().take(UNMAPPED_SHOWN).map(|choice| {
+                                    let label = format!("Map {}", choice.name);
+                                    let name = choice.name.clone();
+                                    view! {
+                                        <li>
+                                            <span>{name}</span>
+                                            <button type="button" class="button secondary small" aria-label=label
+                                                on:click=move |_| editing.set(Some(Editing::New(Some(choice.clone()))))>"Map"</button>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                            {(more > 0).then(|| view! { <p class="muted">{format!("…and {more} more; find them with Add Mapping.")}</p> })}
+                        }.into_any()
+                    }
+                    Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
+                })}
+            </Transition>
+        </section>
     }
     .into_any()
 }
@@ -219,14 +269,17 @@ fn MappingEditor(
     let integration_id = integration.id;
     let start =
         Resource::new(
-            move || mode,
+            {
+                let mode = mode.clone();
+                move || mode.clone()
+            },
             move |mode| async move {
                 match mode {
-                    Editing::New => {
+                    Editing::New(preselected) => {
                         get_new_mapping_values(integration_id)
                             .await
                             .map(|values| EditorStart {
-                                organization: None,
+                                organization: preselected.map(|choice| (choice.id, choice.name)),
                                 entity_id: String::new(),
                                 entity_name: String::new(),
                                 values,
@@ -246,7 +299,7 @@ fn MappingEditor(
                 }
             },
         );
-    let title = if mode == Editing::New {
+    let title = if matches!(mode, Editing::New(_)) {
         "Add Mapping"
     } else {
         "Edit Mapping"
@@ -258,7 +311,7 @@ fn MappingEditor(
             <h2 id="mapping-editor-title">{title}</h2>
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || start.get().map(|result| match result {
-                    Ok(start) => view! { <MappingForm integration_id mode start entity_label=entity_label.clone() editing /> }.into_any(),
+                    Ok(start) => view! { <MappingForm integration_id mode=mode.clone() start entity_label=entity_label.clone() editing /> }.into_any(),
                     Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
                 })}
             </Suspense>
@@ -306,8 +359,8 @@ fn MappingForm(
             entity_name: entity_name.get_untracked(),
             overrides: to_send.iter().map(|state| state.to_input(true)).collect(),
         };
-        match mode {
-            Editing::New => {
+        match &mode {
+            Editing::New(_) => {
                 create.dispatch(CreateMapping {
                     integration_id,
                     draft,
@@ -316,7 +369,7 @@ fn MappingForm(
             Editing::Existing(mapping_id) => {
                 update.dispatch(UpdateMapping {
                     integration_id,
-                    mapping_id,
+                    mapping_id: *mapping_id,
                     draft,
                 });
             }
@@ -399,7 +452,7 @@ fn OrganizationPicker(
         <div class="field">
             <label for="mapping-organization">"Organization"</label>
             <Transition fallback=|| view! { <p class="muted">"Loading organizations…"</p> }>
-                {move || choices.get().map(|result| match result {
+                {move || choices.get().map(|result| match result.map(|paged| paged.items) {
                     Ok(choices) if choices.is_empty() => view! {
                         <p class="muted" id="mapping-organization">"No unmapped organization matches."</p>
                     }.into_any(),
