@@ -12,6 +12,9 @@ pub enum AppError {
     /// A field broke a rule; `field` names the form field, `message` the rule.
     #[error("{field}: {message}")]
     Invalid { field: String, message: String },
+    /// Several fields broke rules at once, so a form can mark every one of them.
+    #[error("{}", join_field_errors(.0))]
+    InvalidFields(Vec<FieldError>),
     #[error("{0} was not found")]
     NotFound(String),
     #[error("you must sign in")]
@@ -27,7 +30,48 @@ pub enum AppError {
     Transport(String),
 }
 
+/// One field's broken rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+fn join_field_errors(errors: &[FieldError]) -> String {
+    errors
+        .iter()
+        .map(|error| format!("{}: {}", error.field, error.message))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 impl AppError {
+    /// `Ok` for no errors, `Invalid` for one, `InvalidFields` for several.
+    pub fn check_fields(mut errors: Vec<FieldError>) -> Result<(), AppError> {
+        match errors.len() {
+            0 => Ok(()),
+            1 => {
+                let FieldError { field, message } = errors.remove(0);
+                Err(AppError::Invalid { field, message })
+            }
+            _ => Err(AppError::InvalidFields(errors)),
+        }
+    }
+
+    /// The field errors this error holds (none for other kinds of error).
+    pub fn into_field_errors(self) -> Vec<FieldError> {
+        match self {
+            AppError::Invalid { field, message } => vec![FieldError { field, message }],
+            AppError::InvalidFields(errors) => errors,
+            _ => Vec::new(),
+        }
+    }
+
+    /// Whether the error is about form fields, which the form marks one by one.
+    pub fn is_about_fields(&self) -> bool {
+        matches!(self, AppError::Invalid { .. } | AppError::InvalidFields(_))
+    }
+
     pub fn invalid(field: &str, message: &str) -> AppError {
         AppError::Invalid {
             field: field.to_string(),
@@ -39,6 +83,10 @@ impl AppError {
     pub fn for_field(&self, name: &str) -> Option<&str> {
         match self {
             AppError::Invalid { field, message } if field == name => Some(message),
+            AppError::InvalidFields(errors) => errors
+                .iter()
+                .find(|error| error.field == name)
+                .map(|error| error.message.as_str()),
             _ => None,
         }
     }

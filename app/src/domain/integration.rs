@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::AppError;
+use crate::error::{AppError, FieldError};
 
 pub const MAX_INTEGRATION_NAME_CHARS: usize = 64;
 pub const MAX_FIELD_KEY_CHARS: usize = 64;
@@ -133,63 +133,71 @@ pub fn schema_field_name(index: usize, part: &str) -> String {
 }
 
 impl IntegrationDraft {
-    /// Checks every rule that needs no database and returns the draft trimmed.
+    /// Checks every rule that needs no database, reporting every field that breaks one, and
+    /// returns the draft trimmed.
     pub fn validated(&self) -> Result<IntegrationDraft, AppError> {
-        let name = parse_integration_name(&self.name)?;
-        let description = parse_text(
-            "description",
-            &self.description,
-            MAX_DESCRIPTION_CHARS,
-            true,
-        )?;
-        let entity_id_name = parse_text(
-            "entity_id_name",
-            &self.entity_id_name,
-            MAX_ENTITY_TEXT_CHARS,
-            false,
-        )?;
-        let default_entity_id = parse_text(
-            "default_entity_id",
-            &self.default_entity_id,
-            MAX_ENTITY_TEXT_CHARS,
-            false,
-        )?;
+        let mut errors = Vec::new();
+        let name = collect(&mut errors, parse_integration_name(&self.name));
+        let description = collect(
+            &mut errors,
+            parse_text(
+                "description",
+                &self.description,
+                MAX_DESCRIPTION_CHARS,
+                true,
+            ),
+        );
+        let entity_id_name = collect(
+            &mut errors,
+            parse_text(
+                "entity_id_name",
+                &self.entity_id_name,
+                MAX_ENTITY_TEXT_CHARS,
+                false,
+            ),
+        );
+        let default_entity_id = collect(
+            &mut errors,
+            parse_text(
+                "default_entity_id",
+                &self.default_entity_id,
+                MAX_ENTITY_TEXT_CHARS,
+                false,
+            ),
+        );
         if self.fields.len() > MAX_FIELDS {
-            return Err(AppError::invalid(
-                "fields",
-                &format!("a schema has at most {MAX_FIELDS} fields"),
-            ));
+            errors.push(FieldError {
+                field: "fields".into(),
+                message: format!("a schema has at most {MAX_FIELDS} fields"),
+            });
         }
-        let mut fields = Vec::with_capacity(self.fields.len());
+        let mut fields: Vec<SchemaField> = Vec::with_capacity(self.fields.len());
         for (index, field) in self.fields.iter().enumerate() {
             let key = field.key.trim().to_string();
-            if key.is_empty() {
-                return Err(AppError::invalid(
-                    &schema_field_name(index, "key"),
-                    "is required",
-                ));
+            let key_rule = if key.is_empty() {
+                Some("is required".to_string())
+            } else if !is_valid_field_key(&key) {
+                Some(format!("\"{key}\" must start with a lower-case letter or _ and hold only a–z, 0–9 and _ (at most {MAX_FIELD_KEY_CHARS})"))
+            } else if fields.iter().any(|earlier| earlier.key == key) {
+                Some(format!("\"{key}\" is used by another field"))
+            } else {
+                None
+            };
+            if let Some(message) = key_rule {
+                errors.push(FieldError {
+                    field: schema_field_name(index, "key"),
+                    message,
+                });
             }
-            if !is_valid_field_key(&key) {
-                return Err(AppError::invalid(
-                    &schema_field_name(index, "key"),
-                    &format!("\"{key}\" must start with a lower-case letter or _ and hold only a–z, 0–9 and _ (at most {MAX_FIELD_KEY_CHARS})"),
-                ));
-            }
-            if fields
-                .iter()
-                .any(|earlier: &SchemaField| earlier.key == key)
-            {
-                return Err(AppError::invalid(
-                    &schema_field_name(index, "key"),
-                    &format!("\"{key}\" is used by another field"),
-                ));
-            }
-            let description = parse_text(
-                &schema_field_name(index, "description"),
-                &field.description,
-                MAX_DESCRIPTION_CHARS,
-                false,
-            )?;
+            let description = collect(
+                &mut errors,
+                parse_text(
+                    &schema_field_name(index, "description"),
+                    &field.description,
+                    MAX_DESCRIPTION_CHARS,
+                    false,
+                ),
+            );
             fields.push(SchemaField {
                 id: field.id,
                 key,
@@ -198,6 +206,7 @@ impl IntegrationDraft {
                 description,
             });
         }
+        AppError::check_fields(errors)?;
         Ok(IntegrationDraft {
             name,
             description,
@@ -207,6 +216,14 @@ impl IntegrationDraft {
             confirm_field_removal: self.confirm_field_removal,
         })
     }
+}
+
+/// The value, or an empty one with the error's field errors noted.
+fn collect(errors: &mut Vec<FieldError>, result: Result<String, AppError>) -> String {
+    result.unwrap_or_else(|error| {
+        errors.extend(error.into_field_errors());
+        String::new()
+    })
 }
 
 /// A row of the integrations list.
@@ -445,6 +462,18 @@ mod tests {
         );
         let error = draft(vec![field("")]).validated().expect_err("empty");
         assert_eq!(error.for_field("fields.0.key"), Some("is required"));
+    }
+
+    #[test]
+    fn every_broken_rule_is_reported_at_once() {
+        let mut input = draft(vec![field("Bad Key"), field("ok"), field("ok")]);
+        input.name = "Halo PSA".into();
+        let error = input.validated().expect_err("three errors");
+        assert!(error.for_field("name").is_some());
+        assert!(error.for_field("fields.0.key").is_some());
+        assert!(error.for_field("fields.2.key").is_some());
+        assert!(error.for_field("fields.1.key").is_none());
+        assert!(error.is_about_fields());
     }
 
     #[test]

@@ -72,7 +72,7 @@ pub fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
 fn status_of(error: &AppError) -> http::StatusCode {
     use http::StatusCode;
     match error {
-        AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+        AppError::Invalid { .. } | AppError::InvalidFields(_) => StatusCode::UNPROCESSABLE_ENTITY,
         AppError::NotFound(_) => StatusCode::NOT_FOUND,
         AppError::Unauthorized => StatusCode::UNAUTHORIZED,
         AppError::Forbidden => StatusCode::FORBIDDEN,

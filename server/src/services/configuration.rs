@@ -8,7 +8,7 @@ use app::domain::admin::CurrentAdmin;
 use app::domain::integration::{
     FieldType, FieldValueView, SchemaFieldView, ShownValue, ValueChange, ValueInput,
 };
-use app::error::AppError;
+use app::error::{AppError, FieldError};
 use app::ssr::ConfigurationServices;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Map, Value};
@@ -37,7 +37,7 @@ pub(super) fn by_field(rows: Vec<ValueRow>) -> HashMap<i64, ValueRow> {
     rows.into_iter().map(|row| (row.field_id, row)).collect()
 }
 
-/// The writes and audit changes for a set of inputs, or the first rule broken, named by the
+/// The writes and audit changes for a set of inputs, or every rule broken, each named by its
 /// field's key.
 pub(super) struct PlannedWrites {
     pub writes: Vec<FieldWrite>,
@@ -52,12 +52,14 @@ pub(super) fn plan_writes(
 ) -> Result<PlannedWrites, AppError> {
     let mut writes = Vec::new();
     let mut changes = Map::new();
+    let mut errors = Vec::new();
     for input in inputs {
         let Some(field) = fields.iter().find(|field| field.field_key == input.key) else {
-            return Err(AppError::invalid(
-                &field_name(&input.key),
-                "is not a field of this integration",
-            ));
+            errors.push(FieldError {
+                field: field_name(&input.key),
+                message: "is not a field of this integration".into(),
+            });
+            continue;
         };
         let field_type = field_view(field).field_type;
         let before = current.get(&field.id);
@@ -67,8 +69,16 @@ pub(super) fn plan_writes(
             ValueChange::Clear => ValueWrite::Remove,
             ValueChange::Set(text) if text.is_empty() => ValueWrite::Remove,
             ValueChange::Set(text) => {
-                let canonical = canonical_value(field_type, text)
-                    .map_err(|rule| AppError::invalid(&field_name(&input.key), &rule))?;
+                let canonical = match canonical_value(field_type, text) {
+                    Ok(canonical) => canonical,
+                    Err(message) => {
+                        errors.push(FieldError {
+                            field: field_name(&input.key),
+                            message,
+                        });
+                        continue;
+                    }
+                };
                 if field_type == FieldType::Secret {
                     ValueWrite::Secret(SecretString::from(canonical))
                 } else {
@@ -94,6 +104,7 @@ pub(super) fn plan_writes(
             write,
         });
     }
+    AppError::check_fields(errors)?;
     Ok(PlannedWrites { writes, changes })
 }
 

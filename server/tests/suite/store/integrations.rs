@@ -148,6 +148,21 @@ async fn defaults_are_typed_and_saved_all_or_nothing(store: Store) {
         "{error}"
     );
     let error = services
+        .save_defaults(
+            &admin(),
+            halo.id,
+            &[
+                set("timeout", "soon"),
+                set("verbose", "maybe"),
+                set("custom", "["),
+            ],
+        )
+        .await
+        .expect_err("three bad values");
+    for key in ["timeout", "verbose", "custom"] {
+        assert!(error.for_field(key).is_some(), "{key} is marked: {error}");
+    }
+    let error = services
         .save_defaults(&admin(), halo.id, &[set("nope", "1")])
         .await
         .expect_err("unknown key");
@@ -414,7 +429,10 @@ async fn an_organization_is_mapped_once_and_needs_an_entity_id(store: Store) {
         .await
         .expect("choices");
     assert!(choices.items.iter().all(|choice| choice.id != contoso));
-    assert_eq!(choices.total, 1, "only the provider is left");
+    assert_eq!(
+        choices.total, 0,
+        "Contoso, the only organization, is mapped"
+    );
     let impact = services
         .organization_deletion_impact(contoso)
         .await

@@ -74,7 +74,7 @@ fn DefaultsForm(
     let general_error = move || {
         error
             .get()
-            .filter(|e| !matches!(e, AppError::Invalid { .. }))
+            .filter(|e| !e.is_about_fields())
             .map(|e| e.to_string())
     };
     view! {
@@ -85,8 +85,8 @@ fn DefaultsForm(
             save.dispatch(SaveDefaultValues { integration_id: id, inputs });
         }>
             {move || general_error().map(|message| view! { <p class="error" role="alert">{message}</p> })}
-            {move || error.get().filter(|e| matches!(e, AppError::Invalid { .. })).map(|_| view! {
-                <p class="error" role="alert">"Nothing was saved: correct the value marked below."</p>
+            {move || error.get().filter(|e| e.is_about_fields()).map(|_| view! {
+                <p class="error" role="alert">"Nothing was saved: correct the values marked below."</p>
             })}
             <ValueInputs states overriding=false error error_prefix="" />
             <div class="form-actions">

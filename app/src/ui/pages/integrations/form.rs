@@ -180,7 +180,7 @@ fn IntegrationForm(existing: Option<IntegrationView>) -> impl IntoView {
     let general_error = move || {
         error
             .get()
-            .filter(|e| !matches!(e, AppError::Invalid { .. }))
+            .filter(|e| !e.is_about_fields())
             .map(|e| e.to_string())
     };
 

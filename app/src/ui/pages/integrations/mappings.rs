@@ -385,7 +385,7 @@ fn MappingForm(
     let general_error = move || {
         error
             .get()
-            .filter(|e| !matches!(e, AppError::Invalid { .. }))
+            .filter(|e| !e.is_about_fields())
             .map(|e| e.to_string())
     };
     let organization_message = message("organization_id");
