@@ -35,9 +35,7 @@ async fn open_services(
 ) -> Result<(crate::store::Store, ServerServices), StartupError> {
     let keyring = load_keyring(settings)?;
     let store = open_store(settings).await?;
-    let config = ServicesConfig {
-        secure_cookies: false,
-    };
+    let config = ServicesConfig::new(&settings.public_url()?, settings.allow_http_oauth);
     Ok((store.clone(), ServerServices::new(store, config, keyring)))
 }
 

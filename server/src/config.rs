@@ -78,6 +78,15 @@ pub struct Settings {
     )]
     pub secret_key: Option<SecretString>,
 
+    /// Allow plain-http OAuth URLs for hosts other than localhost (an internal test provider).
+    #[arg(
+        long,
+        env = "BIFROST_ALLOW_HTTP_OAUTH",
+        default_value_t = false,
+        global = true
+    )]
+    pub allow_http_oauth: bool,
+
     #[command(flatten)]
     pub log: LogSettings,
 }

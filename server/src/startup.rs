@@ -36,14 +36,11 @@ impl AppState {
         leptos_options: LeptosOptions,
         store: Store,
         keyring: Arc<Keyring>,
-        public_url: &str,
+        config: ServicesConfig,
     ) -> AppState {
-        let public_origin = url::Url::parse(public_url)
+        let public_origin = url::Url::parse(&config.public_url)
             .map(|url| url.origin().ascii_serialization())
-            .unwrap_or_else(|_| public_url.to_string());
-        let config = ServicesConfig {
-            secure_cookies: public_url.starts_with("https://"),
-        };
+            .unwrap_or_else(|_| config.public_url.clone());
         AppState {
             leptos_options,
             services: Arc::new(ServerServices::new(store, config, keyring)),
@@ -135,7 +132,8 @@ pub async fn serve(settings: Settings) -> Result<(), StartupError> {
     let leptos_options = site::leptos_options(settings.listen)?;
     let keyring = load_keyring(&settings)?;
     let store = open_store(&settings).await?;
-    let state = AppState::new(leptos_options, store.clone(), keyring, &public_url);
+    let config = ServicesConfig::new(&public_url, settings.allow_http_oauth);
+    let state = AppState::new(leptos_options, store.clone(), keyring, config);
     tokio::spawn(sweep_sessions_periodically(state.services.clone()));
     let app = router(state);
 

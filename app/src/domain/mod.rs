@@ -4,6 +4,7 @@ pub mod admin;
 pub mod audit;
 pub mod integration;
 pub mod navigation;
+pub mod oauth;
 pub mod organization;
 pub mod paging;
 pub mod status;

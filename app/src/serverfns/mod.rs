@@ -6,5 +6,6 @@ pub mod audit;
 pub mod auth;
 pub mod integrations;
 pub mod mappings;
+pub mod oauth;
 pub mod organizations;
 pub mod status;

@@ -10,6 +10,7 @@ use crate::domain::integration::{
     FieldValueView, IntegrationDeletionImpact, IntegrationDraft, IntegrationSummary,
     IntegrationView, MappingDraft, MappingSummary, MappingView, OrganizationChoice, ValueInput,
 };
+use crate::domain::oauth::{OAuthConnectionDraft, OAuthConnectionView};
 use crate::domain::organization::{DeletionImpact, OrganizationView};
 use crate::domain::paging::Paged;
 use crate::domain::status::ServerStatus;
@@ -132,6 +133,25 @@ pub trait TransferServices: Send + Sync {
     ) -> Result<DefinitionImported, AppError>;
 }
 
+/// OAuth connections (Settings > OAuth Connections).
+#[async_trait::async_trait]
+pub trait OAuthServices: Send + Sync {
+    async fn oauth_connections(&self) -> Result<Vec<OAuthConnectionView>, AppError>;
+    async fn oauth_connection(&self, id: i64) -> Result<OAuthConnectionView, AppError>;
+    async fn create_oauth_connection(
+        &self,
+        admin: &CurrentAdmin,
+        draft: &OAuthConnectionDraft,
+    ) -> Result<OAuthConnectionView, AppError>;
+    async fn update_oauth_connection(
+        &self,
+        admin: &CurrentAdmin,
+        id: i64,
+        draft: &OAuthConnectionDraft,
+    ) -> Result<OAuthConnectionView, AppError>;
+    async fn delete_oauth_connection(&self, admin: &CurrentAdmin, id: i64) -> Result<(), AppError>;
+}
+
 /// Everything server functions may ask of the server. Implemented by the server crate and
 /// provided to every request as a Leptos context.
 #[async_trait::async_trait]
@@ -140,6 +160,7 @@ pub trait Services:
     + ConfigurationServices
     + MappingServices
     + TransferServices
+    + OAuthServices
     + Send
     + Sync
     + 'static

@@ -16,8 +16,8 @@ use crate::ui::pages::integrations::{
 };
 use crate::ui::pages::{
     administrators::AdministratorsPage, audit_log::AuditLogPage, dashboard::DashboardPage,
-    login::LoginPage, not_found::NotFoundPage, organizations::OrganizationsPage, placeholder::*,
-    setup::SetupPage,
+    login::LoginPage, not_found::NotFoundPage, oauth_connections::OAuthConnectionsPage,
+    organizations::OrganizationsPage, placeholder::*, setup::SetupPage,
 };
 
 /// The document around the app, rendered on the server only.
@@ -64,7 +64,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("oauth") view=OAuthTab />
                         <Route path=path!("edit") view=EditIntegrationPage />
                     </ParentRoute>
-                    <Route path=path!("settings/oauth") view=OAuthConnectionsPlaceholder />
+                    <Route path=path!("settings/oauth") view=OAuthConnectionsPage />
                     <Route path=path!("settings/organizations") view=OrganizationsPage />
                     <Route path=path!("settings/api-keys") view=ApiKeysPlaceholder />
                     <Route path=path!("settings/audit-log") view=AuditLogPage />

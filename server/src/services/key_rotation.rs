@@ -6,7 +6,7 @@ use serde_json::json;
 
 use super::ServerServices;
 use crate::store::audit::{Actor, AuditRecord};
-use crate::store::config_values::secret_identity;
+use crate::store::secrets::{EncryptedColumn, ENCRYPTED_COLUMNS};
 use crate::store::StoreError;
 use crate::time::now_millis;
 
@@ -29,7 +29,12 @@ impl ServerServices {
         let mut resealed = 0;
         let mut remaining = 0;
         for _ in 0..MAX_PASSES {
-            let (done, left) = self.reseal_pass(&key_id).await?;
+            let (mut done, mut left) = (0, 0);
+            for column in ENCRYPTED_COLUMNS {
+                let (column_done, column_left) = self.reseal_pass(column, &key_id).await?;
+                done += column_done;
+                left += column_left;
+            }
             resealed += done;
             remaining = left;
             if left == 0 {
@@ -52,24 +57,31 @@ impl ServerServices {
         })
     }
 
-    /// One pass over every secret not sealed with `key_id`: how many were re-sealed, and how
+    /// One pass over every secret in `column` not sealed with `key_id`: how many were re-sealed, and how
     /// many were skipped because they changed under us.
-    async fn reseal_pass(&self, key_id: &str) -> Result<(u64, u64), StoreError> {
+    async fn reseal_pass(
+        &self,
+        column: EncryptedColumn,
+        key_id: &str,
+    ) -> Result<(u64, u64), StoreError> {
         let (mut resealed, mut skipped, mut after) = (0, 0, 0);
         loop {
-            let batch = self.store.secrets_to_reseal(key_id, after, BATCH).await?;
+            let batch = self
+                .store
+                .secrets_to_reseal(column, key_id, after, BATCH)
+                .await?;
             let Some(&(last, _)) = batch.last() else {
                 break;
             };
             for (id, sealed) in &batch {
-                let identity = secret_identity(*id);
+                let identity = column.identity(*id);
                 let secret = self.keyring.decrypt(identity, sealed)?;
                 let resealed_value = self
                     .keyring
                     .encrypt(identity, secrecy::ExposeSecret::expose_secret(&secret))?;
                 if self
                     .store
-                    .reseal_secret(*id, sealed, &resealed_value)
+                    .reseal_secret(column, *id, sealed, &resealed_value)
                     .await?
                 {
                     resealed += 1;

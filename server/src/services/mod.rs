@@ -8,6 +8,7 @@ pub mod configuration;
 mod integrations;
 pub mod key_rotation;
 mod mappings;
+mod oauth_connections;
 mod organizations;
 mod status;
 mod transfer;
@@ -34,6 +35,20 @@ pub use organizations::ensure_provider_organization;
 pub struct ServicesConfig {
     /// Whether users reach the server over HTTPS, so cookies get the `Secure` flag.
     pub secure_cookies: bool,
+    /// The public base URL without a trailing slash, for OAuth redirect URIs.
+    pub public_url: String,
+    /// Whether OAuth URLs may use plain http for hosts other than loopback.
+    pub allow_plain_http_oauth: bool,
+}
+
+impl ServicesConfig {
+    pub fn new(public_url: &str, allow_plain_http_oauth: bool) -> ServicesConfig {
+        ServicesConfig {
+            secure_cookies: public_url.starts_with("https://"),
+            public_url: public_url.trim_end_matches('/').to_string(),
+            allow_plain_http_oauth,
+        }
+    }
 }
 
 #[derive(Debug)]

@@ -99,40 +99,6 @@ impl Store {
         }
         Ok(query.fetch_all(&self.pool).await?)
     }
-
-    /// Secrets not sealed with `key_id`, after row `after_id`, in id order; for key rotation.
-    pub async fn secrets_to_reseal(
-        &self,
-        key_id: &str,
-        after_id: i64,
-        limit: i64,
-    ) -> Result<Vec<(i64, String)>, StoreError> {
-        // Key ids are hex digits, so they are safe inside a LIKE pattern.
-        let pattern = format!("v1.{key_id}.%");
-        Ok(sqlx::query_as(
-            "SELECT id, secret_value FROM config_values WHERE secret_value IS NOT NULL \
-             AND secret_value NOT LIKE $1 AND id > $2 ORDER BY id LIMIT $3",
-        )
-        .bind(pattern)
-        .bind(after_id)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?)
-    }
-
-    /// Replaces a sealed secret only if it is still `old`, so a value an admin changed in the
-    /// meantime is never overwritten. Returns whether it was replaced.
-    pub async fn reseal_secret(&self, id: i64, old: &str, new: &str) -> Result<bool, StoreError> {
-        let result = sqlx::query(
-            "UPDATE config_values SET secret_value = $1 WHERE id = $2 AND secret_value = $3",
-        )
-        .bind(new)
-        .bind(id)
-        .bind(old)
-        .execute(&self.pool)
-        .await?;
-        Ok(result.rows_affected() == 1)
-    }
 }
 
 /// Applies writes to the defaults (`mapping_id` `None`) or a mapping's overrides, inside the

@@ -10,7 +10,9 @@ pub mod config_values;
 mod connect;
 pub mod integrations;
 pub mod mappings;
+pub mod oauth_connections;
 pub mod organizations;
+pub mod secrets;
 pub mod sessions;
 
 use app::domain::status::Backend;

@@ -151,8 +151,6 @@ pub fn test_keyring() -> Arc<Keyring> {
 
 /// The services over a store, as the server builds them.
 pub fn services_for(store: &Store) -> ServerServices {
-    let config = ServicesConfig {
-        secure_cookies: false,
-    };
+    let config = ServicesConfig::new("http://127.0.0.1:3000", false);
     ServerServices::new(store.clone(), config, test_keyring())
 }

@@ -66,3 +66,34 @@ pub fn FormError(
         </Show>
     }
 }
+
+/// A labelled input bound to a signal, for forms sent as one structured value; `error` is the
+/// server's message for this field, shown in place of the hint.
+#[component]
+pub fn BoundField(
+    id: &'static str,
+    label: &'static str,
+    value: RwSignal<String>,
+    error: Signal<Option<String>>,
+    hint: &'static str,
+    #[prop(default = "text")] input_type: &'static str,
+) -> impl IntoView {
+    let message_id = format!("{id}-message");
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <input id=id type=input_type autocomplete="off"
+                prop:value=move || value.get()
+                on:input=move |event| value.set(event_target_value(&event))
+                aria-invalid=move || error.get().is_some().to_string()
+                aria-describedby=message_id.clone() />
+            <p class="field-message" id=message_id>
+                {move || match error.get() {
+                    Some(message) => view! { <span class="field-error">{message}</span> }.into_any(),
+                    None => view! { <span class="muted">{hint}</span> }.into_any(),
+                }}
+            </p>
+        </div>
+    }
+    .into_any()
+}

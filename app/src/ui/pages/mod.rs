@@ -6,6 +6,7 @@ pub mod dashboard;
 pub mod integrations;
 pub mod login;
 pub mod not_found;
+pub mod oauth_connections;
 pub mod organizations;
 pub mod placeholder;
 pub mod setup;

@@ -16,11 +16,6 @@ fn Placeholder(title: &'static str, purpose: &'static str) -> impl IntoView {
 }
 
 #[component]
-pub fn OAuthConnectionsPlaceholder() -> impl IntoView {
-    view! { <Placeholder title="OAuth Connections" purpose="OAuth connections hold the client settings and tokens your integrations use to authorize." /> }
-}
-
-#[component]
 pub fn ApiKeysPlaceholder() -> impl IntoView {
     view! { <Placeholder title="API Keys" purpose="API keys let workflow code resolve integrations through the HTTP API." /> }
 }

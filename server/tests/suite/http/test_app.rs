@@ -1,6 +1,7 @@
 //! A running server for HTTP tests: the real router on a loopback port, with a cookie-keeping client.
 
 use bifrost::services::ensure_provider_organization;
+use bifrost::services::ServicesConfig;
 use bifrost::startup::{router, AppState};
 use leptos::config::LeptosOptions;
 
@@ -36,7 +37,7 @@ impl TestApp {
             leptos_options,
             db.store.clone(),
             crate::helpers::test_keyring(),
-            &address,
+            ServicesConfig::new(&address, false),
         );
         let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
         tokio::spawn(async move { axum::serve(listener, app).await });

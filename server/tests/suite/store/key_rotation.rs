@@ -7,7 +7,8 @@ use app::domain::admin::CurrentAdmin;
 use app::domain::integration::{
     FieldType, IntegrationDraft, MappingDraft, SchemaField, ValueChange, ValueInput,
 };
-use app::ssr::{ConfigurationServices, IntegrationServices, MappingServices};
+use app::domain::oauth::{OAuthConnectionDraft, SecretChange};
+use app::ssr::{ConfigurationServices, IntegrationServices, MappingServices, OAuthServices};
 use bifrost::crypto::{key_id_of, Keyring, SecretKey};
 use bifrost::services::{ServerServices, ServicesConfig};
 use bifrost::store::audit::Actor;
@@ -18,9 +19,7 @@ fn services(store: &Store, keys: &str) -> ServerServices {
     let keyring = Arc::new(Keyring::from_text(keys).expect("keys"));
     ServerServices::new(
         store.clone(),
-        ServicesConfig {
-            secure_cookies: false,
-        },
+        ServicesConfig::new("http://127.0.0.1:3000", false),
         keyring,
     )
 }
@@ -92,6 +91,18 @@ async fn rotation_reseals_every_secret_under_the_new_key(store: Store) {
     }
     let old_sealed = sealed_values(&store).await;
     assert_eq!(old_sealed.len(), 4);
+    let connection = OAuthConnectionDraft {
+        name: "Graph".into(),
+        token_url: "https://login.example.com/token".into(),
+        authorization_url: "https://login.example.com/authorize".into(),
+        client_id: "id".into(),
+        client_secret: SecretChange::Set("client-secret".into()),
+        ..Default::default()
+    };
+    before
+        .create_oauth_connection(&admin(), &connection)
+        .await
+        .expect("connection");
 
     let during = services(&store, &format!("{new},{old}"));
     let actor = Actor {
@@ -99,7 +110,10 @@ async fn rotation_reseals_every_secret_under_the_new_key(store: Store) {
         label: "test".into(),
     };
     let report = during.reseal_all_secrets(&actor).await.expect("rotate");
-    assert_eq!(report.resealed, 4);
+    assert_eq!(
+        report.resealed, 5,
+        "four config values and one client secret"
+    );
     assert_eq!(report.remaining, 0);
     assert_eq!(report.key_id, new_key.id());
     let new_sealed = sealed_values(&store).await;
@@ -127,6 +141,11 @@ async fn rotation_reseals_every_secret_under_the_new_key(store: Store) {
         let merged = after.merged_config("Graph", Some(*org)).await.expect("org");
         assert_eq!(merged.config["api_key"], json!(format!("secret-{n}")));
     }
+    let client_secret: String = sqlx::query_scalar("SELECT client_secret FROM oauth_connections")
+        .fetch_one(store.raw_pool())
+        .await
+        .expect("client secret");
+    assert_eq!(key_id_of(&client_secret), Some(new_key.id()));
     // The old key alone no longer opens them: the rotation really re-encrypted.
     assert!(services(&store, &old)
         .merged_config("Graph", None)

@@ -5,5 +5,6 @@ mod audit;
 mod basics;
 mod integrations;
 mod key_rotation;
+mod oauth_connections;
 mod organizations;
 mod transfer;

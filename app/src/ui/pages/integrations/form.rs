@@ -12,6 +12,7 @@ use crate::domain::integration::{
 use crate::error::AppError;
 use crate::serverfns::integrations::{get_integration, CreateIntegration, UpdateIntegration};
 use crate::ui::components::dialog::focus_on_open;
+use crate::ui::components::form::BoundField;
 
 /// One row of the schema editor; `uid` keeps rows apart while they move.
 #[derive(Clone, Copy)]
@@ -192,16 +193,16 @@ fn IntegrationForm(existing: Option<IntegrationView>) -> impl IntoView {
             {move || general_error().map(|message| view! { <p class="error" role="alert">{message}</p> })}
             <fieldset>
                 <legend>"Details"</legend>
-                <TextInput id="integration-name" label="Name" value=name error=field_error("name")
+                <BoundField id="integration-name" label="Name" value=name error=field_error("name")
                     hint="Unique; letters, digits, _ and -, e.g. HaloPSA or Microsoft_Graph. Workflows ask for the integration by this name." />
                 <Show when=renamed>
                     <p class="warning" role="status">"Renaming keeps the mappings and values, but workflows that call this integration by its old name will stop finding it."</p>
                 </Show>
-                <TextInput id="integration-description" label="Description" value=description error=field_error("description")
+                <BoundField id="integration-description" label="Description" value=description error=field_error("description")
                     hint="What this integration connects to." />
-                <TextInput id="integration-entity-id-name" label="Entity ID Name" value=entity_id_name error=field_error("entity_id_name")
+                <BoundField id="integration-entity-id-name" label="Entity ID Name" value=entity_id_name error=field_error("entity_id_name")
                     hint="What the external system calls a customer, e.g. Tenant ID or Company ID." />
-                <TextInput id="integration-default-entity-id" label="Default Entity ID" value=default_entity_id error=field_error("default_entity_id")
+                <BoundField id="integration-default-entity-id" label="Default Entity ID" value=default_entity_id error=field_error("default_entity_id")
                     hint="Used in the global scope and for organizations without a mapping, e.g. common." />
             </fieldset>
             <fieldset>
@@ -237,34 +238,6 @@ fn IntegrationForm(existing: Option<IntegrationView>) -> impl IntoView {
                 <a class="button secondary" href=INTEGRATIONS_PATH>"Cancel"</a>
             </div>
         </form>
-    }
-    .into_any()
-}
-
-#[component]
-fn TextInput(
-    id: &'static str,
-    label: &'static str,
-    value: RwSignal<String>,
-    error: Signal<Option<String>>,
-    hint: &'static str,
-) -> impl IntoView {
-    let message_id = format!("{id}-message");
-    view! {
-        <div class="field">
-            <label for=id>{label}</label>
-            <input id=id type="text" autocomplete="off"
-                prop:value=move || value.get()
-                on:input=move |event| value.set(event_target_value(&event))
-                aria-invalid=move || error.get().is_some().to_string()
-                aria-describedby=message_id.clone() />
-            <p class="field-message" id=message_id>
-                {move || match error.get() {
-                    Some(message) => view! { <span class="field-error">{message}</span> }.into_any(),
-                    None => view! { <span class="muted">{hint}</span> }.into_any(),
-                }}
-            </p>
-        </div>
     }
     .into_any()
 }

@@ -1,0 +1,247 @@
+//! OAuth connection rows. The client secret is sealed with the row's identity, so it is written
+//! after the row exists, in the same transaction.
+
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::Value;
+use sqlx::{AnyConnection, FromRow};
+
+use super::audit::{insert_audit, Actor, AuditRecord};
+use super::{Store, StoreError};
+use crate::crypto::{Keyring, SecretIdentity};
+
+pub const OAUTH_CONNECTIONS_TABLE: &str = "oauth_connections";
+pub const CLIENT_SECRET_COLUMN: &str = "client_secret";
+
+/// The identity a connection's client secret is sealed with.
+pub fn client_secret_identity(id: i64) -> SecretIdentity<'static> {
+    SecretIdentity {
+        table: OAUTH_CONNECTIONS_TABLE,
+        id,
+        column: CLIENT_SECRET_COLUMN,
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct OAuthConnectionRow {
+    pub id: i64,
+    pub name: String,
+    pub grant_type: String,
+    pub authorization_url: String,
+    pub token_url: String,
+    pub client_id: String,
+    /// Sealed.
+    pub client_secret: Option<String>,
+    pub scopes: String,
+    pub pkce: i64,
+    pub extra_parameters: String,
+    pub audience: String,
+    pub revocation_url: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// A connection's settings as written; the secret separately.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OAuthConnectionFields {
+    pub name: String,
+    pub grant_type: &'static str,
+    pub authorization_url: String,
+    pub token_url: String,
+    pub client_id: String,
+    pub scopes: String,
+    pub pkce: bool,
+    pub extra_parameters: String,
+    pub audience: String,
+    pub revocation_url: String,
+}
+
+/// What to do with the stored client secret.
+#[derive(Debug, Clone)]
+pub enum SecretWrite {
+    Keep,
+    Set(SecretString),
+    Clear,
+}
+
+/// Binds the settings as `$1`–`$11` in the order both statements list them (a macro, since
+/// plain and scalar queries are different types).
+macro_rules! bind_fields {
+    ($query:expr, $fields:expr) => {
+        $query
+            .bind(&$fields.name)
+            .bind($fields.name.to_lowercase())
+            .bind($fields.grant_type)
+            .bind(&$fields.authorization_url)
+            .bind(&$fields.token_url)
+            .bind(&$fields.client_id)
+            .bind(&$fields.scopes)
+            .bind(i64::from($fields.pkce))
+            .bind(&$fields.extra_parameters)
+            .bind(&$fields.audience)
+            .bind(&$fields.revocation_url)
+    };
+}
+
+const COLUMNS: &str =
+    "id, name, grant_type, authorization_url, token_url, client_id, client_secret, \
+     scopes, pkce, extra_parameters, audience, revocation_url, created_at, updated_at";
+
+fn record<'a>(
+    actor: &'a Actor,
+    action: &'static str,
+    row: &OAuthConnectionRow,
+    changes: Value,
+) -> AuditRecord<'a> {
+    AuditRecord {
+        actor,
+        action,
+        object_type: "oauth connection",
+        object_id: row.id.to_string(),
+        object_label: row.name.clone(),
+        changes,
+    }
+}
+
+async fn write_secret(
+    connection: &mut AnyConnection,
+    keyring: &Keyring,
+    id: i64,
+    secret: &SecretWrite,
+) -> Result<(), StoreError> {
+    let sealed = match secret {
+        SecretWrite::Keep => return Ok(()),
+        SecretWrite::Clear => None,
+        SecretWrite::Set(value) => {
+            Some(keyring.encrypt(client_secret_identity(id), value.expose_secret())?)
+        }
+    };
+    sqlx::query("UPDATE oauth_connections SET client_secret = $1 WHERE id = $2")
+        .bind(sealed)
+        .bind(id)
+        .execute(&mut *connection)
+        .await?;
+    Ok(())
+}
+
+impl Store {
+    pub async fn create_oauth_connection(
+        &self,
+        keyring: &Keyring,
+        fields: &OAuthConnectionFields,
+        secret: &SecretWrite,
+        audit: (&Actor, Value),
+        now: i64,
+    ) -> Result<OAuthConnectionRow, StoreError> {
+        let mut transaction = self.pool.begin().await?;
+        let insert = sqlx::query_scalar(
+            "INSERT INTO oauth_connections (name, name_key, grant_type, authorization_url, token_url, \
+             client_id, scopes, pkce, extra_parameters, audience, revocation_url, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
+        );
+        let id: i64 = bind_fields!(insert, fields)
+            .bind(now)
+            .fetch_one(&mut *transaction)
+            .await?;
+        write_secret(&mut transaction, keyring, id, secret).await?;
+        let row = select_one(&mut transaction, id).await?;
+        insert_audit(
+            &mut transaction,
+            &record(audit.0, "oauth_connection.create", &row, audit.1),
+            now,
+        )
+        .await?;
+        transaction.commit().await?;
+        Ok(row)
+    }
+
+    /// `None` if the connection does not exist.
+    pub async fn update_oauth_connection(
+        &self,
+        keyring: &Keyring,
+        id: i64,
+        fields: &OAuthConnectionFields,
+        secret: &SecretWrite,
+        audit: (&Actor, Value),
+        now: i64,
+    ) -> Result<Option<OAuthConnectionRow>, StoreError> {
+        let mut transaction = self.pool.begin().await?;
+        let update = sqlx::query(
+            "UPDATE oauth_connections SET name = $1, name_key = $2, grant_type = $3, authorization_url = $4, \
+             token_url = $5, client_id = $6, scopes = $7, pkce = $8, extra_parameters = $9, audience = $10, \
+             revocation_url = $11, updated_at = $12 WHERE id = $13",
+        );
+        let updated = bind_fields!(update, fields)
+            .bind(now)
+            .bind(id)
+            .execute(&mut *transaction)
+            .await?;
+        if updated.rows_affected() == 0 {
+            return Ok(None);
+        }
+        write_secret(&mut transaction, keyring, id, secret).await?;
+        let row = select_one(&mut transaction, id).await?;
+        insert_audit(
+            &mut transaction,
+            &record(audit.0, "oauth_connection.update", &row, audit.1),
+            now,
+        )
+        .await?;
+        transaction.commit().await?;
+        Ok(Some(row))
+    }
+
+    /// `None` if the connection does not exist.
+    pub async fn delete_oauth_connection(
+        &self,
+        id: i64,
+        actor: &Actor,
+        now: i64,
+    ) -> Result<Option<OAuthConnectionRow>, StoreError> {
+        let mut transaction = self.pool.begin().await?;
+        let sql = format!("DELETE FROM oauth_connections WHERE id = $1 RETURNING {COLUMNS}");
+        let Some(row) = sqlx::query_as::<_, OAuthConnectionRow>(&sql)
+            .bind(id)
+            .fetch_optional(&mut *transaction)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let changes = serde_json::json!({ "name": super::audit::change(Some(&row.name), None) });
+        insert_audit(
+            &mut transaction,
+            &record(actor, "oauth_connection.delete", &row, changes),
+            now,
+        )
+        .await?;
+        transaction.commit().await?;
+        Ok(Some(row))
+    }
+
+    pub async fn find_oauth_connection(
+        &self,
+        id: i64,
+    ) -> Result<Option<OAuthConnectionRow>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM oauth_connections WHERE id = $1");
+        Ok(sqlx::query_as(&sql)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    /// Every connection, by name (an MSP has a handful to a few dozen).
+    pub async fn list_oauth_connections(&self) -> Result<Vec<OAuthConnectionRow>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM oauth_connections ORDER BY name_key");
+        Ok(sqlx::query_as(&sql).fetch_all(&self.pool).await?)
+    }
+}
+
+async fn select_one(
+    connection: &mut AnyConnection,
+    id: i64,
+) -> Result<OAuthConnectionRow, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM oauth_connections WHERE id = $1");
+    Ok(sqlx::query_as(&sql)
+        .bind(id)
+        .fetch_one(&mut *connection)
+        .await?)
+}
