@@ -67,3 +67,34 @@ test('an OAuth connection is created with a write-only secret, edited and delete
   expect(bodies.length).toBeGreaterThan(5);
   expect(bodies.filter((body) => body.includes(secret)), 'no response carries the client secret').toEqual([]);
 });
+
+test('an integration links an existing OAuth connection on its OAuth tab', async ({ page }) => {
+  const stamp = Date.now();
+  const connection = `Halo_Auth_${stamp}`;
+  const integration = `Halo_${stamp}`;
+  await page.goto('/settings/oauth');
+  await waitForHydration(page);
+  await page.getByRole('button', { name: 'New connection' }).click();
+  const form = page.getByRole('dialog', { name: 'New OAuth connection' });
+  await form.getByLabel('Name').fill(connection);
+  await form.getByLabel('Grant Type').selectOption('client_credentials');
+  await form.getByLabel('Token URL').fill('https://halo.example.com/auth/token');
+  await form.getByLabel('Client ID').fill('halo-client');
+  await form.getByRole('button', { name: 'Save connection' }).click();
+  await expect(page.getByRole('region', { name: connection })).toContainText('Client credentials');
+
+  await page.goto('/settings/integrations/new');
+  await waitForHydration(page);
+  await page.getByLabel('Name', { exact: true }).fill(integration);
+  await page.getByRole('button', { name: 'Save integration' }).click();
+  await expect(page.getByText('Integration created.')).toBeVisible();
+  await page.getByRole('link', { name: 'OAuth', exact: true }).click();
+  await expect(page.getByText('No OAuth connection is linked.')).toBeVisible();
+  await page.getByLabel('Link an existing OAuth connection').selectOption({ label: connection });
+  await page.getByRole('button', { name: 'Save OAuth connection' }).click();
+  await expect(page.locator('.details')).toContainText(connection);
+  await expect(page.locator('.details')).toContainText('Not connected');
+
+  await page.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'Integrations' }).click();
+  await expect(page.getByRole('row').filter({ hasText: integration })).toContainText(`${connection} · Not connected`);
+});

@@ -232,6 +232,8 @@ pub struct IntegrationSummary {
     pub id: i64,
     pub name: String,
     pub description: String,
+    /// The linked OAuth connection's name.
+    pub oauth_connection: Option<String>,
     pub mapped_organizations: i64,
     pub field_count: i64,
 }
@@ -246,6 +248,7 @@ pub struct IntegrationView {
     pub default_entity_id: String,
     pub fields: Vec<SchemaFieldView>,
     pub mapped_organizations: i64,
+    pub oauth_connection: Option<OAuthLink>,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -290,6 +293,13 @@ impl IntegrationView {
             confirm_field_removal: false,
         }
     }
+}
+
+/// The OAuth connection an integration is linked to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OAuthLink {
+    pub id: i64,
+    pub name: String,
 }
 
 /// What a stored value looks like to the browser: secrets only say whether they are set.

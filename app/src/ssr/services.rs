@@ -47,6 +47,13 @@ pub trait IntegrationServices: Send + Sync {
         id: i64,
     ) -> Result<IntegrationDeletionImpact, AppError>;
     async fn delete_integration(&self, admin: &CurrentAdmin, id: i64) -> Result<(), AppError>;
+    /// Links the integration to an OAuth connection, or unlinks it with `None`.
+    async fn link_oauth_connection(
+        &self,
+        admin: &CurrentAdmin,
+        integration_id: i64,
+        connection_id: Option<i64>,
+    ) -> Result<IntegrationView, AppError>;
 }
 
 /// The defaults of the Configuration tab.

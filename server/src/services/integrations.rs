@@ -5,7 +5,7 @@
 use app::domain::admin::CurrentAdmin;
 use app::domain::integration::{
     schema_field_name, FieldType, IntegrationDeletionImpact, IntegrationDraft, IntegrationSummary,
-    IntegrationView, SchemaFieldView, INTEGRATIONS_PER_PAGE,
+    IntegrationView, OAuthLink, SchemaFieldView, INTEGRATIONS_PER_PAGE,
 };
 use app::domain::paging::{clamp_page, offset_of, Paged};
 use app::error::AppError;
@@ -151,6 +151,16 @@ impl ServerServices {
             .map_err(internal)
     }
 
+    async fn connection_name(&self, id: Option<i64>) -> Result<Option<String>, AppError> {
+        let Some(id) = id else { return Ok(None) };
+        Ok(self
+            .store
+            .find_oauth_connection(id)
+            .await
+            .map_err(internal)?
+            .map(|connection| connection.name))
+    }
+
     async fn view_of(&self, row: IntegrationRow) -> Result<IntegrationView, AppError> {
         let fields = self.fields_of(row.id).await?;
         let (mappings, _) = self
@@ -158,6 +168,11 @@ impl ServerServices {
             .integration_counts(row.id)
             .await
             .map_err(internal)?;
+        let oauth_connection = self
+            .connection_name(row.oauth_connection_id)
+            .await?
+            .zip(row.oauth_connection_id)
+            .map(|(name, id)| OAuthLink { id, name });
         Ok(IntegrationView {
             id: row.id,
             name: row.name,
@@ -166,6 +181,7 @@ impl ServerServices {
             default_entity_id: row.default_entity_id,
             fields: fields.iter().map(field_view).collect(),
             mapped_organizations: mappings,
+            oauth_connection,
             created_at: row.created_at,
             updated_at: row.updated_at,
         })
@@ -284,6 +300,7 @@ impl IntegrationServices for ServerServices {
                     id: row.id,
                     name: row.name,
                     description: row.description,
+                    oauth_connection: row.oauth_connection_name,
                     mapped_organizations: row.mapped_organizations,
                     field_count: row.field_count,
                 })
@@ -382,6 +399,37 @@ impl IntegrationServices for ServerServices {
             mappings,
             values,
         })
+    }
+
+    async fn link_oauth_connection(
+        &self,
+        admin: &CurrentAdmin,
+        integration_id: i64,
+        connection_id: Option<i64>,
+    ) -> Result<IntegrationView, AppError> {
+        let before = self.integration_row_by_id(integration_id).await?;
+        let old_name = self.connection_name(before.oauth_connection_id).await?;
+        let new_name = self.connection_name(connection_id).await?;
+        if connection_id.is_some() && new_name.is_none() {
+            return Err(AppError::invalid(
+                "oauth_connection_id",
+                "choose an existing OAuth connection",
+            ));
+        }
+        let changes =
+            json!({ "oauth_connection": change(old_name.as_deref(), new_name.as_deref()) });
+        let row = self
+            .store
+            .link_oauth_connection(
+                integration_id,
+                connection_id,
+                (&actor_of(admin), changes),
+                now_millis(),
+            )
+            .await
+            .map_err(internal)?
+            .ok_or_else(not_found)?;
+        self.view_of(row).await
     }
 
     async fn delete_integration(&self, admin: &CurrentAdmin, id: i64) -> Result<(), AppError> {

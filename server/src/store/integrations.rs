@@ -13,6 +13,7 @@ pub struct IntegrationRow {
     pub description: String,
     pub entity_id_name: String,
     pub default_entity_id: String,
+    pub oauth_connection_id: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -23,6 +24,7 @@ pub struct IntegrationListRow {
     pub id: i64,
     pub name: String,
     pub description: String,
+    pub oauth_connection_name: Option<String>,
     pub mapped_organizations: i64,
     pub field_count: i64,
 }
@@ -64,8 +66,8 @@ pub struct StoredFieldValue {
     pub value: Option<String>,
 }
 
-const COLUMNS: &str =
-    "id, name, description, entity_id_name, default_entity_id, created_at, updated_at";
+const COLUMNS: &str = "id, name, description, entity_id_name, default_entity_id, \
+     oauth_connection_id, created_at, updated_at";
 const FIELD_COLUMNS: &str =
     "id, integration_id, position, field_key, field_type, required, description";
 
@@ -221,10 +223,11 @@ impl Store {
         .fetch_one(&self.pool)
         .await?;
         let items = sqlx::query_as(
-            "SELECT i.id, i.name, i.description, \
+            "SELECT i.id, i.name, i.description, c.name AS oauth_connection_name, \
              (SELECT COUNT(*) FROM integration_mappings m WHERE m.integration_id = i.id) AS mapped_organizations, \
              (SELECT COUNT(*) FROM integration_fields f WHERE f.integration_id = i.id) AS field_count \
-             FROM integrations i WHERE i.name_key LIKE $1 ESCAPE '\\' ORDER BY i.name_key LIMIT $2 OFFSET $3",
+             FROM integrations i LEFT JOIN oauth_connections c ON c.id = i.oauth_connection_id \
+             WHERE i.name_key LIKE $1 ESCAPE '\\' ORDER BY i.name_key LIMIT $2 OFFSET $3",
         )
         .bind(&pattern)
         .bind(limit)
@@ -232,6 +235,34 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         Ok(Page { items, total })
+    }
+
+    /// Links the integration to an OAuth connection, or unlinks it (`None`). `None` if the
+    /// integration does not exist.
+    pub async fn link_oauth_connection(
+        &self,
+        integration_id: i64,
+        connection_id: Option<i64>,
+        audit: (&Actor, Value),
+        now: i64,
+    ) -> Result<Option<IntegrationRow>, StoreError> {
+        let mut transaction = self.pool.begin().await?;
+        let sql = format!(
+            "UPDATE integrations SET oauth_connection_id = $1, updated_at = $2 WHERE id = $3 RETURNING {COLUMNS}"
+        );
+        let Some(row) = sqlx::query_as::<_, IntegrationRow>(&sql)
+            .bind(connection_id)
+            .bind(now)
+            .bind(integration_id)
+            .fetch_optional(&mut *transaction)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let record = integration_record(audit.0, "integration.oauth_link", &row, audit.1);
+        insert_audit(&mut transaction, &record, now).await?;
+        transaction.commit().await?;
+        Ok(Some(row))
     }
 
     /// How many mappings and stored values an integration has.

@@ -2,8 +2,9 @@
 //! secret sealed at rest, the redirect URI, and the audit log.
 
 use app::domain::admin::CurrentAdmin;
+use app::domain::integration::IntegrationDraft;
 use app::domain::oauth::{GrantType, OAuthConnectionDraft, SecretChange};
-use app::ssr::OAuthServices;
+use app::ssr::{IntegrationServices, OAuthServices};
 use bifrost::store::audit::AuditQuery;
 use bifrost::store::Store;
 
@@ -134,7 +135,60 @@ async fn bad_settings_are_refused_field_by_field(store: Store) {
     assert!(services.oauth_connections().await.expect("list").is_empty());
 }
 
+async fn an_integration_links_a_connection_until_it_is_deleted(store: Store) {
+    let services = services_for(&store);
+    let connection = services
+        .create_oauth_connection(&admin(), &graph())
+        .await
+        .expect("connection");
+    let draft = IntegrationDraft {
+        name: "Graph".into(),
+        ..Default::default()
+    };
+    let integration = services
+        .create_integration(&admin(), &draft)
+        .await
+        .expect("integration");
+    let linked = services
+        .link_oauth_connection(&admin(), integration.id, Some(connection.id))
+        .await
+        .expect("link");
+    assert_eq!(
+        linked.oauth_connection.map(|link| link.name),
+        Some("Microsoft_Graph".to_string())
+    );
+    let list = services.integrations("", 1).await.expect("list");
+    assert_eq!(
+        list.items[0].oauth_connection.as_deref(),
+        Some("Microsoft_Graph")
+    );
+    let error = services
+        .link_oauth_connection(&admin(), integration.id, Some(connection.id + 100))
+        .await
+        .expect_err("unknown connection");
+    assert!(error.for_field("oauth_connection_id").is_some());
+
+    services
+        .delete_oauth_connection(&admin(), connection.id)
+        .await
+        .expect("delete");
+    let view = services.integration("Graph").await.expect("view");
+    assert_eq!(
+        view.oauth_connection, None,
+        "deleting the connection unlinks it"
+    );
+    let log = store
+        .list_audit_entries(&AuditQuery::default(), 10, 0)
+        .await
+        .expect("log");
+    assert!(log
+        .items
+        .iter()
+        .any(|entry| entry.action == "integration.oauth_link"));
+}
+
 crate::store_cases!(
+    an_integration_links_a_connection_until_it_is_deleted,
     a_connection_keeps_its_secret_sealed_and_shows_its_redirect_uri,
     bad_settings_are_refused_field_by_field,
 );

@@ -89,7 +89,10 @@ fn IntegrationTable(paged: Paged<IntegrationSummary>, search: String) -> impl In
                         <td><A href=integration_href(&integration.name)>{integration.name.clone()}</A></td>
                         <td class="muted">{integration.description.clone()}</td>
                         <td>{integration.mapped_organizations}</td>
-                        <td><span class="badge muted-badge">"Not configured"</span></td>
+                        <td>{match integration.oauth_connection.clone() {
+                            Some(connection) => view! { <span>{connection}" · "<span class="muted">"Not connected"</span></span> }.into_any(),
+                            None => view! { <span class="badge muted-badge">"Not configured"</span> }.into_any(),
+                        }}</td>
                     </tr>
                 }).collect_view()}
             </tbody>
