@@ -59,8 +59,8 @@ pub async fn rotate_key(settings: Settings) -> Result<(), StartupError> {
             }
             KeySource::Environment if keyring.key_ids().len() < 2 => {
                 return Err(StartupError::Command(
-                    "BIFROST_SECRET_KEY holds one key. Put a new key first (bifrost generate-key                      prints one), keep the old key after it separated by a comma, restart the                      servers with it, then run rotate-key again."
-                        .into(),
+                    "BIFROST_SECRET_KEY holds one key. Put a new key first (bifrost generate-key prints one), keep the old key after it separated by a comma, restart the servers with it, then run rotate-key again."
+ .into(),
                 ));
             }
             KeySource::Environment => {}
@@ -70,6 +70,12 @@ pub async fn rotate_key(settings: Settings) -> Result<(), StartupError> {
             "{} secret(s) re-sealed with key {}.",
             report.resealed, report.key_id
         );
+        if report.unreadable > 0 {
+            println!(
+                "{} secret(s) could not be decrypted with any configured key and were left as they are (see the log).",
+                report.unreadable
+            );
+        }
         if report.remaining > 0 {
             println!(
                 "{} secret(s) changed during the rotation and still use an older key; run rotate-key again.",

@@ -183,6 +183,16 @@ impl IntegrationDraft {
             } else {
                 None
             };
+            if field.id.is_some()
+                && self.fields[..index]
+                    .iter()
+                    .any(|earlier| earlier.id == field.id)
+            {
+                errors.push(FieldError {
+                    field: schema_field_name(index, "key"),
+                    message: "appears twice in the schema (reload the page)".into(),
+                });
+            }
             if let Some(message) = key_rule {
                 errors.push(FieldError {
                     field: schema_field_name(index, "key"),

@@ -125,6 +125,12 @@ impl OAuthConnectionView {
 
 /// Scopes from space- or comma-separated text, in order, without repeats.
 pub fn parse_scopes(text: &str) -> Result<Vec<String>, AppError> {
+    if text.len() > MAX_URL_CHARS {
+        return Err(AppError::invalid(
+            "scopes",
+            &format!("must be at most {MAX_URL_CHARS} characters"),
+        ));
+    }
     let mut scopes: Vec<String> = Vec::new();
     for scope in text.split([' ', ',', '\n', '\t']).filter(|s| !s.is_empty()) {
         if scope
@@ -146,6 +152,12 @@ pub fn parse_scopes(text: &str) -> Result<Vec<String>, AppError> {
 /// Extra authorization parameters from `key=value` lines.
 pub fn parse_extra_parameters(text: &str) -> Result<Vec<(String, String)>, AppError> {
     let field = "extra_parameters";
+    if text.len() > MAX_URL_CHARS {
+        return Err(AppError::invalid(
+            field,
+            &format!("must be at most {MAX_URL_CHARS} characters"),
+        ));
+    }
     let mut parameters: Vec<(String, String)> = Vec::new();
     for (index, line) in text
         .lines()

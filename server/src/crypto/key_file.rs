@@ -42,7 +42,7 @@ pub fn write_key_file(path: &Path, keys: &[String], create_new: bool) -> Result<
         file.write_all(contents.as_bytes())
             .and_then(|()| file.sync_all())
             .map_err(|error| file_error(path, error))?;
-        return Ok(());
+        return sync_directory(path);
     }
     let temporary = path.with_extension("key.new");
     let _ = std::fs::remove_file(&temporary);
@@ -50,7 +50,38 @@ pub fn write_key_file(path: &Path, keys: &[String], create_new: bool) -> Result<
     file.write_all(contents.as_bytes())
         .and_then(|()| file.sync_all())
         .map_err(|error| file_error(&temporary, error))?;
-    std::fs::rename(&temporary, path).map_err(|error| file_error(path, error))
+    std::fs::rename(&temporary, path).map_err(|error| file_error(path, error))?;
+    // Secrets get re-sealed under the new key right after this: the rename must survive a crash.
+    sync_directory(path)
+}
+
+fn sync_directory(path: &Path) -> Result<(), CryptoError> {
+    #[cfg(unix)]
+    if let Some(directory) = path.parent() {
+        let directory = if directory.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            directory
+        };
+        std::fs::File::open(directory)
+            .and_then(|handle| handle.sync_all())
+            .map_err(|error| file_error(directory, error))?;
+    }
+    Ok(())
+}
+
+/// An exclusive lock on `<key file>.lock`, held while the key list is read and rewritten, so
+/// two rotations at once cannot drop each other's key. Released when dropped.
+pub fn lock_key_file(path: &Path) -> Result<std::fs::File, CryptoError> {
+    let lock_path = path.with_extension("key.lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|error| file_error(&lock_path, error))?;
+    file.lock().map_err(|error| file_error(&lock_path, error))?;
+    Ok(file)
 }
 
 fn open_private(path: &Path, create_new: bool) -> Result<std::fs::File, CryptoError> {

@@ -13,7 +13,7 @@ use base64::Engine;
 use secrecy::{ExposeSecret, SecretString};
 
 use super::key::{parse_key_list, SecretKey};
-use super::key_file::{read_key_file, write_key_file, KEY_FILE_NAME};
+use super::key_file::{lock_key_file, read_key_file, write_key_file, KEY_FILE_NAME};
 use super::{CryptoError, SecretIdentity};
 
 pub(super) const FORMAT_PREFIX: &str = "v1.";
@@ -158,6 +158,7 @@ impl Keyring {
                     .into(),
             ));
         };
+        let _lock = lock_key_file(path)?;
         let text = read_key_file(path)?.unwrap_or_default();
         let (key, new_text) = SecretKey::generate();
         let mut lines = vec![new_text];

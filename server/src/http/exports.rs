@@ -38,7 +38,11 @@ pub async fn definition_json(
 fn download(outcome: Result<String, AppError>, content_type: &str, file_name: &str) -> Response {
     match outcome {
         Ok(body) => {
-            // Integration names are letters, digits, `_` and `-`, so the name needs no quoting rules.
+            // Only the characters integration names may hold, whatever the address said.
+            let file_name: String = file_name
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+                .collect();
             let disposition = format!("attachment; filename=\"{file_name}\"");
             (
                 [

@@ -15,28 +15,38 @@ const BATCH: i64 = 500;
 /// one; later passes pick those up.
 const MAX_PASSES: u32 = 5;
 
+/// What one pass did.
+#[derive(Debug, Default)]
+struct PassCounts {
+    resealed: u64,
+    /// Changed by someone else between the read and the write.
+    skipped: u64,
+    unreadable: u64,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RotationReport {
     pub key_id: String,
     pub resealed: u64,
     /// Secrets still sealed with an older key (changed during every pass).
     pub remaining: u64,
+    /// Secrets no configured key opens (named in the log); left as they are.
+    pub unreadable: u64,
 }
 
 impl ServerServices {
     pub async fn reseal_all_secrets(&self, actor: &Actor) -> Result<RotationReport, StoreError> {
         let key_id = self.keyring.current_key_id();
-        let mut resealed = 0;
-        let mut remaining = 0;
+        let (mut resealed, mut remaining, mut unreadable) = (0, 0, 0);
         for _ in 0..MAX_PASSES {
-            let (mut done, mut left) = (0, 0);
+            let mut pass = PassCounts::default();
             for column in ENCRYPTED_COLUMNS {
-                let (column_done, column_left) = self.reseal_pass(column, &key_id).await?;
-                done += column_done;
-                left += column_left;
+                self.reseal_pass(column, &key_id, &mut pass).await?;
             }
-            resealed += done;
-            remaining = left;
+            resealed += pass.resealed;
+            remaining = pass.skipped;
+            unreadable = pass.unreadable;
+            let left = pass.skipped;
             if left == 0 {
                 break;
             }
@@ -47,24 +57,29 @@ impl ServerServices {
             object_type: "encryption key",
             object_id: key_id.clone(),
             object_label: key_id.clone(),
-            changes: json!({ "resealed": { "from": null, "to": resealed.to_string() } }),
+            changes: json!({
+                "resealed": { "from": null, "to": resealed.to_string() },
+                "unreadable": { "from": null, "to": unreadable.to_string() },
+            }),
         };
         self.store.append_audit(&record, now_millis()).await?;
         Ok(RotationReport {
             key_id,
             resealed,
             remaining,
+            unreadable,
         })
     }
 
-    /// One pass over every secret in `column` not sealed with `key_id`: how many were re-sealed, and how
-    /// many were skipped because they changed under us.
+    /// One pass over every secret in `column` not sealed with `key_id`. A secret that no key
+    /// opens is counted and left alone, so one bad row does not stop the rotation of the rest.
     async fn reseal_pass(
         &self,
         column: EncryptedColumn,
         key_id: &str,
-    ) -> Result<(u64, u64), StoreError> {
-        let (mut resealed, mut skipped, mut after) = (0, 0, 0);
+        counts: &mut PassCounts,
+    ) -> Result<(), StoreError> {
+        let mut after = 0;
         loop {
             let batch = self
                 .store
@@ -75,7 +90,14 @@ impl ServerServices {
             };
             for (id, sealed) in &batch {
                 let identity = column.identity(*id);
-                let secret = self.keyring.decrypt(identity, sealed)?;
+                let secret = match self.keyring.decrypt(identity, sealed) {
+                    Ok(secret) => secret,
+                    Err(error) => {
+                        tracing::warn!(%error, "a secret cannot be re-sealed");
+                        counts.unreadable += 1;
+                        continue;
+                    }
+                };
                 let resealed_value = self
                     .keyring
                     .encrypt(identity, secrecy::ExposeSecret::expose_secret(&secret))?;
@@ -84,13 +106,13 @@ impl ServerServices {
                     .reseal_secret(column, *id, sealed, &resealed_value)
                     .await?
                 {
-                    resealed += 1;
+                    counts.resealed += 1;
                 } else {
-                    skipped += 1;
+                    counts.skipped += 1;
                 }
             }
             after = last;
         }
-        Ok((resealed, skipped))
+        Ok(())
     }
 }

@@ -61,7 +61,10 @@ pub(super) fn check_url(
             &format!("must be at most {MAX_URL_CHARS} characters"),
         ));
     }
-    let probe = text.replace(ENTITY_ID_PLACEHOLDER, "entity");
+    // A stand-in that shows where the placeholder lands once parsed: never in the host, so an
+    // entity ID can never send tokens elsewhere.
+    const STAND_IN: &str = "bifrostentityidplaceholder";
+    let probe = text.replace(ENTITY_ID_PLACEHOLDER, STAND_IN);
     if probe.contains('{') || probe.contains('}') {
         return Err(AppError::invalid(
             field,
@@ -77,6 +80,23 @@ pub(super) fn check_url(
     let Some(host) = parsed.host() else {
         return Err(AppError::invalid(field, "must name a host"));
     };
+    if parsed
+        .host_str()
+        .is_some_and(|name| name.contains(STAND_IN))
+        || parsed.username().contains(STAND_IN)
+        || parsed.port().is_none() && parsed.authority().contains(STAND_IN)
+    {
+        return Err(AppError::invalid(
+            field,
+            "{entity_id} may appear in the path or query, not in the host",
+        ));
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(AppError::invalid(
+            field,
+            "must not hold a user name or password",
+        ));
+    }
     match parsed.scheme() {
         "https" => {}
         "http" if allow_plain_http || is_loopback(&host) => {}
@@ -230,20 +250,24 @@ fn audit_changes(
             changes.insert(field.to_string(), change(old, Some(new)));
         }
     }
+    let was_set = before
+        .is_some_and(|row| row.client_secret.is_some())
+        .then_some("(secret set)");
     match secret {
         SecretWrite::Keep => {}
         SecretWrite::Set(_) => {
             changes.insert(
                 "client_secret".into(),
-                json!({ "from": null, "to": "(secret set)" }),
+                json!({ "from": was_set, "to": "(secret set)" }),
             );
         }
-        SecretWrite::Clear => {
+        SecretWrite::Clear if was_set.is_some() => {
             changes.insert(
                 "client_secret".into(),
-                json!({ "from": "(secret set)", "to": null }),
+                json!({ "from": was_set, "to": null }),
             );
         }
+        SecretWrite::Clear => {}
     }
     Value::Object(changes)
 }
@@ -380,6 +404,15 @@ mod tests {
             ("ftp://example.com/x", "http or https"),
             ("https://example.com/{tenant}/token", "only {entity_id}"),
             ("https://example.com/token#x", "fragment"),
+            ("https://{entity_id}.example.com/token", "not in the host"),
+            (
+                "https://login.example.com{entity_id}/token",
+                "not in the host",
+            ),
+            (
+                "https://user:pass@login.example.com/token",
+                "user name or password",
+            ),
         ] {
             let error = ok(raw).expect_err(raw);
             assert!(

@@ -24,6 +24,7 @@ use super::{actor_of, internal, ServerServices};
 use crate::store::audit::change;
 use crate::store::integrations::{FieldRow, IntegrationRow};
 use crate::store::mappings::{MappingDetails, MappingImport};
+use crate::store::StoreError;
 use crate::time::now_millis;
 
 const DEFINITION_FORMAT: u32 = 1;
@@ -70,6 +71,26 @@ fn read_header(headers: &csv::StringRecord, fields: &[FieldRow]) -> Result<CsvCo
         columns.fields.push((index, name.to_string()));
     }
     Ok(columns)
+}
+
+/// Spreadsheets run a cell that starts with one of these as a formula.
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A cell safe to open in a spreadsheet: a leading `'` keeps a formula-like text as text.
+fn spreadsheet_safe(cell: String) -> String {
+    if cell.starts_with(FORMULA_STARTS) {
+        format!("'{cell}")
+    } else {
+        cell
+    }
+}
+
+/// The reverse of `spreadsheet_safe`, for cells read back from an exported file.
+fn from_spreadsheet(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
+        _ => cell,
+    }
 }
 
 fn csv_reader(text: &str) -> Result<csv::Reader<&[u8]>, AppError> {
@@ -227,7 +248,7 @@ impl ServerServices {
                 record.len()
             )));
         }
-        let name = record.get(0).unwrap_or_default();
+        let name = from_spreadsheet(record.get(0).unwrap_or_default());
         if name.is_empty() {
             return Ok(Err("organization: is required".into()));
         }
@@ -246,7 +267,7 @@ impl ServerServices {
         };
         let entity_id = match parse_text(
             "entity_id",
-            record.get(1).unwrap_or_default(),
+            from_spreadsheet(record.get(1).unwrap_or_default()),
             MAX_ENTITY_TEXT_CHARS,
             false,
         ) {
@@ -257,6 +278,7 @@ impl ServerServices {
         let entity_name = columns
             .entity_name
             .and_then(|index| record.get(index))
+            .map(from_spreadsheet)
             .unwrap_or_default();
         let entity_name = match parse_text("entity_name", entity_name, MAX_ENTITY_TEXT_CHARS, false)
         {
@@ -281,7 +303,7 @@ impl ServerServices {
             .fields
             .iter()
             .map(|(index, key)| {
-                let cell = record.get(*index).unwrap_or_default();
+                let cell = from_spreadsheet(record.get(*index).unwrap_or_default());
                 let change = if cell.is_empty() {
                     ValueChange::Clear
                 } else {
@@ -369,6 +391,7 @@ impl TransferServices for ServerServices {
                         .cloned()
                         .unwrap_or_default()
                 }));
+                let record: Vec<String> = record.into_iter().map(spreadsheet_safe).collect();
                 writer.write_record(&record).map_err(failed)?;
             }
         }
@@ -433,7 +456,12 @@ impl TransferServices for ServerServices {
                 now_millis(),
             )
             .await
-            .map_err(internal)?;
+            .map_err(|error| match error {
+                StoreError::Conflict(_) => AppError::Conflict(
+                    "the mappings changed since the preview; preview again".into(),
+                ),
+                other => internal(other),
+            })?;
         Ok(summary)
     }
 
@@ -562,7 +590,12 @@ impl TransferServices for ServerServices {
             });
         }
         let created = self.create_integration(admin, &draft).await?;
-        self.save_defaults(admin, created.id, &inputs).await?;
+        // The defaults were checked above, so this fails only if the store does; then the
+        // integration goes too, so that the import can simply be retried.
+        if let Err(error) = self.save_defaults(admin, created.id, &inputs).await {
+            let _ = self.delete_integration(admin, created.id).await;
+            return Err(error);
+        }
         let secrets_to_fill = created
             .fields
             .iter()
@@ -580,6 +613,17 @@ impl TransferServices for ServerServices {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn formula_like_cells_are_exported_as_text_and_read_back_unchanged() {
+        for cell in ["=SUM(A1)", "+1", "-2", "@x", "\tx"] {
+            let safe = spreadsheet_safe(cell.to_string());
+            assert!(safe.starts_with('\''), "{safe}");
+            assert_eq!(from_spreadsheet(&safe), cell);
+        }
+        assert_eq!(spreadsheet_safe("Contoso".into()), "Contoso");
+        assert_eq!(from_spreadsheet("'quoted"), "'quoted");
+    }
 
     #[test]
     fn definition_defaults_convert_by_type() {

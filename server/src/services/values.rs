@@ -4,9 +4,15 @@
 use app::domain::integration::FieldType;
 use serde_json::Value;
 
+/// The largest value of any type: config is settings, not documents.
+pub const MAX_VALUE_BYTES: usize = 64 * 1024;
+
 /// Checks `raw` against the field type and returns the canonical text to store, or the rule
 /// it broke. Empty input means "no value" and is handled by callers before this.
 pub fn canonical_value(field_type: FieldType, raw: &str) -> Result<String, String> {
+    if raw.len() > MAX_VALUE_BYTES {
+        return Err(format!("must be at most {} KB", MAX_VALUE_BYTES / 1024));
+    }
     match field_type {
         FieldType::String | FieldType::Secret => {
             if raw
@@ -32,8 +38,10 @@ pub fn canonical_value(field_type: FieldType, raw: &str) -> Result<String, Strin
             "false" => Ok("false".into()),
             _ => Err(format!("\"{}\" is not true or false", shorten(raw))),
         },
-        FieldType::Json => serde_json::from_str::<Value>(raw)
-            .map(|value| value.to_string())
+        // Validated, then kept as written: re-encoding through `Value` would round numbers
+        // beyond 64 bits.
+        FieldType::Json => serde_json::from_str::<serde::de::IgnoredAny>(raw)
+            .map(|_| raw.trim().to_string())
             .map_err(|error| {
                 format!(
                     "is not valid JSON: {} at line {}, column {}",
@@ -123,9 +131,17 @@ mod tests {
         assert!(error.contains("line 2, column"), "{error}");
         assert!(!error.contains(" at line 2 column"), "stated once: {error}");
         assert_eq!(
-            canonical_value(FieldType::Json, "{ \"a\" : [1, 2] }"),
-            Ok("{\"a\":[1,2]}".into())
+            canonical_value(FieldType::Json, " { \"a\" : [1, 2] } "),
+            Ok("{ \"a\" : [1, 2] }".into()),
+            "kept as written, trimmed"
         );
+        let big = "12345678901234567890123";
+        assert_eq!(
+            canonical_value(FieldType::Json, big),
+            Ok(big.into()),
+            "digits kept"
+        );
+        assert!(canonical_value(FieldType::String, &"x".repeat(MAX_VALUE_BYTES + 1)).is_err());
         assert_eq!(
             typed_value(FieldType::Json, "{\"a\":[1,2]}"),
             serde_json::json!({"a": [1, 2]})

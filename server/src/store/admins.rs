@@ -94,7 +94,8 @@ impl Store {
     }
 
     /// Deletes an administrator and, through the foreign key, their sessions. Refuses to delete
-    /// the last one, in the same statement so that two concurrent deletions cannot both pass.
+    /// the last one. Every admin row is locked first: on PostgreSQL two concurrent deletions of
+    /// different admins would otherwise each count two and leave none (SQLite writes one at a time).
     pub async fn delete_admin_unless_last(
         &self,
         id: i64,
@@ -102,6 +103,9 @@ impl Store {
         now: i64,
     ) -> Result<Option<AdminRow>, StoreError> {
         let mut transaction = self.pool.begin().await?;
+        sqlx::query("UPDATE admins SET email = email")
+            .execute(&mut *transaction)
+            .await?;
         let sql = format!(
             "DELETE FROM admins WHERE id = $1 AND (SELECT COUNT(*) FROM admins) > 1 RETURNING {COLUMNS}"
         );

@@ -137,13 +137,18 @@ impl Store {
                 .execute(&mut *transaction)
                 .await?;
         }
-        // Keys may swap between fields; park every kept key on a unique placeholder first.
-        sqlx::query(
-            "UPDATE integration_fields SET field_key = '~' || CAST(id AS TEXT) WHERE integration_id = $1",
-        )
-        .bind(id)
-        .execute(&mut *transaction)
-        .await?;
+        // Keys may swap between the fields being saved; park their keys on unique placeholders
+        // first. Fields the draft does not know of (added meanwhile) keep theirs.
+        for field_id in fields.iter().filter_map(|field| field.id) {
+            sqlx::query(
+                "UPDATE integration_fields SET field_key = '~' || CAST(id AS TEXT) \
+                 WHERE id = $1 AND integration_id = $2",
+            )
+            .bind(field_id)
+            .bind(id)
+            .execute(&mut *transaction)
+            .await?;
+        }
         write_fields(&mut transaction, id, fields).await?;
         let record = integration_record(audit.0, "integration.update", &row, audit.1);
         insert_audit(&mut transaction, &record, now).await?;

@@ -29,3 +29,34 @@ where
         }
     });
 }
+
+/// A confirmation before a destructive action: `children` say what goes (one of them carries the
+/// id `labelled_by`), Cancel has the focus, Escape closes it.
+#[component]
+pub fn ConfirmDialog(
+    #[prop(into)] labelled_by: String,
+    confirm_label: &'static str,
+    #[prop(into)] pending: Signal<bool>,
+    /// The action's failure, shown above the buttons.
+    #[prop(into)]
+    error: Signal<Option<String>>,
+    on_confirm: Callback<()>,
+    open: RwSignal<bool>,
+    children: Children,
+) -> impl IntoView {
+    let dialog = NodeRef::<leptos::html::Div>::new();
+    focus_on_open(dialog, Some("button.secondary"));
+    view! {
+        <div class="confirm" node_ref=dialog role="alertdialog" aria-labelledby=labelled_by
+            on:keydown=move |event| if event.key() == "Escape" { open.set(false) }>
+            {children()}
+            {move || error.get().map(|message| view! { <p class="error" role="alert">{message}</p> })}
+            <div class="confirm-actions">
+                <button type="button" class="button danger" disabled=pending
+                    on:click=move |_| on_confirm.run(())>{confirm_label}</button>
+                <button type="button" class="button secondary" on:click=move |_| open.set(false)>"Cancel"</button>
+            </div>
+        </div>
+    }
+    .into_any()
+}

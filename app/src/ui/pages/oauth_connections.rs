@@ -9,7 +9,7 @@ use crate::error::AppError;
 use crate::serverfns::oauth::{
     list_oauth_connections, CreateOauthConnection, DeleteOauthConnection, UpdateOauthConnection,
 };
-use crate::ui::components::dialog::focus_on_open;
+use crate::ui::components::dialog::{focus_on_open, ConfirmDialog};
 use crate::ui::components::form::BoundField;
 
 /// Which form is open.
@@ -110,8 +110,6 @@ fn ConfirmDelete(
     confirming: RwSignal<bool>,
     version: RwSignal<u32>,
 ) -> impl IntoView {
-    let dialog = NodeRef::<leptos::html::Div>::new();
-    focus_on_open(dialog, Some("button.secondary"));
     let delete = ServerAction::<DeleteOauthConnection>::new();
     Effect::new(move |_| {
         if let Some(Ok(())) = delete.value().get() {
@@ -122,17 +120,12 @@ fn ConfirmDelete(
     let title = format!("confirm-delete-connection-{id}");
     let labelled_by = title.clone();
     view! {
-        <div class="confirm" node_ref=dialog role="alertdialog" aria-labelledby=labelled_by
-            on:keydown=move |event| if event.key() == "Escape" { confirming.set(false) }>
+        <ConfirmDialog labelled_by=labelled_by confirm_label="Delete connection" pending=delete.pending()
+            error=Signal::derive(move || delete.value().get().and_then(Result::err).map(|error| error.to_string()))
+            on_confirm=Callback::new(move |()| { delete.dispatch(DeleteOauthConnection { id }); }) open=confirming>
             <p id=title><strong>{format!("Delete the OAuth connection “{name}”?")}</strong></p>
             <p>"Its client settings are deleted; the provider's app registration is not touched."</p>
-            {move || delete.value().get().and_then(Result::err).map(|error| view! { <p class="error" role="alert">{error.to_string()}</p> })}
-            <div class="confirm-actions">
-                <button type="button" class="button danger" disabled=delete.pending()
-                    on:click=move |_| { delete.dispatch(DeleteOauthConnection { id }); }>"Delete connection"</button>
-                <button type="button" class="button secondary" on:click=move |_| confirming.set(false)>"Cancel"</button>
-            </div>
-        </div>
+        </ConfirmDialog>
     }
     .into_any()
 }

@@ -12,7 +12,7 @@ use crate::serverfns::organizations::{
     get_deletion_impact, list_organizations, CreateOrganization, DeleteOrganization,
     RenameOrganization,
 };
-use crate::ui::components::dialog::focus_on_open;
+use crate::ui::components::dialog::ConfirmDialog;
 use crate::ui::components::form::{FormError, FormField};
 use crate::ui::components::pagination::{use_list_query, Pagination};
 
@@ -183,8 +183,6 @@ fn RenameForm(
 
 #[component]
 fn ConfirmDelete(id: i64, confirming: RwSignal<bool>, changes: RwSignal<u32>) -> impl IntoView {
-    let dialog = NodeRef::<leptos::html::Div>::new();
-    focus_on_open(dialog, Some("button.secondary"));
     let impact = Resource::new(move || id, get_deletion_impact);
     let delete = ServerAction::<DeleteOrganization>::new();
     Effect::new(move |_| {
@@ -196,8 +194,9 @@ fn ConfirmDelete(id: i64, confirming: RwSignal<bool>, changes: RwSignal<u32>) ->
     let heading = format!("confirm-delete-{id}");
     let labelled_by = heading.clone();
     view! {
-        <div class="confirm" node_ref=dialog role="alertdialog" aria-labelledby=labelled_by
-            on:keydown=move |event| if event.key() == "Escape" { confirming.set(false) }>
+        <ConfirmDialog labelled_by=labelled_by confirm_label="Delete organization" pending=delete.pending()
+            error=Signal::derive(move || delete.value().get().and_then(Result::err).map(|error| error.to_string()))
+            on_confirm=Callback::new(move |()| { delete.dispatch(DeleteOrganization { id }); }) open=confirming>
             <Suspense fallback=|| view! { <p class="muted">"Checking what goes with it…"</p> }>
                 {move || impact.get().map(|result| match result {
                     Ok(impact) => view! {
@@ -207,13 +206,7 @@ fn ConfirmDelete(id: i64, confirming: RwSignal<bool>, changes: RwSignal<u32>) ->
                     Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
                 })}
             </Suspense>
-            {move || delete.value().get().and_then(Result::err).map(|error| view! { <p class="error" role="alert">{error.to_string()}</p> })}
-            <div class="confirm-actions">
-                <button type="button" class="button danger" disabled=delete.pending()
-                    on:click=move |_| { delete.dispatch(DeleteOrganization { id }); }>"Delete organization"</button>
-                <button type="button" class="button secondary" on:click=move |_| confirming.set(false)>"Cancel"</button>
-            </div>
-        </div>
+        </ConfirmDialog>
     }
 }
 

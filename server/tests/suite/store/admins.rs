@@ -82,6 +82,36 @@ async fn the_last_admin_cannot_be_deleted(store: Store) {
     assert_eq!(store.count_admins().await.expect("count"), 1);
 }
 
+async fn two_admins_removing_each_other_at_once_leave_one(store: Store) {
+    let mut survivor = store
+        .insert_admin(admin("seed@example.com", "seed@example.com"), &system(), 1)
+        .await
+        .expect("seed")
+        .id;
+    for round in 0..10 {
+        let email = format!("admin{round}@example.com");
+        let other = store
+            .insert_admin(admin(&email, &email), &system(), 1)
+            .await
+            .expect("other")
+            .id;
+        let actor = system();
+        let (first, second) = tokio::join!(
+            store.delete_admin_unless_last(survivor, &actor, 9),
+            store.delete_admin_unless_last(other, &actor, 9),
+        );
+        let (first, second) = (first.expect("first"), second.expect("second"));
+        assert!(
+            first.is_some() != second.is_some(),
+            "round {round}: exactly one of the two goes"
+        );
+        assert_eq!(store.count_admins().await.expect("count"), 1);
+        if first.is_some() {
+            survivor = other;
+        }
+    }
+}
+
 async fn sessions_are_found_by_hash_and_go_with_their_admin(store: Store) {
     let a = store
         .insert_admin(admin("a@example.com", "a@example.com"), &system(), 1)
@@ -200,6 +230,7 @@ crate::store_cases!(
     the_first_admin_can_be_claimed_only_once,
     admin_emails_are_unique_by_key,
     the_last_admin_cannot_be_deleted,
+    two_admins_removing_each_other_at_once_leave_one,
     sessions_are_found_by_hash_and_go_with_their_admin,
     expired_and_idle_sessions_are_removed,
     other_sessions_end_when_the_password_changes,

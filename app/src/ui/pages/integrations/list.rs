@@ -59,6 +59,16 @@ pub fn IntegrationsPage() -> impl IntoView {
 
 #[component]
 fn IntegrationTable(paged: Paged<IntegrationSummary>, search: String) -> impl IntoView {
+    if paged.items.is_empty() && paged.total > 0 {
+        // A stale page number, or the last row of the last page just went.
+        return view! {
+            <div class="empty-state">
+                <p>"This page is past the end of the list."</p>
+                <A href=INTEGRATIONS_PATH.to_string()>"Go to the first page"</A>
+            </div>
+        }
+        .into_any();
+    }
     if paged.items.is_empty() {
         if search.trim().is_empty() {
             return view! {

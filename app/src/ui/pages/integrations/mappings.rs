@@ -2,7 +2,7 @@
 //! the organization's overrides. Searchable and paged on the server for thousands of rows.
 
 use leptos::prelude::*;
-use leptos_router::components::Form;
+use leptos_router::components::{Form, A};
 
 use super::layout::with_integration;
 use super::list::integration_href;
@@ -17,7 +17,7 @@ use crate::serverfns::mappings::{
     get_mapping, get_new_mapping_values, list_mappings, list_unmapped_organizations, CreateMapping,
     DeleteMapping, UpdateMapping,
 };
-use crate::ui::components::dialog::focus_on_open;
+use crate::ui::components::dialog::{focus_on_open, ConfirmDialog};
 use crate::ui::components::pagination::{use_list_query, Pagination};
 
 /// Bumped after every change to the mappings, so the list reloads.
@@ -146,6 +146,16 @@ fn MappingTable(
     integration: IntegrationView,
     editing: RwSignal<Option<Editing>>,
 ) -> impl IntoView {
+    if paged.items.is_empty() && paged.total > 0 {
+        // A stale page number, or the last row of the last page just went.
+        return view! {
+            <div class="empty-state">
+                <p>"This page is past the end of the list."</p>
+                <A href=path.to_string()>"Go to the first page"</A>
+            </div>
+        }
+        .into_any();
+    }
     if paged.items.is_empty() {
         let message = if search.trim().is_empty() {
             "No organization is mapped yet. Add Mapping links a customer organization to its tenant or company.".to_string()
@@ -224,8 +234,6 @@ fn ConfirmDeleteMapping(
     overrides: i64,
     confirming: RwSignal<bool>,
 ) -> impl IntoView {
-    let dialog = NodeRef::<leptos::html::Div>::new();
-    focus_on_open(dialog, Some("button.secondary"));
     let delete = ServerAction::<DeleteMapping>::new();
     let list_version = expect_context::<MappingListVersion>().0;
     Effect::new(move |_| {
@@ -237,17 +245,12 @@ fn ConfirmDeleteMapping(
     let title = format!("confirm-delete-mapping-{mapping_id}");
     let labelled_by = title.clone();
     view! {
-        <div class="confirm" node_ref=dialog role="alertdialog" aria-labelledby=labelled_by
-            on:keydown=move |event| if event.key() == "Escape" { confirming.set(false) }>
+        <ConfirmDialog labelled_by=labelled_by confirm_label="Delete mapping" pending=delete.pending()
+            error=Signal::derive(move || delete.value().get().and_then(Result::err).map(|error| error.to_string()))
+            on_confirm=Callback::new(move |()| { delete.dispatch(DeleteMapping { integration_id, mapping_id }); }) open=confirming>
             <p id=title><strong>{format!("Delete the mapping of “{organization}”?")}</strong></p>
             <p>{format!("Its {overrides} override(s) go with it; the organization falls back to the defaults and the default entity ID.")}</p>
-            {move || delete.value().get().and_then(Result::err).map(|error| view! { <p class="error" role="alert">{error.to_string()}</p> })}
-            <div class="confirm-actions">
-                <button type="button" class="button danger" disabled=delete.pending()
-                    on:click=move |_| { delete.dispatch(DeleteMapping { integration_id, mapping_id }); }>"Delete mapping"</button>
-                <button type="button" class="button secondary" on:click=move |_| confirming.set(false)>"Cancel"</button>
-            </div>
-        </div>
+        </ConfirmDialog>
     }
 }
 

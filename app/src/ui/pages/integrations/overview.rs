@@ -12,7 +12,7 @@ use crate::serverfns::integrations::{
     get_integration_deletion_impact, DeleteIntegration, LinkOauthConnection,
 };
 use crate::serverfns::oauth::list_oauth_connections;
-use crate::ui::components::dialog::focus_on_open;
+use crate::ui::components::dialog::ConfirmDialog;
 
 #[component]
 pub fn OverviewTab() -> impl IntoView {
@@ -93,8 +93,6 @@ fn non_empty(text: &str) -> String {
 
 #[component]
 fn ConfirmDeleteIntegration(id: i64, confirming: RwSignal<bool>) -> impl IntoView {
-    let dialog = NodeRef::<leptos::html::Div>::new();
-    focus_on_open(dialog, Some("button.secondary"));
     let impact = Resource::new(move || id, get_integration_deletion_impact);
     let delete = ServerAction::<DeleteIntegration>::new();
     let navigate = use_navigate();
@@ -104,8 +102,9 @@ fn ConfirmDeleteIntegration(id: i64, confirming: RwSignal<bool>) -> impl IntoVie
         }
     });
     view! {
-        <div class="confirm" node_ref=dialog role="alertdialog" aria-labelledby="confirm-delete-integration"
-            on:keydown=move |event| if event.key() == "Escape" { confirming.set(false) }>
+        <ConfirmDialog labelled_by="confirm-delete-integration" confirm_label="Delete integration" pending=delete.pending()
+            error=Signal::derive(move || delete.value().get().and_then(Result::err).map(|error| error.to_string()))
+            on_confirm=Callback::new(move |()| { delete.dispatch(DeleteIntegration { id }); }) open=confirming>
             <Suspense fallback=|| view! { <p class="muted">"Checking what goes with it…"</p> }>
                 {move || impact.get().map(|result| match result {
                     Ok(impact) => view! {
@@ -118,13 +117,7 @@ fn ConfirmDeleteIntegration(id: i64, confirming: RwSignal<bool>) -> impl IntoVie
                     Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
                 })}
             </Suspense>
-            {move || delete.value().get().and_then(Result::err).map(|error| view! { <p class="error" role="alert">{error.to_string()}</p> })}
-            <div class="confirm-actions">
-                <button type="button" class="button danger" disabled=delete.pending()
-                    on:click=move |_| { delete.dispatch(DeleteIntegration { id }); }>"Delete integration"</button>
-                <button type="button" class="button secondary" on:click=move |_| confirming.set(false)>"Cancel"</button>
-            </div>
-        </div>
+        </ConfirmDialog>
     }
     .into_any()
 }
