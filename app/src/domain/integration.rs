@@ -343,8 +343,8 @@ impl FieldValueView {
     }
 }
 
-/// What to do with one field's value on save.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// What to do with one field's value on save. `Debug` never shows the value: it may be a secret.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ValueChange {
     /// Leave it as it is (how secrets the admin did not touch arrive).
     Keep,
@@ -352,6 +352,16 @@ pub enum ValueChange {
     Set(String),
     /// Remove it: the organization falls back to the default, the default to nothing.
     Clear,
+}
+
+impl std::fmt::Debug for ValueChange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ValueChange::Keep => f.write_str("Keep"),
+            ValueChange::Set(_) => f.write_str("Set(…)"),
+            ValueChange::Clear => f.write_str("Clear"),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -508,6 +518,15 @@ mod tests {
         assert!(error.for_field("entity_id_name").is_some());
         input.entity_id_name = "Tenant\u{7}".into();
         assert!(input.validated().is_err());
+    }
+
+    #[test]
+    fn debug_output_never_shows_a_value() {
+        let input = ValueInput {
+            key: "api_key".into(),
+            change: ValueChange::Set("sk-live-123".into()),
+        };
+        assert!(!format!("{input:?}").contains("sk-live"));
     }
 
     #[test]

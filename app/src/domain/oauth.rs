@@ -51,13 +51,23 @@ impl GrantType {
     }
 }
 
-/// What to do with a write-only secret on save.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+/// What to do with a write-only secret on save. `Debug` never shows the secret.
+#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum SecretChange {
     #[default]
     Keep,
     Set(String),
     Clear,
+}
+
+impl std::fmt::Debug for SecretChange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SecretChange::Keep => f.write_str("Keep"),
+            SecretChange::Set(_) => f.write_str("Set(…)"),
+            SecretChange::Clear => f.write_str("Clear"),
+        }
+    }
 }
 
 /// The connection form.
@@ -207,6 +217,15 @@ pub fn note<T: Default>(errors: &mut Vec<FieldError>, result: Result<T, AppError
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debug_output_never_shows_the_client_secret() {
+        let draft = OAuthConnectionDraft {
+            client_secret: SecretChange::Set("very-secret".into()),
+            ..Default::default()
+        };
+        assert!(!format!("{draft:?}").contains("very-secret"));
+    }
 
     #[test]
     fn scopes_split_on_spaces_and_commas_without_repeats() {
