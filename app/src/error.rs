@@ -23,6 +23,10 @@ pub enum AppError {
     Forbidden,
     #[error("{0}")]
     Conflict(String),
+    /// The change would delete data; the message says what, and the caller asks before retrying
+    /// with the confirmation set.
+    #[error("{0}")]
+    NeedsConfirmation(String),
     #[error("something went wrong on the server; the details are in its log")]
     Internal,
     /// Transport problems: the request never reached the server function, or the answer was garbled.

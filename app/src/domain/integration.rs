@@ -125,6 +125,10 @@ pub struct IntegrationDraft {
     pub fields: Vec<SchemaField>,
     /// The admin confirmed deleting the stored values of removed fields.
     pub confirm_field_removal: bool,
+    /// For an edit: the integration's `updated_at` when the form was opened, so a save over
+    /// someone else's change is refused instead of silently undoing it.
+    #[serde(default)]
+    pub opened_at_version: Option<i64>,
 }
 
 /// The form field name of a schema field's part, as error messages name it.
@@ -224,6 +228,7 @@ impl IntegrationDraft {
             default_entity_id,
             fields,
             confirm_field_removal: self.confirm_field_removal,
+            opened_at_version: self.opened_at_version,
         })
     }
 }
@@ -301,6 +306,7 @@ impl IntegrationView {
                 })
                 .collect(),
             confirm_field_removal: false,
+            opened_at_version: Some(self.updated_at),
         }
     }
 }

@@ -76,7 +76,7 @@ fn status_of(error: &AppError) -> http::StatusCode {
         AppError::NotFound(_) => StatusCode::NOT_FOUND,
         AppError::Unauthorized => StatusCode::UNAUTHORIZED,
         AppError::Forbidden => StatusCode::FORBIDDEN,
-        AppError::Conflict(_) => StatusCode::CONFLICT,
+        AppError::Conflict(_) | AppError::NeedsConfirmation(_) => StatusCode::CONFLICT,
         AppError::Internal | AppError::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }

@@ -23,6 +23,13 @@ pub(super) fn not_found() -> AppError {
     AppError::NotFound("the integration".to_string())
 }
 
+fn changed_meanwhile() -> AppError {
+    AppError::Conflict(
+        "This integration was changed by someone else after you opened it; reload the page to see the changes, then edit again."
+            .to_string(),
+    )
+}
+
 fn name_taken(error: StoreError) -> AppError {
     match error {
         StoreError::Conflict(_) => {
@@ -268,7 +275,7 @@ impl ServerServices {
         if with_values.is_empty() {
             return Ok(());
         }
-        Err(AppError::Conflict(format!(
+        Err(AppError::NeedsConfirmation(format!(
             "Removing {} deletes its stored values. Confirm to delete them.",
             with_values.join(", ")
         )))
@@ -352,6 +359,12 @@ impl IntegrationServices for ServerServices {
     ) -> Result<IntegrationView, AppError> {
         let draft = draft.validated()?;
         let before = self.integration_row_by_id(id).await?;
+        if draft
+            .opened_at_version
+            .is_some_and(|version| version != before.updated_at)
+        {
+            return Err(changed_meanwhile());
+        }
         let existing = self.fields_of(id).await?;
         for (index, field) in draft.fields.iter().enumerate() {
             if let Some(field_id) = field.id {

@@ -553,6 +553,7 @@ impl TransferServices for ServerServices {
                 })
                 .collect(),
             confirm_field_removal: false,
+            opened_at_version: None,
         }
         .validated()?;
         let mut inputs = Vec::new();

@@ -43,6 +43,7 @@ fn halo_draft() -> IntegrationDraft {
             field("api_key", FieldType::Secret, false),
         ],
         confirm_field_removal: false,
+        opened_at_version: None,
     }
 }
 
@@ -517,7 +518,7 @@ async fn removing_a_field_with_values_needs_confirmation(store: Store) {
         .await
         .expect_err("needs confirmation");
     assert!(
-        matches!(&error, AppError::Conflict(m) if m.contains("\"timeout\" (1 stored value)")),
+        matches!(&error, AppError::NeedsConfirmation(m) if m.contains("\"timeout\" (1 stored value)")),
         "{error}"
     );
     draft.confirm_field_removal = true;
@@ -580,6 +581,40 @@ async fn renaming_and_reordering_keep_mappings_and_values(store: Store) {
     assert_eq!(view.fields[0].key, "seconds");
 }
 
+async fn a_save_over_someone_elses_change_is_refused(store: Store) {
+    let services = services_for(&store);
+    let halo = services
+        .create_integration(&admin(), &halo_draft())
+        .await
+        .expect("create");
+    let opened_by_first = services
+        .integration("HaloPSA")
+        .await
+        .expect("view")
+        .to_draft();
+    let mut second = opened_by_first.clone();
+    second.description = "Changed by the second admin".into();
+    // Timestamps are milliseconds; make sure the second save gets a later one.
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    services
+        .update_integration(&admin(), halo.id, &second)
+        .await
+        .expect("second admin saves");
+    let mut first = opened_by_first;
+    first.fields.remove(4);
+    let error = services
+        .update_integration(&admin(), halo.id, &first)
+        .await
+        .expect_err("stale form");
+    assert!(
+        matches!(&error, AppError::Conflict(m) if m.contains("changed by someone else")),
+        "{error}"
+    );
+    let view = services.integration("HaloPSA").await.expect("view");
+    assert_eq!(view.description, "Changed by the second admin");
+    assert_eq!(view.fields.len(), 5, "nothing of the stale form was saved");
+}
+
 async fn deleting_an_integration_takes_its_mappings_and_values(store: Store) {
     let services = services_for(&store);
     let halo = services
@@ -627,4 +662,5 @@ crate::store_cases!(
     removing_a_field_with_values_needs_confirmation,
     renaming_and_reordering_keep_mappings_and_values,
     deleting_an_integration_takes_its_mappings_and_values,
+    a_save_over_someone_elses_change_is_refused,
 );

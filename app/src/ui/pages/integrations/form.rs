@@ -86,6 +86,7 @@ fn IntegrationForm(existing: Option<IntegrationView>) -> impl IntoView {
         .map(IntegrationView::to_draft)
         .unwrap_or_default();
     let existing_id = existing.as_ref().map(|view| view.id);
+    let opened_at_version = draft.opened_at_version;
     let original_name = existing.as_ref().map(|view| view.name.clone());
     let name = RwSignal::new(draft.name.clone());
     let description = RwSignal::new(draft.description.clone());
@@ -118,6 +119,7 @@ fn IntegrationForm(existing: Option<IntegrationView>) -> impl IntoView {
             .map(FieldState::to_field)
             .collect(),
         confirm_field_removal,
+        opened_at_version,
     };
     let submit = move |confirm: bool| {
         error.set(None);
@@ -149,7 +151,9 @@ fn IntegrationForm(existing: Option<IntegrationView>) -> impl IntoView {
                 };
                 navigate(&target, Default::default());
             }
-            Some(Err(AppError::Conflict(message))) => needs_confirmation.set(Some(message)),
+            Some(Err(AppError::NeedsConfirmation(message))) => {
+                needs_confirmation.set(Some(message))
+            }
             Some(Err(other)) => error.set(Some(other)),
             None => {}
         }
