@@ -96,6 +96,15 @@ impl AppError {
     }
 }
 
+/// The value of a field that passed its rules, or a default with the field's errors noted in
+/// `errors`, so that a form can be checked whole and every broken rule reported at once.
+pub fn note<T: Default>(errors: &mut Vec<FieldError>, result: Result<T, AppError>) -> T {
+    result.unwrap_or_else(|error| {
+        errors.extend(error.into_field_errors());
+        T::default()
+    })
+}
+
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 

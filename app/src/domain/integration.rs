@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{AppError, FieldError};
+use crate::error::{note, AppError, FieldError};
 
 pub const MAX_INTEGRATION_NAME_CHARS: usize = 64;
 pub const MAX_FIELD_KEY_CHARS: usize = 64;
@@ -141,8 +141,8 @@ impl IntegrationDraft {
     /// returns the draft trimmed.
     pub fn validated(&self) -> Result<IntegrationDraft, AppError> {
         let mut errors = Vec::new();
-        let name = collect(&mut errors, parse_integration_name(&self.name));
-        let description = collect(
+        let name = note(&mut errors, parse_integration_name(&self.name));
+        let description = note(
             &mut errors,
             parse_text(
                 "description",
@@ -151,7 +151,7 @@ impl IntegrationDraft {
                 true,
             ),
         );
-        let entity_id_name = collect(
+        let entity_id_name = note(
             &mut errors,
             parse_text(
                 "entity_id_name",
@@ -160,7 +160,7 @@ impl IntegrationDraft {
                 false,
             ),
         );
-        let default_entity_id = collect(
+        let default_entity_id = note(
             &mut errors,
             parse_text(
                 "default_entity_id",
@@ -203,7 +203,7 @@ impl IntegrationDraft {
                     message,
                 });
             }
-            let description = collect(
+            let description = note(
                 &mut errors,
                 parse_text(
                     &schema_field_name(index, "description"),
@@ -231,14 +231,6 @@ impl IntegrationDraft {
             opened_at_version: self.opened_at_version,
         })
     }
-}
-
-/// The value, or an empty one with the error's field errors noted.
-fn collect(errors: &mut Vec<FieldError>, result: Result<String, AppError>) -> String {
-    result.unwrap_or_else(|error| {
-        errors.extend(error.into_field_errors());
-        String::new()
-    })
 }
 
 /// A row of the integrations list.

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{AppError, FieldError};
+use crate::error::AppError;
 
 pub const MAX_URL_CHARS: usize = 2000;
 pub const MAX_OAUTH_TEXT_CHARS: usize = 500;
@@ -204,14 +204,6 @@ pub fn parse_extra_parameters(text: &str) -> Result<Vec<(String, String)>, AppEr
         parameters.push((key.to_string(), value.to_string()));
     }
     Ok(parameters)
-}
-
-/// Collects a rule broken by one field into `errors`, keeping the value when valid.
-pub fn note<T: Default>(errors: &mut Vec<FieldError>, result: Result<T, AppError>) -> T {
-    result.unwrap_or_else(|error| {
-        errors.extend(error.into_field_errors());
-        T::default()
-    })
 }
 
 #[cfg(test)]

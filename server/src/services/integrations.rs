@@ -170,11 +170,7 @@ impl ServerServices {
 
     async fn view_of(&self, row: IntegrationRow) -> Result<IntegrationView, AppError> {
         let fields = self.fields_of(row.id).await?;
-        let (mappings, _) = self
-            .store
-            .integration_counts(row.id)
-            .await
-            .map_err(internal)?;
+        let mappings = self.store.count_mappings(row.id).await.map_err(internal)?;
         let oauth_connection = self
             .connection_name(row.oauth_connection_id)
             .await?

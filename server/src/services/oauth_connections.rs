@@ -5,10 +5,10 @@
 use app::domain::admin::CurrentAdmin;
 use app::domain::integration::{parse_integration_name, parse_text};
 use app::domain::oauth::{
-    note, parse_extra_parameters, parse_scopes, GrantType, OAuthConnectionDraft,
-    OAuthConnectionView, SecretChange, ENTITY_ID_PLACEHOLDER, MAX_OAUTH_TEXT_CHARS, MAX_URL_CHARS,
+    parse_extra_parameters, parse_scopes, GrantType, OAuthConnectionDraft, OAuthConnectionView,
+    SecretChange, ENTITY_ID_PLACEHOLDER, MAX_OAUTH_TEXT_CHARS, MAX_URL_CHARS,
 };
-use app::error::{AppError, FieldError};
+use app::error::{note, AppError, FieldError};
 use app::ssr::OAuthServices;
 use secrecy::SecretString;
 use serde_json::{json, Map, Value};
@@ -80,11 +80,11 @@ pub(super) fn check_url(
     let Some(host) = parsed.host() else {
         return Err(AppError::invalid(field, "must name a host"));
     };
+    // A port must be digits, so the placeholder can only land in the host or the user name.
     if parsed
         .host_str()
         .is_some_and(|name| name.contains(STAND_IN))
         || parsed.username().contains(STAND_IN)
-        || parsed.port().is_none() && parsed.authority().contains(STAND_IN)
     {
         return Err(AppError::invalid(
             field,

@@ -270,14 +270,18 @@ impl Store {
         Ok(Some(row))
     }
 
-    /// How many mappings and stored values an integration has.
-    pub async fn integration_counts(&self, integration_id: i64) -> Result<(i64, i64), StoreError> {
-        let mappings: i64 = sqlx::query_scalar(
+    pub async fn count_mappings(&self, integration_id: i64) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar(
             "SELECT COUNT(*) FROM integration_mappings WHERE integration_id = $1",
         )
         .bind(integration_id)
         .fetch_one(&self.pool)
-        .await?;
+        .await?)
+    }
+
+    /// How many mappings and stored values an integration has.
+    pub async fn integration_counts(&self, integration_id: i64) -> Result<(i64, i64), StoreError> {
+        let mappings = self.count_mappings(integration_id).await?;
         let values: i64 =
             sqlx::query_scalar("SELECT COUNT(*) FROM config_values WHERE integration_id = $1")
                 .bind(integration_id)

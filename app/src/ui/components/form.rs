@@ -97,3 +97,27 @@ pub fn BoundField(
     }
     .into_any()
 }
+
+/// The server's message for `field` in a form's last error.
+pub fn field_message(
+    error: RwSignal<Option<AppError>>,
+    field: &'static str,
+) -> Signal<Option<String>> {
+    Signal::derive(move || {
+        error
+            .get()
+            .and_then(|e| e.for_field(field).map(str::to_string))
+    })
+}
+
+/// A form's last error when it is about no field in particular (a conflict, the server failing);
+/// field errors show beside their fields.
+#[component]
+pub fn NonFieldError(error: RwSignal<Option<AppError>>) -> impl IntoView {
+    move || {
+        error
+            .get()
+            .filter(|e| !e.is_about_fields())
+            .map(|e| view! { <p class="error" role="alert">{e.to_string()}</p> })
+    }
+}

@@ -10,7 +10,7 @@ use crate::serverfns::oauth::{
     list_oauth_connections, CreateOauthConnection, DeleteOauthConnection, UpdateOauthConnection,
 };
 use crate::ui::components::dialog::{focus_on_open, ConfirmDialog};
-use crate::ui::components::form::BoundField;
+use crate::ui::components::form::{field_message, BoundField, NonFieldError};
 
 /// Which form is open.
 #[derive(Clone, PartialEq)]
@@ -207,19 +207,6 @@ fn ConnectionForm(
             }
         }
     };
-    let field_error = move |field: &'static str| {
-        Signal::derive(move || {
-            error
-                .get()
-                .and_then(|e| e.for_field(field).map(str::to_string))
-        })
-    };
-    let general_error = move || {
-        error
-            .get()
-            .filter(|e| !e.is_about_fields())
-            .map(|e| e.to_string())
-    };
     let title = if existing_id.is_some() {
         "Edit OAuth connection"
     } else {
@@ -230,14 +217,14 @@ fn ConnectionForm(
     } else {
         "Write-only: it is stored encrypted and never shown again."
     };
-    let extra_message = field_error("extra_parameters");
+    let extra_message = field_message(error, "extra_parameters");
     view! {
         <section class="editor-panel" role="dialog" aria-labelledby="connection-form-title"
             on:keydown=move |event| if event.key() == "Escape" { editing.set(None) }>
             <h2 id="connection-form-title">{title}</h2>
             <form class="connection-form" node_ref=form novalidate=true on:submit=submit>
-                {move || general_error().map(|text| view! { <p class="error" role="alert">{text}</p> })}
-                <BoundField id="connection-name" label="Name" value=name error=field_error("name")
+                <NonFieldError error />
+                <BoundField id="connection-name" label="Name" value=name error=field_message(error, "name")
                     hint="Letters, digits, _ and -; part of the redirect URI." />
                 <div class="field">
                     <label for="connection-grant-type">"Grant Type"</label>
@@ -249,12 +236,12 @@ fn ConnectionForm(
                         }).collect_view()}
                     </select>
                 </div>
-                <BoundField id="connection-authorization-url" label="Authorization URL" value=authorization_url error=field_error("authorization_url")
+                <BoundField id="connection-authorization-url" label="Authorization URL" value=authorization_url error=field_message(error, "authorization_url")
                     hint="Needed for the authorization code grant. May contain {entity_id}." />
-                <BoundField id="connection-token-url" label="Token URL" value=token_url error=field_error("token_url")
+                <BoundField id="connection-token-url" label="Token URL" value=token_url error=field_message(error, "token_url")
                     hint="May contain {entity_id}, filled per organization." />
-                <BoundField id="connection-client-id" label="Client ID" value=client_id error=field_error("client_id") hint="" />
-                <BoundField id="connection-client-secret" label="Client Secret" value=client_secret error=field_error("client_secret")
+                <BoundField id="connection-client-id" label="Client ID" value=client_id error=field_message(error, "client_id") hint="" />
+                <BoundField id="connection-client-secret" label="Client Secret" value=client_secret error=field_message(error, "client_secret")
                     hint=secret_hint input_type="password" />
                 {secret_set.then(|| view! {
                     <div class="checkbox-field">
@@ -264,7 +251,7 @@ fn ConnectionForm(
                         <label for="connection-clear-secret">"Clear the client secret"</label>
                     </div>
                 })}
-                <BoundField id="connection-scopes" label="Scopes" value=scopes error=field_error("scopes")
+                <BoundField id="connection-scopes" label="Scopes" value=scopes error=field_message(error, "scopes")
                     hint="Separated by spaces, e.g. openid offline_access User.Read. Sent on the code exchange and every refresh." />
                 <div class="checkbox-field">
                     <input id="connection-pkce" type="checkbox"
@@ -283,9 +270,9 @@ fn ConnectionForm(
                         None => view! { <span class="muted">"One key=value per line, e.g. prompt=consent or access_type=offline."</span> }.into_any(),
                     }}</p>
                 </div>
-                <BoundField id="connection-audience" label="Audience" value=audience error=field_error("audience")
+                <BoundField id="connection-audience" label="Audience" value=audience error=field_message(error, "audience")
                     hint="Sent as audience where the provider needs one." />
-                <BoundField id="connection-revocation-url" label="Revocation URL" value=revocation_url error=field_error("revocation_url")
+                <BoundField id="connection-revocation-url" label="Revocation URL" value=revocation_url error=field_message(error, "revocation_url")
                     hint="Optional: called on Disconnect." />
                 <div class="form-actions">
                     <button type="submit" class="button" disabled=move || create.pending().get() || update.pending().get()>"Save connection"</button>

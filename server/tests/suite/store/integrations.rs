@@ -2,7 +2,8 @@
 
 use app::domain::admin::CurrentAdmin;
 use app::domain::integration::{
-    FieldType, IntegrationDraft, MappingDraft, SchemaField, ShownValue, ValueChange, ValueInput,
+    FieldType, IntegrationDraft, IntegrationView, MappingDraft, SchemaField, ShownValue,
+    ValueChange, ValueInput,
 };
 use app::error::AppError;
 use app::ssr::{ConfigurationServices, IntegrationServices, MappingServices};
@@ -61,6 +62,14 @@ fn clear(key: &str) -> ValueInput {
     }
 }
 
+/// HaloPSA as `halo_draft` describes it.
+async fn create_halo(services: &ServerServices) -> IntegrationView {
+    services
+        .create_integration(&admin(), &halo_draft())
+        .await
+        .expect("create")
+}
+
 async fn organization(services: &ServerServices, name: &str) -> i64 {
     services
         .create_organization(&admin(), name)
@@ -114,10 +123,7 @@ async fn names_are_unique_in_any_case(store: Store) {
 
 async fn defaults_are_typed_and_saved_all_or_nothing(store: Store) {
     let services = services_for(&store);
-    let halo = services
-        .create_integration(&admin(), &halo_draft())
-        .await
-        .expect("create");
+    let halo = create_halo(&services).await;
     let error = services
         .save_defaults(
             &admin(),
@@ -205,10 +211,7 @@ async fn defaults_are_typed_and_saved_all_or_nothing(store: Store) {
 
 async fn secrets_are_stored_sealed_and_shown_only_as_set(store: Store) {
     let services = services_for(&store);
-    let halo = services
-        .create_integration(&admin(), &halo_draft())
-        .await
-        .expect("create");
+    let halo = create_halo(&services).await;
     services
         .save_defaults(&admin(), halo.id, &[set("api_key", "sk-plaintext-canary")])
         .await
@@ -265,10 +268,7 @@ async fn secrets_are_stored_sealed_and_shown_only_as_set(store: Store) {
 
 async fn a_ciphertext_moved_to_another_row_fails_instead_of_giving_garbage(store: Store) {
     let services = services_for(&store);
-    let halo = services
-        .create_integration(&admin(), &halo_draft())
-        .await
-        .expect("create");
+    let halo = create_halo(&services).await;
     let contoso = organization(&services, "Contoso").await;
     services
         .save_defaults(&admin(), halo.id, &[set("api_key", "default-secret")])
@@ -300,10 +300,7 @@ async fn a_ciphertext_moved_to_another_row_fails_instead_of_giving_garbage(store
 
 async fn overrides_win_and_unmapped_organizations_get_the_global_scope(store: Store) {
     let services = services_for(&store);
-    let halo = services
-        .create_integration(&admin(), &halo_draft())
-        .await
-        .expect("create");
+    let halo = create_halo(&services).await;
     services
         .save_defaults(
             &admin(),
@@ -402,10 +399,7 @@ async fn overrides_win_and_unmapped_organizations_get_the_global_scope(store: St
 
 async fn an_organization_is_mapped_once_and_needs_an_entity_id(store: Store) {
     let services = services_for(&store);
-    let halo = services
-        .create_integration(&admin(), &halo_draft())
-        .await
-        .expect("create");
+    let halo = create_halo(&services).await;
     let contoso = organization(&services, "Contoso").await;
     let error = mapping(&services, halo.id, contoso, "  ", vec![])
         .await
@@ -443,10 +437,7 @@ async fn an_organization_is_mapped_once_and_needs_an_entity_id(store: Store) {
 
 async fn type_changes_are_refused_while_values_would_not_parse(store: Store) {
     let services = services_for(&store);
-    let halo = services
-        .create_integration(&admin(), &halo_draft())
-        .await
-        .expect("create");
+    let halo = create_halo(&services).await;
     let contoso = organization(&services, "Contoso").await;
     services
         .save_defaults(
@@ -499,10 +490,7 @@ async fn type_changes_are_refused_while_values_would_not_parse(store: Store) {
 
 async fn removing_a_field_with_values_needs_confirmation(store: Store) {
     let services = services_for(&store);
-    let halo = services
-        .create_integration(&admin(), &halo_draft())
-        .await
-        .expect("create");
+    let halo = create_halo(&services).await;
     services
         .save_defaults(&admin(), halo.id, &[set("timeout", "5")])
         .await
@@ -536,10 +524,7 @@ async fn removing_a_field_with_values_needs_confirmation(store: Store) {
 
 async fn renaming_and_reordering_keep_mappings_and_values(store: Store) {
     let services = services_for(&store);
-    let halo = services
-        .create_integration(&admin(), &halo_draft())
-        .await
-        .expect("create");
+    let halo = create_halo(&services).await;
     let contoso = organization(&services, "Contoso").await;
     services
         .save_defaults(
@@ -583,10 +568,7 @@ async fn renaming_and_reordering_keep_mappings_and_values(store: Store) {
 
 async fn a_save_over_someone_elses_change_is_refused(store: Store) {
     let services = services_for(&store);
-    let halo = services
-        .create_integration(&admin(), &halo_draft())
-        .await
-        .expect("create");
+    let halo = create_halo(&services).await;
     let opened_by_first = services
         .integration("HaloPSA")
         .await
@@ -617,10 +599,7 @@ async fn a_save_over_someone_elses_change_is_refused(store: Store) {
 
 async fn deleting_an_integration_takes_its_mappings_and_values(store: Store) {
     let services = services_for(&store);
-    let halo = services
-        .create_integration(&admin(), &halo_draft())
-        .await
-        .expect("create");
+    let halo = create_halo(&services).await;
     let contoso = organization(&services, "Contoso").await;
     services
         .save_defaults(&admin(), halo.id, &[set("timeout", "5")])

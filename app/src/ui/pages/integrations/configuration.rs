@@ -8,6 +8,7 @@ use super::values::{ValueInputs, ValueState};
 use crate::domain::integration::{FieldValueView, IntegrationView};
 use crate::error::AppError;
 use crate::serverfns::integrations::{get_default_values, SaveDefaultValues};
+use crate::ui::components::form::NonFieldError;
 
 #[component]
 pub fn ConfigurationTab() -> impl IntoView {
@@ -71,12 +72,6 @@ fn DefaultsForm(
         None => {}
     });
     let to_send = states.clone();
-    let general_error = move || {
-        error
-            .get()
-            .filter(|e| !e.is_about_fields())
-            .map(|e| e.to_string())
-    };
     view! {
         <form class="values-form" novalidate=true aria-label="Defaults" on:submit=move |event| {
             event.prevent_default();
@@ -84,7 +79,7 @@ fn DefaultsForm(
             let inputs = to_send.iter().map(|state| state.to_input(false)).collect();
             save.dispatch(SaveDefaultValues { integration_id: id, inputs });
         }>
-            {move || general_error().map(|message| view! { <p class="error" role="alert">{message}</p> })}
+            <NonFieldError error />
             {move || error.get().filter(|e| e.is_about_fields()).map(|_| view! {
                 <p class="error" role="alert">"Nothing was saved: correct the values marked below."</p>
             })}

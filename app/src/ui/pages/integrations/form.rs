@@ -12,7 +12,7 @@ use crate::domain::integration::{
 use crate::error::AppError;
 use crate::serverfns::integrations::{get_integration, CreateIntegration, UpdateIntegration};
 use crate::ui::components::dialog::focus_on_open;
-use crate::ui::components::form::BoundField;
+use crate::ui::components::form::{field_message, BoundField, NonFieldError};
 
 /// One row of the schema editor; `uid` keeps rows apart while they move.
 #[derive(Clone, Copy)]
@@ -175,38 +175,25 @@ fn IntegrationForm(existing: Option<IntegrationView>) -> impl IntoView {
             .as_ref()
             .is_some_and(|original| !original.eq_ignore_ascii_case(name.get().trim()))
     };
-    let field_error = move |field: &'static str| {
-        Signal::derive(move || {
-            error
-                .get()
-                .and_then(|e| e.for_field(field).map(str::to_string))
-        })
-    };
-    let general_error = move || {
-        error
-            .get()
-            .filter(|e| !e.is_about_fields())
-            .map(|e| e.to_string())
-    };
 
     view! {
         <form class="integration-form" novalidate=true on:submit=move |event| {
             event.prevent_default();
             submit(false);
         }>
-            {move || general_error().map(|message| view! { <p class="error" role="alert">{message}</p> })}
+            <NonFieldError error />
             <fieldset>
                 <legend>"Details"</legend>
-                <BoundField id="integration-name" label="Name" value=name error=field_error("name")
+                <BoundField id="integration-name" label="Name" value=name error=field_message(error, "name")
                     hint="Unique; letters, digits, _ and -, e.g. HaloPSA or Microsoft_Graph. Workflows ask for the integration by this name." />
                 <Show when=renamed>
                     <p class="warning" role="status">"Renaming keeps the mappings and values, but workflows that call this integration by its old name will stop finding it."</p>
                 </Show>
-                <BoundField id="integration-description" label="Description" value=description error=field_error("description")
+                <BoundField id="integration-description" label="Description" value=description error=field_message(error, "description")
                     hint="What this integration connects to." />
-                <BoundField id="integration-entity-id-name" label="Entity ID Name" value=entity_id_name error=field_error("entity_id_name")
+                <BoundField id="integration-entity-id-name" label="Entity ID Name" value=entity_id_name error=field_message(error, "entity_id_name")
                     hint="What the external system calls a customer, e.g. Tenant ID or Company ID." />
-                <BoundField id="integration-default-entity-id" label="Default Entity ID" value=default_entity_id error=field_error("default_entity_id")
+                <BoundField id="integration-default-entity-id" label="Default Entity ID" value=default_entity_id error=field_message(error, "default_entity_id")
                     hint="Used in the global scope and for organizations without a mapping, e.g. common." />
             </fieldset>
             <fieldset>

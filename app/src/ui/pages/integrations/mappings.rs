@@ -18,6 +18,7 @@ use crate::serverfns::mappings::{
     DeleteMapping, UpdateMapping,
 };
 use crate::ui::components::dialog::{focus_on_open, ConfirmDialog};
+use crate::ui::components::form::{field_message, NonFieldError};
 use crate::ui::components::pagination::{use_list_query, Pagination};
 
 /// Bumped after every change to the mappings, so the list reloads.
@@ -378,38 +379,25 @@ fn MappingForm(
             }
         }
     };
-    let message = move |field: &'static str| {
-        move || {
-            error
-                .get()
-                .and_then(|e| e.for_field(field).map(str::to_string))
-        }
-    };
-    let general_error = move || {
-        error
-            .get()
-            .filter(|e| !e.is_about_fields())
-            .map(|e| e.to_string())
-    };
-    let organization_message = message("organization_id");
-    let entity_message = message("entity_id");
-    let name_message = message("entity_name");
+    let organization_message = field_message(error, "organization_id");
+    let entity_message = field_message(error, "entity_id");
+    let name_message = field_message(error, "entity_name");
     view! {
         <form class="mapping-form" node_ref=form novalidate=true on:submit=submit>
-            {move || general_error().map(|text| view! { <p class="error" role="alert">{text}</p> })}
+            <NonFieldError error />
             {match start.organization.clone() {
                 Some((_, name)) => view! {
                     <p><strong>"Organization: "</strong>{name}</p>
                 }.into_any(),
-                None => view! { <OrganizationPicker integration_id organization_id message=Signal::derive(organization_message) /> }.into_any(),
+                None => view! { <OrganizationPicker integration_id organization_id message=organization_message /> }.into_any(),
             }}
             <div class="field">
                 <label for="mapping-entity-id">{entity_label}</label>
                 <input id="mapping-entity-id" type="text" autocomplete="off" required=true
                     prop:value=move || entity_id.get()
                     on:input=move |event| entity_id.set(event_target_value(&event))
-                    aria-invalid=move || entity_message().is_some().to_string() />
-                <p class="field-message">{move || match entity_message() {
+                    aria-invalid=move || entity_message.get().is_some().to_string() />
+                <p class="field-message">{move || match entity_message.get() {
                     Some(text) => view! { <span class="field-error">{text}</span> }.into_any(),
                     None => view! { <span class="muted">"Required: the organization's ID in the external system."</span> }.into_any(),
                 }}</p>
@@ -419,7 +407,7 @@ fn MappingForm(
                 <input id="mapping-entity-name" type="text" autocomplete="off"
                     prop:value=move || entity_name.get()
                     on:input=move |event| entity_name.set(event_target_value(&event)) />
-                <p class="field-message">{move || name_message().map(|text| view! { <span class="field-error">{text}</span> })}</p>
+                <p class="field-message">{move || name_message.get().map(|text| view! { <span class="field-error">{text}</span> })}</p>
             </div>
             <fieldset>
                 <legend>"Overrides"</legend>
