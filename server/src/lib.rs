@@ -7,6 +7,7 @@ pub mod config;
 pub mod crypto;
 pub mod error;
 pub mod http;
+pub mod oauth;
 pub mod services;
 pub mod site;
 pub mod startup;

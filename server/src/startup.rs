@@ -17,7 +17,7 @@ use tower_http::trace::TraceLayer;
 use crate::config::Settings;
 use crate::crypto::Keyring;
 use crate::error::StartupError;
-use crate::http::{exports, guard, health};
+use crate::http::{exports, guard, health, oauth_callback};
 use crate::services::{ensure_provider_organization, ServerServices, ServicesConfig};
 use crate::site;
 use crate::store::{backend_of, Store};
@@ -70,6 +70,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/settings/integrations/{name}/definition.json",
             get(exports::definition_json),
+        )
+        .route(
+            "/oauth/callback/{connection}",
+            get(oauth_callback::oauth_callback),
         )
         .leptos_routes_with_context(
             &state,
@@ -135,6 +139,7 @@ pub async fn serve(settings: Settings) -> Result<(), StartupError> {
     let config = ServicesConfig::new(&public_url, settings.allow_http_oauth);
     let state = AppState::new(leptos_options, store.clone(), keyring, config);
     tokio::spawn(sweep_sessions_periodically(state.services.clone()));
+    tokio::spawn(refresh_tokens_periodically(state.services.clone()));
     let app = router(state);
 
     let listener =
@@ -167,6 +172,23 @@ async fn sweep_sessions_periodically(services: Arc<ServerServices>) {
         match services.sweep_sessions().await {
             Ok(removed) => tracing::debug!(removed, "expired sessions removed"),
             Err(error) => tracing::warn!(%error, "removing expired sessions failed"),
+        }
+    }
+}
+
+/// Refreshes OAuth tokens ahead of expiry every minute (so refresh tokens are used and do not
+/// lapse) and drops abandoned authorizations.
+async fn refresh_tokens_periodically(services: Arc<ServerServices>) {
+    let mut every_minute = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        every_minute.tick().await;
+        match services.refresh_expiring_tokens().await {
+            Ok(0) => {}
+            Ok(refreshed) => tracing::info!(refreshed, "OAuth tokens refreshed ahead of expiry"),
+            Err(error) => tracing::warn!(%error, "the background token refresh failed"),
+        }
+        if let Err(error) = services.sweep_oauth_states().await {
+            tracing::warn!(%error, "removing expired OAuth authorizations failed");
         }
     }
 }

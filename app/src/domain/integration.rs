@@ -379,6 +379,9 @@ pub struct MappingSummary {
     pub override_count: i64,
     /// Required fields with neither a default nor an override.
     pub missing_required: Vec<String>,
+    /// The organization-specific OAuth token linked to the mapping and where it stands;
+    /// `None` when the mapping uses the shared token.
+    pub oauth_token: Option<(i64, crate::domain::oauth::TokenState)>,
 }
 
 /// The Add/Edit Mapping form.
@@ -399,6 +402,8 @@ pub struct MappingView {
     pub entity_id: String,
     pub entity_name: String,
     pub values: Vec<FieldValueView>,
+    /// The organization-specific OAuth token linked to the mapping, if any.
+    pub oauth_token_id: Option<i64>,
 }
 
 /// An organization that can still be mapped.

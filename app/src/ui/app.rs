@@ -12,7 +12,8 @@ use crate::ui::pages::integrations::{
     layout::IntegrationLayout,
     list::IntegrationsPage,
     mappings::MappingsTab,
-    overview::{OAuthTab, OverviewTab},
+    oauth::OAuthTab,
+    overview::OverviewTab,
 };
 use crate::ui::pages::{
     administrators::AdministratorsPage, audit_log::AuditLogPage, dashboard::DashboardPage,

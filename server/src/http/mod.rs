@@ -3,3 +3,4 @@
 pub mod exports;
 pub mod guard;
 pub mod health;
+pub mod oauth_callback;

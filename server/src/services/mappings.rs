@@ -8,6 +8,7 @@ use app::domain::integration::{
     parse_text, FieldValueView, MappingDraft, MappingSummary, MappingView, OrganizationChoice,
     MAPPINGS_PER_PAGE, MAX_ENTITY_TEXT_CHARS,
 };
+use app::domain::oauth::TokenState;
 use app::domain::paging::{clamp_page, offset_of, Paged};
 use app::error::AppError;
 use app::ssr::MappingServices;
@@ -41,6 +42,9 @@ fn summary(row: MappingRow, missing_required: Vec<String>) -> MappingSummary {
         entity_name: row.entity_name,
         override_count: row.override_count,
         missing_required,
+        oauth_token: row
+            .oauth_token_id
+            .zip(row.oauth_token_status.as_deref().map(TokenState::parse)),
     }
 }
 
@@ -163,6 +167,7 @@ impl MappingServices for ServerServices {
             entity_id: row.entity_id,
             entity_name: row.entity_name,
             values,
+            oauth_token_id: row.oauth_token_id,
         })
     }
 

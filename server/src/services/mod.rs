@@ -9,6 +9,9 @@ mod integrations;
 pub mod key_rotation;
 mod mappings;
 mod oauth_connections;
+mod oauth_flow;
+mod oauth_status;
+pub mod oauth_tokens;
 mod organizations;
 mod status;
 mod transfer;
@@ -16,6 +19,7 @@ pub mod values;
 
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
+use std::time::Duration;
 
 use app::domain::admin::{AdminView, CurrentAdmin};
 use app::domain::audit::{AuditEntryView, AuditFilter};
@@ -25,9 +29,12 @@ use app::error::AppError;
 
 use crate::auth::throttle::LoginThrottle;
 use crate::crypto::Keyring;
+use crate::oauth::{OAuthClient, PROVIDER_TIMEOUT};
 use crate::store::audit::Actor;
 use crate::store::{Store, StoreError};
 
+pub use oauth_flow::{CallbackOutcome, CallbackQuery};
+pub use oauth_tokens::{FreshToken, TokenError};
 pub use organizations::ensure_provider_organization;
 
 /// Settings the services need from the server's configuration.
@@ -39,6 +46,10 @@ pub struct ServicesConfig {
     pub public_url: String,
     /// Whether OAuth URLs may use plain http for hosts other than loopback.
     pub allow_plain_http_oauth: bool,
+    /// How long one call to an OAuth provider (or a Test Connection request) may take.
+    pub provider_timeout: Duration,
+    /// The pause before the first retry of a refresh the provider could not answer.
+    pub retry_pause: Duration,
 }
 
 impl ServicesConfig {
@@ -47,6 +58,8 @@ impl ServicesConfig {
             secure_cookies: public_url.starts_with("https://"),
             public_url: public_url.trim_end_matches('/').to_string(),
             allow_plain_http_oauth,
+            provider_timeout: PROVIDER_TIMEOUT,
+            retry_pause: Duration::from_millis(500),
         }
     }
 }
@@ -60,16 +73,25 @@ pub struct ServerServices {
     /// Once an administrator exists it always will (the last one cannot be deleted), so the
     /// answer is cached to spare the store a query on every anonymous request.
     setup_done: AtomicBool,
+    oauth: OAuthClient,
+    refresh_locks: oauth_tokens::RefreshLocks,
+    /// Names this process as the holder of a token's refresh lease.
+    instance_id: String,
 }
 
 impl ServerServices {
     pub fn new(store: Store, config: ServicesConfig, keyring: Arc<Keyring>) -> Self {
         Self {
             store,
-            config,
             throttle: LoginThrottle::default(),
             keyring,
             setup_done: AtomicBool::new(false),
+            // Building the client only fails when the TLS backend cannot start at all.
+            oauth: OAuthClient::new(config.provider_timeout)
+                .expect("the HTTP client for OAuth providers could not start"),
+            refresh_locks: oauth_tokens::RefreshLocks::default(),
+            instance_id: crate::auth::session_token::new_token(),
+            config,
         }
     }
 

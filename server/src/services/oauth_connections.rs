@@ -273,11 +273,11 @@ fn audit_changes(
 }
 
 impl ServerServices {
-    fn connection_view(&self, row: OAuthConnectionRow) -> OAuthConnectionView {
+    pub(super) fn connection_view(&self, row: OAuthConnectionRow) -> OAuthConnectionView {
         let extra_parameters: Vec<(String, String)> =
             serde_json::from_str(&row.extra_parameters).unwrap_or_default();
         OAuthConnectionView {
-            redirect_uri: format!("{}/oauth/callback/{}", self.config.public_url, row.name),
+            redirect_uri: self.redirect_uri(&row.name),
             id: row.id,
             name: row.name,
             // The column's CHECK constraint admits only the two grants.

@@ -18,6 +18,8 @@ pub struct MappingRow {
     pub entity_id: String,
     pub entity_name: String,
     pub override_count: i64,
+    pub oauth_token_id: Option<i64>,
+    pub oauth_token_status: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
@@ -38,8 +40,10 @@ pub struct MappingDetails {
 const SELECT_MAPPINGS: &str =
     "SELECT m.id, m.integration_id, m.organization_id, o.name AS organization_name, \
      m.entity_id, m.entity_name, \
-     (SELECT COUNT(*) FROM config_values v WHERE v.mapping_id = m.id) AS override_count \
-     FROM integration_mappings m JOIN organizations o ON o.id = m.organization_id";
+     (SELECT COUNT(*) FROM config_values v WHERE v.mapping_id = m.id) AS override_count, \
+     m.oauth_token_id, t.status AS oauth_token_status \
+     FROM integration_mappings m JOIN organizations o ON o.id = m.organization_id \
+     LEFT JOIN oauth_tokens t ON t.id = m.oauth_token_id";
 
 /// The audit entry of a change to a mapping.
 pub struct MappingAudit<'a> {
@@ -373,6 +377,34 @@ impl Store {
         insert_audit(&mut transaction, &record, now).await?;
         transaction.commit().await?;
         Ok(Some(row))
+    }
+
+    /// Links the mapping to an organization-specific OAuth token, or unlinks it (`None`).
+    pub async fn link_mapping_token(
+        &self,
+        mapping: &MappingRow,
+        audit: MappingAudit<'_>,
+        token_id: Option<i64>,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let mut transaction = self.pool.begin().await?;
+        sqlx::query(
+            "UPDATE integration_mappings SET oauth_token_id = $1, updated_at = $2 WHERE id = $3",
+        )
+        .bind(token_id)
+        .bind(now)
+        .bind(mapping.id)
+        .execute(&mut *transaction)
+        .await?;
+        let record = mapping_record(
+            &audit,
+            "mapping.link_token",
+            mapping.id,
+            &mapping.organization_name,
+        );
+        insert_audit(&mut transaction, &record, now).await?;
+        transaction.commit().await?;
+        Ok(())
     }
 
     /// How many mappings an organization has across all integrations.

@@ -11,6 +11,8 @@ mod connect;
 pub mod integrations;
 pub mod mappings;
 pub mod oauth_connections;
+pub mod oauth_states;
+pub mod oauth_tokens;
 pub mod organizations;
 pub mod secrets;
 pub mod sessions;

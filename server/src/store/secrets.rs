@@ -2,6 +2,8 @@
 
 use super::config_values::{CONFIG_VALUES_TABLE, SECRET_COLUMN};
 use super::oauth_connections::{CLIENT_SECRET_COLUMN, OAUTH_CONNECTIONS_TABLE};
+use super::oauth_states::{OAUTH_STATES_TABLE, PKCE_VERIFIER_COLUMN};
+use super::oauth_tokens::{ACCESS_TOKEN_COLUMN, OAUTH_TOKENS_TABLE, REFRESH_TOKEN_COLUMN};
 use super::{Store, StoreError};
 use crate::crypto::SecretIdentity;
 
@@ -22,7 +24,7 @@ impl EncryptedColumn {
     }
 }
 
-pub const ENCRYPTED_COLUMNS: [EncryptedColumn; 2] = [
+pub const ENCRYPTED_COLUMNS: [EncryptedColumn; 5] = [
     EncryptedColumn {
         table: CONFIG_VALUES_TABLE,
         column: SECRET_COLUMN,
@@ -30,6 +32,18 @@ pub const ENCRYPTED_COLUMNS: [EncryptedColumn; 2] = [
     EncryptedColumn {
         table: OAUTH_CONNECTIONS_TABLE,
         column: CLIENT_SECRET_COLUMN,
+    },
+    EncryptedColumn {
+        table: OAUTH_TOKENS_TABLE,
+        column: ACCESS_TOKEN_COLUMN,
+    },
+    EncryptedColumn {
+        table: OAUTH_TOKENS_TABLE,
+        column: REFRESH_TOKEN_COLUMN,
+    },
+    EncryptedColumn {
+        table: OAUTH_STATES_TABLE,
+        column: PKCE_VERIFIER_COLUMN,
     },
 ];
 

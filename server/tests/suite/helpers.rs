@@ -16,6 +16,7 @@ const REQUIRE_POSTGRES: &str = "BIFROST_REQUIRE_POSTGRES";
 
 pub struct TestDb {
     pub store: Store,
+    url: String,
     cleanup: Cleanup,
 }
 
@@ -32,6 +33,7 @@ impl TestDb {
         store.migrate().await.expect("migrate SQLite");
         TestDb {
             store,
+            url,
             cleanup: Cleanup::Sqlite(dir),
         }
     }
@@ -54,17 +56,22 @@ impl TestDb {
             .await
             .expect("create test database");
         admin.close().await.ok();
-        let store = Store::connect(&database_url(&admin_url, &database))
-            .await
-            .expect("open PostgreSQL");
+        let url = database_url(&admin_url, &database);
+        let store = Store::connect(&url).await.expect("open PostgreSQL");
         store.migrate().await.expect("migrate PostgreSQL");
         Some(TestDb {
             store,
+            url,
             cleanup: Cleanup::Postgres {
                 admin_url,
                 database,
             },
         })
+    }
+
+    /// The database URL, to open a second pool as another server instance would.
+    pub fn url(&self) -> &str {
+        &self.url
     }
 
     /// The SQLite database's files (main, WAL, shared memory); none on PostgreSQL.

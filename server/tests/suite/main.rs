@@ -4,4 +4,5 @@
 mod cli;
 mod helpers;
 mod http;
+mod provider;
 mod store;

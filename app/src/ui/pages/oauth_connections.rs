@@ -14,7 +14,7 @@ use crate::ui::components::form::{field_message, BoundField, NonFieldError};
 
 /// Which form is open.
 #[derive(Clone, PartialEq)]
-enum Editing {
+pub enum Editing {
     New,
     Existing(Box<OAuthConnectionView>),
 }
@@ -31,7 +31,10 @@ pub fn OAuthConnectionsPage() -> impl IntoView {
             <button type="button" class="button" on:click=move |_| editing.set(Some(Editing::New))>"New connection"</button>
         </div>
         <p class="lead">"The OAuth client settings your integrations authorize with. Register each connection's Redirect URI with the provider exactly as shown."</p>
-        {move || editing.get().map(|mode| view! { <ConnectionForm mode editing version /> })}
+        {move || editing.get().map(|mode| view! {
+            <ConnectionForm mode on_close=Callback::new(move |()| editing.set(None))
+                on_saved=Callback::new(move |_| { editing.set(None); version.update(|n| *n += 1); }) />
+        })}
         <Transition fallback=|| view! { <p class="muted">"Loading connections…"</p> }>
             {move || connections.get().map(|result| match result {
                 Ok(list) if list.is_empty() => view! {
@@ -130,11 +133,12 @@ fn ConfirmDelete(
     .into_any()
 }
 
+/// The connection form, here and inline on an integration's OAuth tab.
 #[component]
-fn ConnectionForm(
+pub fn ConnectionForm(
     mode: Editing,
-    editing: RwSignal<Option<Editing>>,
-    version: RwSignal<u32>,
+    on_close: Callback<()>,
+    on_saved: Callback<OAuthConnectionView>,
 ) -> impl IntoView {
     let (existing_id, secret_set, draft) = match &mode {
         Editing::New => (
@@ -165,10 +169,7 @@ fn ConnectionForm(
     let error = RwSignal::new(None::<AppError>);
     Effect::new(
         move |_| match create.value().get().or_else(|| update.value().get()) {
-            Some(Ok(_)) => {
-                editing.set(None);
-                version.update(|n| *n += 1);
-            }
+            Some(Ok(saved)) => on_saved.run(saved),
             Some(Err(failure)) => error.set(Some(failure)),
             None => {}
         },
@@ -220,7 +221,7 @@ fn ConnectionForm(
     let extra_message = field_message(error, "extra_parameters");
     view! {
         <section class="editor-panel" role="dialog" aria-labelledby="connection-form-title"
-            on:keydown=move |event| if event.key() == "Escape" { editing.set(None) }>
+            on:keydown=move |event| if event.key() == "Escape" { on_close.run(()) }>
             <h2 id="connection-form-title">{title}</h2>
             <form class="connection-form" node_ref=form novalidate=true on:submit=submit>
                 <NonFieldError error />
@@ -276,7 +277,7 @@ fn ConnectionForm(
                     hint="Optional: called on Disconnect." />
                 <div class="form-actions">
                     <button type="submit" class="button" disabled=move || create.pending().get() || update.pending().get()>"Save connection"</button>
-                    <button type="button" class="button secondary" on:click=move |_| editing.set(None)>"Cancel"</button>
+                    <button type="button" class="button secondary" on:click=move |_| on_close.run(())>"Cancel"</button>
                 </div>
             </form>
         </section>

@@ -6,5 +6,6 @@ mod basics;
 mod integrations;
 mod key_rotation;
 mod oauth_connections;
+mod oauth_tokens;
 mod organizations;
 mod transfer;

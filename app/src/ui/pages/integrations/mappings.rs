@@ -7,6 +7,8 @@ use leptos_router::components::{Form, A};
 use super::layout::with_integration;
 use super::list::integration_href;
 use super::mapping_import::MappingImportPanel;
+use super::mapping_token::{MappingTokenCell, MappingTokenLink};
+use super::oauth::CallbackMessage;
 use super::values::{ValueInputs, ValueState};
 use crate::domain::integration::{
     FieldType, FieldValueView, IntegrationView, MappingDraft, MappingSummary, OrganizationChoice,
@@ -62,6 +64,7 @@ fn MappingsPanel(integration: IntegrationView) -> impl IntoView {
         .collect();
     let integration = StoredValue::new(integration);
     view! {
+        <CallbackMessage />
         <div class="toolbar">
             <Form method="GET" action=path.clone() attr:class="search-form" attr:role="search">
                 <label for="mapping-search" class="visually-hidden">"Search mappings"</label>
@@ -167,6 +170,7 @@ fn MappingTable(
     }
     let entity_label = integration.entity_label().to_string();
     let integration_id = integration.id;
+    let with_oauth = integration.oauth_connection.is_some();
     view! {
         <table class="data-table mappings-table">
             <thead>
@@ -176,12 +180,13 @@ fn MappingTable(
                     <th scope="col">"Entity name"</th>
                     <th scope="col">"Overrides"</th>
                     <th scope="col">"Status"</th>
+                    {with_oauth.then(|| view! { <th scope="col">"OAuth token"</th> })}
                     <th scope="col"><span class="visually-hidden">"Actions"</span></th>
                 </tr>
             </thead>
             <tbody>
                 {paged.items.clone().into_iter().map(|mapping| view! {
-                    <MappingRow mapping integration_id editing />
+                    <MappingRow mapping integration_id with_oauth editing />
                 }).collect_view()}
             </tbody>
         </table>
@@ -194,6 +199,7 @@ fn MappingTable(
 fn MappingRow(
     mapping: MappingSummary,
     integration_id: i64,
+    with_oauth: bool,
     editing: RwSignal<Option<Editing>>,
 ) -> impl IntoView {
     let confirming = RwSignal::new(false);
@@ -211,6 +217,7 @@ fn MappingRow(
             <td class="muted">{mapping.entity_name.clone()}</td>
             <td>{mapping.override_count}</td>
             <td>{status}</td>
+            {with_oauth.then(|| view! { <MappingTokenCell mapping=mapping.clone() integration_id /> })}
             <td class="row-actions">
                 <button type="button" class="button secondary small" aria-label=format!("Edit mapping of {name}")
                     on:click=move |_| editing.set(Some(Editing::Existing(id)))>"Edit"</button>
@@ -219,7 +226,7 @@ fn MappingRow(
             </td>
         </tr>
         <Show when=move || confirming.get()>
-            <tr class="confirm-row"><td colspan="6">
+            <tr class="confirm-row"><td colspan=if with_oauth { "7" } else { "6" }>
                 <ConfirmDeleteMapping integration_id mapping_id=id organization=mapping.organization_name.clone() overrides=mapping.override_count confirming />
             </td></tr>
         </Show>
@@ -262,6 +269,7 @@ struct EditorStart {
     entity_id: String,
     entity_name: String,
     values: Vec<FieldValueView>,
+    oauth_token_id: Option<i64>,
 }
 
 #[component]
@@ -287,6 +295,7 @@ fn MappingEditor(
                                 entity_id: String::new(),
                                 entity_name: String::new(),
                                 values,
+                                oauth_token_id: None,
                             })
                     }
                     Editing::Existing(mapping_id) => get_mapping(integration_id, mapping_id)
@@ -299,6 +308,7 @@ fn MappingEditor(
                             entity_id: mapping.entity_id,
                             entity_name: mapping.entity_name,
                             values: mapping.values,
+                            oauth_token_id: mapping.oauth_token_id,
                         }),
                 }
             },
@@ -309,13 +319,23 @@ fn MappingEditor(
         "Edit Mapping"
     };
     let entity_label = integration.entity_label().to_string();
+    let token_mapping = match mode {
+        Editing::Existing(id) if integration.oauth_connection.is_some() => Some(id),
+        _ => None,
+    };
     view! {
         <section class="editor-panel" role="dialog" aria-labelledby="mapping-editor-title"
             on:keydown=move |event| if event.key() == "Escape" { editing.set(None) }>
             <h2 id="mapping-editor-title">{title}</h2>
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || start.get().map(|result| match result {
-                    Ok(start) => view! { <MappingForm integration_id mode=mode.clone() start entity_label=entity_label.clone() editing /> }.into_any(),
+                    Ok(start) => {
+                        let linked = start.oauth_token_id;
+                        view! {
+                            {token_mapping.map(|mapping_id| view! { <MappingTokenLink integration_id mapping_id linked /> })}
+                            <MappingForm integration_id mode=mode.clone() start entity_label=entity_label.clone() editing />
+                        }.into_any()
+                    }
                     Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
                 })}
             </Suspense>

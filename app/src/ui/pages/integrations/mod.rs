@@ -6,6 +6,8 @@ pub mod form;
 pub mod layout;
 pub mod list;
 pub mod mapping_import;
+pub mod mapping_token;
 pub mod mappings;
+pub mod oauth;
 pub mod overview;
 pub mod values;

@@ -8,10 +8,7 @@ use super::layout::{with_integration, CurrentIntegration};
 use super::list::{integration_href, INTEGRATIONS_PATH};
 use crate::domain::integration::IntegrationView;
 use crate::domain::time::format_utc;
-use crate::serverfns::integrations::{
-    get_integration_deletion_impact, DeleteIntegration, LinkOauthConnection,
-};
-use crate::serverfns::oauth::list_oauth_connections;
+use crate::serverfns::integrations::{get_integration_deletion_impact, DeleteIntegration};
 use crate::ui::components::dialog::ConfirmDialog;
 
 #[component]
@@ -118,72 +115,6 @@ fn ConfirmDeleteIntegration(id: i64, confirming: RwSignal<bool>) -> impl IntoVie
                 })}
             </Suspense>
         </ConfirmDialog>
-    }
-    .into_any()
-}
-
-#[component]
-pub fn OAuthTab() -> impl IntoView {
-    with_integration(|integration| view! { <OAuthPanel integration /> })
-}
-
-/// Link an existing OAuth connection (or unlink it); Connect and token status arrive with the
-/// authorization flow.
-#[component]
-fn OAuthPanel(integration: IntegrationView) -> impl IntoView {
-    let current = expect_context::<CurrentIntegration>();
-    let connections = Resource::new(|| (), |_| list_oauth_connections());
-    let integration_id = integration.id;
-    let linked = integration.oauth_connection.clone();
-    let chosen = RwSignal::new(linked.as_ref().map(|link| link.id));
-    let link = ServerAction::<LinkOauthConnection>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = link.value().get() {
-            current.changes.update(|n| *n += 1);
-        }
-    });
-    let status = match linked {
-        Some(connection) => view! {
-            <dl class="details">
-                <dt>"OAuth connection"</dt>
-                <dd><A href="/settings/oauth">{connection.name.clone()}</A></dd>
-                <dt>"Status"</dt>
-                <dd><span class="badge muted-badge">"Not connected"</span></dd>
-            </dl>
-            <p class="muted">"Connect, the token status and refreshing arrive with the authorization flow."</p>
-        }
-        .into_any(),
-        None => view! {
-            <p>"No OAuth connection is linked. Workflows get "<code>"oauth: null"</code>" for this integration."</p>
-        }
-        .into_any(),
-    };
-    view! {
-        {status}
-        <div class="inline-form oauth-link">
-            <div class="field">
-                <label for="oauth-connection">"Link an existing OAuth connection"</label>
-                <Transition fallback=|| view! { <p class="muted">"Loading connections…"</p> }>
-                    {move || connections.get().map(|result| match result {
-                        Ok(list) => view! {
-                            <select id="oauth-connection" on:change=move |event| chosen.set(event_target_value(&event).parse().ok())>
-                                <option value="" selected=move || chosen.get().is_none()>"None"</option>
-                                {list.into_iter().map(|connection| view! {
-                                    <option value=connection.id.to_string() selected=move || chosen.get() == Some(connection.id)>{connection.name}</option>
-                                }).collect_view()}
-                            </select>
-                        }.into_any(),
-                        Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
-                    })}
-                </Transition>
-            </div>
-            <button type="button" class="button" disabled=link.pending()
-                on:click=move |_| { link.dispatch(LinkOauthConnection { integration_id, connection_id: chosen.get_untracked() }); }>
-                "Save OAuth connection"
-            </button>
-        </div>
-        {move || link.value().get().and_then(Result::err).map(|error| view! { <p class="error" role="alert">{error.to_string()}</p> })}
-        <p class="muted">"Connections are created and edited under "<A href="/settings/oauth">"OAuth Connections"</A>"."</p>
     }
     .into_any()
 }

@@ -1,0 +1,19 @@
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+use crate::domain::oauth::OAuthTokenView;
+use crate::error::AppError;
+
+/// Refreshes a token of the integration's connection now.
+#[server(endpoint = "oauth/refresh", input = Json)]
+pub async fn refresh_oauth_token(
+    integration_id: i64,
+    token_id: i64,
+) -> Result<OAuthTokenView, AppError> {
+    crate::ssr::as_admin(|services, admin| async move {
+        services
+            .refresh_oauth_token(&admin, integration_id, token_id)
+            .await
+    })
+    .await
+}

@@ -1,0 +1,83 @@
+//! A mapping's organization-specific OAuth token: its status and Connect in the mappings table,
+//! and linking an existing token of the same connection in the mapping editor.
+
+use leptos::prelude::*;
+
+use super::mappings::MappingListVersion;
+use super::oauth::{go_to, state_badge};
+use crate::domain::integration::MappingSummary;
+use crate::serverfns::oauth::{get_integration_oauth, LinkMappingToken, StartOauthConnect};
+
+/// The table cell: the token's status (or the shared token) and Connect for this organization.
+#[component]
+pub fn MappingTokenCell(mapping: MappingSummary, integration_id: i64) -> impl IntoView {
+    let connect = ServerAction::<StartOauthConnect>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(url)) = connect.value().get() {
+            go_to(&url);
+        }
+    });
+    let mapping_id = mapping.id;
+    let status = match mapping.oauth_token {
+        Some((_, state)) => state_badge(state).into_any(),
+        None => view! { <span class="muted">"Shared token"</span> }.into_any(),
+    };
+    view! {
+        <td class="mapping-token">
+            {status}
+            " "
+            <button type="button" class="button secondary small" disabled=connect.pending()
+                aria-label=format!("Connect an OAuth token for {}", mapping.organization_name)
+                on:click=move |_| { connect.dispatch(StartOauthConnect { integration_id, mapping_id: Some(mapping_id) }); }>
+                "Connect"
+            </button>
+            {move || connect.value().get().and_then(Result::err).map(|error| view! { <p class="error" role="alert">{error.to_string()}</p> })}
+        </td>
+    }
+    .into_any()
+}
+
+/// In the mapping editor: use the shared token or link an organization-specific one.
+#[component]
+pub fn MappingTokenLink(
+    integration_id: i64,
+    mapping_id: i64,
+    linked: Option<i64>,
+) -> impl IntoView {
+    let list_version = expect_context::<MappingListVersion>().0;
+    let oauth = Resource::new(|| (), move |_| get_integration_oauth(integration_id));
+    let chosen = RwSignal::new(linked);
+    let link = ServerAction::<LinkMappingToken>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = link.value().get() {
+            list_version.update(|n| *n += 1);
+        }
+    });
+    view! {
+        <Transition fallback=|| ()>
+            {move || oauth.get().and_then(Result::ok).flatten().map(|oauth| view! {
+                <div class="inline-form mapping-token-link">
+                    <div class="field">
+                        <label for="mapping-oauth-token">"OAuth token"</label>
+                        <select id="mapping-oauth-token" on:change=move |event| chosen.set(event_target_value(&event).parse().ok())>
+                            <option value="" selected=move || chosen.get().is_none()>"Shared token"</option>
+                            {oauth.organization_tokens.into_iter().map(|token| {
+                                let label = format!("{} ({})", token.organization_name.clone().unwrap_or_default(), token.state.label());
+                                view! { <option value=token.id.to_string() selected=move || chosen.get() == Some(token.id)>{label}</option> }
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    <button type="button" class="button secondary" disabled=link.pending()
+                        on:click=move |_| { link.dispatch(LinkMappingToken { integration_id, mapping_id, token_id: chosen.get_untracked() }); }>
+                        "Save token link"
+                    </button>
+                </div>
+                {move || link.value().get().map(|result| match result {
+                    Ok(()) => view! { <p class="success" role="status">"Token link saved."</p> }.into_any(),
+                    Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
+                })}
+            })}
+        </Transition>
+    }
+    .into_any()
+}

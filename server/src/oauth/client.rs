@@ -1,0 +1,390 @@
+//! Calls to a provider: the authorization URL, code exchange, refresh, client credentials and
+//! revocation. HTTP goes through one `reqwest` client with a timeout and no redirects (a token
+//! endpoint that redirects is refused rather than followed with the client secret).
+
+use std::time::Duration;
+
+use oauth2::basic::{
+    BasicErrorResponse, BasicErrorResponseType, BasicRevocationErrorResponse,
+    BasicTokenIntrospectionResponse, BasicTokenType,
+};
+use oauth2::{
+    AuthType, AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, ExtraTokenFields,
+    HttpRequest, HttpResponse, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RefreshToken,
+    RequestTokenError, Scope, StandardRevocableToken, StandardTokenResponse, TokenResponse,
+    TokenUrl,
+};
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+
+use super::{ProviderError, ProviderSettings, TokenGrant};
+
+/// How long one call to a provider may take by default, connection included.
+pub const PROVIDER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Token response fields beyond the standard ones (an OpenID Connect ID token).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ProviderExtraFields {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_token: Option<String>,
+}
+
+impl ExtraTokenFields for ProviderExtraFields {}
+
+type ProviderTokenResponse = StandardTokenResponse<ProviderExtraFields, BasicTokenType>;
+type ProviderClient = oauth2::Client<
+    BasicErrorResponse,
+    ProviderTokenResponse,
+    BasicTokenIntrospectionResponse,
+    StandardRevocableToken,
+    BasicRevocationErrorResponse,
+>;
+/// A client with only the token endpoint set.
+type TokenClient = oauth2::Client<
+    BasicErrorResponse,
+    ProviderTokenResponse,
+    BasicTokenIntrospectionResponse,
+    StandardRevocableToken,
+    BasicRevocationErrorResponse,
+    oauth2::EndpointNotSet,
+    oauth2::EndpointNotSet,
+    oauth2::EndpointNotSet,
+    oauth2::EndpointNotSet,
+    oauth2::EndpointSet,
+>;
+type TokenError = RequestTokenError<TransportError, BasicErrorResponse>;
+
+/// Why an HTTP exchange with the provider failed before an OAuth answer could be read.
+#[derive(Debug, thiserror::Error)]
+enum TransportError {
+    #[error("no answer in time")]
+    Timeout,
+    #[error("cannot reach the provider")]
+    Unreachable,
+    #[error("the provider answered HTTP {0}")]
+    ServerError(u16),
+    #[error("the provider redirected instead of answering")]
+    Redirected,
+    #[error("the request could not be built")]
+    Request,
+}
+
+/// The HTTP client shared by every provider call.
+#[derive(Debug, Clone)]
+pub struct OAuthClient {
+    http: reqwest::Client,
+}
+
+/// An authorization URL with the PKCE verifier that must accompany its code.
+pub struct Authorization {
+    pub url: String,
+    pub pkce_verifier: Option<SecretString>,
+}
+
+impl OAuthClient {
+    pub fn new(timeout: Duration) -> Result<OAuthClient, reqwest::Error> {
+        let http = reqwest::Client::builder()
+            .timeout(timeout)
+            .connect_timeout(timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("Bifrost-Integrations/", env!("CARGO_PKG_VERSION")))
+            .build()?;
+        Ok(OAuthClient { http })
+    }
+
+    /// The HTTP client itself, for requests to an integration's API (Test Connection).
+    pub fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    /// Where to send the admin's browser: the scopes, the extra parameters (merged into any query
+    /// the URL already has), the audience, `state`, and with `pkce` an S256 challenge.
+    pub fn authorization(
+        &self,
+        settings: &ProviderSettings,
+        state: &str,
+        pkce: bool,
+    ) -> Result<Authorization, ProviderError> {
+        let auth_url = AuthUrl::new(settings.authorization_url.clone())
+            .map_err(|_| settings_error("authorization URL"))?;
+        let redirect = RedirectUrl::new(settings.redirect_uri.clone())
+            .map_err(|_| settings_error("redirect URI"))?;
+        let client = ProviderClient::new(ClientId::new(settings.client_id.clone()))
+            .set_auth_uri(auth_url)
+            .set_redirect_uri(redirect);
+        let state = state.to_string();
+        let mut request = client
+            .authorize_url(move || CsrfToken::new(state))
+            .add_scopes(settings.scopes.iter().cloned().map(Scope::new));
+        for (key, value) in &settings.extra_parameters {
+            request = request.add_extra_param(key.clone(), value.clone());
+        }
+        if !settings.audience.is_empty() {
+            request = request.add_extra_param("audience", settings.audience.clone());
+        }
+        let mut pkce_verifier = None;
+        if pkce {
+            let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+            request = request.set_pkce_challenge(challenge);
+            pkce_verifier = Some(SecretString::from(verifier.secret().clone()));
+        }
+        let (url, _) = request.url();
+        Ok(Authorization {
+            url: url.to_string(),
+            pkce_verifier,
+        })
+    }
+
+    /// Exchanges an authorization code (with its PKCE verifier) for tokens. The scopes are sent
+    /// too: some providers (Azure) refuse a token request without them.
+    pub async fn exchange_code(
+        &self,
+        settings: &ProviderSettings,
+        code: &str,
+        pkce_verifier: Option<&SecretString>,
+    ) -> Result<TokenGrant, ProviderError> {
+        let client = token_client(settings)?.set_redirect_uri(
+            RedirectUrl::new(settings.redirect_uri.clone())
+                .map_err(|_| settings_error("redirect URI"))?,
+        );
+        let mut request = client.exchange_code(AuthorizationCode::new(code.to_string()));
+        if let Some(verifier) = pkce_verifier {
+            request = request
+                .set_pkce_verifier(PkceCodeVerifier::new(verifier.expose_secret().to_string()));
+        }
+        if !settings.scopes.is_empty() {
+            request = request.add_extra_param("scope", settings.scopes.join(" "));
+        }
+        if !settings.audience.is_empty() {
+            request = request.add_extra_param("audience", settings.audience.clone());
+        }
+        let http = self.http_fn();
+        grant_of(request.request_async(&http).await)
+    }
+
+    /// Trades a refresh token for fresh tokens, sending the scopes again.
+    pub async fn refresh(
+        &self,
+        settings: &ProviderSettings,
+        refresh_token: &SecretString,
+    ) -> Result<TokenGrant, ProviderError> {
+        let client = token_client(settings)?;
+        let refresh_token = RefreshToken::new(refresh_token.expose_secret().to_string());
+        let mut request = client
+            .exchange_refresh_token(&refresh_token)
+            .add_scopes(settings.scopes.iter().cloned().map(Scope::new));
+        if !settings.audience.is_empty() {
+            request = request.add_extra_param("audience", settings.audience.clone());
+        }
+        let http = self.http_fn();
+        grant_of(request.request_async(&http).await)
+    }
+
+    /// A token for the client itself (client credentials grant).
+    pub async fn client_credentials(
+        &self,
+        settings: &ProviderSettings,
+    ) -> Result<TokenGrant, ProviderError> {
+        let client = token_client(settings)?;
+        let mut request = client
+            .exchange_client_credentials()
+            .add_scopes(settings.scopes.iter().cloned().map(Scope::new));
+        if !settings.audience.is_empty() {
+            request = request.add_extra_param("audience", settings.audience.clone());
+        }
+        let http = self.http_fn();
+        grant_of(request.request_async(&http).await)
+    }
+
+    /// Asks the provider to revoke a token (RFC 7009). Does nothing without a revocation URL.
+    /// A plain form POST: the `oauth2` crate refuses revocation URLs that are not https, and
+    /// loopback providers (and operators who allow plain http) are legitimate here.
+    pub async fn revoke(
+        &self,
+        settings: &ProviderSettings,
+        token: RevocableToken<'_>,
+    ) -> Result<(), ProviderError> {
+        if settings.revocation_url.is_empty() {
+            return Ok(());
+        }
+        let url = reqwest::Url::parse(&settings.revocation_url)
+            .map_err(|_| settings_error("revocation URL"))?;
+        let (secret, hint) = match token {
+            RevocableToken::Refresh(secret) => (secret, "refresh_token"),
+            RevocableToken::Access(secret) => (secret, "access_token"),
+        };
+        let mut form = vec![
+            ("token", secret.expose_secret().to_string()),
+            ("token_type_hint", hint.to_string()),
+            ("client_id", settings.client_id.clone()),
+        ];
+        if let Some(client_secret) = &settings.client_secret {
+            form.push(("client_secret", client_secret.expose_secret().to_string()));
+        }
+        let response = self
+            .http
+            .post(url)
+            .form(&form)
+            .send()
+            .await
+            .map_err(|error| {
+                ProviderError::Unavailable(if error.is_timeout() {
+                    TransportError::Timeout.to_string()
+                } else {
+                    TransportError::Unreachable.to_string()
+                })
+            })?;
+        let status = response.status();
+        if status.is_success() {
+            Ok(())
+        } else if status.is_server_error() {
+            Err(ProviderError::Unavailable(
+                TransportError::ServerError(status.as_u16()).to_string(),
+            ))
+        } else {
+            Err(ProviderError::Refused {
+                code: format!("HTTP {}", status.as_u16()),
+                description: String::new(),
+            })
+        }
+    }
+
+    /// The `oauth2` crate's HTTP hook: a 5xx answer is a transport failure (worth retrying),
+    /// anything else goes to the crate to read as an OAuth answer.
+    fn http_fn(
+        &self,
+    ) -> impl Fn(
+        HttpRequest,
+    ) -> std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<HttpResponse, TransportError>> + Send>,
+    > + '_ {
+        move |request: HttpRequest| {
+            let http = self.http.clone();
+            Box::pin(async move { send(&http, request).await })
+        }
+    }
+}
+
+/// Which token to revoke.
+pub enum RevocableToken<'a> {
+    Refresh(&'a SecretString),
+    Access(&'a SecretString),
+}
+
+async fn send(
+    http: &reqwest::Client,
+    request: HttpRequest,
+) -> Result<HttpResponse, TransportError> {
+    let (parts, body) = request.into_parts();
+    let url = reqwest::Url::parse(&parts.uri.to_string()).map_err(|_| TransportError::Request)?;
+    let response = http
+        .request(parts.method, url)
+        .headers(parts.headers)
+        .body(body)
+        .send()
+        .await
+        .map_err(|error| {
+            if error.is_timeout() {
+                TransportError::Timeout
+            } else {
+                TransportError::Unreachable
+            }
+        })?;
+    let status = response.status();
+    if status.is_server_error() {
+        return Err(TransportError::ServerError(status.as_u16()));
+    }
+    if status.is_redirection() {
+        return Err(TransportError::Redirected);
+    }
+    let headers = response.headers().clone();
+    let bytes = response.bytes().await.map_err(|error| {
+        if error.is_timeout() {
+            TransportError::Timeout
+        } else {
+            TransportError::Unreachable
+        }
+    })?;
+    let mut answer = http::Response::builder().status(status);
+    if let Some(map) = answer.headers_mut() {
+        *map = headers;
+    }
+    answer
+        .body(bytes.to_vec())
+        .map_err(|_| TransportError::Request)
+}
+
+fn token_client(settings: &ProviderSettings) -> Result<TokenClient, ProviderError> {
+    let token_url =
+        TokenUrl::new(settings.token_url.clone()).map_err(|_| settings_error("token URL"))?;
+    // Client credentials in the request body: what Azure, Google and most PSA vendors accept.
+    let mut client = ProviderClient::new(ClientId::new(settings.client_id.clone()))
+        .set_auth_type(AuthType::RequestBody)
+        .set_token_uri(token_url);
+    if let Some(secret) = &settings.client_secret {
+        client = client.set_client_secret(ClientSecret::new(secret.expose_secret().to_string()));
+    }
+    Ok(client)
+}
+
+fn settings_error(what: &str) -> ProviderError {
+    ProviderError::Settings(format!("the {what} is not a valid URL"))
+}
+
+/// At most 300 characters of a provider's description, on one line.
+fn short(description: Option<&String>) -> String {
+    description
+        .map(|text| {
+            text.chars()
+                .filter(|c| !c.is_control())
+                .take(300)
+                .collect::<String>()
+        })
+        .unwrap_or_default()
+}
+
+fn grant_of(
+    result: Result<ProviderTokenResponse, TokenError>,
+) -> Result<TokenGrant, ProviderError> {
+    match result {
+        Ok(answer) => {
+            if answer.access_token().secret().is_empty() {
+                return Err(ProviderError::Garbage);
+            }
+            Ok(TokenGrant {
+                access_token: SecretString::from(answer.access_token().secret().clone()),
+                refresh_token: answer
+                    .refresh_token()
+                    .map(|token| SecretString::from(token.secret().clone())),
+                token_type: match answer.token_type() {
+                    BasicTokenType::Bearer => "Bearer".to_string(),
+                    BasicTokenType::Mac => "MAC".to_string(),
+                    BasicTokenType::Extension(other) => other.clone(),
+                },
+                expires_in: answer
+                    .expires_in()
+                    .map(|lifetime| i64::try_from(lifetime.as_secs()).unwrap_or(i64::MAX)),
+                scopes: answer
+                    .scopes()
+                    .map(|scopes| scopes.iter().map(|scope| scope.to_string()).collect()),
+            })
+        }
+        Err(RequestTokenError::ServerResponse(answer)) => {
+            let description = short(answer.error_description());
+            Err(match answer.error() {
+                BasicErrorResponseType::InvalidGrant => ProviderError::InvalidGrant(description),
+                other => ProviderError::Refused {
+                    code: other.to_string(),
+                    description,
+                },
+            })
+        }
+        Err(RequestTokenError::Request(transport)) => match transport {
+            TransportError::Request => Err(settings_error("token URL")),
+            other => Err(ProviderError::Unavailable(other.to_string())),
+        },
+        Err(RequestTokenError::Parse(..)) | Err(RequestTokenError::Other(_)) => {
+            Err(ProviderError::Garbage)
+        }
+    }
+}

@@ -1,0 +1,291 @@
+//! The Connect flow: Connect records a random, single-use, expiring `state` bound to the admin's
+//! session (only its hash is stored) with a sealed PKCE verifier, and sends the browser to the
+//! provider; the callback checks the state, exchanges the code with the verifier and stores the
+//! tokens. Every failure changes nothing and says what happened.
+
+use app::domain::admin::CurrentAdmin;
+use app::domain::oauth::{GrantType, ENTITY_ID_PLACEHOLDER};
+use app::error::AppError;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::oauth_tokens::granted;
+use super::{actor_of, internal, ServerServices};
+use crate::auth::session_token::{hash_token, new_token};
+use crate::oauth::ProviderError;
+use crate::store::oauth_states::{verifier_identity, NewOAuthState, StateLookup};
+use crate::store::oauth_tokens::TokenOwner;
+use crate::time::now_millis;
+
+/// How long an admin has to finish authorizing at the provider.
+pub const STATE_LIFETIME_MS: i64 = 10 * 60 * 1000;
+
+/// The query string a provider sends back to the redirect URI.
+#[derive(Debug, Default, Deserialize)]
+pub struct CallbackQuery {
+    pub code: Option<String>,
+    pub state: Option<String>,
+    pub error: Option<String>,
+}
+
+/// Where the callback leaves the admin.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallbackOutcome {
+    /// Back to the page that started the flow, with `oauth=connected` or `oauth_error=…`.
+    Return(String),
+    /// No page to return to (unknown, used, expired or foreign state): a page that says so.
+    Refused { status: u16, message: &'static str },
+}
+
+const UNKNOWN_STATE: &str = "This authorization is unknown or was already used. Nothing was \
+     changed. Start again with Connect on the integration's OAuth tab.";
+const FOREIGN_STATE: &str = "This authorization was started in another sign-in session. Nothing \
+     was changed. Start again with Connect from your own session.";
+const EXPIRED_STATE: &str = "This authorization expired (you have 10 minutes to finish at the \
+     provider). Nothing was changed. Start again with Connect.";
+const WRONG_CONNECTION: &str = "This authorization belongs to another OAuth connection's \
+     redirect URI. Nothing was changed.";
+
+/// A provider's error code reduced to what is safe to put in a URL and show.
+fn reason_code(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .take(40)
+        .collect()
+}
+
+fn with_query(path: &str, query: &str) -> String {
+    format!("{path}?{query}")
+}
+
+impl ServerServices {
+    /// Starts authorizing the integration's connection for the shared token (`mapping_id`
+    /// `None`) or for the mapping's organization; returns the provider URL to send the browser to.
+    pub async fn start_connect(
+        &self,
+        admin: &CurrentAdmin,
+        session_token: &str,
+        integration_id: i64,
+        mapping_id: Option<i64>,
+    ) -> Result<String, AppError> {
+        let integration = self.integration_row_by_id(integration_id).await?;
+        let connection_id = integration.oauth_connection_id.ok_or_else(|| {
+            AppError::Conflict("link an OAuth connection to this integration first".into())
+        })?;
+        let connection = self
+            .store
+            .find_oauth_connection(connection_id)
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| AppError::NotFound("the OAuth connection".into()))?;
+        let (organization_id, entity_id, return_tab) = match mapping_id {
+            Some(id) => {
+                let mapping = self
+                    .store
+                    .find_mapping(integration_id, id)
+                    .await
+                    .map_err(internal)?
+                    .ok_or_else(|| AppError::NotFound("the mapping".into()))?;
+                (Some(mapping.organization_id), mapping.entity_id, "mappings")
+            }
+            None => (None, integration.default_entity_id.clone(), "oauth"),
+        };
+        let uses_entity = connection.authorization_url.contains(ENTITY_ID_PLACEHOLDER)
+            || connection.token_url.contains(ENTITY_ID_PLACEHOLDER);
+        if uses_entity && entity_id.is_empty() {
+            return Err(AppError::invalid(
+                "default_entity_id",
+                "is needed: the connection's URLs contain {entity_id}",
+            ));
+        }
+        let return_to = format!(
+            "/settings/integrations/{}/{return_tab}",
+            urlencoding::encode(&integration.name)
+        );
+        if connection.grant_type == GrantType::ClientCredentials.as_str() {
+            // Nothing to authorize in a browser: get the token now and come back.
+            let organization = organization_id;
+            self.integration_token(integration_id, organization)
+                .await
+                .map_err(AppError::from)?;
+            return Ok(with_query(&return_to, "oauth=connected"));
+        }
+        let settings = self
+            .provider_settings(&connection, &entity_id)
+            .map_err(internal)?;
+        let state = new_token();
+        let authorization = self
+            .oauth
+            .authorization(&settings, &state, connection.pkce == 1)
+            .map_err(|error| AppError::Conflict(error.to_string()))?;
+        let now = now_millis();
+        let record = NewOAuthState {
+            state_hash: hash_token(&state),
+            session_hash: hash_token(session_token),
+            admin_id: admin.id,
+            connection_id,
+            integration_id,
+            organization_id,
+            entity_id,
+            pkce_verifier: authorization.pkce_verifier,
+            return_to,
+            expires_at: now + STATE_LIFETIME_MS,
+        };
+        self.store
+            .insert_oauth_state(&self.keyring, &record, now)
+            .await
+            .map_err(internal)?;
+        Ok(authorization.url)
+    }
+
+    /// Removes authorizations nobody finished.
+    pub async fn sweep_oauth_states(&self) -> Result<u64, crate::store::StoreError> {
+        self.store.delete_expired_oauth_states(now_millis()).await
+    }
+
+    /// Handles the provider's redirect to `/oauth/callback/{connection_name}`.
+    pub async fn complete_authorization(
+        &self,
+        admin: &CurrentAdmin,
+        session_token: &str,
+        connection_name: &str,
+        query: &CallbackQuery,
+    ) -> Result<CallbackOutcome, AppError> {
+        let Some(state) = query.state.as_deref().filter(|s| !s.is_empty()) else {
+            return Ok(CallbackOutcome::Refused {
+                status: 400,
+                message: UNKNOWN_STATE,
+            });
+        };
+        let lookup = self
+            .store
+            .take_oauth_state(&hash_token(state), &hash_token(session_token))
+            .await
+            .map_err(internal)?;
+        let row = match lookup {
+            StateLookup::Found(row) => row,
+            StateLookup::OtherSession => {
+                return Ok(CallbackOutcome::Refused {
+                    status: 403,
+                    message: FOREIGN_STATE,
+                })
+            }
+            StateLookup::Unknown => {
+                return Ok(CallbackOutcome::Refused {
+                    status: 400,
+                    message: UNKNOWN_STATE,
+                })
+            }
+        };
+        let now = now_millis();
+        if row.expires_at < now {
+            return Ok(CallbackOutcome::Refused {
+                status: 400,
+                message: EXPIRED_STATE,
+            });
+        }
+        let connection = self
+            .store
+            .find_oauth_connection(row.connection_id)
+            .await
+            .map_err(internal)?;
+        let Some(connection) = connection.filter(|c| c.name == connection_name) else {
+            return Ok(CallbackOutcome::Refused {
+                status: 400,
+                message: WRONG_CONNECTION,
+            });
+        };
+        if let Some(error) = &query.error {
+            let reason = reason_code(error);
+            return Ok(CallbackOutcome::Return(with_query(
+                &row.return_to,
+                &format!("oauth_error=denied&reason={reason}"),
+            )));
+        }
+        let Some(code) = query.code.as_deref().filter(|c| !c.is_empty()) else {
+            return Ok(CallbackOutcome::Return(with_query(
+                &row.return_to,
+                "oauth_error=exchange&reason=no_code",
+            )));
+        };
+        let verifier = row
+            .pkce_verifier
+            .as_deref()
+            .map(|sealed| self.keyring.decrypt(verifier_identity(row.id), sealed))
+            .transpose()
+            .map_err(|error| internal(error.into()))?;
+        let settings = self
+            .provider_settings(&connection, &row.entity_id)
+            .map_err(internal)?;
+        let grant = match self
+            .oauth
+            .exchange_code(&settings, code, verifier.as_ref())
+            .await
+        {
+            Ok(grant) => grant,
+            Err(error) => {
+                tracing::warn!(connection = %connection.name, %error, "OAuth code exchange failed");
+                let query = match &error {
+                    ProviderError::Unavailable(_) => "oauth_error=unavailable".to_string(),
+                    ProviderError::InvalidGrant(_) => {
+                        "oauth_error=exchange&reason=invalid_grant".to_string()
+                    }
+                    ProviderError::Refused { code, .. } => {
+                        format!("oauth_error=exchange&reason={}", reason_code(code))
+                    }
+                    ProviderError::Garbage | ProviderError::Settings(_) => {
+                        "oauth_error=exchange&reason=invalid_response".to_string()
+                    }
+                };
+                return Ok(CallbackOutcome::Return(with_query(&row.return_to, &query)));
+            }
+        };
+        let tokens = granted(grant, &settings.scopes, now);
+        let mapping_id = match row.organization_id {
+            Some(organization) => self
+                .store
+                .find_mapping_of_organization(row.integration_id, organization)
+                .await
+                .map_err(internal)?
+                .map(|mapping| mapping.id),
+            None => None,
+        };
+        let owner = TokenOwner {
+            connection_id: connection.id,
+            organization_id: row.organization_id,
+            entity_id: row.entity_id.clone(),
+        };
+        let changes = json!({
+            "connection": connection.name,
+            "scopes": tokens.scopes,
+            "refresh_token": tokens.refresh_token.is_some(),
+        });
+        self.store
+            .save_connected_token(
+                &self.keyring,
+                &owner,
+                &tokens,
+                mapping_id,
+                Some((&actor_of(admin), changes)),
+                now,
+            )
+            .await
+            .map_err(internal)?;
+        Ok(CallbackOutcome::Return(with_query(
+            &row.return_to,
+            "oauth=connected",
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn provider_error_codes_are_reduced_to_safe_characters() {
+        assert_eq!(reason_code("access_denied"), "access_denied");
+        assert_eq!(reason_code("<script>&x=1"), "scriptx1");
+        assert_eq!(reason_code(&"a".repeat(100)).len(), 40);
+    }
+}

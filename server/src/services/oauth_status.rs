@@ -1,0 +1,304 @@
+//! What the OAuth tab and the Mappings tab show and do with tokens: status, Refresh now,
+//! Disconnect (with revocation), linking a mapping to an organization's token, and Test
+//! Connection.
+
+use std::time::Instant;
+
+use app::domain::admin::CurrentAdmin;
+use app::domain::oauth::{ConnectionTestResult, GrantType, IntegrationOAuthView, OAuthTokenView};
+use app::error::AppError;
+use app::ssr::OAuthTokenServices;
+use secrecy::ExposeSecret;
+use serde_json::{json, Value};
+
+use super::oauth_tokens::token_view;
+use super::{actor_of, internal, ServerServices};
+use crate::oauth::client::RevocableToken;
+use crate::store::audit::change;
+use crate::store::mappings::MappingAudit;
+use crate::store::oauth_tokens::{
+    token_identity, OAuthTokenRow, ACCESS_TOKEN_COLUMN, REFRESH_TOKEN_COLUMN,
+};
+use crate::time::now_millis;
+
+/// How much of a Test Connection answer is shown.
+const BODY_EXCERPT_CHARS: usize = 2000;
+const MAX_TEST_PATH_CHARS: usize = 500;
+
+fn token_not_found() -> AppError {
+    AppError::NotFound("the OAuth token".into())
+}
+
+impl ServerServices {
+    /// The token, if it belongs to the connection linked to the integration.
+    async fn token_of_integration(
+        &self,
+        integration_id: i64,
+        token_id: i64,
+    ) -> Result<OAuthTokenRow, AppError> {
+        let integration = self.integration_row_by_id(integration_id).await?;
+        let token = self
+            .store
+            .find_oauth_token(token_id)
+            .await
+            .map_err(internal)?
+            .ok_or_else(token_not_found)?;
+        if integration.oauth_connection_id != Some(token.connection_id) {
+            return Err(token_not_found());
+        }
+        Ok(token)
+    }
+
+    /// Asks the provider to revoke the token's refresh (else access) token; a failure is logged
+    /// and does not stop the disconnect.
+    async fn revoke_quietly(&self, row: &OAuthTokenRow) {
+        let Ok(Some(connection)) = self.store.find_oauth_connection(row.connection_id).await else {
+            return;
+        };
+        if connection.revocation_url.is_empty() {
+            return;
+        }
+        let Ok(settings) = self.provider_settings(&connection, &row.entity_id) else {
+            return;
+        };
+        let (sealed, column) = match (&row.refresh_token, &row.access_token) {
+            (Some(refresh), _) => (refresh, REFRESH_TOKEN_COLUMN),
+            (None, Some(access)) => (access, ACCESS_TOKEN_COLUMN),
+            (None, None) => return,
+        };
+        let Ok(secret) = self.keyring.decrypt(token_identity(row.id, column), sealed) else {
+            return;
+        };
+        let token = if column == REFRESH_TOKEN_COLUMN {
+            RevocableToken::Refresh(&secret)
+        } else {
+            RevocableToken::Access(&secret)
+        };
+        if let Err(error) = self.oauth.revoke(&settings, token).await {
+            tracing::warn!(token = row.id, %error, "revoking an OAuth token failed");
+        }
+    }
+
+    /// `base_url` + `path`, checked.
+    async fn test_url(
+        &self,
+        integration_name: &str,
+        organization_id: Option<i64>,
+        path: &str,
+    ) -> Result<String, AppError> {
+        let path = path.trim();
+        if path.chars().count() > MAX_TEST_PATH_CHARS || path.chars().any(char::is_control) {
+            return Err(AppError::invalid(
+                "path",
+                &format!("must be at most {MAX_TEST_PATH_CHARS} characters on one line"),
+            ));
+        }
+        if path.contains("://") {
+            return Err(AppError::invalid(
+                "path",
+                "is a path under base_url, such as /api/customers",
+            ));
+        }
+        let merged = self
+            .merged_config(integration_name, organization_id)
+            .await?;
+        let Some(Value::String(base_url)) = merged.config.get("base_url") else {
+            return Err(AppError::invalid(
+                "path",
+                "needs a base_url value: add a base_url field and set it on the Configuration tab",
+            ));
+        };
+        let url = format!(
+            "{}/{}",
+            base_url.trim_end_matches('/'),
+            path.trim_start_matches('/')
+        );
+        match url::Url::parse(&url) {
+            Ok(parsed) if matches!(parsed.scheme(), "http" | "https") => Ok(url),
+            _ => Err(AppError::invalid(
+                "path",
+                "base_url and the path do not make an http(s) URL",
+            )),
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl OAuthTokenServices for ServerServices {
+    async fn integration_oauth(
+        &self,
+        integration_id: i64,
+    ) -> Result<Option<IntegrationOAuthView>, AppError> {
+        let integration = self.integration_row_by_id(integration_id).await?;
+        let Some(connection_id) = integration.oauth_connection_id else {
+            return Ok(None);
+        };
+        let Some(connection) = self
+            .store
+            .find_oauth_connection(connection_id)
+            .await
+            .map_err(internal)?
+        else {
+            return Ok(None);
+        };
+        let client_credentials = connection.grant_type == GrantType::ClientCredentials.as_str();
+        let rows = self
+            .store
+            .list_oauth_tokens(connection_id)
+            .await
+            .map_err(internal)?;
+        let mut shared = None;
+        let mut organization_tokens = Vec::new();
+        for row in rows {
+            let view = token_view(&row.token, row.organization_name, client_credentials);
+            if row.token.organization_id.is_none() {
+                shared = Some(view);
+            } else {
+                organization_tokens.push(view);
+            }
+        }
+        Ok(Some(IntegrationOAuthView {
+            connection: self.connection_view(connection),
+            shared,
+            organization_tokens,
+        }))
+    }
+
+    async fn start_oauth_connect(
+        &self,
+        admin: &CurrentAdmin,
+        session_token: &str,
+        integration_id: i64,
+        mapping_id: Option<i64>,
+    ) -> Result<String, AppError> {
+        self.start_connect(admin, session_token, integration_id, mapping_id)
+            .await
+    }
+
+    async fn refresh_oauth_token(
+        &self,
+        _admin: &CurrentAdmin,
+        integration_id: i64,
+        token_id: i64,
+    ) -> Result<OAuthTokenView, AppError> {
+        self.token_of_integration(integration_id, token_id).await?;
+        // A margin longer than any lifetime: refresh now, whatever the expiry.
+        self.fresh_token(token_id, i64::MAX / 4)
+            .await
+            .map_err(AppError::from)?;
+        let row = self.token_of_integration(integration_id, token_id).await?;
+        let grant_type = self
+            .store
+            .find_oauth_connection(row.connection_id)
+            .await
+            .map_err(internal)?
+            .map(|c| c.grant_type);
+        Ok(token_view(
+            &row,
+            None,
+            grant_type.as_deref() == Some(GrantType::ClientCredentials.as_str()),
+        ))
+    }
+
+    async fn disconnect_oauth_token(
+        &self,
+        admin: &CurrentAdmin,
+        integration_id: i64,
+        token_id: i64,
+    ) -> Result<(), AppError> {
+        self.token_of_integration(integration_id, token_id).await?;
+        let before = self
+            .store
+            .disconnect_oauth_token(token_id, &actor_of(admin), now_millis())
+            .await
+            .map_err(internal)?
+            .ok_or_else(token_not_found)?;
+        self.revoke_quietly(&before).await;
+        Ok(())
+    }
+
+    async fn link_mapping_token(
+        &self,
+        admin: &CurrentAdmin,
+        integration_id: i64,
+        mapping_id: i64,
+        token_id: Option<i64>,
+    ) -> Result<(), AppError> {
+        let integration = self.integration_row_by_id(integration_id).await?;
+        let mapping = self
+            .store
+            .find_mapping(integration_id, mapping_id)
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| AppError::NotFound("the mapping".into()))?;
+        if let Some(token_id) = token_id {
+            let token = self.token_of_integration(integration_id, token_id).await?;
+            if token.organization_id.is_none() {
+                return Err(AppError::invalid(
+                    "oauth_token",
+                    "must be an organization-specific token (the shared token applies anyway)",
+                ));
+            }
+        }
+        let actor = actor_of(admin);
+        let changes = json!({
+            "oauth_token": change(
+                mapping.oauth_token_id.map(|id| id.to_string()).as_deref(),
+                token_id.map(|id| id.to_string()).as_deref(),
+            )
+        });
+        let audit = MappingAudit {
+            actor: &actor,
+            integration_name: &integration.name,
+            changes,
+        };
+        self.store
+            .link_mapping_token(&mapping, audit, token_id, now_millis())
+            .await
+            .map_err(internal)
+    }
+
+    async fn test_connection(
+        &self,
+        integration_id: i64,
+        organization_id: Option<i64>,
+        path: &str,
+    ) -> Result<ConnectionTestResult, AppError> {
+        let integration = self.integration_row_by_id(integration_id).await?;
+        let url = self
+            .test_url(&integration.name, organization_id, path)
+            .await?;
+        let token = self
+            .integration_token(integration_id, organization_id)
+            .await
+            .map_err(AppError::from)?;
+        let started = Instant::now();
+        let mut request = self.oauth.http().get(&url);
+        if let Some(token) = &token {
+            request = request.bearer_auth(token.access_token.expose_secret());
+        }
+        let response = request.send().await.map_err(|error| {
+            AppError::Conflict(if error.is_timeout() {
+                format!("{url} did not answer in time")
+            } else {
+                format!("{url} could not be reached")
+            })
+        })?;
+        let status = response.status().as_u16();
+        let body = response.text().await.unwrap_or_default();
+        let millis = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let mut excerpt: String = body.chars().take(BODY_EXCERPT_CHARS).collect();
+        if let Some(token) = &token {
+            let secret = token.access_token.expose_secret();
+            if !secret.is_empty() {
+                excerpt = excerpt.replace(secret, "[access token]");
+            }
+        }
+        Ok(ConnectionTestResult {
+            url,
+            status,
+            millis,
+            body_excerpt: excerpt,
+        })
+    }
+}

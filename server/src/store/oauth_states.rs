@@ -1,0 +1,140 @@
+//! Authorizations under way. A row is found by the hash of its `state` and deleted by the first
+//! callback that presents it from the session that started it, so a state works once.
+
+use secrecy::{ExposeSecret, SecretString};
+use sqlx::FromRow;
+
+use super::{Store, StoreError};
+use crate::crypto::{Keyring, SecretIdentity};
+
+pub const OAUTH_STATES_TABLE: &str = "oauth_states";
+pub const PKCE_VERIFIER_COLUMN: &str = "pkce_verifier";
+
+pub fn verifier_identity(id: i64) -> SecretIdentity<'static> {
+    SecretIdentity {
+        table: OAUTH_STATES_TABLE,
+        id,
+        column: PKCE_VERIFIER_COLUMN,
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct OAuthStateRow {
+    pub id: i64,
+    pub admin_id: i64,
+    pub connection_id: i64,
+    pub integration_id: i64,
+    pub organization_id: Option<i64>,
+    pub entity_id: String,
+    /// Sealed.
+    pub pkce_verifier: Option<String>,
+    pub return_to: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
+/// A new authorization's record.
+#[derive(Debug, Clone)]
+pub struct NewOAuthState {
+    pub state_hash: String,
+    pub session_hash: String,
+    pub admin_id: i64,
+    pub connection_id: i64,
+    pub integration_id: i64,
+    pub organization_id: Option<i64>,
+    pub entity_id: String,
+    pub pkce_verifier: Option<SecretString>,
+    pub return_to: String,
+    pub expires_at: i64,
+}
+
+/// What presenting a state found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StateLookup {
+    /// Consumed: it can never be used again.
+    Found(OAuthStateRow),
+    /// It exists but was started by another session; it stays usable for that session.
+    OtherSession,
+    /// Unknown, or already used.
+    Unknown,
+}
+
+const COLUMNS: &str = "id, admin_id, connection_id, integration_id, organization_id, entity_id, \
+     pkce_verifier, return_to, created_at, expires_at";
+
+impl Store {
+    pub async fn insert_oauth_state(
+        &self,
+        keyring: &Keyring,
+        state: &NewOAuthState,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let mut transaction = self.pool.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO oauth_states (state_hash, session_hash, admin_id, connection_id, integration_id, \
+             organization_id, entity_id, return_to, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+        )
+        .bind(&state.state_hash)
+        .bind(&state.session_hash)
+        .bind(state.admin_id)
+        .bind(state.connection_id)
+        .bind(state.integration_id)
+        .bind(state.organization_id)
+        .bind(&state.entity_id)
+        .bind(&state.return_to)
+        .bind(now)
+        .bind(state.expires_at)
+        .fetch_one(&mut *transaction)
+        .await?;
+        if let Some(verifier) = &state.pkce_verifier {
+            let sealed = keyring.encrypt(verifier_identity(id), verifier.expose_secret())?;
+            sqlx::query("UPDATE oauth_states SET pkce_verifier = $1 WHERE id = $2")
+                .bind(sealed)
+                .bind(id)
+                .execute(&mut *transaction)
+                .await?;
+        }
+        transaction.commit().await?;
+        Ok(())
+    }
+
+    /// Consumes the state if `session_hash` started it.
+    pub async fn take_oauth_state(
+        &self,
+        state_hash: &str,
+        session_hash: &str,
+    ) -> Result<StateLookup, StoreError> {
+        let sql = format!(
+            "DELETE FROM oauth_states WHERE state_hash = $1 AND session_hash = $2 RETURNING {COLUMNS}"
+        );
+        let taken: Option<OAuthStateRow> = sqlx::query_as(&sql)
+            .bind(state_hash)
+            .bind(session_hash)
+            .fetch_optional(&self.pool)
+            .await?;
+        if let Some(row) = taken {
+            return Ok(StateLookup::Found(row));
+        }
+        let exists: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM oauth_states WHERE state_hash = $1")
+                .bind(state_hash)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(match exists {
+            Some(_) => StateLookup::OtherSession,
+            None => StateLookup::Unknown,
+        })
+    }
+
+    /// Removes authorizations that expired before `now`; returns how many.
+    pub async fn delete_expired_oauth_states(&self, now: i64) -> Result<u64, StoreError> {
+        Ok(
+            sqlx::query("DELETE FROM oauth_states WHERE expires_at < $1")
+                .bind(now)
+                .execute(&self.pool)
+                .await?
+                .rows_affected(),
+        )
+    }
+}

@@ -1,0 +1,421 @@
+//! OAuth token rows: the shared token of a connection (`organization_id` NULL) and
+//! organization-specific ones. Access and refresh tokens are sealed with the row's identity.
+//! Refreshing takes a lease on the row first, so one server instance at a time calls the
+//! provider; every token change bumps `version`.
+
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::Value;
+use sqlx::{AnyConnection, FromRow};
+
+use super::audit::{insert_audit, Actor, AuditRecord};
+use super::{Store, StoreError};
+use crate::crypto::{Keyring, SecretIdentity};
+
+pub const OAUTH_TOKENS_TABLE: &str = "oauth_tokens";
+pub const ACCESS_TOKEN_COLUMN: &str = "access_token";
+pub const REFRESH_TOKEN_COLUMN: &str = "refresh_token";
+
+pub const STATUS_CONNECTED: &str = "connected";
+pub const STATUS_NEEDS_RECONNECT: &str = "needs_reconnect";
+pub const STATUS_DISCONNECTED: &str = "disconnected";
+
+pub fn token_identity(id: i64, column: &'static str) -> SecretIdentity<'static> {
+    SecretIdentity {
+        table: OAUTH_TOKENS_TABLE,
+        id,
+        column,
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct OAuthTokenRow {
+    pub id: i64,
+    pub connection_id: i64,
+    pub organization_id: Option<i64>,
+    pub entity_id: String,
+    pub status: String,
+    /// Sealed.
+    pub access_token: Option<String>,
+    /// Sealed.
+    pub refresh_token: Option<String>,
+    pub token_type: String,
+    pub scopes: String,
+    pub expires_at: Option<i64>,
+    pub last_error: String,
+    pub connected_by: String,
+    pub connected_at: Option<i64>,
+    pub refreshed_at: Option<i64>,
+    pub lease_owner: Option<String>,
+    pub lease_until: Option<i64>,
+    pub version: i64,
+    pub updated_at: i64,
+}
+
+/// A token row joined with its organization's name, for the UI.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct OAuthTokenListRow {
+    #[sqlx(flatten)]
+    pub token: OAuthTokenRow,
+    pub organization_name: Option<String>,
+}
+
+/// Freshly granted tokens, as the provider gave them.
+#[derive(Debug, Clone)]
+pub struct GrantedTokens {
+    pub access_token: SecretString,
+    /// `None` keeps the stored refresh token (providers that do not rotate).
+    pub refresh_token: Option<SecretString>,
+    pub token_type: String,
+    pub scopes: String,
+    pub expires_at: i64,
+}
+
+/// Whose token a connect writes.
+#[derive(Debug, Clone)]
+pub struct TokenOwner {
+    pub connection_id: i64,
+    pub organization_id: Option<i64>,
+    pub entity_id: String,
+}
+
+const COLUMNS: &str = "id, connection_id, organization_id, entity_id, status, access_token, \
+     refresh_token, token_type, scopes, expires_at, last_error, connected_by, connected_at, \
+     refreshed_at, lease_owner, lease_until, version, updated_at";
+
+fn seal(
+    keyring: &Keyring,
+    id: i64,
+    column: &'static str,
+    secret: &SecretString,
+) -> Result<String, StoreError> {
+    Ok(keyring.encrypt(token_identity(id, column), secret.expose_secret())?)
+}
+
+async fn select_one(connection: &mut AnyConnection, id: i64) -> Result<OAuthTokenRow, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM oauth_tokens WHERE id = $1");
+    Ok(sqlx::query_as(&sql)
+        .bind(id)
+        .fetch_one(&mut *connection)
+        .await?)
+}
+
+/// The row of the owner's token, creating an empty one when there is none.
+async fn token_id_for(
+    connection: &mut AnyConnection,
+    owner: &TokenOwner,
+    now: i64,
+) -> Result<i64, StoreError> {
+    let existing: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM oauth_tokens WHERE connection_id = $1 \
+         AND COALESCE(organization_id, 0) = COALESCE($2, 0)",
+    )
+    .bind(owner.connection_id)
+    .bind(owner.organization_id)
+    .fetch_optional(&mut *connection)
+    .await?;
+    if let Some(id) = existing {
+        return Ok(id);
+    }
+    Ok(sqlx::query_scalar(
+        "INSERT INTO oauth_tokens (connection_id, organization_id, entity_id, status, expires_at, updated_at) \
+         VALUES ($1, $2, $3, 'disconnected', 0, $4) RETURNING id",
+    )
+    .bind(owner.connection_id)
+    .bind(owner.organization_id)
+    .bind(&owner.entity_id)
+    .bind(now)
+    .fetch_one(&mut *connection)
+    .await?)
+}
+
+impl Store {
+    pub async fn find_oauth_token(&self, id: i64) -> Result<Option<OAuthTokenRow>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM oauth_tokens WHERE id = $1");
+        Ok(sqlx::query_as(&sql)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    /// The shared token (`None`) or an organization's token of a connection.
+    pub async fn find_oauth_token_of(
+        &self,
+        connection_id: i64,
+        organization_id: Option<i64>,
+    ) -> Result<Option<OAuthTokenRow>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM oauth_tokens WHERE connection_id = $1 \
+             AND COALESCE(organization_id, 0) = COALESCE($2, 0)"
+        );
+        Ok(sqlx::query_as(&sql)
+            .bind(connection_id)
+            .bind(organization_id)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    /// Every token of a connection with its organization's name, shared token first.
+    pub async fn list_oauth_tokens(
+        &self,
+        connection_id: i64,
+    ) -> Result<Vec<OAuthTokenListRow>, StoreError> {
+        let columns = COLUMNS
+            .split(", ")
+            .map(|column| format!("t.{}", column.trim()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT {columns}, o.name AS organization_name FROM oauth_tokens t \
+             LEFT JOIN organizations o ON o.id = t.organization_id \
+             WHERE t.connection_id = $1 ORDER BY t.organization_id IS NOT NULL, o.name_key, t.id"
+        );
+        Ok(sqlx::query_as(&sql)
+            .bind(connection_id)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    /// Stores tokens from a completed authorization (or a first client-credentials grant) as
+    /// the owner's token, connected; links it to `mapping_id` when given.
+    pub async fn save_connected_token(
+        &self,
+        keyring: &Keyring,
+        owner: &TokenOwner,
+        tokens: &GrantedTokens,
+        mapping_id: Option<i64>,
+        audit: Option<(&Actor, Value)>,
+        now: i64,
+    ) -> Result<OAuthTokenRow, StoreError> {
+        let mut transaction = self.pool.begin().await?;
+        let id = token_id_for(&mut transaction, owner, now).await?;
+        let access = seal(keyring, id, ACCESS_TOKEN_COLUMN, &tokens.access_token)?;
+        let refresh = tokens
+            .refresh_token
+            .as_ref()
+            .map(|token| seal(keyring, id, REFRESH_TOKEN_COLUMN, token))
+            .transpose()?;
+        let connected_by = audit.as_ref().map_or("", |(actor, _)| actor.label.as_str());
+        sqlx::query(
+            "UPDATE oauth_tokens SET entity_id = $1, status = 'connected', access_token = $2, \
+             refresh_token = $3, token_type = $4, scopes = $5, expires_at = $6, last_error = '', \
+             connected_by = $7, connected_at = $8, refreshed_at = NULL, lease_owner = NULL, \
+             lease_until = NULL, version = version + 1, updated_at = $8 WHERE id = $9",
+        )
+        .bind(&owner.entity_id)
+        .bind(access)
+        .bind(refresh)
+        .bind(&tokens.token_type)
+        .bind(&tokens.scopes)
+        .bind(tokens.expires_at)
+        .bind(connected_by)
+        .bind(now)
+        .bind(id)
+        .execute(&mut *transaction)
+        .await?;
+        if let Some(mapping_id) = mapping_id {
+            sqlx::query("UPDATE integration_mappings SET oauth_token_id = $1 WHERE id = $2")
+                .bind(id)
+                .bind(mapping_id)
+                .execute(&mut *transaction)
+                .await?;
+        }
+        let row = select_one(&mut transaction, id).await?;
+        if let Some((actor, changes)) = audit {
+            insert_audit(
+                &mut transaction,
+                &token_record(actor, "oauth_token.connect", &row, changes),
+                now,
+            )
+            .await?;
+        }
+        transaction.commit().await?;
+        Ok(row)
+    }
+
+    /// An empty, connected token row for a client-credentials owner, so that the first grant goes
+    /// through the same lease as every refresh. Returns the row (existing or new).
+    pub async fn ensure_client_credentials_token(
+        &self,
+        owner: &TokenOwner,
+        now: i64,
+    ) -> Result<OAuthTokenRow, StoreError> {
+        let mut transaction = self.pool.begin().await?;
+        let id = token_id_for(&mut transaction, owner, now).await?;
+        sqlx::query(
+            "UPDATE oauth_tokens SET status = 'connected', connected_by = 'client credentials', \
+             connected_at = COALESCE(connected_at, $1), updated_at = $1 \
+             WHERE id = $2 AND status = 'disconnected' AND access_token IS NULL",
+        )
+        .bind(now)
+        .bind(id)
+        .execute(&mut *transaction)
+        .await?;
+        let row = select_one(&mut transaction, id).await?;
+        transaction.commit().await?;
+        Ok(row)
+    }
+
+    /// Takes the refresh lease if the row is still at `version` and no live lease is held.
+    pub async fn acquire_refresh_lease(
+        &self,
+        id: i64,
+        version: i64,
+        owner: &str,
+        now: i64,
+        until: i64,
+    ) -> Result<bool, StoreError> {
+        let result = sqlx::query(
+            "UPDATE oauth_tokens SET lease_owner = $1, lease_until = $2 WHERE id = $3 \
+             AND version = $4 AND (lease_until IS NULL OR lease_until < $5)",
+        )
+        .bind(owner)
+        .bind(until)
+        .bind(id)
+        .bind(version)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(result.rows_affected() == 1)
+    }
+
+    /// Stores refreshed tokens and releases the lease, in one statement, if `owner` still holds
+    /// it. A rotated refresh token replaces the old one; `None` keeps it.
+    pub async fn save_refreshed_token(
+        &self,
+        keyring: &Keyring,
+        id: i64,
+        owner: &str,
+        tokens: &GrantedTokens,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let access = seal(keyring, id, ACCESS_TOKEN_COLUMN, &tokens.access_token)?;
+        let refresh = tokens
+            .refresh_token
+            .as_ref()
+            .map(|token| seal(keyring, id, REFRESH_TOKEN_COLUMN, token))
+            .transpose()?;
+        let result = sqlx::query(
+            "UPDATE oauth_tokens SET access_token = $1, refresh_token = COALESCE($2, refresh_token), \
+             token_type = $3, scopes = $4, expires_at = $5, refreshed_at = $6, last_error = '', \
+             status = 'connected', lease_owner = NULL, lease_until = NULL, version = version + 1, \
+             updated_at = $6 WHERE id = $7 AND lease_owner = $8",
+        )
+        .bind(access)
+        .bind(refresh)
+        .bind(&tokens.token_type)
+        .bind(&tokens.scopes)
+        .bind(tokens.expires_at)
+        .bind(now)
+        .bind(id)
+        .bind(owner)
+        .execute(&self.pool)
+        .await?;
+        Ok(result.rows_affected() == 1)
+    }
+
+    /// Ends a failed refresh: releases the lease and records the error; with `needs_reconnect`
+    /// the token is marked for reconnecting (its record and tokens are kept).
+    pub async fn fail_refresh(
+        &self,
+        id: i64,
+        owner: &str,
+        error: &str,
+        needs_reconnect: bool,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let sql = if needs_reconnect {
+            "UPDATE oauth_tokens SET status = 'needs_reconnect', last_error = $1, lease_owner = NULL, \
+             lease_until = NULL, version = version + 1, updated_at = $2 WHERE id = $3 AND lease_owner = $4"
+        } else {
+            "UPDATE oauth_tokens SET last_error = $1, lease_owner = NULL, lease_until = NULL, \
+             updated_at = $2 WHERE id = $3 AND lease_owner = $4"
+        };
+        sqlx::query(sql)
+            .bind(error)
+            .bind(now)
+            .bind(id)
+            .bind(owner)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Deletes the token values and marks the row disconnected; returns the row as it was.
+    pub async fn disconnect_oauth_token(
+        &self,
+        id: i64,
+        actor: &Actor,
+        now: i64,
+    ) -> Result<Option<OAuthTokenRow>, StoreError> {
+        let mut transaction = self.pool.begin().await?;
+        let sql = format!("SELECT {COLUMNS} FROM oauth_tokens WHERE id = $1");
+        let Some(before) = sqlx::query_as::<_, OAuthTokenRow>(&sql)
+            .bind(id)
+            .fetch_optional(&mut *transaction)
+            .await?
+        else {
+            return Ok(None);
+        };
+        sqlx::query(
+            "UPDATE oauth_tokens SET status = 'disconnected', access_token = NULL, refresh_token = NULL, \
+             expires_at = 0, last_error = '', lease_owner = NULL, lease_until = NULL, \
+             version = version + 1, updated_at = $1 WHERE id = $2",
+        )
+        .bind(now)
+        .bind(id)
+        .execute(&mut *transaction)
+        .await?;
+        insert_audit(
+            &mut transaction,
+            &token_record(
+                actor,
+                "oauth_token.disconnect",
+                &before,
+                serde_json::json!({}),
+            ),
+            now,
+        )
+        .await?;
+        transaction.commit().await?;
+        Ok(Some(before))
+    }
+
+    /// Connected tokens with a refresh token whose access token expires before `before`.
+    pub async fn oauth_tokens_expiring(
+        &self,
+        before: i64,
+        limit: i64,
+    ) -> Result<Vec<i64>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT id FROM oauth_tokens WHERE status = 'connected' AND refresh_token IS NOT NULL \
+             AND expires_at < $1 ORDER BY expires_at LIMIT $2",
+        )
+        .bind(before)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}
+
+fn token_record<'a>(
+    actor: &'a Actor,
+    action: &'static str,
+    row: &OAuthTokenRow,
+    changes: Value,
+) -> AuditRecord<'a> {
+    let label = match row.organization_id {
+        Some(organization) => format!(
+            "connection {} · organization {organization}",
+            row.connection_id
+        ),
+        None => format!("connection {} · shared", row.connection_id),
+    };
+    AuditRecord {
+        actor,
+        action,
+        object_type: "oauth token",
+        object_id: row.id.to_string(),
+        object_label: label,
+        changes,
+    }
+}

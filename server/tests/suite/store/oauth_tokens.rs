@@ -1,0 +1,779 @@
+//! The Connect flow and token lifecycle against an in-process provider, on both backends: state
+//! bound to the session, single-use and expiring; the PKCE verifier sent; tokens sealed at
+//! rest; refresh on expiry with rotation stored; `invalid_grant`; provider faults; exactly one
+//! refresh for 100 concurrent requests across two server instances; client credentials per
+//! organization with `{entity_id}` in the token URL; Disconnect with revocation.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use app::domain::admin::CurrentAdmin;
+use app::domain::integration::{IntegrationDraft, MappingDraft};
+use app::domain::oauth::{GrantType, OAuthConnectionDraft, SecretChange};
+use app::ssr::{IntegrationServices, MappingServices, OAuthServices, OAuthTokenServices};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use bifrost::crypto::Keyring;
+use bifrost::services::{
+    CallbackOutcome, CallbackQuery, ServerServices, ServicesConfig, TokenError,
+};
+use bifrost::store::admins::NewAdmin;
+use bifrost::store::audit::Actor;
+use bifrost::store::Store;
+use sha2::{Digest, Sha256};
+
+use crate::helpers::{test_keyring, TestDb};
+use crate::provider::{FakeProvider, Fault, CLIENT_SECRET, GOOD_CODE};
+
+const SESSION: &str = "session-token-of-the-admin";
+const CONNECTION: &str = "Halo_Auth";
+
+/// The services as the server builds them, with short provider timeouts for the fault tests.
+fn services(store: &Store, keyring: Arc<Keyring>) -> ServerServices {
+    let mut config = ServicesConfig::new("http://127.0.0.1:3000", false);
+    config.provider_timeout = Duration::from_secs(2);
+    config.retry_pause = Duration::from_millis(10);
+    ServerServices::new(store.clone(), config, keyring)
+}
+
+/// A signed-in administrator (a real row: authorizations reference it).
+async fn admin(store: &Store) -> CurrentAdmin {
+    let row = store
+        .insert_admin(
+            NewAdmin {
+                email: "admin@example.com",
+                email_key: "admin@example.com",
+                password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA",
+            },
+            &Actor {
+                admin_id: None,
+                label: "test".into(),
+            },
+            1,
+        )
+        .await
+        .expect("admin");
+    CurrentAdmin {
+        id: row.id,
+        email: row.email,
+    }
+}
+
+struct Setup {
+    services: ServerServices,
+    keyring: Arc<Keyring>,
+    admin: CurrentAdmin,
+    integration_id: i64,
+    connection_id: i64,
+}
+
+/// An integration linked to a connection at the fake provider.
+async fn setup(store: &Store, provider: &FakeProvider, grant_type: GrantType) -> Setup {
+    let keyring = test_keyring();
+    let services = services(store, keyring.clone());
+    let admin = admin(store).await;
+    let token_url = match grant_type {
+        GrantType::AuthorizationCode => format!("{}/token", provider.base_url),
+        GrantType::ClientCredentials => format!("{}/{{entity_id}}/token", provider.base_url),
+    };
+    let connection = services
+        .create_oauth_connection(
+            &admin,
+            &OAuthConnectionDraft {
+                name: CONNECTION.into(),
+                grant_type,
+                authorization_url: format!("{}/authorize?tenant=x", provider.base_url),
+                token_url,
+                client_id: "bifrost-test".into(),
+                client_secret: SecretChange::Set(CLIENT_SECRET.into()),
+                scopes: "api.read offline_access".into(),
+                pkce: true,
+                extra_parameters: "prompt=consent".into(),
+                audience: String::new(),
+                revocation_url: format!("{}/revoke", provider.base_url),
+            },
+        )
+        .await
+        .expect("connection");
+    let integration = services
+        .create_integration(
+            &admin,
+            &IntegrationDraft {
+                name: "HaloPSA".into(),
+                description: String::new(),
+                entity_id_name: "Tenant ID".into(),
+                default_entity_id: "global-tenant".into(),
+                fields: Vec::new(),
+                confirm_field_removal: false,
+                opened_at_version: None,
+            },
+        )
+        .await
+        .expect("integration");
+    services
+        .link_oauth_connection(&admin, integration.id, Some(connection.id))
+        .await
+        .expect("link");
+    Setup {
+        services,
+        keyring,
+        admin,
+        integration_id: integration.id,
+        connection_id: connection.id,
+    }
+}
+
+fn query_param(url: &str, name: &str) -> String {
+    url::Url::parse(url)
+        .expect("authorization URL")
+        .query_pairs()
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.to_string())
+        .unwrap_or_default()
+}
+
+/// Connect, as the browser would: start, then come back with the provider's code.
+async fn connect(setup: &Setup, mapping_id: Option<i64>) -> (String, CallbackOutcome) {
+    let url = setup
+        .services
+        .start_connect(&setup.admin, SESSION, setup.integration_id, mapping_id)
+        .await
+        .expect("start");
+    let outcome = setup
+        .services
+        .complete_authorization(
+            &setup.admin,
+            SESSION,
+            CONNECTION,
+            &CallbackQuery {
+                code: Some(GOOD_CODE.into()),
+                state: Some(query_param(&url, "state")),
+                error: None,
+            },
+        )
+        .await
+        .expect("callback");
+    (url, outcome)
+}
+
+async fn expire_tokens(store: &Store, at: i64) {
+    sqlx::query("UPDATE oauth_tokens SET expires_at = $1")
+        .bind(at)
+        .execute(store.raw_pool())
+        .await
+        .expect("expire");
+}
+
+fn now() -> i64 {
+    bifrost::time::now_millis()
+}
+
+/// Every stored text that could hold a secret, for plaintext checks.
+async fn stored_texts(store: &Store) -> Vec<String> {
+    let mut texts = Vec::new();
+    for sql in [
+        "SELECT COALESCE(access_token, '') || ' ' || COALESCE(refresh_token, '') || ' ' || scopes || ' ' || last_error FROM oauth_tokens",
+        "SELECT COALESCE(client_secret, '') FROM oauth_connections",
+        "SELECT COALESCE(pkce_verifier, '') || ' ' || state_hash FROM oauth_states",
+        "SELECT changes FROM audit_log",
+    ] {
+        let rows: Vec<String> = sqlx::query_scalar(sql)
+            .fetch_all(store.raw_pool())
+            .await
+            .expect("stored texts");
+        texts.extend(rows);
+    }
+    texts
+}
+
+async fn connect_stores_sealed_tokens_after_sending_the_pkce_verifier(store: Store) {
+    let provider = FakeProvider::start().await;
+    let setup = setup(&store, &provider, GrantType::AuthorizationCode).await;
+    let (url, outcome) = connect(&setup, None).await;
+
+    assert!(
+        url.starts_with(&format!("{}/authorize?tenant=x&", provider.base_url)),
+        "{url}"
+    );
+    assert_eq!(query_param(&url, "code_challenge_method"), "S256");
+    assert_eq!(query_param(&url, "prompt"), "consent");
+    assert_eq!(query_param(&url, "scope"), "api.read offline_access");
+    assert_eq!(
+        query_param(&url, "redirect_uri"),
+        "http://127.0.0.1:3000/oauth/callback/Halo_Auth"
+    );
+    assert_eq!(
+        outcome,
+        CallbackOutcome::Return("/settings/integrations/HaloPSA/oauth?oauth=connected".into())
+    );
+    let form = provider.last_form();
+    let verifier = form.get("code_verifier").expect("the verifier was sent");
+    assert_eq!(
+        URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes())),
+        query_param(&url, "code_challenge")
+    );
+    assert_eq!(
+        form.get("scope").map(String::as_str),
+        Some("api.read offline_access")
+    );
+
+    let view = setup
+        .services
+        .integration_oauth(setup.integration_id)
+        .await
+        .expect("status")
+        .expect("linked");
+    let shared = view.shared.expect("shared token");
+    assert_eq!(shared.state, app::domain::oauth::TokenState::Connected);
+    assert_eq!(shared.scopes, vec!["api.read", "offline_access"]);
+    assert_eq!(shared.connected_by, "admin@example.com");
+    assert!(shared.has_refresh_token);
+    let token = setup
+        .services
+        .integration_token(setup.integration_id, None)
+        .await
+        .expect("token")
+        .expect("oauth");
+    use secrecy::ExposeSecret;
+    assert_eq!(token.access_token.expose_secret(), "canary-access-1");
+    assert!(!format!("{token:?}").contains("canary"));
+    for text in stored_texts(&store).await {
+        assert!(!text.contains("canary"), "plaintext secret stored: {text}");
+    }
+    assert!(!stored_texts(&store)
+        .await
+        .iter()
+        .any(|t| t.contains(verifier)));
+}
+
+async fn a_state_works_once_in_its_own_session_and_not_after_expiry(store: Store) {
+    let provider = FakeProvider::start().await;
+    let setup = setup(&store, &provider, GrantType::AuthorizationCode).await;
+    let url = setup
+        .services
+        .start_connect(&setup.admin, SESSION, setup.integration_id, None)
+        .await
+        .expect("start");
+    let callback = |state: &str| CallbackQuery {
+        code: Some(GOOD_CODE.into()),
+        state: Some(state.to_string()),
+        error: None,
+    };
+    let state = query_param(&url, "state");
+    let foreign = setup
+        .services
+        .complete_authorization(
+            &setup.admin,
+            "another-session",
+            CONNECTION,
+            &callback(&state),
+        )
+        .await
+        .expect("foreign");
+    assert!(
+        matches!(foreign, CallbackOutcome::Refused { status: 403, .. }),
+        "{foreign:?}"
+    );
+    let wrong_connection = setup
+        .services
+        .complete_authorization(&setup.admin, SESSION, "Other", &callback("unknown-state"))
+        .await
+        .expect("unknown");
+    assert!(matches!(
+        wrong_connection,
+        CallbackOutcome::Refused { status: 400, .. }
+    ));
+    let first = setup
+        .services
+        .complete_authorization(&setup.admin, SESSION, CONNECTION, &callback(&state))
+        .await
+        .expect("first");
+    assert!(matches!(first, CallbackOutcome::Return(_)), "{first:?}");
+    let replay = setup
+        .services
+        .complete_authorization(&setup.admin, SESSION, CONNECTION, &callback(&state))
+        .await
+        .expect("replay");
+    assert!(
+        matches!(replay, CallbackOutcome::Refused { status: 400, .. }),
+        "{replay:?}"
+    );
+    assert_eq!(provider.count(&provider.state.calls.code), 1);
+
+    let url = setup
+        .services
+        .start_connect(&setup.admin, SESSION, setup.integration_id, None)
+        .await
+        .expect("start again");
+    sqlx::query("UPDATE oauth_states SET expires_at = 1")
+        .execute(store.raw_pool())
+        .await
+        .expect("age the state");
+    let expired = setup
+        .services
+        .complete_authorization(
+            &setup.admin,
+            SESSION,
+            CONNECTION,
+            &callback(&query_param(&url, "state")),
+        )
+        .await
+        .expect("expired");
+    assert!(
+        matches!(expired, CallbackOutcome::Refused { status: 400, message } if message.contains("expired"))
+    );
+    assert_eq!(provider.count(&provider.state.calls.code), 1);
+}
+
+async fn denied_consent_and_failed_exchanges_change_nothing(store: Store) {
+    let provider = FakeProvider::start().await;
+    let setup = setup(&store, &provider, GrantType::AuthorizationCode).await;
+    let url = setup
+        .services
+        .start_connect(&setup.admin, SESSION, setup.integration_id, None)
+        .await
+        .expect("start");
+    let denied = setup
+        .services
+        .complete_authorization(
+            &setup.admin,
+            SESSION,
+            CONNECTION,
+            &CallbackQuery {
+                code: None,
+                state: Some(query_param(&url, "state")),
+                error: Some("access_denied".into()),
+            },
+        )
+        .await
+        .expect("denied");
+    assert_eq!(
+        denied,
+        CallbackOutcome::Return(
+            "/settings/integrations/HaloPSA/oauth?oauth_error=denied&reason=access_denied".into()
+        )
+    );
+    for (fault, expected) in [
+        (Fault::ServerError, "oauth_error=unavailable"),
+        (
+            Fault::Garbage,
+            "oauth_error=exchange&reason=invalid_response",
+        ),
+    ] {
+        provider.set_fault(fault);
+        let (_, outcome) = connect(&setup, None).await;
+        assert!(
+            matches!(&outcome, CallbackOutcome::Return(path) if path.ends_with(expected)),
+            "{outcome:?}"
+        );
+    }
+    let tokens: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM oauth_tokens WHERE access_token IS NOT NULL")
+            .fetch_one(store.raw_pool())
+            .await
+            .expect("count");
+    assert_eq!(tokens, 0);
+}
+
+async fn an_expiring_token_is_refreshed_with_its_rotation_stored(store: Store) {
+    let provider = FakeProvider::start().await;
+    let setup = setup(&store, &provider, GrantType::AuthorizationCode).await;
+    connect(&setup, None).await;
+    use secrecy::ExposeSecret;
+
+    // Fresh: no refresh.
+    setup
+        .services
+        .integration_token(setup.integration_id, None)
+        .await
+        .expect("fresh");
+    assert_eq!(provider.count(&provider.state.calls.refresh), 0);
+
+    // Within the margin: refreshed, with the scopes sent again.
+    expire_tokens(&store, now() + 60_000).await;
+    let token = setup
+        .services
+        .integration_token(setup.integration_id, None)
+        .await
+        .expect("refreshed")
+        .expect("oauth");
+    assert_eq!(token.access_token.expose_secret(), "canary-access-2");
+    assert_eq!(provider.count(&provider.state.calls.refresh), 1);
+    let form = provider.last_form();
+    assert_eq!(
+        form.get("refresh_token").map(String::as_str),
+        Some("canary-refresh-1")
+    );
+    assert_eq!(
+        form.get("scope").map(String::as_str),
+        Some("api.read offline_access")
+    );
+
+    // The rotated refresh token was stored: the next refresh presents it (the old one is dead).
+    expire_tokens(&store, now() - 1).await;
+    setup
+        .services
+        .integration_token(setup.integration_id, None)
+        .await
+        .expect("again");
+    assert_eq!(
+        provider
+            .last_form()
+            .get("refresh_token")
+            .map(String::as_str),
+        Some("canary-refresh-2")
+    );
+
+    // A provider that forgot the grant: Needs reconnect, with the record kept.
+    provider.revoke_all_refresh_tokens();
+    expire_tokens(&store, now() - 1).await;
+    let refused = setup
+        .services
+        .integration_token(setup.integration_id, None)
+        .await;
+    assert!(
+        matches!(refused, Err(TokenError::NeedsReconnect(_))),
+        "{refused:?}"
+    );
+    let (status, kept): (String, Option<String>) =
+        sqlx::query_as("SELECT status, refresh_token FROM oauth_tokens")
+            .fetch_one(store.raw_pool())
+            .await
+            .expect("row");
+    assert_eq!(status, "needs_reconnect");
+    assert!(kept.is_some());
+    let view = setup
+        .services
+        .integration_oauth(setup.integration_id)
+        .await
+        .expect("view")
+        .expect("linked");
+    assert!(view
+        .shared
+        .expect("shared")
+        .last_error
+        .contains("invalid_grant"));
+    // Reconnecting restores it.
+    connect(&setup, None).await;
+    setup
+        .services
+        .integration_token(setup.integration_id, None)
+        .await
+        .expect("reconnected");
+}
+
+async fn provider_faults_keep_the_tokens_and_recover(store: Store) {
+    let provider = FakeProvider::start().await;
+    let setup = setup(&store, &provider, GrantType::AuthorizationCode).await;
+    connect(&setup, None).await;
+    expire_tokens(&store, now() - 1).await;
+
+    provider.set_fault(Fault::ServerError);
+    let failed = setup
+        .services
+        .integration_token(setup.integration_id, None)
+        .await;
+    assert!(matches!(failed, Err(TokenError::Provider(_))), "{failed:?}");
+    assert_eq!(
+        provider.count(&provider.state.calls.refresh),
+        3,
+        "retried with backoff"
+    );
+
+    provider.set_fault(Fault::Garbage);
+    let garbage = setup
+        .services
+        .integration_token(setup.integration_id, None)
+        .await;
+    assert!(
+        matches!(garbage, Err(TokenError::Provider(_))),
+        "{garbage:?}"
+    );
+
+    provider.set_fault(Fault::Slow(Duration::from_secs(5)));
+    let started = std::time::Instant::now();
+    let slow = setup
+        .services
+        .integration_token(setup.integration_id, None)
+        .await;
+    assert!(matches!(slow, Err(TokenError::Provider(_))), "{slow:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(9),
+        "bounded by the timeout"
+    );
+
+    let (status, refresh): (String, Option<String>) =
+        sqlx::query_as("SELECT status, refresh_token FROM oauth_tokens")
+            .fetch_one(store.raw_pool())
+            .await
+            .expect("row");
+    assert_eq!(status, "connected");
+    assert!(refresh.is_some(), "nothing discarded");
+
+    provider.set_fault(Fault::None);
+    setup
+        .services
+        .integration_token(setup.integration_id, None)
+        .await
+        .expect("recovered");
+}
+
+async fn client_credentials_get_a_token_per_organization_with_its_entity_id(store: Store) {
+    let provider = FakeProvider::start().await;
+    // An answer without expires_in gets the documented default lifetime (one hour).
+    provider.set_expires_in(None);
+    let setup = setup(&store, &provider, GrantType::ClientCredentials).await;
+    let mut organizations = Vec::new();
+    for (name, tenant) in [("Contoso", "tenant-a"), ("Fabrikam", "tenant-b")] {
+        let organization = setup
+            .services
+            .create_organization(&setup.admin, name)
+            .await
+            .expect("organization");
+        setup
+            .services
+            .create_mapping(
+                &setup.admin,
+                setup.integration_id,
+                &MappingDraft {
+                    organization_id: organization.id,
+                    entity_id: tenant.into(),
+                    entity_name: String::new(),
+                    overrides: Vec::new(),
+                },
+            )
+            .await
+            .expect("mapping");
+        organizations.push(organization.id);
+    }
+    use secrecy::ExposeSecret;
+    let a = setup
+        .services
+        .integration_token(setup.integration_id, Some(organizations[0]))
+        .await
+        .expect("a")
+        .expect("oauth");
+    let b = setup
+        .services
+        .integration_token(setup.integration_id, Some(organizations[1]))
+        .await
+        .expect("b")
+        .expect("oauth");
+    setup
+        .services
+        .integration_token(setup.integration_id, None)
+        .await
+        .expect("global");
+    assert_ne!(
+        a.access_token.expose_secret(),
+        b.access_token.expose_secret()
+    );
+    assert_eq!(
+        provider.tenants(),
+        vec!["tenant-a", "tenant-b", "global-tenant"]
+    );
+    // Cached until it expires.
+    setup
+        .services
+        .integration_token(setup.integration_id, Some(organizations[0]))
+        .await
+        .expect("cached");
+    assert_eq!(provider.count(&provider.state.calls.client_credentials), 3);
+    let expiries: Vec<i64> = sqlx::query_scalar("SELECT expires_at FROM oauth_tokens")
+        .fetch_all(store.raw_pool())
+        .await
+        .expect("expiries");
+    for expires_at in expiries {
+        let lifetime = expires_at - now();
+        assert!((3_500_000..=3_600_000).contains(&lifetime), "{lifetime}");
+    }
+    for text in stored_texts(&store).await {
+        assert!(!text.contains("canary"), "plaintext secret stored: {text}");
+    }
+}
+
+async fn an_organization_connects_its_own_token_and_disconnect_revokes(store: Store) {
+    let provider = FakeProvider::start().await;
+    let setup = setup(&store, &provider, GrantType::AuthorizationCode).await;
+    let organization = setup
+        .services
+        .create_organization(&setup.admin, "Contoso")
+        .await
+        .expect("organization");
+    let mapping = setup
+        .services
+        .create_mapping(
+            &setup.admin,
+            setup.integration_id,
+            &MappingDraft {
+                organization_id: organization.id,
+                entity_id: "tenant-a".into(),
+                entity_name: String::new(),
+                overrides: Vec::new(),
+            },
+        )
+        .await
+        .expect("mapping");
+    connect(&setup, None).await;
+    let (_, outcome) = connect(&setup, Some(mapping.id)).await;
+    assert_eq!(
+        outcome,
+        CallbackOutcome::Return("/settings/integrations/HaloPSA/mappings?oauth=connected".into())
+    );
+    use secrecy::ExposeSecret;
+    let own = setup
+        .services
+        .integration_token(setup.integration_id, Some(organization.id))
+        .await
+        .expect("own")
+        .expect("oauth");
+    let shared = setup
+        .services
+        .integration_token(setup.integration_id, None)
+        .await
+        .expect("shared")
+        .expect("oauth");
+    assert_eq!(own.access_token.expose_secret(), "canary-access-2");
+    assert_eq!(shared.access_token.expose_secret(), "canary-access-1");
+    let listed = setup
+        .services
+        .mappings(setup.integration_id, "", 1)
+        .await
+        .expect("mappings");
+    assert!(matches!(
+        listed.items[0].oauth_token,
+        Some((_, app::domain::oauth::TokenState::Connected))
+    ));
+
+    // Unlinking falls back to the shared token.
+    setup
+        .services
+        .link_mapping_token(&setup.admin, setup.integration_id, mapping.id, None)
+        .await
+        .expect("unlink");
+    let fallback = setup
+        .services
+        .integration_token(setup.integration_id, Some(organization.id))
+        .await
+        .expect("fallback")
+        .expect("oauth");
+    assert_eq!(fallback.access_token.expose_secret(), "canary-access-1");
+
+    let view = setup
+        .services
+        .integration_oauth(setup.integration_id)
+        .await
+        .expect("view")
+        .expect("linked");
+    let shared_id = view.shared.expect("shared").id;
+    setup
+        .services
+        .disconnect_oauth_token(&setup.admin, setup.integration_id, shared_id)
+        .await
+        .expect("disconnect");
+    assert_eq!(provider.count(&provider.state.calls.revoke), 1);
+    assert_eq!(
+        provider.last_form().get("token").map(String::as_str),
+        Some("canary-refresh-1")
+    );
+    let gone = setup
+        .services
+        .integration_token(setup.integration_id, None)
+        .await;
+    assert!(matches!(gone, Err(TokenError::NotConnected)), "{gone:?}");
+    let view = setup
+        .services
+        .integration_oauth(setup.integration_id)
+        .await
+        .expect("view")
+        .expect("linked");
+    assert_eq!(
+        view.shared.expect("shared").state,
+        app::domain::oauth::TokenState::Disconnected
+    );
+    let _ = setup.connection_id;
+    let _ = &setup.keyring;
+}
+
+crate::store_cases!(
+    connect_stores_sealed_tokens_after_sending_the_pkce_verifier,
+    a_state_works_once_in_its_own_session_and_not_after_expiry,
+    denied_consent_and_failed_exchanges_change_nothing,
+    an_expiring_token_is_refreshed_with_its_rotation_stored,
+    provider_faults_keep_the_tokens_and_recover,
+    client_credentials_get_a_token_per_organization_with_its_entity_id,
+    an_organization_connects_its_own_token_and_disconnect_revokes,
+);
+
+/// 100 concurrent requests on an expired token, half through each of two server instances
+/// (separate services and connection pools on one database): one refresh call.
+async fn one_refresh_for_many_requests(db: &TestDb) {
+    let provider = FakeProvider::start().await;
+    let setup = setup(&db.store, &provider, GrantType::AuthorizationCode).await;
+    connect(&setup, None).await;
+    let second_store = Store::connect(db.url()).await.expect("second pool");
+    let second = Arc::new(services(&second_store, setup.keyring.clone()));
+    let first = Arc::new(setup.services);
+    provider.set_refresh_delay(Duration::from_millis(300));
+    expire_tokens(&db.store, now() - 1).await;
+    let mut tasks = Vec::new();
+    for n in 0..100 {
+        let instance = if n % 2 == 0 {
+            first.clone()
+        } else {
+            second.clone()
+        };
+        let integration_id = setup.integration_id;
+        tasks.push(tokio::spawn(async move {
+            instance.integration_token(integration_id, None).await
+        }));
+    }
+    use secrecy::ExposeSecret;
+    for task in tasks {
+        let token = task.await.expect("task").expect("token").expect("oauth");
+        assert_eq!(token.access_token.expose_secret(), "canary-access-2");
+    }
+    assert_eq!(provider.count(&provider.state.calls.refresh), 1);
+    second_store.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_one_refresh_for_100_concurrent_requests() {
+    let db = TestDb::sqlite().await;
+    one_refresh_for_many_requests(&db).await;
+    db.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_one_refresh_for_100_concurrent_requests_on_two_instances() {
+    let Some(db) = TestDb::postgres().await else {
+        return;
+    };
+    one_refresh_for_many_requests(&db).await;
+    db.finish().await;
+}
+
+/// The database file itself (with its WAL) never holds a token or client secret in plaintext.
+#[tokio::test]
+async fn sqlite_database_files_hold_no_plaintext_token() {
+    let db = TestDb::sqlite().await;
+    let provider = FakeProvider::start().await;
+    let setup = setup(&db.store, &provider, GrantType::AuthorizationCode).await;
+    connect(&setup, None).await;
+    expire_tokens(&db.store, now() - 1).await;
+    setup
+        .services
+        .integration_token(setup.integration_id, None)
+        .await
+        .expect("refresh");
+    for file in db.files() {
+        let bytes = std::fs::read(&file).expect("read database file");
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            !text.contains("canary-"),
+            "{} holds a plaintext token",
+            file.display()
+        );
+    }
+    db.finish().await;
+}
