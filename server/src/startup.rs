@@ -180,6 +180,8 @@ async fn sweep_sessions_periodically(services: Arc<ServerServices>) {
 /// lapse) and drops abandoned authorizations.
 async fn refresh_tokens_periodically(services: Arc<ServerServices>) {
     let mut every_minute = tokio::time::interval(std::time::Duration::from_secs(60));
+    // A long pass (a provider timing out) delays the next one rather than bunching them up.
+    every_minute.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         every_minute.tick().await;
         match services.refresh_expiring_tokens().await {

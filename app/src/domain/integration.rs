@@ -241,6 +241,8 @@ pub struct IntegrationSummary {
     pub description: String,
     /// The linked OAuth connection's name.
     pub oauth_connection: Option<String>,
+    /// Where the connection's shared token stands, when a connection is linked.
+    pub oauth_state: Option<crate::domain::oauth::TokenState>,
     pub mapped_organizations: i64,
     pub field_count: i64,
 }

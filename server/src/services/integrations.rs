@@ -7,6 +7,7 @@ use app::domain::integration::{
     schema_field_name, FieldType, IntegrationDeletionImpact, IntegrationDraft, IntegrationSummary,
     IntegrationView, OAuthLink, SchemaFieldView, INTEGRATIONS_PER_PAGE,
 };
+use app::domain::oauth::TokenState;
 use app::domain::paging::{clamp_page, offset_of, Paged};
 use app::error::AppError;
 use app::ssr::IntegrationServices;
@@ -303,6 +304,9 @@ impl IntegrationServices for ServerServices {
                     id: row.id,
                     name: row.name,
                     description: row.description,
+                    oauth_state: row.oauth_connection_name.is_some().then(|| {
+                        TokenState::parse(row.oauth_token_status.as_deref().unwrap_or(""))
+                    }),
                     oauth_connection: row.oauth_connection_name,
                     mapped_organizations: row.mapped_organizations,
                     field_count: row.field_count,

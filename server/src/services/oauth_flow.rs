@@ -9,7 +9,7 @@ use app::error::AppError;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::oauth_tokens::granted;
+use super::oauth_tokens::{granted, REFRESH_MARGIN_MS};
 use super::{actor_of, internal, ServerServices};
 use crate::auth::session_token::{hash_token, new_token};
 use crate::oauth::ProviderError;
@@ -20,12 +20,23 @@ use crate::time::now_millis;
 /// How long an admin has to finish authorizing at the provider.
 pub const STATE_LIFETIME_MS: i64 = 10 * 60 * 1000;
 
-/// The query string a provider sends back to the redirect URI.
-#[derive(Debug, Default, Deserialize)]
+/// The query string a provider sends back to the redirect URI. `Debug` hides the code and
+/// the state.
+#[derive(Default, Deserialize)]
 pub struct CallbackQuery {
     pub code: Option<String>,
     pub state: Option<String>,
     pub error: Option<String>,
+}
+
+impl std::fmt::Debug for CallbackQuery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CallbackQuery")
+            .field("code", &self.code.as_ref().map(|_| "…"))
+            .field("state", &self.state.as_ref().map(|_| "…"))
+            .field("error", &self.error)
+            .finish()
+    }
 }
 
 /// Where the callback leaves the admin.
@@ -103,11 +114,20 @@ impl ServerServices {
             urlencoding::encode(&integration.name)
         );
         if connection.grant_type == GrantType::ClientCredentials.as_str() {
-            // Nothing to authorize in a browser: get the token now and come back.
-            let organization = organization_id;
-            self.integration_token(integration_id, organization)
+            // Nothing to authorize in a browser: get a token now and come back.
+            let token_id = self
+                .token_id_in_scope(integration_id, organization_id)
                 .await
                 .map_err(AppError::from)?;
+            if let Some(token_id) = token_id {
+                self.store
+                    .reset_client_credentials_token(token_id, now_millis())
+                    .await
+                    .map_err(internal)?;
+                self.fresh_token(token_id, REFRESH_MARGIN_MS)
+                    .await
+                    .map_err(AppError::from)?;
+            }
             return Ok(with_query(&return_to, "oauth=connected"));
         }
         let settings = self
@@ -241,7 +261,14 @@ impl ServerServices {
             }
         };
         let tokens = granted(grant, &settings.scopes, now);
-        let mapping_id = match row.organization_id {
+        // Link the mapping only while the integration still uses this connection.
+        let still_linked = self
+            .store
+            .find_integration(row.integration_id)
+            .await
+            .map_err(internal)?
+            .is_some_and(|integration| integration.oauth_connection_id == Some(connection.id));
+        let mapping_id = match row.organization_id.filter(|_| still_linked) {
             Some(organization) => self
                 .store
                 .find_mapping_of_organization(row.integration_id, organization)

@@ -25,6 +25,20 @@ use crate::time::now_millis;
 const BODY_EXCERPT_CHARS: usize = 2000;
 const MAX_TEST_PATH_CHARS: usize = 500;
 
+/// At most 64 KB of a response body: enough for the excerpt, bounded whatever the API sends.
+async fn read_capped(mut response: reqwest::Response) -> Vec<u8> {
+    const CAP: usize = 64 * 1024;
+    let mut body = Vec::new();
+    while let Ok(Some(chunk)) = response.chunk().await {
+        body.extend_from_slice(&chunk);
+        if body.len() >= CAP {
+            body.truncate(CAP);
+            break;
+        }
+    }
+    body
+}
+
 fn token_not_found() -> AppError {
     AppError::NotFound("the OAuth token".into())
 }
@@ -233,10 +247,10 @@ impl OAuthTokenServices for ServerServices {
             .ok_or_else(|| AppError::NotFound("the mapping".into()))?;
         if let Some(token_id) = token_id {
             let token = self.token_of_integration(integration_id, token_id).await?;
-            if token.organization_id.is_none() {
+            if token.organization_id != Some(mapping.organization_id) {
                 return Err(AppError::invalid(
                     "oauth_token",
-                    "must be an organization-specific token (the shared token applies anyway)",
+                    &format!("must be a token of {}", mapping.organization_name),
                 ));
             }
         }
@@ -285,15 +299,17 @@ impl OAuthTokenServices for ServerServices {
             })
         })?;
         let status = response.status().as_u16();
-        let body = response.text().await.unwrap_or_default();
+        let body = read_capped(response).await;
         let millis = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-        let mut excerpt: String = body.chars().take(BODY_EXCERPT_CHARS).collect();
+        let mut body = String::from_utf8_lossy(&body).into_owned();
+        // Blank the token before cutting, so no part of it survives the cut.
         if let Some(token) = &token {
             let secret = token.access_token.expose_secret();
             if !secret.is_empty() {
-                excerpt = excerpt.replace(secret, "[access token]");
+                body = body.replace(secret, "[access token]");
             }
         }
+        let excerpt: String = body.chars().take(BODY_EXCERPT_CHARS).collect();
         Ok(ConnectionTestResult {
             url,
             status,

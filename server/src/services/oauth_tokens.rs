@@ -18,7 +18,7 @@ use crate::oauth::DEFAULT_TOKEN_LIFETIME_SECS;
 use crate::oauth::{fill_entity_id, ProviderError, ProviderSettings, TokenGrant};
 use crate::store::oauth_connections::{client_secret_identity, OAuthConnectionRow};
 use crate::store::oauth_tokens::{
-    token_identity, GrantedTokens, OAuthTokenRow, TokenOwner, ACCESS_TOKEN_COLUMN,
+    token_identity, GrantedTokens, OAuthTokenRow, TokenOwner, ACCESS_TOKEN_COLUMN, BACKOFF_OWNER,
     REFRESH_TOKEN_COLUMN, STATUS_CONNECTED, STATUS_NEEDS_RECONNECT,
 };
 use crate::store::StoreError;
@@ -31,6 +31,9 @@ pub const REFRESH_MARGIN_MS: i64 = 5 * 60 * 1000;
 pub const BACKGROUND_MARGIN_MS: i64 = 10 * 60 * 1000;
 /// Attempts at a refresh when the provider is unavailable, and the pause before each retry.
 const REFRESH_ATTEMPTS: u32 = 3;
+/// After a refresh fails for a reason other than `invalid_grant`, no new provider call for this
+/// long: requests meanwhile get the still-valid token or the error.
+const FAILURE_BACKOFF_MS: i64 = 30_000;
 const POLL_INTERVAL: Duration = Duration::from_millis(50);
 
 /// Why no fresh token could be had.
@@ -131,7 +134,11 @@ pub(super) fn token_view(
         id: row.id,
         organization_id: row.organization_id,
         organization_name,
-        state: TokenState::parse(&row.status),
+        // A client-credentials row waiting for its first grant is not connected yet.
+        state: match TokenState::parse(&row.status) {
+            TokenState::Connected if row.access_token.is_none() => TokenState::NotConnected,
+            state => state,
+        },
         scopes: scopes_of(&row.scopes),
         expires_at: row.expires_at.filter(|at| *at > 0),
         refreshed_at: row.refreshed_at,
@@ -201,11 +208,37 @@ impl ServerServices {
                 STATUS_NEEDS_RECONNECT => return Err(TokenError::NeedsReconnect(row.last_error)),
                 _ => return Err(TokenError::NotConnected),
             }
-            if row.access_token.is_some() && row.expires_at.unwrap_or(0) > now + margin_ms {
+            let expires_at = row.expires_at.unwrap_or(0);
+            let valid = row.access_token.is_some() && expires_at > now;
+            if valid && expires_at > now.saturating_add(margin_ms) {
                 return self.open_token(&row);
             }
-            let leased_elsewhere = row.lease_until.is_some_and(|until| until >= now);
-            if !leased_elsewhere
+            let live_lease = row.lease_until.is_some_and(|until| until >= now);
+            if live_lease && row.lease_owner.as_deref() == Some(BACKOFF_OWNER) {
+                // The provider failed moments ago: no new call until the backoff ends.
+                return if valid {
+                    self.open_token(&row)
+                } else {
+                    Err(TokenError::Provider(ProviderError::Unavailable(
+                        row.last_error,
+                    )))
+                };
+            }
+            let connection = self
+                .store
+                .find_oauth_connection(row.connection_id)
+                .await?
+                .ok_or(TokenError::NotConnected)?;
+            let client_credentials = connection.grant_type == GrantType::ClientCredentials.as_str();
+            if !client_credentials && row.refresh_token.is_none() {
+                if valid {
+                    return self.open_token(&row);
+                }
+                let reason = "the access token expired and the provider gave no refresh token";
+                self.store.mark_needs_reconnect(row.id, reason, now).await?;
+                return Err(TokenError::NeedsReconnect(reason.into()));
+            }
+            if !live_lease
                 && self
                     .store
                     .acquire_refresh_lease(
@@ -217,7 +250,9 @@ impl ServerServices {
                     )
                     .await?
             {
-                return self.refresh_with_lease(row).await;
+                return self
+                    .refresh_with_lease(row, &connection, now + lease_ms)
+                    .await;
             }
             if now > deadline {
                 return Err(TokenError::Busy);
@@ -226,9 +261,10 @@ impl ServerServices {
         }
     }
 
+    /// Long enough for every attempt of a refresh, with room for the store.
     fn lease_millis(&self) -> i64 {
         let timeout = i64::try_from(self.config.provider_timeout.as_millis()).unwrap_or(10_000);
-        timeout * i64::from(REFRESH_ATTEMPTS) + 5_000
+        timeout * i64::from(REFRESH_ATTEMPTS) + 20_000
     }
 
     fn open_token(&self, row: &OAuthTokenRow) -> Result<FreshToken, TokenError> {
@@ -248,16 +284,34 @@ impl ServerServices {
         })
     }
 
-    /// Calls the provider while holding the row's lease, and stores what it answered.
-    async fn refresh_with_lease(&self, row: OAuthTokenRow) -> Result<FreshToken, TokenError> {
-        let outcome = self.call_provider_for(&row).await;
+    /// Calls the provider while holding the row's lease (until `lease_until`), and stores what
+    /// it answered.
+    async fn refresh_with_lease(
+        &self,
+        row: OAuthTokenRow,
+        connection: &OAuthConnectionRow,
+        lease_until: i64,
+    ) -> Result<FreshToken, TokenError> {
+        let outcome = self.call_provider_for(&row, connection, lease_until).await;
         let now = now_millis();
         match outcome {
             Ok((grant, requested)) => {
                 let tokens = granted(grant, &requested, now);
-                self.store
+                let saved = self
+                    .store
                     .save_refreshed_token(&self.keyring, row.id, &self.instance_id, &tokens, now)
-                    .await?;
+                    .await;
+                match saved {
+                    Ok(true) => {}
+                    Ok(false) => tracing::error!(
+                        token = row.id,
+                        "the refresh lease ran out before the new tokens were stored"
+                    ),
+                    Err(error) => {
+                        tracing::error!(token = row.id, %error, "storing refreshed tokens failed");
+                        return Err(TokenError::Store(error));
+                    }
+                }
                 Ok(FreshToken {
                     access_token: tokens.access_token,
                     token_type: tokens.token_type,
@@ -266,9 +320,8 @@ impl ServerServices {
                 })
             }
             Err(error) => {
-                let reconnect = matches!(error, ProviderError::InvalidGrant(_))
-                    || matches!(error, ProviderError::Refused { .. })
-                        && row.refresh_token.is_some();
+                // Only a refused grant needs the admin; anything else may pass by itself.
+                let reconnect = matches!(error, ProviderError::InvalidGrant(_));
                 tracing::warn!(token = row.id, %error, "refreshing an OAuth token failed");
                 self.store
                     .fail_refresh(
@@ -276,6 +329,7 @@ impl ServerServices {
                         &self.instance_id,
                         &error.to_string(),
                         reconnect,
+                        now + FAILURE_BACKOFF_MS,
                         now,
                     )
                     .await?;
@@ -292,37 +346,28 @@ impl ServerServices {
     }
 
     /// A refresh (or, for client credentials, a new grant), retried with backoff while the
-    /// provider is unavailable.
+    /// provider is unavailable and the lease leaves time for another attempt.
     async fn call_provider_for(
         &self,
         row: &OAuthTokenRow,
+        connection: &OAuthConnectionRow,
+        lease_until: i64,
     ) -> Result<(TokenGrant, Vec<String>), ProviderError> {
-        let connection = self
-            .store
-            .find_oauth_connection(row.connection_id)
-            .await
-            .map_err(|_| ProviderError::Settings("the OAuth connection is unreadable".into()))?
-            .ok_or_else(|| ProviderError::Settings("the OAuth connection was deleted".into()))?;
         let settings = self
-            .provider_settings(&connection, &row.entity_id)
+            .provider_settings(connection, &row.entity_id)
             .map_err(|_| ProviderError::Settings("the client secret is unreadable".into()))?;
-        let client_credentials =
-            GrantType::parse(&connection.grant_type) == Some(GrantType::ClientCredentials);
-        let refresh_token = match (&row.refresh_token, client_credentials) {
-            (_, true) => None,
-            (Some(sealed), false) => Some(
+        let refresh_token = match &row.refresh_token {
+            _ if connection.grant_type == GrantType::ClientCredentials.as_str() => None,
+            Some(sealed) => Some(
                 self.keyring
                     .decrypt(token_identity(row.id, REFRESH_TOKEN_COLUMN), sealed)
                     .map_err(|_| {
                         ProviderError::Settings("the refresh token is unreadable".into())
                     })?,
             ),
-            (None, false) => {
-                return Err(ProviderError::InvalidGrant(
-                    "the provider gave no refresh token; connect again".into(),
-                ))
-            }
+            None => return Err(ProviderError::InvalidGrant("no refresh token".into())),
         };
+        let timeout = i64::try_from(self.config.provider_timeout.as_millis()).unwrap_or(10_000);
         let mut pause = self.config.retry_pause;
         let mut attempt = 1;
         loop {
@@ -330,8 +375,10 @@ impl ServerServices {
                 Some(token) => self.oauth.refresh(&settings, token).await,
                 None => self.oauth.client_credentials(&settings).await,
             };
+            let pause_ms = i64::try_from(pause.as_millis()).unwrap_or(i64::MAX);
+            let time_left = lease_until - now_millis() > pause_ms + timeout + 5_000;
             match result {
-                Err(error) if error.is_transient() && attempt < REFRESH_ATTEMPTS => {
+                Err(error) if error.is_transient() && attempt < REFRESH_ATTEMPTS && time_left => {
                     tokio::time::sleep(pause).await;
                     pause *= 4;
                     attempt += 1;
@@ -366,6 +413,24 @@ impl ServerServices {
         integration_id: i64,
         organization_id: Option<i64>,
     ) -> Result<Option<FreshToken>, TokenError> {
+        match self
+            .token_id_in_scope(integration_id, organization_id)
+            .await?
+        {
+            Some(token_id) => self
+                .fresh_token(token_id, REFRESH_MARGIN_MS)
+                .await
+                .map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Which token row serves an integration in a scope; `None` without an OAuth connection.
+    pub(super) async fn token_id_in_scope(
+        &self,
+        integration_id: i64,
+        organization_id: Option<i64>,
+    ) -> Result<Option<i64>, TokenError> {
         let integration = self
             .store
             .find_integration(integration_id)
@@ -387,7 +452,7 @@ impl ServerServices {
             }
             None => None,
         };
-        let token_id = if connection.grant_type == GrantType::ClientCredentials.as_str() {
+        if connection.grant_type == GrantType::ClientCredentials.as_str() {
             let owner = TokenOwner {
                 connection_id,
                 organization_id: mapping.as_ref().map(|m| m.organization_id),
@@ -397,21 +462,24 @@ impl ServerServices {
                         m.entity_id.clone()
                     }),
             };
-            self.store
+            let row = self
+                .store
                 .ensure_client_credentials_token(&owner, now_millis())
-                .await?
-                .id
-        } else if let Some(linked) = mapping.as_ref().and_then(|m| m.oauth_token_id) {
-            linked
-        } else {
-            self.store
-                .find_oauth_token_of(connection_id, None)
-                .await?
-                .ok_or(TokenError::NotConnected)?
-                .id
-        };
-        self.fresh_token(token_id, REFRESH_MARGIN_MS)
-            .await
-            .map(Some)
+                .await?;
+            return Ok(Some(row.id));
+        }
+        if let Some(linked) = mapping.as_ref().and_then(|m| m.oauth_token_id) {
+            // A token of a connection the integration no longer uses never reaches its API.
+            let token = self.store.find_oauth_token(linked).await?;
+            if token.is_some_and(|token| token.connection_id == connection_id) {
+                return Ok(Some(linked));
+            }
+        }
+        let shared = self
+            .store
+            .find_oauth_token_of(connection_id, None)
+            .await?
+            .ok_or(TokenError::NotConnected)?;
+        Ok(Some(shared.id))
     }
 }

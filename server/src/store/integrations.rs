@@ -25,6 +25,8 @@ pub struct IntegrationListRow {
     pub name: String,
     pub description: String,
     pub oauth_connection_name: Option<String>,
+    /// The status of the connection's shared token, if it has one.
+    pub oauth_token_status: Option<String>,
     pub mapped_organizations: i64,
     pub field_count: i64,
 }
@@ -228,10 +230,11 @@ impl Store {
         .fetch_one(&self.pool)
         .await?;
         let items = sqlx::query_as(
-            "SELECT i.id, i.name, i.description, c.name AS oauth_connection_name, \
+            "SELECT i.id, i.name, i.description, c.name AS oauth_connection_name, t.status AS oauth_token_status, \
              (SELECT COUNT(*) FROM integration_mappings m WHERE m.integration_id = i.id) AS mapped_organizations, \
              (SELECT COUNT(*) FROM integration_fields f WHERE f.integration_id = i.id) AS field_count \
              FROM integrations i LEFT JOIN oauth_connections c ON c.id = i.oauth_connection_id \
+             LEFT JOIN oauth_tokens t ON t.connection_id = c.id AND t.organization_id IS NULL \
              WHERE i.name_key LIKE $1 ESCAPE '\\' ORDER BY i.name_key LIMIT $2 OFFSET $3",
         )
         .bind(&pattern)

@@ -18,6 +18,8 @@ pub const REFRESH_TOKEN_COLUMN: &str = "refresh_token";
 pub const STATUS_CONNECTED: &str = "connected";
 pub const STATUS_NEEDS_RECONNECT: &str = "needs_reconnect";
 pub const STATUS_DISCONNECTED: &str = "disconnected";
+/// The lease owner while refreshes pause after a provider failure.
+pub const BACKOFF_OWNER: &str = "backoff";
 
 pub fn token_identity(id: i64, column: &'static str) -> SecretIdentity<'static> {
     SecretIdentity {
@@ -196,8 +198,8 @@ impl Store {
             .transpose()?;
         let connected_by = audit.as_ref().map_or("", |(actor, _)| actor.label.as_str());
         sqlx::query(
-            "UPDATE oauth_tokens SET entity_id = $1, status = 'connected', access_token = $2, \
-             refresh_token = $3, token_type = $4, scopes = $5, expires_at = $6, last_error = '', \
+            "UPDATE oauth_tokens SET refresh_token = COALESCE($3, CASE WHEN entity_id = $1 THEN refresh_token END), \
+             entity_id = $1, status = 'connected', access_token = $2, token_type = $4, scopes = $5, expires_at = $6, last_error = '', \
              connected_by = $7, connected_at = $8, refreshed_at = NULL, lease_owner = NULL, \
              lease_until = NULL, version = version + 1, updated_at = $8 WHERE id = $9",
         )
@@ -232,27 +234,71 @@ impl Store {
         Ok(row)
     }
 
-    /// An empty, connected token row for a client-credentials owner, so that the first grant goes
-    /// through the same lease as every refresh. Returns the row (existing or new).
+    /// The token row of a client-credentials owner, created empty (connected, no token yet, so
+    /// the first grant goes through the same lease as every refresh) when there is none. A row
+    /// for another entity ID is emptied, so no organization gets a token of another tenant.
+    /// A disconnected row stays disconnected until [`Store::reset_client_credentials_token`].
     pub async fn ensure_client_credentials_token(
         &self,
         owner: &TokenOwner,
         now: i64,
     ) -> Result<OAuthTokenRow, StoreError> {
-        let mut transaction = self.pool.begin().await?;
-        let id = token_id_for(&mut transaction, owner, now).await?;
+        if let Some(row) = self
+            .find_oauth_token_of(owner.connection_id, owner.organization_id)
+            .await?
+        {
+            if row.entity_id == owner.entity_id {
+                return Ok(row);
+            }
+            sqlx::query(
+                "UPDATE oauth_tokens SET entity_id = $1, access_token = NULL, refresh_token = NULL, \
+                 expires_at = 0, version = version + 1, updated_at = $2 WHERE id = $3",
+            )
+            .bind(&owner.entity_id)
+            .bind(now)
+            .bind(row.id)
+            .execute(&self.pool)
+            .await?;
+        } else {
+            // Concurrent first requests may both insert: the partial unique index keeps one.
+            let conflict = if owner.organization_id.is_some() {
+                "(connection_id, organization_id) WHERE organization_id IS NOT NULL"
+            } else {
+                "(connection_id) WHERE organization_id IS NULL"
+            };
+            let sql = format!(
+                "INSERT INTO oauth_tokens (connection_id, organization_id, entity_id, status, expires_at, \
+                 connected_by, connected_at, updated_at) VALUES ($1, $2, $3, 'connected', 0, \
+                 'client credentials', $4, $4) ON CONFLICT {conflict} DO NOTHING"
+            );
+            sqlx::query(&sql)
+                .bind(owner.connection_id)
+                .bind(owner.organization_id)
+                .bind(&owner.entity_id)
+                .bind(now)
+                .execute(&self.pool)
+                .await?;
+        }
+        self.find_oauth_token_of(owner.connection_id, owner.organization_id)
+            .await?
+            .ok_or_else(|| StoreError::Conflict("oauth_tokens".into()))
+    }
+
+    /// "Get token" on a client-credentials token: connected again, due for a new grant.
+    pub async fn reset_client_credentials_token(
+        &self,
+        id: i64,
+        now: i64,
+    ) -> Result<(), StoreError> {
         sqlx::query(
-            "UPDATE oauth_tokens SET status = 'connected', connected_by = 'client credentials', \
-             connected_at = COALESCE(connected_at, $1), updated_at = $1 \
-             WHERE id = $2 AND status = 'disconnected' AND access_token IS NULL",
+            "UPDATE oauth_tokens SET status = 'connected', last_error = '', expires_at = 0, \
+             lease_owner = NULL, lease_until = NULL, version = version + 1, updated_at = $1 WHERE id = $2",
         )
         .bind(now)
         .bind(id)
-        .execute(&mut *transaction)
+        .execute(&self.pool)
         .await?;
-        let row = select_one(&mut transaction, id).await?;
-        transaction.commit().await?;
-        Ok(row)
+        Ok(())
     }
 
     /// Takes the refresh lease if the row is still at `version` and no live lease is held.
@@ -313,30 +359,52 @@ impl Store {
         Ok(result.rows_affected() == 1)
     }
 
-    /// Ends a failed refresh: releases the lease and records the error; with `needs_reconnect`
-    /// the token is marked for reconnecting (its record and tokens are kept).
+    /// Ends a failed refresh and records the error. With `needs_reconnect` the token is marked
+    /// for reconnecting (its record and tokens are kept); otherwise the lease turns into a
+    /// backoff until `retry_at`, so requests in the meantime do not call the provider again.
     pub async fn fail_refresh(
         &self,
         id: i64,
         owner: &str,
         error: &str,
         needs_reconnect: bool,
+        retry_at: i64,
         now: i64,
     ) -> Result<(), StoreError> {
         let sql = if needs_reconnect {
             "UPDATE oauth_tokens SET status = 'needs_reconnect', last_error = $1, lease_owner = NULL, \
              lease_until = NULL, version = version + 1, updated_at = $2 WHERE id = $3 AND lease_owner = $4"
         } else {
-            "UPDATE oauth_tokens SET last_error = $1, lease_owner = NULL, lease_until = NULL, \
+            "UPDATE oauth_tokens SET last_error = $1, lease_owner = 'backoff', lease_until = $5, \
              updated_at = $2 WHERE id = $3 AND lease_owner = $4"
         };
-        sqlx::query(sql)
-            .bind(error)
-            .bind(now)
-            .bind(id)
-            .bind(owner)
-            .execute(&self.pool)
-            .await?;
+        let query = sqlx::query(sql).bind(error).bind(now).bind(id).bind(owner);
+        // PostgreSQL refuses a parameter the statement does not use.
+        let query = if needs_reconnect {
+            query
+        } else {
+            query.bind(retry_at)
+        };
+        query.execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Marks a token that cannot be refreshed (no refresh token) as needing a reconnect.
+    pub async fn mark_needs_reconnect(
+        &self,
+        id: i64,
+        error: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE oauth_tokens SET status = 'needs_reconnect', last_error = $1, version = version + 1, \
+             updated_at = $2 WHERE id = $3 AND status = 'connected'",
+        )
+        .bind(error)
+        .bind(now)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 

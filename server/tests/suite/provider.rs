@@ -68,6 +68,7 @@ impl FakeProvider {
             .route("/token", post(token))
             .route("/{tenant}/token", post(tenant_token))
             .route("/revoke", post(revoke))
+            .route("/api/echo", axum::routing::get(echo))
             .with_state(state.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -248,4 +249,13 @@ async fn revoke(
             .remove(token);
     }
     StatusCode::OK
+}
+
+/// An API that echoes the bearer token it was sent, near the end of the excerpt.
+async fn echo(headers: axum::http::HeaderMap) -> String {
+    let authorization = headers
+        .get("authorization")
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("none");
+    format!("{}{authorization}", "x".repeat(1960))
 }

@@ -274,15 +274,19 @@ async fn a_state_works_once_in_its_own_session_and_not_after_expiry(store: Store
         matches!(foreign, CallbackOutcome::Refused { status: 403, .. }),
         "{foreign:?}"
     );
-    let wrong_connection = setup
+    let unknown = setup
         .services
-        .complete_authorization(&setup.admin, SESSION, "Other", &callback("unknown-state"))
+        .complete_authorization(
+            &setup.admin,
+            SESSION,
+            CONNECTION,
+            &callback("unknown-state"),
+        )
         .await
         .expect("unknown");
-    assert!(matches!(
-        wrong_connection,
-        CallbackOutcome::Refused { status: 400, .. }
-    ));
+    assert!(
+        matches!(unknown, CallbackOutcome::Refused { status: 400, message } if message.contains("unknown"))
+    );
     let first = setup
         .services
         .complete_authorization(&setup.admin, SESSION, CONNECTION, &callback(&state))
@@ -299,6 +303,25 @@ async fn a_state_works_once_in_its_own_session_and_not_after_expiry(store: Store
         "{replay:?}"
     );
     assert_eq!(provider.count(&provider.state.calls.code), 1);
+
+    let url = setup
+        .services
+        .start_connect(&setup.admin, SESSION, setup.integration_id, None)
+        .await
+        .expect("start for another connection's redirect URI");
+    let wrong_connection = setup
+        .services
+        .complete_authorization(
+            &setup.admin,
+            SESSION,
+            "Other",
+            &callback(&query_param(&url, "state")),
+        )
+        .await
+        .expect("wrong connection");
+    assert!(
+        matches!(wrong_connection, CallbackOutcome::Refused { status: 400, message } if message.contains("another OAuth connection"))
+    );
 
     let url = setup
         .services
@@ -462,6 +485,14 @@ async fn an_expiring_token_is_refreshed_with_its_rotation_stored(store: Store) {
         .expect("reconnected");
 }
 
+/// Ends the pause after a failed refresh, as 30 seconds would.
+async fn end_backoff(store: &Store) {
+    sqlx::query("UPDATE oauth_tokens SET lease_owner = NULL, lease_until = NULL")
+        .execute(store.raw_pool())
+        .await
+        .expect("end the backoff");
+}
+
 async fn provider_faults_keep_the_tokens_and_recover(store: Store) {
     let provider = FakeProvider::start().await;
     let setup = setup(&store, &provider, GrantType::AuthorizationCode).await;
@@ -480,6 +511,15 @@ async fn provider_faults_keep_the_tokens_and_recover(store: Store) {
         "retried with backoff"
     );
 
+    // Within the backoff no new call, whoever asks.
+    let paused = setup
+        .services
+        .integration_token(setup.integration_id, None)
+        .await;
+    assert!(matches!(paused, Err(TokenError::Provider(_))), "{paused:?}");
+    assert_eq!(provider.count(&provider.state.calls.refresh), 3);
+
+    end_backoff(&store).await;
     provider.set_fault(Fault::Garbage);
     let garbage = setup
         .services
@@ -490,6 +530,7 @@ async fn provider_faults_keep_the_tokens_and_recover(store: Store) {
         "{garbage:?}"
     );
 
+    end_backoff(&store).await;
     provider.set_fault(Fault::Slow(Duration::from_secs(5)));
     let started = std::time::Instant::now();
     let slow = setup
@@ -510,12 +551,128 @@ async fn provider_faults_keep_the_tokens_and_recover(store: Store) {
     assert_eq!(status, "connected");
     assert!(refresh.is_some(), "nothing discarded");
 
+    end_backoff(&store).await;
     provider.set_fault(Fault::None);
     setup
         .services
         .integration_token(setup.integration_id, None)
         .await
         .expect("recovered");
+}
+
+async fn requests_waiting_on_a_failing_refresh_do_not_repeat_it(store: Store) {
+    let provider = FakeProvider::start().await;
+    let setup = setup(&store, &provider, GrantType::AuthorizationCode).await;
+    connect(&setup, None).await;
+    expire_tokens(&store, now() - 1).await;
+    provider.set_fault(Fault::ServerError);
+    let integration_id = setup.integration_id;
+    let services = Arc::new(setup.services);
+    let mut tasks = Vec::new();
+    for _ in 0..20 {
+        let services = services.clone();
+        tasks.push(tokio::spawn(async move {
+            services.integration_token(integration_id, None).await
+        }));
+    }
+    for task in tasks {
+        let outcome = task.await.expect("task");
+        assert!(
+            matches!(outcome, Err(TokenError::Provider(_))),
+            "{outcome:?}"
+        );
+    }
+    assert_eq!(
+        provider.count(&provider.state.calls.refresh),
+        3,
+        "one series of attempts"
+    );
+
+    // A token without a refresh token that is still valid is served, not marked for reconnecting.
+    sqlx::query("UPDATE oauth_tokens SET refresh_token = NULL, lease_owner = NULL, lease_until = NULL, expires_at = $1")
+        .bind(now() + 60_000)
+        .execute(store.raw_pool())
+        .await
+        .expect("drop the refresh token");
+    services
+        .integration_token(integration_id, None)
+        .await
+        .expect("still valid");
+    expire_tokens(&store, now() - 1).await;
+    let expired = services.integration_token(integration_id, None).await;
+    assert!(
+        matches!(expired, Err(TokenError::NeedsReconnect(_))),
+        "{expired:?}"
+    );
+}
+
+async fn test_connection_sends_the_token_and_never_shows_it(store: Store) {
+    use app::domain::integration::{FieldType, SchemaField, ValueChange, ValueInput};
+    use app::ssr::ConfigurationServices;
+    let provider = FakeProvider::start().await;
+    let setup = setup(&store, &provider, GrantType::AuthorizationCode).await;
+    let integration = setup
+        .services
+        .integration("HaloPSA")
+        .await
+        .expect("integration");
+    let mut draft = integration.to_draft();
+    draft.fields.push(SchemaField {
+        id: None,
+        key: "base_url".into(),
+        field_type: FieldType::String,
+        required: true,
+        description: String::new(),
+    });
+    setup
+        .services
+        .update_integration(&setup.admin, setup.integration_id, &draft)
+        .await
+        .expect("schema");
+    let missing = setup
+        .services
+        .test_connection(setup.integration_id, None, "/api/echo")
+        .await;
+    assert!(missing
+        .expect_err("no base_url")
+        .for_field("path")
+        .is_some_and(|m| m.contains("base_url")));
+    setup
+        .services
+        .save_defaults(
+            &setup.admin,
+            setup.integration_id,
+            &[ValueInput {
+                key: "base_url".into(),
+                change: ValueChange::Set(provider.base_url.clone()),
+            }],
+        )
+        .await
+        .expect("base_url");
+    let not_connected = setup
+        .services
+        .test_connection(setup.integration_id, None, "/api/echo")
+        .await;
+    assert!(not_connected.is_err(), "no token yet");
+    connect(&setup, None).await;
+    let result = setup
+        .services
+        .test_connection(setup.integration_id, None, "/api/echo")
+        .await
+        .expect("test");
+    assert_eq!(result.status, 200);
+    assert_eq!(result.url, format!("{}/api/echo", provider.base_url));
+    assert!(
+        result.body_excerpt.ends_with("Bearer [access token]"),
+        "{}",
+        result.body_excerpt
+    );
+    assert!(!result.body_excerpt.contains("canary"));
+    let refused = setup
+        .services
+        .test_connection(setup.integration_id, None, "https://evil.example/x")
+        .await;
+    assert!(refused.is_err());
 }
 
 async fn client_credentials_get_a_token_per_organization_with_its_entity_id(store: Store) {
@@ -645,6 +802,41 @@ async fn an_organization_connects_its_own_token_and_disconnect_revokes(store: St
         Some((_, app::domain::oauth::TokenState::Connected))
     ));
 
+    // Another organization's token cannot be linked to this mapping.
+    let other = setup
+        .services
+        .create_organization(&setup.admin, "Fabrikam")
+        .await
+        .expect("other");
+    let other_mapping = setup
+        .services
+        .create_mapping(
+            &setup.admin,
+            setup.integration_id,
+            &MappingDraft {
+                organization_id: other.id,
+                entity_id: "tenant-b".into(),
+                entity_name: String::new(),
+                overrides: Vec::new(),
+            },
+        )
+        .await
+        .expect("other mapping");
+    let contoso_token = listed.items[0].oauth_token.expect("linked").0;
+    let refused = setup
+        .services
+        .link_mapping_token(
+            &setup.admin,
+            setup.integration_id,
+            other_mapping.id,
+            Some(contoso_token),
+        )
+        .await;
+    assert!(refused
+        .expect_err("foreign token")
+        .for_field("oauth_token")
+        .is_some());
+
     // Unlinking falls back to the shared token.
     setup
         .services
@@ -701,6 +893,8 @@ crate::store_cases!(
     denied_consent_and_failed_exchanges_change_nothing,
     an_expiring_token_is_refreshed_with_its_rotation_stored,
     provider_faults_keep_the_tokens_and_recover,
+    requests_waiting_on_a_failing_refresh_do_not_repeat_it,
+    test_connection_sends_the_token_and_never_shows_it,
     client_credentials_get_a_token_per_organization_with_its_entity_id,
     an_organization_connects_its_own_token_and_disconnect_revokes,
 );

@@ -100,7 +100,10 @@ fn IntegrationTable(paged: Paged<IntegrationSummary>, search: String) -> impl In
                         <td class="muted">{integration.description.clone()}</td>
                         <td>{integration.mapped_organizations}</td>
                         <td>{match integration.oauth_connection.clone() {
-                            Some(connection) => view! { <span>{connection}" · "<span class="muted">"Not connected"</span></span> }.into_any(),
+                            Some(connection) => {
+                                let state = integration.oauth_state.unwrap_or(crate::domain::oauth::TokenState::NotConnected);
+                                view! { <span>{connection}" · "<span class="muted">{state.label()}</span></span> }.into_any()
+                            }
                             None => view! { <span class="badge muted-badge">"Not configured"</span> }.into_any(),
                         }}</td>
                     </tr>

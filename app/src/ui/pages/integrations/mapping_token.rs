@@ -37,11 +37,13 @@ pub fn MappingTokenCell(mapping: MappingSummary, integration_id: i64) -> impl In
     .into_any()
 }
 
-/// In the mapping editor: use the shared token or link an organization-specific one.
+/// In the mapping editor: use the shared token or link the organization's own token (made
+/// through another integration on the same connection, or unlinked earlier).
 #[component]
 pub fn MappingTokenLink(
     integration_id: i64,
     mapping_id: i64,
+    organization_id: i64,
     linked: Option<i64>,
 ) -> impl IntoView {
     let list_version = expect_context::<MappingListVersion>().0;
@@ -61,7 +63,7 @@ pub fn MappingTokenLink(
                         <label for="mapping-oauth-token">"OAuth token"</label>
                         <select id="mapping-oauth-token" on:change=move |event| chosen.set(event_target_value(&event).parse().ok())>
                             <option value="" selected=move || chosen.get().is_none()>"Shared token"</option>
-                            {oauth.organization_tokens.into_iter().map(|token| {
+                            {oauth.organization_tokens.into_iter().filter(|token| token.organization_id == Some(organization_id)).map(|token| {
                                 let label = format!("{} ({})", token.organization_name.clone().unwrap_or_default(), token.state.label());
                                 view! { <option value=token.id.to_string() selected=move || chosen.get() == Some(token.id)>{label}</option> }
                             }).collect_view()}

@@ -331,8 +331,9 @@ fn MappingEditor(
                 {move || start.get().map(|result| match result {
                     Ok(start) => {
                         let linked = start.oauth_token_id;
+                        let organization_id = start.organization.as_ref().map_or(0, |(id, _)| *id);
                         view! {
-                            {token_mapping.map(|mapping_id| view! { <MappingTokenLink integration_id mapping_id linked /> })}
+                            {token_mapping.map(|mapping_id| view! { <MappingTokenLink integration_id mapping_id organization_id linked /> })}
                             <MappingForm integration_id mode=mode.clone() start entity_label=entity_label.clone() editing />
                         }.into_any()
                     }

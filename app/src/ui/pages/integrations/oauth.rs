@@ -136,7 +136,7 @@ pub fn token_details(token: OAuthTokenView) -> impl IntoView {
         {connected.then(|| view! {
             <dt>"Granted scopes"</dt><dd class="granted-scopes">{scopes}</dd>
             <dt>"Access token expires"</dt><dd>{token.expires_at.map_or("—".to_string(), format_utc)}</dd>
-            <dt>"Last refresh"</dt><dd>{token.refreshed_at.map_or("never".to_string(), format_utc)}</dd>
+            <dt>"Last refresh"</dt><dd class="last-refresh">{token.refreshed_at.map_or("never".to_string(), format_utc)}</dd>
             <dt>"Connected by"</dt><dd>{format!("{} · {}", token.connected_by, token.connected_at.map_or("—".to_string(), format_utc))}</dd>
         })}
         {(!token.last_error.is_empty()).then(|| view! {
@@ -178,6 +178,9 @@ fn TokenActions(
         .as_ref()
         .map_or(TokenState::NotConnected, |t| t.state);
     let token_id = shared.as_ref().map(|t| t.id);
+    let can_refresh = shared
+        .as_ref()
+        .is_some_and(|t| t.has_refresh_token || t.client_credentials);
     let has_tokens = matches!(state, TokenState::Connected | TokenState::NeedsReconnect);
     let connect_label = match (client_credentials, has_tokens) {
         (true, _) => "Get token",
@@ -199,7 +202,7 @@ fn TokenActions(
                 on:click=move |_| { connect.dispatch(StartOauthConnect { integration_id, mapping_id: None }); }>
                 {move || if connect.pending().get() { "Opening the provider…" } else { connect_label }}
             </button>
-            {token_id.filter(|_| state == TokenState::Connected).map(|token_id| view! {
+            {token_id.filter(|_| state == TokenState::Connected && can_refresh).map(|token_id| view! {
                 <button type="button" class="button secondary" disabled=refresh.pending()
                     on:click=move |_| { refresh.dispatch(RefreshOauthToken { integration_id, token_id }); }>
                     {move || if refresh.pending().get() { "Refreshing…" } else { "Refresh now" }}

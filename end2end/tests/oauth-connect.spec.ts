@@ -1,0 +1,126 @@
+// The Connect flow against the oidc-provider fixture, with its real login and consent pages:
+// connect the shared token and come back Connected with the granted scopes, Refresh now, deny
+// consent and see the message, connect an organization-specific token from the Mappings tab,
+// and Disconnect.
+import type { Page } from '@playwright/test';
+import { expect, test, waitForHydration } from './fixtures';
+
+const issuer = `http://127.0.0.1:${process.env.OIDC_PORT ?? 3171}`;
+
+/** Logs in at the provider (if it asks) and answers its consent page. */
+async function authorizeAtProvider(page: Page, consent: 'Continue' | 'Cancel') {
+  await page.waitForURL((url) => url.origin === issuer);
+  const login = page.locator('input[name="login"]');
+  if (await login.isVisible()) {
+    await login.fill('admin@example.com');
+    await page.locator('input[name="password"]').fill('anything');
+    await page.locator('button[type="submit"]').click();
+  }
+  if (consent === 'Continue') {
+    await page.getByRole('button', { name: 'Continue' }).click();
+  } else {
+    await page.getByRole('link', { name: '[ Cancel ]' }).click();
+  }
+}
+
+test('an admin connects, refreshes, is denied, connects an organization and disconnects', async ({ page }) => {
+  test.setTimeout(90_000);
+  const stamp = Date.now();
+  const connection = `E2E_${stamp}`;
+  const integration = `Halo_OAuth_${stamp}`;
+  const organization = `Contoso ${stamp}`;
+  // The connection, on Settings > OAuth Connections.
+  await page.goto('/settings/oauth');
+  await waitForHydration(page);
+  await page.getByRole('button', { name: 'New connection' }).click();
+  const form = page.getByRole('dialog', { name: 'New OAuth connection' });
+  await form.getByLabel('Name').fill(connection);
+  await form.getByLabel('Authorization URL').fill(`${issuer}/auth`);
+  await form.getByLabel('Token URL').fill(`${issuer}/token`);
+  await form.getByLabel('Client ID').fill('bifrost-e2e');
+  await form.getByLabel('Client Secret').fill('e2e-client-secret');
+  await form.getByLabel('Scopes').fill('openid offline_access api.read');
+  await form.getByLabel('Extra authorization parameters').fill('prompt=consent');
+  await form.getByLabel('Revocation URL').fill(`${issuer}/token/revocation`);
+  await form.getByRole('button', { name: 'Save connection' }).click();
+  await expect(form).toHaveCount(0);
+
+  // An integration linked to it.
+  await page.goto('/settings/integrations/new');
+  await waitForHydration(page);
+  await page.getByLabel('Name', { exact: true }).fill(integration);
+  await page.getByLabel('Default Entity ID').fill('global-tenant');
+  await page.getByRole('button', { name: 'Save integration' }).click();
+  await expect(page.getByText('Integration created.')).toBeVisible();
+  await page.getByRole('link', { name: 'OAuth', exact: true }).click();
+  await page.getByLabel('Link an existing OAuth connection').selectOption({ label: connection });
+  await page.getByRole('button', { name: 'Save OAuth connection' }).click();
+  const status = page.locator('.token-status');
+  await expect(status).toHaveText('Not connected');
+
+  // Connect: the provider's login and consent pages, then back Connected.
+  await page.getByRole('button', { name: 'Connect', exact: true }).click();
+  await authorizeAtProvider(page, 'Continue');
+  await page.waitForURL(/\/oauth\?oauth=connected$/);
+  await waitForHydration(page);
+  await expect(page.getByRole('status').filter({ hasText: 'Connected.' })).toBeVisible();
+  await expect(status).toHaveText('Connected');
+  await expect(page.locator('.granted-scopes')).toContainText('api.read');
+  await expect(page.locator('.details')).toContainText('admin@example.com');
+
+  // Refresh now.
+  await expect(page.locator('.last-refresh')).toHaveText('never');
+  await page.getByRole('button', { name: 'Refresh now' }).click();
+  await expect(page.locator('.last-refresh')).toHaveText(/UTC$/);
+
+  // Deny consent at the provider: a clear message, and the token is untouched.
+  await page.getByRole('button', { name: 'Reconnect' }).click();
+  await authorizeAtProvider(page, 'Cancel');
+  await page.waitForURL(/oauth_error=denied/);
+  await waitForHydration(page);
+  await expect(page.getByRole('alert')).toContainText('Authorization was denied at the provider (access_denied). Nothing was changed.');
+  await expect(status).toHaveText('Connected');
+
+  // An organization-specific token from the Mappings tab.
+  await page.goto('/settings/organizations');
+  await waitForHydration(page);
+  await page.getByLabel('New organization').fill(organization);
+  await page.getByRole('button', { name: 'Create organization' }).click();
+  await expect(page.getByRole('cell', { name: organization, exact: true })).toBeVisible();
+  await page.goto(`/settings/integrations/${integration}/mappings`);
+  await waitForHydration(page);
+  await page.getByRole('button', { name: 'Add Mapping' }).click();
+  const editor = page.getByRole('dialog', { name: 'Add Mapping' });
+  await editor.getByLabel('Find organization').fill(String(stamp));
+  await editor.getByLabel('Organization', { exact: true }).selectOption({ label: organization });
+  await editor.getByLabel('Entity ID').fill('tenant-contoso');
+  await editor.getByRole('button', { name: 'Save mapping' }).click();
+  await expect(editor).toHaveCount(0);
+  const row = page.getByRole('row').filter({ hasText: organization });
+  await expect(row).toContainText('Shared token');
+  await row.getByRole('button', { name: `Connect an OAuth token for ${organization}` }).click();
+  await authorizeAtProvider(page, 'Continue');
+  await page.waitForURL(/\/mappings\?oauth=connected$/);
+  await waitForHydration(page);
+  await expect(page.getByRole('row').filter({ hasText: organization })).toContainText('Connected');
+
+  // Disconnect the shared token.
+  await page.getByRole('link', { name: 'OAuth', exact: true }).click();
+  await page.getByRole('button', { name: 'Disconnect' }).click();
+  const confirm = page.getByRole('alertdialog');
+  await expect(confirm.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await confirm.getByRole('button', { name: 'Disconnect' }).click();
+  await expect(status).toHaveText('Disconnected');
+  await expect(page.getByRole('button', { name: 'Connect', exact: true })).toBeVisible();
+
+  // The client secret never reaches a page.
+  await page.goto(`/settings/integrations/${integration}/oauth`);
+  expect(await page.content()).not.toContain('e2e-client-secret');
+});
+
+test('a callback with an unknown state lands on a clear page and changes nothing', async ({ page }) => {
+  const response = await page.goto('/oauth/callback/E2E?code=forged&state=not-a-real-state');
+  expect(response?.status()).toBe(400);
+  await expect(page.getByRole('heading', { name: 'Connecting failed' })).toBeVisible();
+  await expect(page.getByRole('alert')).toContainText('unknown or was already used');
+});
