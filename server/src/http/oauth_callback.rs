@@ -37,7 +37,7 @@ fn refused_page(status: u16, message: &str) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
     let body = format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Connecting failed · Bifrost</title>\
-         <link rel=\"stylesheet\" href=\"/pkg/bifrost.css\"></head><body><main class=\"page narrow\">\
+         <link rel=\"stylesheet\" href=\"/pkg/bifrost.css\"><link rel=\"icon\" href=\"/favicon.svg\"></head><body><main class=\"page narrow\">\
          <h1>Connecting failed</h1><p role=\"alert\">{}</p>\
          <p><a href=\"/settings/integrations\">Back to Integrations</a></p></main></body></html>",
         escape_html(message)
