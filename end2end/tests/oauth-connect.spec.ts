@@ -1,7 +1,7 @@
 // The Connect flow against the oidc-provider fixture, with its real login and consent pages:
 // connect the shared token and come back Connected with the granted scopes, Refresh now, deny
-// consent and see the message, connect an organization-specific token from the Mappings tab,
-// and Disconnect.
+// consent and see the message, connect an organization-specific token from the Mappings tab
+// (adopting the entity ID the provider reports), and Disconnect.
 import type { Page } from '@playwright/test';
 import { expect, test, waitForHydration } from './fixtures';
 
@@ -42,6 +42,7 @@ test('an admin connects, refreshes, is denied, connects an organization and disc
   await form.getByLabel('Scopes').fill('openid offline_access api.read');
   await form.getByLabel('Extra authorization parameters').fill('prompt=consent');
   await form.getByLabel('Revocation URL').fill(`${issuer}/token/revocation`);
+  await form.getByLabel('Entity ID from the provider').fill('id_token:sub');
   await form.getByRole('button', { name: 'Save connection' }).click();
   await expect(form).toHaveCount(0);
 
@@ -102,7 +103,13 @@ test('an admin connects, refreshes, is denied, connects an organization and disc
   await authorizeAtProvider(page, 'Continue');
   await page.waitForURL(/\/mappings\?oauth=connected$/);
   await waitForHydration(page);
-  await expect(page.getByRole('row').filter({ hasText: organization })).toContainText('Connected');
+  const connectedRow = page.getByRole('row').filter({ hasText: organization });
+  await expect(connectedRow).toContainText('Connected');
+  // The provider's ID token names the account (sub): offered as the entity ID, adopted on request.
+  await expect(connectedRow).toContainText('The provider reports admin@example.com');
+  await connectedRow.getByRole('button', { name: `Use admin@example.com as the entity ID of ${organization}` }).click();
+  await expect(connectedRow.getByRole('cell').nth(1)).toHaveText('admin@example.com');
+  await expect(connectedRow).not.toContainText('The provider reports');
 
   // Disconnect the shared token.
   await page.getByRole('link', { name: 'OAuth', exact: true }).click();

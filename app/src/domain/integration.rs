@@ -384,6 +384,9 @@ pub struct MappingSummary {
     /// The organization-specific OAuth token linked to the mapping and where it stands;
     /// `None` when the mapping uses the shared token.
     pub oauth_token: Option<(i64, crate::domain::oauth::TokenState)>,
+    /// The entity ID the provider reported when the organization connected, when it differs
+    /// from the mapping's: the admin may adopt it.
+    pub detected_entity_id: Option<String>,
 }
 
 /// The Add/Edit Mapping form.

@@ -86,6 +86,10 @@ pub struct OAuthConnectionDraft {
     pub extra_parameters: String,
     pub audience: String,
     pub revocation_url: String,
+    /// Where the provider reports an organization's entity ID after it connects:
+    /// `id_token:<claim>` or `response:<field>`; empty for nowhere.
+    #[serde(default)]
+    pub entity_id_source: String,
 }
 
 /// A connection as the browser sees it: the client secret only says whether it is set.
@@ -103,6 +107,7 @@ pub struct OAuthConnectionView {
     pub extra_parameters: Vec<(String, String)>,
     pub audience: String,
     pub revocation_url: String,
+    pub entity_id_source: String,
     /// The exact redirect URI to register with the provider.
     pub redirect_uri: String,
     pub created_at: i64,
@@ -129,6 +134,47 @@ impl OAuthConnectionView {
                 .join("\n"),
             audience: self.audience.clone(),
             revocation_url: self.revocation_url.clone(),
+            entity_id_source: self.entity_id_source.clone(),
+        }
+    }
+}
+
+/// Where the provider reports an entity ID, as the connection form writes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EntityIdSource {
+    /// A claim of the OpenID Connect ID token, e.g. `tid` (Microsoft's tenant ID).
+    IdTokenClaim(String),
+    /// A field of the token response, e.g. `tenant_id`.
+    ResponseField(String),
+}
+
+impl EntityIdSource {
+    /// `None` for empty text; an error names the rule.
+    pub fn parse(text: &str) -> Result<Option<EntityIdSource>, AppError> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Ok(None);
+        }
+        let rule = "must be id_token:<claim> or response:<field>, e.g. id_token:tid";
+        let (kind, name) = text
+            .split_once(':')
+            .ok_or_else(|| AppError::invalid("entity_id_source", rule))?;
+        let valid_name = !name.is_empty()
+            && name.len() <= 64
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+        match kind {
+            "id_token" if valid_name => Ok(Some(EntityIdSource::IdTokenClaim(name.to_string()))),
+            "response" if valid_name => Ok(Some(EntityIdSource::ResponseField(name.to_string()))),
+            _ => Err(AppError::invalid("entity_id_source", rule)),
+        }
+    }
+
+    pub fn as_text(&self) -> String {
+        match self {
+            EntityIdSource::IdTokenClaim(claim) => format!("id_token:{claim}"),
+            EntityIdSource::ResponseField(field) => format!("response:{field}"),
         }
     }
 }
@@ -306,6 +352,29 @@ mod tests {
             ..Default::default()
         };
         assert!(!format!("{draft:?}").contains("very-secret"));
+    }
+
+    #[test]
+    fn entity_id_sources_name_an_id_token_claim_or_a_response_field() {
+        assert_eq!(EntityIdSource::parse("").expect("empty"), None);
+        assert_eq!(
+            EntityIdSource::parse(" id_token:tid ").expect("claim"),
+            Some(EntityIdSource::IdTokenClaim("tid".into()))
+        );
+        assert_eq!(
+            EntityIdSource::parse("response:tenant_id").expect("field"),
+            Some(EntityIdSource::ResponseField("tenant_id".into()))
+        );
+        for bad in [
+            "tid",
+            "header:x",
+            "id_token:",
+            "response:a b",
+            "id_token:<script>",
+        ] {
+            let error = EntityIdSource::parse(bad).expect_err(bad);
+            assert!(error.for_field("entity_id_source").is_some(), "{bad}");
+        }
     }
 
     #[test]

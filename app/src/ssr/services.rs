@@ -199,6 +199,13 @@ pub trait OAuthTokenServices: Send + Sync {
         mapping_id: i64,
         token_id: Option<i64>,
     ) -> Result<(), AppError>;
+    /// Sets the mapping's entity ID to what the provider reported when its organization connected.
+    async fn adopt_detected_entity_id(
+        &self,
+        admin: &CurrentAdmin,
+        integration_id: i64,
+        mapping_id: i64,
+    ) -> Result<(), AppError>;
     /// A GET of `base_url` + `path` with the organization's (or the shared) token.
     async fn test_connection(
         &self,

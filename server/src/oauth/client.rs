@@ -22,11 +22,18 @@ use super::{ProviderError, ProviderSettings, TokenGrant};
 /// How long one call to a provider may take by default, connection included.
 pub const PROVIDER_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Token response fields beyond the standard ones (an OpenID Connect ID token).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+/// Token response fields beyond the standard ones (an OpenID Connect ID token, a tenant ID…),
+/// where a connection may read an organization's entity ID.
+#[derive(Clone, Default, Serialize, Deserialize)]
 pub struct ProviderExtraFields {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id_token: Option<String>,
+    #[serde(flatten)]
+    pub fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl std::fmt::Debug for ProviderExtraFields {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.fields.keys()).finish()
+    }
 }
 
 impl ExtraTokenFields for ProviderExtraFields {}
@@ -367,6 +374,7 @@ fn grant_of(
                 scopes: answer
                     .scopes()
                     .map(|scopes| scopes.iter().map(|scope| scope.to_string()).collect()),
+                extra: answer.extra_fields().fields.clone(),
             })
         }
         Err(RequestTokenError::ServerResponse(answer)) => {

@@ -34,6 +34,9 @@ fn override_field(key: &str) -> String {
 }
 
 fn summary(row: MappingRow, missing_required: Vec<String>) -> MappingSummary {
+    let detected_entity_id = row
+        .detected_entity_id
+        .filter(|detected| !detected.is_empty() && *detected != row.entity_id);
     MappingSummary {
         id: row.id,
         organization_id: row.organization_id,
@@ -45,6 +48,7 @@ fn summary(row: MappingRow, missing_required: Vec<String>) -> MappingSummary {
         oauth_token: row
             .oauth_token_id
             .zip(row.oauth_token_status.as_deref().map(TokenState::parse)),
+        detected_entity_id,
     }
 }
 

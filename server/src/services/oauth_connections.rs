@@ -5,8 +5,8 @@
 use app::domain::admin::CurrentAdmin;
 use app::domain::integration::{parse_integration_name, parse_text};
 use app::domain::oauth::{
-    parse_extra_parameters, parse_scopes, GrantType, OAuthConnectionDraft, OAuthConnectionView,
-    SecretChange, ENTITY_ID_PLACEHOLDER, MAX_OAUTH_TEXT_CHARS, MAX_URL_CHARS,
+    parse_extra_parameters, parse_scopes, EntityIdSource, GrantType, OAuthConnectionDraft,
+    OAuthConnectionView, SecretChange, ENTITY_ID_PLACEHOLDER, MAX_OAUTH_TEXT_CHARS, MAX_URL_CHARS,
 };
 use app::error::{note, AppError, FieldError};
 use app::ssr::OAuthServices;
@@ -154,6 +154,9 @@ fn check_draft(
     }
     let scopes = note(&mut errors, parse_scopes(&draft.scopes));
     let extra_parameters = note(&mut errors, parse_extra_parameters(&draft.extra_parameters));
+    let entity_id_source = note(&mut errors, EntityIdSource::parse(&draft.entity_id_source))
+        .map(|source| source.as_text())
+        .unwrap_or_default();
     let audience = note(
         &mut errors,
         parse_text("audience", &draft.audience, MAX_OAUTH_TEXT_CHARS, false),
@@ -189,6 +192,7 @@ fn check_draft(
             .map_err(|_| AppError::Internal)?,
         audience,
         revocation_url,
+        entity_id_source,
     };
     Ok((fields, secret))
 }
@@ -238,6 +242,11 @@ fn audit_changes(
             "audience",
             before.map(|r| r.audience.as_str()),
             after.audience.as_str(),
+        ),
+        (
+            "entity_id_source",
+            before.map(|r| r.entity_id_source.as_str()),
+            after.entity_id_source.as_str(),
         ),
         (
             "revocation_url",
@@ -296,6 +305,7 @@ impl ServerServices {
             extra_parameters,
             audience: row.audience,
             revocation_url: row.revocation_url,
+            entity_id_source: row.entity_id_source,
             created_at: row.created_at,
             updated_at: row.updated_at,
         }

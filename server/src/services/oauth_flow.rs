@@ -4,7 +4,7 @@
 //! tokens. Every failure changes nothing and says what happened.
 
 use app::domain::admin::CurrentAdmin;
-use app::domain::oauth::{GrantType, ENTITY_ID_PLACEHOLDER};
+use app::domain::oauth::{EntityIdSource, GrantType, ENTITY_ID_PLACEHOLDER};
 use app::error::AppError;
 use serde::Deserialize;
 use serde_json::json;
@@ -260,7 +260,12 @@ impl ServerServices {
                 return Ok(CallbackOutcome::Return(with_query(&row.return_to, &query)));
             }
         };
-        let tokens = granted(grant, &settings.scopes, now);
+        let detected = EntityIdSource::parse(&connection.entity_id_source)
+            .ok()
+            .flatten()
+            .and_then(|source| grant.reported(&source));
+        let mut tokens = granted(grant, &settings.scopes, now);
+        tokens.detected_entity_id = detected.unwrap_or_default();
         // Link the mapping only while the integration still uses this connection.
         let still_linked = self
             .store

@@ -5,6 +5,7 @@
 use std::time::Instant;
 
 use app::domain::admin::CurrentAdmin;
+use app::domain::integration::{parse_text, MAX_ENTITY_TEXT_CHARS};
 use app::domain::oauth::{ConnectionTestResult, GrantType, IntegrationOAuthView, OAuthTokenView};
 use app::error::AppError;
 use app::ssr::OAuthTokenServices;
@@ -268,6 +269,46 @@ impl OAuthTokenServices for ServerServices {
         };
         self.store
             .link_mapping_token(&mapping, audit, token_id, now_millis())
+            .await
+            .map_err(internal)
+    }
+
+    async fn adopt_detected_entity_id(
+        &self,
+        admin: &CurrentAdmin,
+        integration_id: i64,
+        mapping_id: i64,
+    ) -> Result<(), AppError> {
+        let integration = self.integration_row_by_id(integration_id).await?;
+        let mapping = self
+            .store
+            .find_mapping(integration_id, mapping_id)
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| AppError::NotFound("the mapping".into()))?;
+        let nothing = || AppError::Conflict("the provider reported no other entity ID".into());
+        let token_id = mapping.oauth_token_id.ok_or_else(nothing)?;
+        let token = self.token_of_integration(integration_id, token_id).await?;
+        if token.organization_id != Some(mapping.organization_id)
+            || token.detected_entity_id.is_empty()
+            || token.detected_entity_id == mapping.entity_id
+        {
+            return Err(nothing());
+        }
+        let entity_id = parse_text(
+            "entity_id",
+            &token.detected_entity_id,
+            MAX_ENTITY_TEXT_CHARS,
+            false,
+        )?;
+        let actor = actor_of(admin);
+        let audit = MappingAudit {
+            actor: &actor,
+            integration_name: &integration.name,
+            changes: json!({ "entity_id": change(Some(&mapping.entity_id), Some(&entity_id)) }),
+        };
+        self.store
+            .set_mapping_entity_id(&mapping, audit, &entity_id, now_millis())
             .await
             .map_err(internal)
     }

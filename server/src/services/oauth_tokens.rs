@@ -122,6 +122,7 @@ pub(super) fn granted(grant: TokenGrant, requested_scopes: &[String], now: i64) 
             .unwrap_or_else(|| requested_scopes.to_vec())
             .join(" "),
         expires_at: now.saturating_add(lifetime.saturating_mul(1000)),
+        detected_entity_id: String::new(),
     }
 }
 

@@ -20,6 +20,7 @@ pub struct MappingRow {
     pub override_count: i64,
     pub oauth_token_id: Option<i64>,
     pub oauth_token_status: Option<String>,
+    pub detected_entity_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
@@ -41,7 +42,7 @@ const SELECT_MAPPINGS: &str =
     "SELECT m.id, m.integration_id, m.organization_id, o.name AS organization_name, \
      m.entity_id, m.entity_name, \
      (SELECT COUNT(*) FROM config_values v WHERE v.mapping_id = m.id) AS override_count, \
-     m.oauth_token_id, t.status AS oauth_token_status \
+     m.oauth_token_id, t.status AS oauth_token_status, t.detected_entity_id \
      FROM integration_mappings m JOIN organizations o ON o.id = m.organization_id \
      LEFT JOIN oauth_tokens t ON t.id = m.oauth_token_id";
 
@@ -399,6 +400,34 @@ impl Store {
         let record = mapping_record(
             &audit,
             "mapping.link_token",
+            mapping.id,
+            &mapping.organization_name,
+        );
+        insert_audit(&mut transaction, &record, now).await?;
+        transaction.commit().await?;
+        Ok(())
+    }
+
+    /// Sets a mapping's entity ID (adopting what the provider reported).
+    pub async fn set_mapping_entity_id(
+        &self,
+        mapping: &MappingRow,
+        audit: MappingAudit<'_>,
+        entity_id: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let mut transaction = self.pool.begin().await?;
+        sqlx::query(
+            "UPDATE integration_mappings SET entity_id = $1, updated_at = $2 WHERE id = $3",
+        )
+        .bind(entity_id)
+        .bind(now)
+        .bind(mapping.id)
+        .execute(&mut *transaction)
+        .await?;
+        let record = mapping_record(
+            &audit,
+            "mapping.update",
             mapping.id,
             &mapping.organization_name,
         );

@@ -36,6 +36,7 @@ pub struct OAuthConnectionRow {
     pub extra_parameters: String,
     pub audience: String,
     pub revocation_url: String,
+    pub entity_id_source: String,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -53,6 +54,7 @@ pub struct OAuthConnectionFields {
     pub extra_parameters: String,
     pub audience: String,
     pub revocation_url: String,
+    pub entity_id_source: String,
 }
 
 /// What to do with the stored client secret.
@@ -63,7 +65,7 @@ pub enum SecretWrite {
     Clear,
 }
 
-/// Binds the settings as `$1`–`$11` in the order both statements list them (a macro, since
+/// Binds the settings as `$1`–`$12` in the order both statements list them (a macro, since
 /// plain and scalar queries are different types).
 macro_rules! bind_fields {
     ($query:expr, $fields:expr) => {
@@ -79,12 +81,13 @@ macro_rules! bind_fields {
             .bind(&$fields.extra_parameters)
             .bind(&$fields.audience)
             .bind(&$fields.revocation_url)
+            .bind(&$fields.entity_id_source)
     };
 }
 
 const COLUMNS: &str =
     "id, name, grant_type, authorization_url, token_url, client_id, client_secret, \
-     scopes, pkce, extra_parameters, audience, revocation_url, created_at, updated_at";
+     scopes, pkce, extra_parameters, audience, revocation_url, entity_id_source, created_at, updated_at";
 
 fn record<'a>(
     actor: &'a Actor,
@@ -135,8 +138,8 @@ impl Store {
         let mut transaction = self.pool.begin().await?;
         let insert = sqlx::query_scalar(
             "INSERT INTO oauth_connections (name, name_key, grant_type, authorization_url, token_url, \
-             client_id, scopes, pkce, extra_parameters, audience, revocation_url, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
+             client_id, scopes, pkce, extra_parameters, audience, revocation_url, entity_id_source, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
         );
         let id: i64 = bind_fields!(insert, fields)
             .bind(now)
@@ -168,7 +171,7 @@ impl Store {
         let update = sqlx::query(
             "UPDATE oauth_connections SET name = $1, name_key = $2, grant_type = $3, authorization_url = $4, \
              token_url = $5, client_id = $6, scopes = $7, pkce = $8, extra_parameters = $9, audience = $10, \
-             revocation_url = $11, updated_at = $12 WHERE id = $13",
+             revocation_url = $11, entity_id_source = $12, updated_at = $13 WHERE id = $14",
         );
         let updated = bind_fields!(update, fields)
             .bind(now)

@@ -51,6 +51,7 @@ pub struct OAuthTokenRow {
     pub lease_until: Option<i64>,
     pub version: i64,
     pub updated_at: i64,
+    pub detected_entity_id: String,
 }
 
 /// A token row joined with its organization's name, for the UI.
@@ -70,6 +71,8 @@ pub struct GrantedTokens {
     pub token_type: String,
     pub scopes: String,
     pub expires_at: i64,
+    /// The entity ID the provider reported on connecting (empty: none), for the admin to adopt.
+    pub detected_entity_id: String,
 }
 
 /// Whose token a connect writes.
@@ -82,7 +85,7 @@ pub struct TokenOwner {
 
 const COLUMNS: &str = "id, connection_id, organization_id, entity_id, status, access_token, \
      refresh_token, token_type, scopes, expires_at, last_error, connected_by, connected_at, \
-     refreshed_at, lease_owner, lease_until, version, updated_at";
+     refreshed_at, lease_owner, lease_until, version, updated_at, detected_entity_id";
 
 fn seal(
     keyring: &Keyring,
@@ -201,7 +204,7 @@ impl Store {
             "UPDATE oauth_tokens SET refresh_token = COALESCE($3, CASE WHEN entity_id = $1 THEN refresh_token END), \
              entity_id = $1, status = 'connected', access_token = $2, token_type = $4, scopes = $5, expires_at = $6, last_error = '', \
              connected_by = $7, connected_at = $8, refreshed_at = NULL, lease_owner = NULL, \
-             lease_until = NULL, version = version + 1, updated_at = $8 WHERE id = $9",
+             lease_until = NULL, version = version + 1, updated_at = $8, detected_entity_id = $10 WHERE id = $9",
         )
         .bind(&owner.entity_id)
         .bind(access)
@@ -212,6 +215,7 @@ impl Store {
         .bind(connected_by)
         .bind(now)
         .bind(id)
+        .bind(&tokens.detected_entity_id)
         .execute(&mut *transaction)
         .await?;
         if let Some(mapping_id) = mapping_id {

@@ -13,6 +13,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
 use serde_json::json;
 
 pub const GOOD_CODE: &str = "good-code";
@@ -152,7 +154,14 @@ async fn faulty(state: &ProviderState) -> Option<Response> {
 fn issue(state: &ProviderState, with_refresh: bool, scope: Option<&String>) -> Response {
     let n = state.issued.fetch_add(1, Ordering::SeqCst) + 1;
     let access = format!("canary-access-{n}");
-    let mut body = json!({ "access_token": access, "token_type": "Bearer" });
+    // An unsigned ID token whose `tid` claim names the tenant, as Microsoft's do.
+    let claims =
+        URL_SAFE_NO_PAD.encode(json!({ "tid": format!("detected-tenant-{n}") }).to_string());
+    let mut body = json!({
+        "access_token": access,
+        "token_type": "Bearer",
+        "id_token": format!("e30.{claims}.signature"),
+    });
     if let Some(seconds) = *state.expires_in.lock().expect("lock") {
         body["expires_in"] = json!(seconds);
     }

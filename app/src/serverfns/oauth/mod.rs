@@ -1,6 +1,7 @@
 //! OAuth connections (list, create, edit, delete) and their tokens (Connect, status, refresh,
 //! disconnect, linking a mapping, Test Connection).
 
+mod adopt_detected_entity_id;
 mod create_oauth_connection;
 mod delete_oauth_connection;
 mod disconnect_oauth_token;
@@ -12,6 +13,7 @@ mod start_oauth_connect;
 mod test_connection;
 mod update_oauth_connection;
 
+pub use adopt_detected_entity_id::*;
 pub use create_oauth_connection::*;
 pub use delete_oauth_connection::*;
 pub use disconnect_oauth_token::*;

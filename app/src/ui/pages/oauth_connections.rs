@@ -163,6 +163,7 @@ pub fn ConnectionForm(
     let extra_parameters = RwSignal::new(draft.extra_parameters);
     let audience = RwSignal::new(draft.audience);
     let revocation_url = RwSignal::new(draft.revocation_url);
+    let entity_id_source = RwSignal::new(draft.entity_id_source);
 
     let create = ServerAction::<CreateOauthConnection>::new();
     let update = ServerAction::<UpdateOauthConnection>::new();
@@ -198,6 +199,7 @@ pub fn ConnectionForm(
             extra_parameters: extra_parameters.get_untracked(),
             audience: audience.get_untracked(),
             revocation_url: revocation_url.get_untracked(),
+            entity_id_source: entity_id_source.get_untracked(),
         };
         match existing_id {
             Some(id) => {
@@ -275,6 +277,8 @@ pub fn ConnectionForm(
                     hint="Sent as audience where the provider needs one." />
                 <BoundField id="connection-revocation-url" label="Revocation URL" value=revocation_url error=field_message(error, "revocation_url")
                     hint="Optional: called on Disconnect." />
+                <BoundField id="connection-entity-id-source" label="Entity ID from the provider" value=entity_id_source error=field_message(error, "entity_id_source")
+                    hint="Optional: where the provider reports an organization's entity ID when it connects: id_token:<claim> (id_token:tid for Microsoft) or response:<field>." />
                 <div class="form-actions">
                     <button type="submit" class="button" disabled=move || create.pending().get() || update.pending().get()>"Save connection"</button>
                     <button type="button" class="button secondary" on:click=move |_| on_close.run(())>"Cancel"</button>

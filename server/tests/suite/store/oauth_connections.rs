@@ -33,6 +33,7 @@ fn graph() -> OAuthConnectionDraft {
         extra_parameters: "prompt=consent".into(),
         audience: String::new(),
         revocation_url: String::new(),
+        entity_id_source: String::new(),
     }
 }
 

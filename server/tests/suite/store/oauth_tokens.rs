@@ -91,6 +91,7 @@ async fn setup(store: &Store, provider: &FakeProvider, grant_type: GrantType) ->
                 extra_parameters: "prompt=consent".into(),
                 audience: String::new(),
                 revocation_url: format!("{}/revoke", provider.base_url),
+                entity_id_source: "id_token:tid".into(),
             },
         )
         .await
@@ -801,6 +802,29 @@ async fn an_organization_connects_its_own_token_and_disconnect_revokes(store: St
         listed.items[0].oauth_token,
         Some((_, app::domain::oauth::TokenState::Connected))
     ));
+
+    // The provider reported the organization's tenant in the ID token: the admin may adopt it.
+    assert_eq!(
+        listed.items[0].detected_entity_id.as_deref(),
+        Some("detected-tenant-2")
+    );
+    setup
+        .services
+        .adopt_detected_entity_id(&setup.admin, setup.integration_id, mapping.id)
+        .await
+        .expect("adopt");
+    let adopted = setup
+        .services
+        .mappings(setup.integration_id, "", 1)
+        .await
+        .expect("mappings");
+    assert_eq!(adopted.items[0].entity_id, "detected-tenant-2");
+    assert_eq!(adopted.items[0].detected_entity_id, None);
+    assert!(setup
+        .services
+        .adopt_detected_entity_id(&setup.admin, setup.integration_id, mapping.id)
+        .await
+        .is_err());
 
     // Another organization's token cannot be linked to this mapping.
     let other = setup

@@ -6,18 +6,39 @@ use leptos::prelude::*;
 use super::mappings::MappingListVersion;
 use super::oauth::{go_to, state_badge};
 use crate::domain::integration::MappingSummary;
-use crate::serverfns::oauth::{get_integration_oauth, LinkMappingToken, StartOauthConnect};
+use crate::serverfns::oauth::{
+    get_integration_oauth, AdoptDetectedEntityId, LinkMappingToken, StartOauthConnect,
+};
 
 /// The table cell: the token's status (or the shared token) and Connect for this organization.
 #[component]
 pub fn MappingTokenCell(mapping: MappingSummary, integration_id: i64) -> impl IntoView {
+    let mapping_id = mapping.id;
+    let list_version = expect_context::<MappingListVersion>().0;
     let connect = ServerAction::<StartOauthConnect>::new();
+    let adopt = ServerAction::<AdoptDetectedEntityId>::new();
     Effect::new(move |_| {
         if let Some(Ok(url)) = connect.value().get() {
             go_to(&url);
         }
     });
-    let mapping_id = mapping.id;
+    Effect::new(move |_| {
+        if let Some(Ok(())) = adopt.value().get() {
+            list_version.update(|n| *n += 1);
+        }
+    });
+    let detected = mapping.detected_entity_id.clone().map(|reported| {
+        let label = format!("Use {reported} as the entity ID of {}", mapping.organization_name);
+        view! {
+            <p class="detected-entity-id">
+                "The provider reports "<code>{reported}</code>" "
+                <button type="button" class="button secondary small" aria-label=label disabled=adopt.pending()
+                    on:click=move |_| { adopt.dispatch(AdoptDetectedEntityId { integration_id, mapping_id }); }>
+                    "Use it"
+                </button>
+            </p>
+        }
+    });
     let status = match mapping.oauth_token {
         Some((_, state)) => state_badge(state).into_any(),
         None => view! { <span class="muted">"Shared token"</span> }.into_any(),
@@ -31,7 +52,9 @@ pub fn MappingTokenCell(mapping: MappingSummary, integration_id: i64) -> impl In
                 on:click=move |_| { connect.dispatch(StartOauthConnect { integration_id, mapping_id: Some(mapping_id) }); }>
                 "Connect"
             </button>
-            {move || connect.value().get().and_then(Result::err).map(|error| view! { <p class="error" role="alert">{error.to_string()}</p> })}
+            {detected}
+            {move || connect.value().get().and_then(Result::err).or_else(|| adopt.value().get().and_then(Result::err))
+                .map(|error| view! { <p class="error" role="alert">{error.to_string()}</p> })}
         </td>
     }
     .into_any()
