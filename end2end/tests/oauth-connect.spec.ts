@@ -131,3 +131,53 @@ test('a callback with an unknown state lands on a clear page and changes nothing
   await expect(page.getByRole('heading', { name: 'Connecting failed' })).toBeVisible();
   await expect(page.getByRole('alert')).toContainText('unknown or was already used');
 });
+
+test('a connection configured inline gets a client-credentials token and Test Connection calls the API', async ({ page }) => {
+  const stamp = Date.now();
+  const integration = `CC_${stamp}`;
+  const connection = `CC_Auth_${stamp}`;
+  await page.goto('/settings/integrations/new');
+  await waitForHydration(page);
+  await page.getByLabel('Name', { exact: true }).fill(integration);
+  await page.getByRole('button', { name: 'Add field' }).click();
+  await page.locator('.schema-row').last().getByLabel('Key').fill('base_url');
+  await page.getByRole('button', { name: 'Save integration' }).click();
+  await expect(page.getByText('Integration created.')).toBeVisible();
+  await page.getByLabel('base_url').fill(issuer);
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByText('Defaults saved.')).toBeVisible();
+
+  // Configure the connection inline: it is created and linked in one go.
+  await page.getByRole('link', { name: 'OAuth', exact: true }).click();
+  await page.getByRole('button', { name: 'Configure a new connection' }).click();
+  const form = page.getByRole('dialog', { name: 'New OAuth connection' });
+  await expect(form.getByLabel('Name')).toBeFocused();
+  await form.getByLabel('Name').fill(connection);
+  await form.getByLabel('Grant Type').selectOption('client_credentials');
+  await form.getByLabel('Token URL').fill(`${issuer}/token`);
+  await form.getByLabel('Client ID').fill('bifrost-e2e');
+  await form.getByLabel('Client Secret').fill('e2e-client-secret');
+  await form.getByLabel('Scopes').fill('api.read');
+  await form.getByRole('button', { name: 'Save connection' }).click();
+  await expect(form).toHaveCount(0);
+  await expect(page.locator('.details')).toContainText(connection);
+  await expect(page.locator('.token-status')).toHaveText('Not connected');
+
+  // Client credentials need no browser round trip: Get token fetches one now.
+  await page.getByRole('button', { name: 'Get token' }).click();
+  await page.waitForURL(/\/oauth\?oauth=connected$/);
+  await waitForHydration(page);
+  await expect(page.locator('.token-status')).toHaveText('Connected');
+  await expect(page.locator('.granted-scopes')).toContainText('api.read');
+
+  // Test Connection: a GET of base_url + path with the token; status, timing and the body.
+  await page.getByLabel('Path').fill('/.well-known/openid-configuration');
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  const result = page.locator('.test-result');
+  await expect(result).toContainText('HTTP 200');
+  await expect(result).toContainText(`GET ${issuer}/.well-known/openid-configuration`);
+  await expect(result.locator('pre')).toContainText('"issuer"');
+  await page.getByLabel('Path').fill('https://elsewhere.example/');
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  await expect(page.getByRole('alert')).toContainText('is a path under base_url');
+});
