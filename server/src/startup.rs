@@ -71,6 +71,7 @@ pub fn router(state: AppState) -> Router {
             "/settings/integrations/{name}/definition.json",
             get(exports::definition_json),
         )
+        .merge(crate::api::routes())
         .route(
             "/oauth/callback/{connection}",
             get(oauth_callback::oauth_callback),

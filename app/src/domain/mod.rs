@@ -1,6 +1,7 @@
 //! Pure domain types shared by server and browser: no IO, validation in constructors.
 
 pub mod admin;
+pub mod api_key;
 pub mod audit;
 pub mod integration;
 pub mod navigation;

@@ -2,6 +2,7 @@
 //! parse, call one service, map the result.
 
 pub mod admins;
+pub mod api_keys;
 pub mod audit;
 pub mod auth;
 pub mod integrations;

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use leptos::prelude::use_context;
 
 use crate::domain::admin::{AdminView, CurrentAdmin};
+use crate::domain::api_key::{ApiKeyDraft, ApiKeyView, CreatedApiKey};
 use crate::domain::audit::{AuditEntryView, AuditFilter};
 use crate::domain::integration::{
     FieldValueView, IntegrationDeletionImpact, IntegrationDraft, IntegrationSummary,
@@ -215,6 +216,20 @@ pub trait OAuthTokenServices: Send + Sync {
     ) -> Result<ConnectionTestResult, AppError>;
 }
 
+/// Settings > API Keys.
+#[async_trait::async_trait]
+pub trait ApiKeyServices: Send + Sync {
+    /// Newest first.
+    async fn api_keys(&self, page: i64) -> Result<Paged<ApiKeyView>, AppError>;
+    /// The key is in the answer this once; only its hash is stored.
+    async fn create_api_key(
+        &self,
+        admin: &CurrentAdmin,
+        draft: &ApiKeyDraft,
+    ) -> Result<CreatedApiKey, AppError>;
+    async fn revoke_api_key(&self, admin: &CurrentAdmin, id: i64) -> Result<(), AppError>;
+}
+
 /// Everything server functions may ask of the server. Implemented by the server crate and
 /// provided to every request as a Leptos context.
 #[async_trait::async_trait]
@@ -225,6 +240,7 @@ pub trait Services:
     + TransferServices
     + OAuthServices
     + OAuthTokenServices
+    + ApiKeyServices
     + Send
     + Sync
     + 'static

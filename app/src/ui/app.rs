@@ -16,9 +16,9 @@ use crate::ui::pages::integrations::{
     overview::OverviewTab,
 };
 use crate::ui::pages::{
-    administrators::AdministratorsPage, audit_log::AuditLogPage, dashboard::DashboardPage,
-    login::LoginPage, not_found::NotFoundPage, oauth_connections::OAuthConnectionsPage,
-    organizations::OrganizationsPage, placeholder::*, setup::SetupPage,
+    administrators::AdministratorsPage, api_keys::ApiKeysPage, audit_log::AuditLogPage,
+    dashboard::DashboardPage, login::LoginPage, not_found::NotFoundPage,
+    oauth_connections::OAuthConnectionsPage, organizations::OrganizationsPage, setup::SetupPage,
 };
 
 /// The document around the app, rendered on the server only.
@@ -67,7 +67,7 @@ pub fn App() -> impl IntoView {
                     </ParentRoute>
                     <Route path=path!("settings/oauth") view=OAuthConnectionsPage />
                     <Route path=path!("settings/organizations") view=OrganizationsPage />
-                    <Route path=path!("settings/api-keys") view=ApiKeysPlaceholder />
+                    <Route path=path!("settings/api-keys") view=ApiKeysPage />
                     <Route path=path!("settings/audit-log") view=AuditLogPage />
                     <Route path=path!("settings/administrators") view=AdministratorsPage />
                 </ParentRoute>

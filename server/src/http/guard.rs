@@ -18,9 +18,12 @@ use serde_json::json;
 use crate::services::auth::SESSION_COOKIE;
 use crate::startup::AppState;
 
-/// Probes and static files: open to anyone, whatever the setup state.
+/// Probes and static files: open to anyone, whatever the setup state. The workflow API
+/// authenticates its callers itself, with API keys.
 fn is_always_open(path: &str) -> bool {
-    matches!(path, "/healthz" | "/readyz" | "/favicon.svg") || path.starts_with("/pkg/")
+    matches!(path, "/healthz" | "/readyz" | "/favicon.svg")
+        || path.starts_with("/pkg/")
+        || path.starts_with("/api/v1/")
 }
 
 /// The pages and server functions that let one sign in or set up.

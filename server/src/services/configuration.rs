@@ -111,6 +111,7 @@ pub(super) fn plan_writes(
 /// The config an organization (or the global scope) resolves to. Holds decrypted secrets:
 /// its `Debug` shows only the keys.
 pub struct MergedConfig {
+    pub integration_id: i64,
     pub integration_name: String,
     pub entity_id: String,
     pub entity_name: String,
@@ -183,6 +184,7 @@ impl ServerServices {
             None => (integration.default_entity_id.clone(), String::new()),
         };
         Ok(MergedConfig {
+            integration_id: integration.id,
             integration_name: integration.name,
             entity_id,
             entity_name,

@@ -2,6 +2,7 @@
 //! store. Store errors are logged once here and reach callers as `AppError`.
 
 mod admins;
+pub mod api_keys;
 mod audit;
 pub mod auth;
 pub mod configuration;

@@ -5,6 +5,7 @@
 //! backend under `migrations/`.
 
 pub mod admins;
+pub mod api_keys;
 pub mod audit;
 pub mod config_values;
 mod connect;

@@ -1,6 +1,7 @@
 //! One module per page.
 
 pub mod administrators;
+pub mod api_keys;
 pub mod audit_log;
 pub mod dashboard;
 pub mod integrations;
@@ -8,5 +9,4 @@ pub mod login;
 pub mod not_found;
 pub mod oauth_connections;
 pub mod organizations;
-pub mod placeholder;
 pub mod setup;

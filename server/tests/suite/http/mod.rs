@@ -1,6 +1,7 @@
 //! HTTP cases against the real router.
 
 mod administrators;
+mod api;
 mod auth;
 mod basics;
 mod guard;

@@ -10,6 +10,8 @@ use crate::helpers::TestDb;
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
+    /// The server's keys, for services that share its database.
+    pub keyring: std::sync::Arc<bifrost::crypto::Keyring>,
     db: Option<TestDb>,
     _site: Option<tempfile::TempDir>,
 }
@@ -20,7 +22,11 @@ pub const ADMIN_PASSWORD: &str = "correct horse battery staple";
 impl TestApp {
     /// The real router on a loopback port, on a fresh SQLite database with no administrator.
     pub async fn spawn() -> TestApp {
-        let db = TestDb::sqlite().await;
+        TestApp::spawn_on(TestDb::sqlite().await).await
+    }
+
+    /// The real router on a loopback port, on the given fresh database.
+    pub async fn spawn_on(db: TestDb) -> TestApp {
         ensure_provider_organization(&db.store)
             .await
             .expect("provider");
@@ -33,10 +39,11 @@ impl TestApp {
             .output_name("bifrost")
             .site_root(site.path().to_string_lossy().into_owned())
             .build();
+        let keyring = crate::helpers::test_keyring();
         let state = AppState::new(
             leptos_options,
             db.store.clone(),
-            crate::helpers::test_keyring(),
+            keyring.clone(),
             ServicesConfig::new(&address, false),
         );
         let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
@@ -44,6 +51,7 @@ impl TestApp {
         TestApp {
             address,
             client: new_client(),
+            keyring,
             db: Some(db),
             _site: Some(site),
         }
@@ -54,8 +62,16 @@ impl TestApp {
         TestApp {
             address: app.address.clone(),
             client: new_client(),
+            keyring: app.keyring.clone(),
             db: None,
             _site: None,
+        }
+    }
+
+    /// Drops the test database (PostgreSQL) once the test is done with it.
+    pub async fn finish(mut self) {
+        if let Some(db) = self.db.take() {
+            db.finish().await;
         }
     }
 

@@ -1,0 +1,240 @@
+//! Settings > API Keys: keys for workflow code, each acting for the provider (any organization)
+//! or one customer organization. A new key is shown once; the list shows its prefix only.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::domain::api_key::{ApiKeyDraft, ApiKeyStatus, ApiKeyView, CreatedApiKey};
+use crate::domain::paging::Paged;
+use crate::domain::time::format_utc;
+use crate::error::AppError;
+use crate::serverfns::api_keys::{list_api_keys, CreateApiKey, RevokeApiKey};
+use crate::serverfns::organizations::list_organizations;
+use crate::ui::components::dialog::{focus_on_open, ConfirmDialog};
+use crate::ui::components::form::{field_message, BoundField, NonFieldError};
+use crate::ui::components::pagination::{use_list_query, Pagination};
+
+const PATH: &str = "/settings/api-keys";
+
+#[component]
+pub fn ApiKeysPage() -> impl IntoView {
+    let (_, page) = use_list_query();
+    let changes = RwSignal::new(0u32);
+    let keys = Resource::new(
+        move || (page.get(), changes.get()),
+        |(page, _)| list_api_keys(page),
+    );
+    let creating = RwSignal::new(false);
+    let created = RwSignal::new(None::<CreatedApiKey>);
+    view! {
+        <Title text="API Keys" />
+        <div class="page-heading">
+            <h1>"API Keys"</h1>
+            <button type="button" class="button" on:click=move |_| { created.set(None); creating.set(true); }>"New API key"</button>
+        </div>
+        <p class="lead">
+            "Workflow code sends a key as "<code>"Authorization: Bearer <key>"</code>" to the workflow API. "
+            "A key of the provider organization may act for any organization; a customer organization's key only for itself. "
+            <a href="/api/v1/docs">"API reference"</a>
+        </p>
+        <Show when=move || creating.get()>
+            <CreateKeyForm creating created changes />
+        </Show>
+        {move || created.get().map(|key| view! { <NewKey key created /> })}
+        <Transition fallback=|| view! { <p class="muted">"Loading keys…"</p> }>
+            {move || keys.get().map(|result| match result {
+                Ok(paged) => view! { <KeyTable paged changes /> }.into_any(),
+                Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn CreateKeyForm(
+    creating: RwSignal<bool>,
+    created: RwSignal<Option<CreatedApiKey>>,
+    changes: RwSignal<u32>,
+) -> impl IntoView {
+    let name = RwSignal::new(String::new());
+    let expires_on = RwSignal::new(String::new());
+    let find = RwSignal::new(String::new());
+    let organization = RwSignal::new(None::<i64>);
+    let organizations = Resource::new(move || find.get(), |search| list_organizations(search, 1));
+    let create = ServerAction::<CreateApiKey>::new();
+    let error = RwSignal::new(None::<AppError>);
+    Effect::new(move |_| match create.value().get() {
+        Some(Ok(key)) => {
+            creating.set(false);
+            created.set(Some(key));
+            changes.update(|n| *n += 1);
+        }
+        Some(Err(failure)) => error.set(Some(failure)),
+        None => {}
+    });
+    let form = NodeRef::<leptos::html::Form>::new();
+    focus_on_open(form, None);
+    let organization_message = field_message(error, "organization_id");
+    view! {
+        <section class="editor-panel" role="dialog" aria-labelledby="api-key-form-title"
+            on:keydown=move |event| if event.key() == "Escape" { creating.set(false) }>
+            <h2 id="api-key-form-title">"New API key"</h2>
+            <form node_ref=form novalidate=true on:submit=move |event| {
+                event.prevent_default();
+                error.set(None);
+                create.dispatch(CreateApiKey { draft: ApiKeyDraft {
+                    name: name.get_untracked(),
+                    organization_id: organization.get_untracked(),
+                    expires_on: expires_on.get_untracked(),
+                }});
+            }>
+                <NonFieldError error />
+                <BoundField id="api-key-name" label="Name" value=name error=field_message(error, "name")
+                    hint="What uses the key, e.g. Workflow runner." />
+                <div class="field">
+                    <label for="api-key-find-organization">"Find organization"</label>
+                    <input id="api-key-find-organization" type="search" autocomplete="off"
+                        prop:value=move || find.get() on:input=move |event| find.set(event_target_value(&event)) />
+                </div>
+                <div class="field">
+                    <label for="api-key-organization">"Acts for"</label>
+                    <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                        {move || organizations.get().map(|result| {
+                            let list = result.map(|page| page.items).unwrap_or_default();
+                            view! {
+                                <select id="api-key-organization" aria-invalid=move || organization_message.get().is_some().to_string()
+                                    on:change=move |event| organization.set(event_target_value(&event).parse().ok())>
+                                    <option value="" selected=move || organization.get().is_none()>"Choose an organization"</option>
+                                    {list.into_iter().map(|choice| {
+                                        let label = if choice.is_provider {
+                                            format!("{} (provider: any organization)", choice.name)
+                                        } else {
+                                            choice.name.clone()
+                                        };
+                                        view! { <option value=choice.id.to_string() selected=move || organization.get() == Some(choice.id)>{label}</option> }
+                                    }).collect_view()}
+                                </select>
+                            }
+                        })}
+                    </Transition>
+                    <p class="field-message">{move || match organization_message.get() {
+                        Some(message) => view! { <span class="field-error">{message}</span> }.into_any(),
+                        None => view! { <span class="muted">"The provider organization's keys may act for any organization."</span> }.into_any(),
+                    }}</p>
+                </div>
+                <BoundField id="api-key-expires" label="Expires on" value=expires_on error=field_message(error, "expires_on")
+                    hint="Optional: the last day the key works (UTC)." input_type="date" />
+                <div class="form-actions">
+                    <button type="submit" class="button" disabled=create.pending()>"Create key"</button>
+                    <button type="button" class="button secondary" on:click=move |_| creating.set(false)>"Cancel"</button>
+                </div>
+            </form>
+        </section>
+    }
+    .into_any()
+}
+
+/// The new key, shown this once.
+#[component]
+fn NewKey(key: CreatedApiKey, created: RwSignal<Option<CreatedApiKey>>) -> impl IntoView {
+    let copied = RwSignal::new(false);
+    let secret = key.key.clone();
+    let copy = move |_| {
+        let promise = window().navigator().clipboard().write_text(&secret);
+        drop(promise);
+        copied.set(true);
+    };
+    view! {
+        <section class="card new-api-key" role="status" aria-labelledby="new-api-key-title">
+            <h2 id="new-api-key-title">{format!("Key “{}” created", key.view.name)}</h2>
+            <p class="warning">"Copy it now: it is shown only this once and cannot be recovered."</p>
+            <p><code class="api-key-value">{key.key.clone()}</code></p>
+            <div class="form-actions">
+                <button type="button" class="button secondary" on:click=copy>"Copy key"</button>
+                <Show when=move || copied.get()><span class="muted">"Copied"</span></Show>
+                <button type="button" class="button" on:click=move |_| created.set(None)>"Done"</button>
+            </div>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn KeyTable(paged: Paged<ApiKeyView>, changes: RwSignal<u32>) -> impl IntoView {
+    if paged.items.is_empty() {
+        return view! {
+            <div class="empty-state">
+                <p><strong>"No API keys yet."</strong></p>
+                <p>"Create one for each workflow runner or customer automation."</p>
+            </div>
+        }
+        .into_any();
+    }
+    view! {
+        <table class="data-table api-keys-table">
+            <thead><tr>
+                <th scope="col">"Name"</th><th scope="col">"Key"</th><th scope="col">"Acts for"</th>
+                <th scope="col">"Created"</th><th scope="col">"Expires"</th><th scope="col">"Last used"</th>
+                <th scope="col">"Status"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th>
+            </tr></thead>
+            <tbody>
+                {paged.items.clone().into_iter().map(|key| view! { <KeyRow key changes /> }).collect_view()}
+            </tbody>
+        </table>
+        <Pagination path=PATH label=paged.range_label() page=paged.page page_count=paged.page_count() />
+    }
+    .into_any()
+}
+
+#[component]
+fn KeyRow(key: ApiKeyView, changes: RwSignal<u32>) -> impl IntoView {
+    let confirming = RwSignal::new(false);
+    let revoke = ServerAction::<RevokeApiKey>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = revoke.value().get() {
+            confirming.set(false);
+            changes.update(|n| *n += 1);
+        }
+    });
+    let id = key.id;
+    let acts_for = if key.provider_scope {
+        format!("{} (any organization)", key.organization_name)
+    } else {
+        key.organization_name.clone()
+    };
+    let badge = match key.status {
+        ApiKeyStatus::Active => "badge ok-badge",
+        ApiKeyStatus::Expired => "badge warning-badge",
+        ApiKeyStatus::Revoked => "badge muted-badge",
+    };
+    let title = StoredValue::new(format!("Revoke the API key “{}”?", key.name));
+    let name = key.name.clone();
+    view! {
+        <tr>
+            <td>{key.name.clone()}</td>
+            <td><code>{format!("{}…", key.prefix)}</code></td>
+            <td>{acts_for}</td>
+            <td>{format!("{} · {}", format_utc(key.created_at), key.created_by)}</td>
+            <td>{key.expires_at.map_or("Never".to_string(), format_utc)}</td>
+            <td>{key.last_used_at.map_or("Never".to_string(), format_utc)}</td>
+            <td><span class=badge>{key.status.label()}</span></td>
+            <td class="row-actions">
+                {(key.status == ApiKeyStatus::Active).then(|| view! {
+                    <button type="button" class="button danger small" aria-label=format!("Revoke {name}")
+                        on:click=move |_| confirming.set(true)>"Revoke"</button>
+                })}
+            </td>
+        </tr>
+        <Show when=move || confirming.get()>
+            <tr class="confirm-row"><td colspan="8">
+                <ConfirmDialog labelled_by="confirm-revoke-key" confirm_label="Revoke key" pending=revoke.pending()
+                    error=Signal::derive(move || revoke.value().get().and_then(Result::err).map(|error| error.to_string()))
+                    on_confirm=Callback::new(move |()| { revoke.dispatch(RevokeApiKey { id }); }) open=confirming>
+                    <p id="confirm-revoke-key"><strong>{title.get_value()}</strong></p>
+                    <p>"Workflows using it are refused from their next request. This cannot be undone."</p>
+                </ConfirmDialog>
+            </td></tr>
+        </Show>
+    }
+    .into_any()
+}

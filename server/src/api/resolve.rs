@@ -1,0 +1,235 @@
+//! `GET /api/v1/integrations/{name}`: an integration resolved in an organization's scope, and
+//! `GET /api/v1/integrations/{name}/mappings`: the organizations mapped.
+
+use app::domain::time::format_utc;
+use app::ssr::MappingServices;
+use axum::extract::{Path, Query, State};
+use axum::Json;
+use secrecy::ExposeSecret;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use utoipa::{IntoParams, ToSchema};
+
+use super::auth::Caller;
+use super::error::{from_app, ApiError, ErrorBody};
+use super::scope::resolve_scope;
+use crate::services::FreshToken;
+use crate::startup::AppState;
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct ResolveQuery {
+    /// An organization id or name, or `global`; the key's own organization when absent.
+    pub scope: Option<String>,
+}
+
+/// An integration as a workflow sees it in one organization's scope.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ResolvedIntegration {
+    pub name: String,
+    /// The organization's ID in the external system (tenant, company); the integration's
+    /// default entity ID in the global scope or for an organization without a mapping.
+    pub entity_id: String,
+    pub entity_name: String,
+    /// The organization the answer is for; null in the global scope.
+    pub organization: Option<ScopeOrganization>,
+    /// Whether the organization has a mapping (else the global scope applied).
+    pub mapped: bool,
+    /// Defaults with the organization's overrides, typed: numbers, booleans, parsed JSON and
+    /// decrypted secrets.
+    #[schema(value_type = Object)]
+    pub config: Map<String, Value>,
+    /// A fresh access token, or null when the integration has no OAuth connection.
+    pub oauth: Option<OAuthAccess>,
+    /// Required fields with no value in this scope.
+    pub missing_required: Vec<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ScopeOrganization {
+    pub id: i64,
+    pub name: String,
+}
+
+/// A fresh access token. The server refreshes it first when it is about to expire.
+#[derive(Serialize, ToSchema)]
+pub struct OAuthAccess {
+    pub access_token: String,
+    pub token_type: String,
+    /// RFC 3339, UTC.
+    pub expires_at: String,
+    pub scopes: Vec<String>,
+}
+
+impl std::fmt::Debug for OAuthAccess {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OAuthAccess")
+            .field("token_type", &self.token_type)
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
+    }
+}
+
+/// `2026-11-24T23:10:50Z`.
+pub fn rfc3339(millis: i64) -> String {
+    format_utc(millis)
+        .replacen(' ', "T", 1)
+        .replace(" UTC", "Z")
+}
+
+fn access_of(token: FreshToken) -> OAuthAccess {
+    OAuthAccess {
+        access_token: token.access_token.expose_secret().to_string(),
+        token_type: token.token_type,
+        expires_at: rfc3339(token.expires_at),
+        scopes: token.scopes,
+    }
+}
+
+/// Resolve an integration for an organization.
+#[utoipa::path(
+    get,
+    path = "/api/v1/integrations/{name}",
+    tag = "integrations",
+    params(("name" = String, Path, description = "The integration's name, in any case"), ResolveQuery),
+    responses(
+        (status = 200, description = "The integration in the scope", body = ResolvedIntegration),
+        (status = 401, description = "No, an unknown, a revoked or an expired key", body = ErrorBody),
+        (status = 403, description = "A customer key asking for another organization or the global scope", body = ErrorBody),
+        (status = 404, description = "Unknown integration or organization", body = ErrorBody),
+        (status = 409, description = "The OAuth token needs reconnecting, or was never connected", body = ErrorBody),
+        (status = 502, description = "The OAuth provider failed the refresh", body = ErrorBody),
+    ),
+    security(("api_key" = []))
+)]
+pub async fn resolve_integration(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(name): Path<String>,
+    Query(query): Query<ResolveQuery>,
+) -> Result<Json<ResolvedIntegration>, ApiError> {
+    let services = &state.services;
+    let scope = resolve_scope(services, &caller, query.scope.as_deref()).await?;
+    let organization_id = scope.organization.as_ref().map(|(id, _)| *id);
+    let merged = services
+        .merged_config(&name, organization_id)
+        .await
+        .map_err(|error| from_app(error, &name))?;
+    let oauth = services
+        .integration_token(merged.integration_id, organization_id)
+        .await?
+        .map(access_of);
+    Ok(Json(ResolvedIntegration {
+        name: merged.integration_name,
+        entity_id: merged.entity_id,
+        entity_name: merged.entity_name,
+        organization: scope
+            .organization
+            .map(|(id, name)| ScopeOrganization { id, name }),
+        mapped: merged.mapped,
+        config: merged.config,
+        oauth,
+        missing_required: merged.missing_required,
+    }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct MappingsQuery {
+    /// From 1.
+    pub page: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MappingPage {
+    pub items: Vec<MappedOrganization>,
+    pub page: i64,
+    pub per_page: i64,
+    pub total: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MappedOrganization {
+    pub organization_id: i64,
+    pub organization_name: String,
+    pub entity_id: String,
+    pub entity_name: String,
+}
+
+/// The organizations mapped in an integration, by name. A customer key sees only its own.
+#[utoipa::path(
+    get,
+    path = "/api/v1/integrations/{name}/mappings",
+    tag = "integrations",
+    params(("name" = String, Path, description = "The integration's name, in any case"), MappingsQuery),
+    responses(
+        (status = 200, description = "One page of mappings", body = MappingPage),
+        (status = 401, description = "No, an unknown, a revoked or an expired key", body = ErrorBody),
+        (status = 404, description = "Unknown integration", body = ErrorBody),
+    ),
+    security(("api_key" = []))
+)]
+pub async fn list_mappings(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(name): Path<String>,
+    Query(query): Query<MappingsQuery>,
+) -> Result<Json<MappingPage>, ApiError> {
+    let services = &state.services;
+    let integration = services
+        .store()
+        .find_integration_by_name(name.trim())
+        .await
+        .map_err(|error| {
+            tracing::error!(%error, "store operation failed");
+            ApiError::Internal
+        })?
+        .ok_or_else(|| ApiError::IntegrationNotFound(name.clone()))?;
+    if !caller.provider {
+        let own = services
+            .store()
+            .find_mapping_of_organization(integration.id, caller.organization_id)
+            .await
+            .map_err(|error| {
+                tracing::error!(%error, "store operation failed");
+                ApiError::Internal
+            })?;
+        let items: Vec<MappedOrganization> = own
+            .into_iter()
+            .map(|row| MappedOrganization {
+                organization_id: row.organization_id,
+                organization_name: row.organization_name,
+                entity_id: row.entity_id,
+                entity_name: row.entity_name,
+            })
+            .collect();
+        let total = i64::try_from(items.len()).unwrap_or(0);
+        return Ok(Json(MappingPage {
+            items,
+            page: 1,
+            per_page: 1,
+            total,
+        }));
+    }
+    let page = query.page.unwrap_or(1);
+    if page < 1 {
+        return Err(ApiError::BadRequest("page must be 1 or more".into()));
+    }
+    let paged = services
+        .mappings(integration.id, "", page)
+        .await
+        .map_err(|error| from_app(error, &name))?;
+    Ok(Json(MappingPage {
+        items: paged
+            .items
+            .into_iter()
+            .map(|mapping| MappedOrganization {
+                organization_id: mapping.organization_id,
+                organization_name: mapping.organization_name,
+                entity_id: mapping.entity_id,
+                entity_name: mapping.entity_name,
+            })
+            .collect(),
+        page: paged.page,
+        per_page: paged.per_page,
+        total: paged.total,
+    }))
+}

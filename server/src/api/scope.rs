@@ -1,0 +1,55 @@
+//! Which organization a request acts for, and whether its key may.
+//!
+//! `scope` absent: the key's own organization. `scope=global`: the global scope (defaults and the
+//! shared token), for provider keys only. Otherwise an organization id or name. A customer key
+//! may act only for its own organization; asking for any other is 403 whether it exists or not,
+//! so a customer key learns nothing about other organizations.
+
+use super::ApiError;
+use crate::services::api_keys::ApiCaller;
+use crate::services::ServerServices;
+
+/// The organization a request acts for; `None` is the global scope.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scope {
+    pub organization: Option<(i64, String)>,
+}
+
+pub const GLOBAL_SCOPE: &str = "global";
+
+pub async fn resolve_scope(
+    services: &ServerServices,
+    caller: &ApiCaller,
+    requested: Option<&str>,
+) -> Result<Scope, ApiError> {
+    let own = Scope {
+        organization: Some((caller.organization_id, caller.organization_name.clone())),
+    };
+    let requested = match requested.map(str::trim) {
+        None | Some("") => return Ok(own),
+        Some(text) => text,
+    };
+    if requested.eq_ignore_ascii_case(GLOBAL_SCOPE) {
+        return if caller.provider {
+            Ok(Scope { organization: None })
+        } else {
+            Err(ApiError::Forbidden)
+        };
+    }
+    let found = match requested.parse::<i64>() {
+        Ok(id) => services.store().find_organization(id).await,
+        Err(_) => services.store().find_organization_by_name(requested).await,
+    }
+    .map_err(|error| {
+        tracing::error!(%error, "store operation failed");
+        ApiError::Internal
+    })?;
+    match found {
+        Some(row) if row.id == caller.organization_id => Ok(own),
+        _ if !caller.provider => Err(ApiError::Forbidden),
+        Some(row) => Ok(Scope {
+            organization: Some((row.id, row.name)),
+        }),
+        None => Err(ApiError::OrganizationNotFound(requested.to_string())),
+    }
+}

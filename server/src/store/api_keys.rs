@@ -1,0 +1,158 @@
+//! API key rows: the SHA-256 of each key, never the key, joined with the organization it acts for.
+
+use sqlx::FromRow;
+
+use super::audit::{insert_audit, Actor, AuditRecord};
+use super::{Page, Store, StoreError};
+
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct ApiKeyRow {
+    pub id: i64,
+    pub name: String,
+    pub prefix: String,
+    pub organization_id: i64,
+    pub organization_name: String,
+    pub is_provider: i64,
+    pub created_by: String,
+    pub created_at: i64,
+    pub expires_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+    pub last_used_at: Option<i64>,
+}
+
+/// A key to store.
+#[derive(Debug, Clone)]
+pub struct NewApiKey<'a> {
+    pub name: &'a str,
+    pub prefix: &'a str,
+    pub key_hash: &'a str,
+    pub organization_id: i64,
+    pub expires_at: Option<i64>,
+}
+
+const SELECT_KEYS: &str =
+    "SELECT k.id, k.name, k.prefix, k.organization_id, o.name AS organization_name, \
+     o.is_provider, k.created_by, k.created_at, k.expires_at, k.revoked_at, k.last_used_at \
+     FROM api_keys k JOIN organizations o ON o.id = k.organization_id";
+
+fn key_record<'a>(actor: &'a Actor, action: &'static str, row: &ApiKeyRow) -> AuditRecord<'a> {
+    AuditRecord {
+        actor,
+        action,
+        object_type: "api key",
+        object_id: row.id.to_string(),
+        object_label: format!("{} ({}…)", row.name, row.prefix),
+        changes: serde_json::json!({
+            "organization": row.organization_name,
+            "expires_at": row.expires_at,
+        }),
+    }
+}
+
+impl Store {
+    pub async fn insert_api_key(
+        &self,
+        key: &NewApiKey<'_>,
+        actor: &Actor,
+        now: i64,
+    ) -> Result<ApiKeyRow, StoreError> {
+        let mut transaction = self.pool.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO api_keys (name, prefix, key_hash, organization_id, created_by, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(key.name)
+        .bind(key.prefix)
+        .bind(key.key_hash)
+        .bind(key.organization_id)
+        .bind(&actor.label)
+        .bind(now)
+        .bind(key.expires_at)
+        .fetch_one(&mut *transaction)
+        .await?;
+        let row: ApiKeyRow = sqlx::query_as(&format!("{SELECT_KEYS} WHERE k.id = $1"))
+            .bind(id)
+            .fetch_one(&mut *transaction)
+            .await?;
+        insert_audit(
+            &mut transaction,
+            &key_record(actor, "api_key.create", &row),
+            now,
+        )
+        .await?;
+        transaction.commit().await?;
+        Ok(row)
+    }
+
+    /// Newest first.
+    pub async fn list_api_keys(
+        &self,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Page<ApiKeyRow>, StoreError> {
+        let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM api_keys")
+            .fetch_one(&self.pool)
+            .await?;
+        let items = sqlx::query_as(&format!(
+            "{SELECT_KEYS} ORDER BY k.created_at DESC, k.id DESC LIMIT $1 OFFSET $2"
+        ))
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(Page { items, total })
+    }
+
+    /// The key with this hash, whatever its state (the caller checks expiry and revocation).
+    pub async fn find_api_key_by_hash(
+        &self,
+        key_hash: &str,
+    ) -> Result<Option<ApiKeyRow>, StoreError> {
+        Ok(
+            sqlx::query_as(&format!("{SELECT_KEYS} WHERE k.key_hash = $1"))
+                .bind(key_hash)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    /// Revokes a key; `None` if it does not exist. Revoking twice keeps the first time.
+    pub async fn revoke_api_key(
+        &self,
+        id: i64,
+        actor: &Actor,
+        now: i64,
+    ) -> Result<Option<ApiKeyRow>, StoreError> {
+        let mut transaction = self.pool.begin().await?;
+        let updated =
+            sqlx::query("UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2")
+                .bind(now)
+                .bind(id)
+                .execute(&mut *transaction)
+                .await?;
+        if updated.rows_affected() == 0 {
+            return Ok(None);
+        }
+        let row: ApiKeyRow = sqlx::query_as(&format!("{SELECT_KEYS} WHERE k.id = $1"))
+            .bind(id)
+            .fetch_one(&mut *transaction)
+            .await?;
+        insert_audit(
+            &mut transaction,
+            &key_record(actor, "api_key.revoke", &row),
+            now,
+        )
+        .await?;
+        transaction.commit().await?;
+        Ok(Some(row))
+    }
+
+    pub async fn touch_api_key(&self, id: i64, now: i64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE api_keys SET last_used_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,511 @@
+//! The workflow API over HTTP, on both backends: every error code, the scope rules for provider
+//! and customer keys, keys refused at once when revoked or expired, typed merged config, the
+//! OAuth token (fresh, needing reconnect, provider failing), mappings, and the OpenAPI document.
+
+use std::time::Duration;
+
+use app::domain::admin::CurrentAdmin;
+use app::domain::api_key::ApiKeyDraft;
+use app::domain::integration::{
+    FieldType, IntegrationDraft, MappingDraft, SchemaField, ValueChange, ValueInput,
+};
+use app::domain::oauth::{GrantType, OAuthConnectionDraft, SecretChange};
+use app::ssr::{
+    ApiKeyServices, ConfigurationServices, IntegrationServices, MappingServices, OAuthServices,
+};
+use bifrost::services::{CallbackQuery, ServerServices, ServicesConfig};
+use serde_json::{json, Value};
+
+use super::test_app::TestApp;
+use crate::helpers::TestDb;
+use crate::provider::{FakeProvider, Fault, CLIENT_SECRET, GOOD_CODE};
+
+const SECRET_VALUE: &str = "halo-api-secret-value";
+
+struct World {
+    app: TestApp,
+    services: ServerServices,
+    admin: CurrentAdmin,
+    provider_key: String,
+    contoso_key: String,
+    contoso: i64,
+    fabrikam: i64,
+    integration_id: i64,
+}
+
+fn field(key: &str, field_type: FieldType) -> SchemaField {
+    SchemaField {
+        id: None,
+        key: key.into(),
+        field_type,
+        required: false,
+        description: String::new(),
+    }
+}
+
+async fn world(db: TestDb) -> World {
+    let app = TestApp::spawn_on(db).await;
+    let setup = app
+        .setup(
+            "admin@example.com",
+            "correct horse battery staple",
+            "correct horse battery staple",
+        )
+        .await;
+    assert!(super::test_app::succeeded(&setup));
+    let mut config = ServicesConfig::new(&app.address, false);
+    config.provider_timeout = Duration::from_secs(2);
+    config.retry_pause = Duration::from_millis(10);
+    let services = ServerServices::new(app.db().store.clone(), config, app.keyring.clone());
+    let admin = CurrentAdmin {
+        id: 1,
+        email: "admin@example.com".into(),
+    };
+    let integration = services
+        .create_integration(
+            &admin,
+            &IntegrationDraft {
+                name: "HaloPSA".into(),
+                description: String::new(),
+                entity_id_name: "Tenant ID".into(),
+                default_entity_id: "global-tenant".into(),
+                fields: vec![
+                    field("base_url", FieldType::String),
+                    field("timeout", FieldType::Int),
+                    field("api_key", FieldType::Secret),
+                    field("options", FieldType::Json),
+                ],
+                confirm_field_removal: false,
+                opened_at_version: None,
+            },
+        )
+        .await
+        .expect("integration");
+    let set = |key: &str, value: &str| ValueInput {
+        key: key.into(),
+        change: ValueChange::Set(value.into()),
+    };
+    services
+        .save_defaults(
+            &admin,
+            integration.id,
+            &[
+                set("base_url", "https://halo.example.com"),
+                set("timeout", "30"),
+                set("api_key", SECRET_VALUE),
+                set("options", r#"{"region": "eu"}"#),
+            ],
+        )
+        .await
+        .expect("defaults");
+    let mut organizations = Vec::new();
+    for (name, tenant, timeout) in [("Contoso", "tenant-a", "45"), ("Fabrikam", "tenant-b", "")] {
+        let organization = services
+            .create_organization(&admin, name)
+            .await
+            .expect("organization");
+        let overrides = if timeout.is_empty() {
+            Vec::new()
+        } else {
+            vec![set("timeout", timeout)]
+        };
+        services
+            .create_mapping(
+                &admin,
+                integration.id,
+                &MappingDraft {
+                    organization_id: organization.id,
+                    entity_id: tenant.into(),
+                    entity_name: format!("{name} Ltd"),
+                    overrides,
+                },
+            )
+            .await
+            .expect("mapping");
+        organizations.push(organization.id);
+    }
+    let provider_org = app
+        .db()
+        .store
+        .find_provider_organization()
+        .await
+        .expect("provider")
+        .expect("provider exists");
+    let key = |organization_id: i64, name: &str| ApiKeyDraft {
+        name: name.into(),
+        organization_id: Some(organization_id),
+        expires_on: String::new(),
+    };
+    let provider_key = services
+        .create_api_key(&admin, &key(provider_org.id, "runner"))
+        .await
+        .expect("provider key")
+        .key;
+    let contoso_key = services
+        .create_api_key(&admin, &key(organizations[0], "contoso automation"))
+        .await
+        .expect("customer key")
+        .key;
+    World {
+        app,
+        services,
+        admin,
+        provider_key,
+        contoso_key,
+        contoso: organizations[0],
+        fabrikam: organizations[1],
+        integration_id: integration.id,
+    }
+}
+
+impl World {
+    async fn call(&self, key: Option<&str>, path: &str) -> (u16, Value) {
+        let mut request = self.app.client.get(format!("{}{path}", self.app.address));
+        if let Some(key) = key {
+            request = request.bearer_auth(key);
+        }
+        let response = request.send().await.expect("request");
+        let status = response.status().as_u16();
+        let body = response.json().await.unwrap_or(Value::Null);
+        (status, body)
+    }
+
+    async fn expect_error(&self, key: Option<&str>, path: &str, status: u16, code: &str) {
+        let (got, body) = self.call(key, path).await;
+        assert_eq!(
+            (got, body["error"].as_str()),
+            (status, Some(code)),
+            "{path}: {body}"
+        );
+        assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()));
+    }
+}
+
+async fn keys_and_scopes(db: TestDb) {
+    let w = world(db).await;
+    let provider = Some(w.provider_key.as_str());
+    let contoso = Some(w.contoso_key.as_str());
+
+    // 401: no key, a malformed one, an unknown one.
+    w.expect_error(None, "/api/v1/integrations/HaloPSA", 401, "unauthorized")
+        .await;
+    w.expect_error(
+        Some("nonsense"),
+        "/api/v1/integrations/HaloPSA",
+        401,
+        "unauthorized",
+    )
+    .await;
+    w.expect_error(
+        Some("bfk_unknown"),
+        "/api/v1/integrations/HaloPSA",
+        401,
+        "unauthorized",
+    )
+    .await;
+
+    // A provider key without a scope acts for the provider organization: no mapping, so the
+    // global scope's defaults and default entity ID.
+    let (status, body) = w.call(provider, "/api/v1/integrations/halopsa").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["name"], "HaloPSA");
+    assert_eq!(body["entity_id"], "global-tenant");
+    assert_eq!(body["mapped"], false);
+    assert_eq!(body["config"]["timeout"], 30);
+    assert_eq!(body["config"]["api_key"], SECRET_VALUE);
+    assert_eq!(body["config"]["options"], json!({ "region": "eu" }));
+    assert_eq!(body["oauth"], Value::Null);
+
+    // Any organization, by name or id; the override applies.
+    let (_, body) = w
+        .call(provider, "/api/v1/integrations/HaloPSA?scope=contoso")
+        .await;
+    assert_eq!(
+        (
+            body["entity_id"].as_str(),
+            body["config"]["timeout"].as_i64()
+        ),
+        (Some("tenant-a"), Some(45))
+    );
+    assert_eq!(body["entity_name"], "Contoso Ltd");
+    assert_eq!(body["organization"]["id"], w.contoso);
+    let (_, body) = w
+        .call(
+            provider,
+            &format!("/api/v1/integrations/HaloPSA?scope={}", w.fabrikam),
+        )
+        .await;
+    assert_eq!(
+        (
+            body["entity_id"].as_str(),
+            body["config"]["timeout"].as_i64()
+        ),
+        (Some("tenant-b"), Some(30))
+    );
+    let (_, body) = w
+        .call(provider, "/api/v1/integrations/HaloPSA?scope=global")
+        .await;
+    assert_eq!(
+        (body["organization"].clone(), body["entity_id"].as_str()),
+        (Value::Null, Some("global-tenant"))
+    );
+
+    // A customer key: its own organization only, whatever it asks.
+    let (status, body) = w.call(contoso, "/api/v1/integrations/HaloPSA").await;
+    assert_eq!(
+        (status, body["entity_id"].as_str()),
+        (200, Some("tenant-a"))
+    );
+    let (status, _) = w
+        .call(
+            contoso,
+            &format!("/api/v1/integrations/HaloPSA?scope={}", w.contoso),
+        )
+        .await;
+    assert_eq!(status, 200);
+    for scope in ["Fabrikam", &w.fabrikam.to_string(), "global", "Nobody"] {
+        w.expect_error(
+            contoso,
+            &format!("/api/v1/integrations/HaloPSA?scope={scope}"),
+            403,
+            "forbidden",
+        )
+        .await;
+    }
+
+    // 404s.
+    w.expect_error(
+        provider,
+        "/api/v1/integrations/HaloPSA?scope=Nobody",
+        404,
+        "organization_not_found",
+    )
+    .await;
+    w.expect_error(
+        provider,
+        "/api/v1/integrations/Nothing",
+        404,
+        "integration_not_found",
+    )
+    .await;
+    w.expect_error(
+        provider,
+        "/api/v1/integrations/Nothing/mappings",
+        404,
+        "integration_not_found",
+    )
+    .await;
+
+    // Mappings: all for a provider key, only its own for a customer key.
+    let (status, body) = w
+        .call(provider, "/api/v1/integrations/HaloPSA/mappings")
+        .await;
+    assert_eq!((status, body["total"].as_i64()), (200, Some(2)));
+    assert_eq!(body["items"][0]["organization_name"], "Contoso");
+    assert_eq!(body["items"][1]["entity_id"], "tenant-b");
+    let (_, body) = w
+        .call(contoso, "/api/v1/integrations/HaloPSA/mappings")
+        .await;
+    assert_eq!(body["items"].as_array().map(Vec::len), Some(1));
+    assert_eq!(body["items"][0]["entity_id"], "tenant-a");
+    w.expect_error(
+        provider,
+        "/api/v1/integrations/HaloPSA/mappings?page=0",
+        400,
+        "bad_request",
+    )
+    .await;
+
+    // Revoked and expired keys are refused at once.
+    let keys = w.services.api_keys(1).await.expect("keys");
+    let contoso_key_id = keys
+        .items
+        .iter()
+        .find(|k| k.name == "contoso automation")
+        .expect("key")
+        .id;
+    w.services
+        .revoke_api_key(&w.admin, contoso_key_id)
+        .await
+        .expect("revoke");
+    w.expect_error(contoso, "/api/v1/integrations/HaloPSA", 401, "unauthorized")
+        .await;
+    sqlx::query("UPDATE api_keys SET expires_at = 1")
+        .execute(w.app.db().store.raw_pool())
+        .await
+        .expect("expire");
+    w.expect_error(
+        provider,
+        "/api/v1/integrations/HaloPSA",
+        401,
+        "unauthorized",
+    )
+    .await;
+
+    // Only hashes are stored, and a use was recorded.
+    let stored: Vec<(String, Option<i64>)> =
+        sqlx::query_as("SELECT key_hash, last_used_at FROM api_keys")
+            .fetch_all(w.app.db().store.raw_pool())
+            .await
+            .expect("rows");
+    assert!(stored
+        .iter()
+        .all(|(hash, _)| hash.len() == 64 && !w.provider_key.contains(hash.as_str())));
+    assert!(stored.iter().all(|(_, used)| used.is_some()));
+    w.app.finish().await;
+}
+
+async fn oauth_states_map_to_their_codes(db: TestDb) {
+    let w = world(db).await;
+    let provider_key = Some(w.provider_key.as_str());
+    let provider = FakeProvider::start().await;
+    let connection = w
+        .services
+        .create_oauth_connection(
+            &w.admin,
+            &OAuthConnectionDraft {
+                name: "Halo_Auth".into(),
+                grant_type: GrantType::AuthorizationCode,
+                authorization_url: format!("{}/authorize", provider.base_url),
+                token_url: format!("{}/token", provider.base_url),
+                client_id: "bifrost-test".into(),
+                client_secret: SecretChange::Set(CLIENT_SECRET.into()),
+                scopes: "api.read".into(),
+                pkce: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("connection");
+    w.services
+        .link_oauth_connection(&w.admin, w.integration_id, Some(connection.id))
+        .await
+        .expect("link");
+    w.expect_error(
+        provider_key,
+        "/api/v1/integrations/HaloPSA",
+        409,
+        "oauth_not_connected",
+    )
+    .await;
+
+    let url = w
+        .services
+        .start_connect(&w.admin, "session", w.integration_id, None)
+        .await
+        .expect("start");
+    let state = url::Url::parse(&url)
+        .expect("url")
+        .query_pairs()
+        .find(|(key, _)| key == "state")
+        .map(|(_, value)| value.to_string());
+    w.services
+        .complete_authorization(
+            &w.admin,
+            "session",
+            "Halo_Auth",
+            &CallbackQuery {
+                code: Some(GOOD_CODE.into()),
+                state,
+                error: None,
+            },
+        )
+        .await
+        .expect("connected");
+    let (status, body) = w
+        .call(provider_key, "/api/v1/integrations/HaloPSA?scope=Contoso")
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["oauth"]["access_token"], "canary-access-1");
+    assert_eq!(body["oauth"]["token_type"], "Bearer");
+    assert!(body["oauth"]["expires_at"]
+        .as_str()
+        .is_some_and(|at| at.ends_with('Z')));
+
+    // Expired with the provider failing: 502, and the stored token kept.
+    let pool = w.app.db().store.raw_pool();
+    sqlx::query("UPDATE oauth_tokens SET expires_at = 1")
+        .execute(pool)
+        .await
+        .expect("expire");
+    provider.set_fault(Fault::ServerError);
+    w.expect_error(
+        provider_key,
+        "/api/v1/integrations/HaloPSA",
+        502,
+        "oauth_provider_error",
+    )
+    .await;
+
+    // The grant revoked at the provider: 409 until someone reconnects.
+    sqlx::query("UPDATE oauth_tokens SET lease_owner = NULL, lease_until = NULL")
+        .execute(pool)
+        .await
+        .expect("end backoff");
+    provider.set_fault(Fault::None);
+    provider.revoke_all_refresh_tokens();
+    w.expect_error(
+        provider_key,
+        "/api/v1/integrations/HaloPSA",
+        409,
+        "oauth_needs_reconnect",
+    )
+    .await;
+    w.app.finish().await;
+}
+
+async fn the_openapi_document_describes_the_routes(db: TestDb) {
+    let w = world(db).await;
+    // Without a session (a fresh client) or a key: refused.
+    let anonymous = TestApp::client_for(&w.app);
+    for path in ["/api/v1/openapi.json", "/api/v1/docs"] {
+        assert_eq!(anonymous.get(path).await.status(), 401, "{path}");
+    }
+    let (status, doc) = w.call(Some(&w.provider_key), "/api/v1/openapi.json").await;
+    assert_eq!(status, 200);
+    assert!(
+        doc["paths"]["/api/v1/integrations/{name}"]["get"].is_object(),
+        "{doc}"
+    );
+    assert!(doc["paths"]["/api/v1/integrations/{name}/mappings"]["get"].is_object());
+    assert!(doc["components"]["schemas"]["ResolvedIntegration"].is_object());
+    assert_eq!(
+        doc["components"]["securitySchemes"]["api_key"]["scheme"],
+        "bearer"
+    );
+    // The signed-in administrator reads the reference page.
+    let page = w.app.get("/api/v1/docs").await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.expect("html");
+    assert!(html.contains("GET /api/v1/integrations/{name}"), "{html}");
+    assert!(html.contains("<code>409</code>") && html.contains("needs reconnecting"));
+    w.app.finish().await;
+}
+
+macro_rules! both_backends {
+    ($($case:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $case() {
+                    super::$case(crate::helpers::TestDb::sqlite().await).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $case() {
+                    let Some(db) = crate::helpers::TestDb::postgres().await else { return };
+                    super::$case(db).await;
+                }
+            )*
+        }
+    };
+}
+
+both_backends!(
+    keys_and_scopes,
+    oauth_states_map_to_their_codes,
+    the_openapi_document_describes_the_routes,
+);
