@@ -47,6 +47,20 @@ ensure_node_tools() {
   export PATH="$modules/.bin:$PATH"
 }
 
+# The Python package of sdk/python in a virtual environment of its own (pytest, and the
+# interpreter the end-to-end tests run workflows with), reinstalled so it is always current.
+ensure_python_sdk() {
+  command -v python3 >/dev/null || die "python3 is missing: install Python 3.9 or newer with venv"
+  BIFROST_VENV="${BIFROST_VENV:-$HOME/.cache/bifrost/venv}"
+  if [ ! -x "$BIFROST_VENV/bin/python" ]; then
+    log "Creating the Python environment for sdk/python in $BIFROST_VENV"
+    python3 -m venv "$BIFROST_VENV"
+  fi
+  "$BIFROST_VENV/bin/pip" install --quiet --disable-pip-version-check "$ROOT/sdk/python[test]"
+  "$BIFROST_VENV/bin/pip" install --quiet --disable-pip-version-check --force-reinstall --no-deps "$ROOT/sdk/python"
+  export BIFROST_PYTHON="$BIFROST_VENV/bin/python"
+}
+
 build_release() {
   log "Building the release server and the browser bundle"
   (cd "$ROOT" && cargo leptos build --release)

@@ -35,7 +35,7 @@ pub fn ApiKeysPage() -> impl IntoView {
         <p class="lead">
             "Workflow code sends a key as "<code>"Authorization: Bearer <key>"</code>" to the workflow API. "
             "A key of the provider organization may act for any organization; a customer organization's key only for itself. "
-            <a href="/api/v1/docs">"API reference"</a>
+            <a href="/api/v1/docs" rel="external">"API reference"</a>
         </p>
         <Show when=move || creating.get()>
             <CreateKeyForm creating created changes />
