@@ -52,12 +52,15 @@ ensure_node_tools() {
 ensure_python_sdk() {
   command -v python3 >/dev/null || die "python3 is missing: install Python 3.9 or newer with venv"
   BIFROST_VENV="${BIFROST_VENV:-$HOME/.cache/bifrost/venv}"
-  if [ ! -x "$BIFROST_VENV/bin/python" ]; then
+  if ! "$BIFROST_VENV/bin/python" -m pip --version >/dev/null 2>&1; then
     log "Creating the Python environment for sdk/python in $BIFROST_VENV"
-    python3 -m venv "$BIFROST_VENV"
+    python3 -m venv --clear "$BIFROST_VENV" \
+      || die "python3 cannot create a virtual environment: install python3-venv (apt-get install python3-venv)"
   fi
-  "$BIFROST_VENV/bin/pip" install --quiet --disable-pip-version-check "$ROOT/sdk/python[test]"
-  "$BIFROST_VENV/bin/pip" install --quiet --disable-pip-version-check --force-reinstall --no-deps "$ROOT/sdk/python"
+  local pip=("$BIFROST_VENV/bin/python" -m pip --quiet --disable-pip-version-check)
+  # From PyPI the first time only; later runs find them installed and need no network.
+  "${pip[@]}" install setuptools wheel 'httpx>=0.24' 'pytest>=7'
+  "${pip[@]}" install --no-build-isolation --no-deps --force-reinstall "$ROOT/sdk/python"
   export BIFROST_PYTHON="$BIFROST_VENV/bin/python"
 }
 

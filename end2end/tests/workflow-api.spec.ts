@@ -12,7 +12,9 @@ import { expect, test, waitForHydration } from './fixtures';
 
 const issuer = `http://127.0.0.1:${process.env.OIDC_PORT ?? 3171}`;
 const haloPort = Number(process.env.HALO_PORT ?? 3172);
+// scripts/test sets it to the virtual environment where sdk/python is installed.
 const python = process.env.BIFROST_PYTHON ?? 'python3';
+const serverUrl = `http://127.0.0.1:${process.env.BIFROST_E2E_PORT ?? 3170}`;
 
 // The example from creating-integrations.txt, exactly as documented.
 const SEED_WORKFLOW = `from bifrost import workflow, integrations
@@ -85,13 +87,16 @@ function runWorkflow(dir: string, env: Record<string, string>): Promise<Run> {
   });
 }
 
-async function createKey(page: Page, name: string, organization: RegExp): Promise<string> {
+async function createKey(page: Page, name: string, find: string, organization: RegExp): Promise<string> {
   await page.getByRole('button', { name: 'New API key' }).click();
   const form = page.getByRole('dialog', { name: 'New API key' });
   await expect(form.getByLabel('Name')).toBeFocused();
   await form.getByLabel('Name').fill(name);
+  await form.getByLabel('Find organization').fill(find);
   const select = form.getByLabel('Acts for');
-  const value = await select.locator('option', { hasText: organization }).first().getAttribute('value');
+  const option = select.locator('option', { hasText: organization });
+  await expect(option).toHaveCount(1);
+  const value = await option.getAttribute('value');
   await select.selectOption(value ?? '');
   await form.getByRole('button', { name: 'Create key' }).click();
   const shown = page.locator('.api-key-value');
@@ -172,8 +177,8 @@ test('the seed workflow runs unchanged for each organization and gets its tenant
     // Keys from Settings > API Keys: one for the provider, one for Contoso only.
     await page.goto('/settings/api-keys');
     await waitForHydration(page);
-    const providerKey = await createKey(page, `Runner ${stamp}`, /provider: any organization/);
-    const contosoKey = await createKey(page, `Contoso automation ${stamp}`, new RegExp(`^${contoso}$`));
+    const providerKey = await createKey(page, `Runner ${stamp}`, 'Provider', /provider: any organization/);
+    const contosoKey = await createKey(page, `Contoso automation ${stamp}`, contoso, new RegExp(`^${contoso}$`));
     const runnerRow = page.getByRole('row').filter({ hasText: `Runner ${stamp}` });
     await expect(runnerRow).toContainText(providerKey.slice(0, 12));
     await expect(runnerRow).toContainText('Active');
@@ -182,7 +187,7 @@ test('the seed workflow runs unchanged for each organization and gets its tenant
     // The seed's workflow, unchanged, for each organization.
     const dir = mkdtempSync(join(tmpdir(), 'bifrost-workflow-'));
     writeFileSync(join(dir, 'halo_workflow.py'), SEED_WORKFLOW);
-    const env = { BIFROST_URL: 'http://127.0.0.1:3170', BIFROST_API_KEY: providerKey };
+    const env = { BIFROST_URL: serverUrl, BIFROST_API_KEY: providerKey };
     for (const [name, tenant] of [[contoso, 'tenant-contoso'], [fabrikam, 'tenant-fabrikam']]) {
       const run = await runWorkflow(dir, { ...env, BIFROST_ORG: name });
       expect(run.code, run.stderr).toBe(0);

@@ -39,9 +39,9 @@ class Client:
     def from_env(cls, *, transport: httpx.AsyncBaseTransport | None = None) -> "Client":
         """From BIFROST_URL, BIFROST_API_KEY and BIFROST_ORG."""
         return cls(
-            os.environ.get("BIFROST_URL", ""),
-            os.environ.get("BIFROST_API_KEY", ""),
-            os.environ.get("BIFROST_ORG"),
+            os.environ.get("BIFROST_URL", "").strip(),
+            os.environ.get("BIFROST_API_KEY", "").strip(),
+            os.environ.get("BIFROST_ORG", "").strip() or None,
             transport=transport,
         )
 
@@ -62,11 +62,11 @@ class Client:
     def _raise_for(response: httpx.Response) -> None:
         if response.is_success:
             return
-        try:
-            body = response.json()
-            code, message = body.get("error"), body.get("message") or response.reason_phrase
-        except ValueError:
+        body = _json_object(response)
+        if body is None:
             code, message = None, response.text[:200] or response.reason_phrase
+        else:
+            code, message = body.get("error"), body.get("message") or response.reason_phrase
         raise error_for(response.status_code, code, f"{message} (HTTP {response.status_code})")
 
     async def get_integration(self, name: str, scope: str | int | None = None) -> Integration | None:
@@ -78,7 +78,7 @@ class Client:
         if response.status_code == 404 and _code(response) == "integration_not_found":
             return None
         self._raise_for(response)
-        return Integration.from_json(response.json())
+        return Integration.from_json(_answer(response))
 
     async def list_mappings(self, name: str) -> list[Mapping]:
         """Every organization mapped in the integration (the key's own only, for a customer key)."""
@@ -87,7 +87,7 @@ class Client:
         while True:
             response = await self._get(f"/api/v1/integrations/{_segment(name)}/mappings", {"page": page})
             self._raise_for(response)
-            body = response.json()
+            body = _answer(response)
             mappings.extend(Mapping.from_json(item) for item in body["items"])
             if not body["items"] or len(mappings) >= body["total"]:
                 return mappings
@@ -100,8 +100,25 @@ def _segment(name: str) -> str:
     return quote(name, safe="")
 
 
-def _code(response: httpx.Response) -> str | None:
+def _json_object(response: httpx.Response) -> dict[str, Any] | None:
     try:
-        return response.json().get("error")
+        body = response.json()
     except ValueError:
         return None
+    return body if isinstance(body, dict) else None
+
+
+def _answer(response: httpx.Response) -> dict[str, Any]:
+    """A successful answer's JSON object; anything else (a proxy's page) is a BifrostError."""
+    body = _json_object(response)
+    if body is None:
+        raise BifrostError(
+            f"the server at {response.request.url} did not answer with the workflow API's JSON",
+            status=response.status_code,
+        )
+    return body
+
+
+def _code(response: httpx.Response) -> str | None:
+    body = _json_object(response)
+    return body.get("error") if body else None

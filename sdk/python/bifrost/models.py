@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from .errors import BifrostError
+
 
 def _parse_time(text: str | None) -> datetime | None:
     if not text:
@@ -48,6 +50,13 @@ class Integration:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Integration":
+        try:
+            return cls._parse(data)
+        except (KeyError, TypeError, ValueError) as error:
+            raise BifrostError(f"unexpected answer from the server: {error!r}") from error
+
+    @classmethod
+    def _parse(cls, data: dict[str, Any]) -> "Integration":
         organization = data.get("organization") or {}
         oauth = data.get("oauth")
         return cls(

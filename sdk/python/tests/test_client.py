@@ -147,3 +147,38 @@ def test_the_runner_reports_api_errors_without_a_traceback(tmp_path, monkeypatch
     monkeypatch.chdir(tmp_path)
     assert main(["run", "failing_flow:go"]) == 1
     assert "BifrostError: nope" in capsys.readouterr().err
+
+
+async def test_names_are_encoded_into_one_path_segment():
+    requests: list[httpx.Request] = []
+    transport = stand_in(requests, {})
+    await Client("http://bifrost.test", "bfk_key", transport=transport).get_integration("a/b c?")
+    assert requests[0].url.raw_path.startswith(b"/api/v1/integrations/a%2Fb%20c%3F")
+
+
+async def test_answers_that_are_not_the_api_s_json_raise_bifrost_errors():
+    for answer in [httpx.Response(200, text="<html>proxy login</html>"), httpx.Response(200, json=["a list"])]:
+        transport = stand_in([], {"/api/v1/integrations/HaloPSA": answer})
+        with pytest.raises(bifrost.BifrostError):
+            await Client("http://bifrost.test", "bfk_key", transport=transport).get_integration("HaloPSA")
+    error_page = httpx.Response(502, text="Bad gateway from a proxy")
+    transport = stand_in([], {"/api/v1/integrations/HaloPSA": error_page})
+    with pytest.raises(bifrost.ProviderError, match="Bad gateway"):
+        await Client("http://bifrost.test", "bfk_key", transport=transport).get_integration("HaloPSA")
+
+
+async def test_an_unreachable_server_is_a_bifrost_error():
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("connection refused", request=request)
+
+    client = Client("http://bifrost.test", "bfk_key", transport=httpx.MockTransport(refuse))
+    with pytest.raises(bifrost.BifrostError, match="cannot reach"):
+        await client.get_integration("HaloPSA")
+
+
+def test_environment_values_are_trimmed_and_an_empty_org_is_none(monkeypatch):
+    monkeypatch.setenv("BIFROST_URL", " http://bifrost.test/ \n")
+    monkeypatch.setenv("BIFROST_API_KEY", "bfk_key\n")
+    monkeypatch.setenv("BIFROST_ORG", "  ")
+    client = Client.from_env()
+    assert (client.url, client.api_key, client.organization) == ("http://bifrost.test", "bfk_key", None)

@@ -28,6 +28,10 @@ pub enum ApiError {
     OAuthProvider(String),
     #[error("the server could not answer")]
     Internal,
+    #[error("no such API route; see /api/v1/docs")]
+    UnknownRoute,
+    #[error("{0} is not allowed here; the workflow API answers GET")]
+    MethodNotAllowed(String),
 }
 
 /// The body of every error answer.
@@ -35,7 +39,7 @@ pub enum ApiError {
 pub struct ErrorBody {
     /// Stable, for programs: `unauthorized`, `forbidden`, `integration_not_found`,
     /// `organization_not_found`, `bad_request`, `oauth_not_connected`, `oauth_needs_reconnect`,
-    /// `oauth_provider_error`, `internal`.
+    /// `oauth_provider_error`, `internal`, `not_found`, `method_not_allowed`.
     pub error: &'static str,
     /// For people.
     pub message: String,
@@ -53,6 +57,8 @@ impl ApiError {
             ApiError::OAuthNeedsReconnect(_) => "oauth_needs_reconnect",
             ApiError::OAuthProvider(_) => "oauth_provider_error",
             ApiError::Internal => "internal",
+            ApiError::UnknownRoute => "not_found",
+            ApiError::MethodNotAllowed(_) => "method_not_allowed",
         }
     }
 
@@ -67,6 +73,8 @@ impl ApiError {
             ApiError::OAuthNotConnected | ApiError::OAuthNeedsReconnect(_) => StatusCode::CONFLICT,
             ApiError::OAuthProvider(_) => StatusCode::BAD_GATEWAY,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::UnknownRoute => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
         }
     }
 }

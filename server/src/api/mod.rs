@@ -8,7 +8,9 @@ mod error;
 mod resolve;
 mod scope;
 
-use axum::routing::get;
+use axum::http::Method;
+use axum::response::IntoResponse;
+use axum::routing::{any, get, MethodRouter};
 use axum::Router;
 
 pub use error::ApiError;
@@ -20,14 +22,27 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route(
             "/api/v1/integrations/{name}",
-            get(resolve::resolve_integration),
+            only_get(get(resolve::resolve_integration)),
         )
         .route(
             "/api/v1/integrations/{name}/mappings",
-            get(resolve::list_mappings),
+            only_get(get(resolve::list_mappings)),
         )
-        .route("/api/v1/openapi.json", get(docs::openapi_json))
-        .route("/api/v1/docs", get(docs::reference_page))
+        .route("/api/v1/openapi.json", only_get(get(docs::openapi_json)))
+        .route("/api/v1/docs", only_get(get(docs::reference_page)))
+        // Anything else under /api/v1 is a JSON 404, never the app's HTML page.
+        .route("/api/v1/{*rest}", any(unknown_route))
+}
+
+/// Other methods on an API route get a JSON 405.
+fn only_get(route: MethodRouter<AppState>) -> MethodRouter<AppState> {
+    route.fallback(|method: Method| async move {
+        ApiError::MethodNotAllowed(method.to_string()).into_response()
+    })
+}
+
+async fn unknown_route() -> ApiError {
+    ApiError::UnknownRoute
 }
 
 /// The OpenAPI document of the workflow API.

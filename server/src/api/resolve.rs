@@ -3,6 +3,7 @@
 
 use app::domain::time::format_utc;
 use app::ssr::MappingServices;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::Json;
 use secrecy::ExposeSecret;
@@ -18,12 +19,14 @@ use crate::startup::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct ResolveQuery {
-    /// An organization id or name, or `global`; the key's own organization when absent.
+    /// An organization name, `id:<id>` (a bare number is an id when no organization has it as
+    /// its name), or `global`; the key's own organization when absent.
     pub scope: Option<String>,
 }
 
-/// An integration as a workflow sees it in one organization's scope.
-#[derive(Debug, Serialize, ToSchema)]
+/// An integration as a workflow sees it in one organization's scope. `Debug` shows the config's
+/// keys only: its values include decrypted secrets.
+#[derive(Serialize, ToSchema)]
 pub struct ResolvedIntegration {
     pub name: String,
     /// The organization's ID in the external system (tenant, company); the integration's
@@ -42,6 +45,18 @@ pub struct ResolvedIntegration {
     pub oauth: Option<OAuthAccess>,
     /// Required fields with no value in this scope.
     pub missing_required: Vec<String>,
+}
+
+impl std::fmt::Debug for ResolvedIntegration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ResolvedIntegration")
+            .field("name", &self.name)
+            .field("entity_id", &self.entity_id)
+            .field("organization", &self.organization)
+            .field("config_keys", &self.config.keys().collect::<Vec<_>>())
+            .field("oauth", &self.oauth)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -105,8 +120,9 @@ pub async fn resolve_integration(
     State(state): State<AppState>,
     Caller(caller): Caller,
     Path(name): Path<String>,
-    Query(query): Query<ResolveQuery>,
+    query: Result<Query<ResolveQuery>, QueryRejection>,
 ) -> Result<Json<ResolvedIntegration>, ApiError> {
+    let Query(query) = query.map_err(|rejection| ApiError::BadRequest(rejection.body_text()))?;
     let services = &state.services;
     let scope = resolve_scope(services, &caller, query.scope.as_deref()).await?;
     let organization_id = scope.organization.as_ref().map(|(id, _)| *id);
@@ -171,8 +187,13 @@ pub async fn list_mappings(
     State(state): State<AppState>,
     Caller(caller): Caller,
     Path(name): Path<String>,
-    Query(query): Query<MappingsQuery>,
+    query: Result<Query<MappingsQuery>, QueryRejection>,
 ) -> Result<Json<MappingPage>, ApiError> {
+    let Query(query) = query.map_err(|rejection| ApiError::BadRequest(rejection.body_text()))?;
+    let page = query.page.unwrap_or(1);
+    if page < 1 {
+        return Err(ApiError::BadRequest("page must be 1 or more".into()));
+    }
     let services = &state.services;
     let integration = services
         .store()
@@ -208,10 +229,6 @@ pub async fn list_mappings(
             per_page: 1,
             total,
         }));
-    }
-    let page = query.page.unwrap_or(1);
-    if page < 1 {
-        return Err(ApiError::BadRequest("page must be 1 or more".into()));
     }
     let paged = services
         .mappings(integration.id, "", page)

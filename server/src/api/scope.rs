@@ -1,7 +1,8 @@
 //! Which organization a request acts for, and whether its key may.
 //!
 //! `scope` absent: the key's own organization. `scope=global`: the global scope (defaults and the
-//! shared token), for provider keys only. Otherwise an organization id or name. A customer key
+//! shared token), for provider keys only. `scope=id:42`: the organization with that id.
+//! Otherwise an organization name, or, when no organization has that name, an id. A customer key
 //! may act only for its own organization; asking for any other is 403 whether it exists or not,
 //! so a customer key learns nothing about other organizations.
 
@@ -36,14 +37,27 @@ pub async fn resolve_scope(
             Err(ApiError::Forbidden)
         };
     }
-    let found = match requested.parse::<i64>() {
-        Ok(id) => services.store().find_organization(id).await,
-        Err(_) => services.store().find_organization_by_name(requested).await,
-    }
-    .map_err(|error| {
+    let store_failed = |error: crate::store::StoreError| {
         tracing::error!(%error, "store operation failed");
         ApiError::Internal
-    })?;
+    };
+    let store = services.store();
+    let found = match requested.strip_prefix("id:").map(str::parse::<i64>) {
+        Some(Ok(id)) => store.find_organization(id).await.map_err(store_failed)?,
+        Some(Err(_)) => None,
+        None => match store
+            .find_organization_by_name(requested)
+            .await
+            .map_err(store_failed)?
+        {
+            Some(row) => Some(row),
+            // A name wins over an id: an organization named "2024" is found by its name.
+            None => match requested.parse::<i64>() {
+                Ok(id) => store.find_organization(id).await.map_err(store_failed)?,
+                Err(_) => None,
+            },
+        },
+    };
     match found {
         Some(row) if row.id == caller.organization_id => Ok(own),
         _ if !caller.provider => Err(ApiError::Forbidden),

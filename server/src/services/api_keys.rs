@@ -71,9 +71,17 @@ impl ServerServices {
             .last_used_at
             .is_none_or(|used| now - used >= LAST_USED_RESOLUTION_MS)
         {
-            if let Err(error) = self.store.touch_api_key(row.id, now).await {
-                tracing::warn!(%error, key = row.id, "recording an API key's use failed");
-            }
+            // Off the request's path; the store skips it when another request just recorded it.
+            let store = self.store.clone();
+            let key_id = row.id;
+            tokio::spawn(async move {
+                if let Err(error) = store
+                    .touch_api_key(key_id, now, LAST_USED_RESOLUTION_MS)
+                    .await
+                {
+                    tracing::warn!(%error, key = key_id, "recording an API key's use failed");
+                }
+            });
         }
         Ok(Some(ApiCaller {
             key_id: row.id,

@@ -16,7 +16,7 @@ use super::oauth_tokens::token_view;
 use super::{actor_of, internal, ServerServices};
 use crate::oauth::client::RevocableToken;
 use crate::store::audit::change;
-use crate::store::mappings::MappingAudit;
+use crate::store::mappings::{MappingAudit, MappingColumn};
 use crate::store::oauth_tokens::{
     token_identity, OAuthTokenRow, ACCESS_TOKEN_COLUMN, REFRESH_TOKEN_COLUMN,
 };
@@ -268,7 +268,12 @@ impl OAuthTokenServices for ServerServices {
             changes,
         };
         self.store
-            .link_mapping_token(&mapping, audit, token_id, now_millis())
+            .set_mapping_column(
+                &mapping,
+                audit,
+                MappingColumn::OAuthToken(token_id),
+                now_millis(),
+            )
             .await
             .map_err(internal)
     }
@@ -308,7 +313,12 @@ impl OAuthTokenServices for ServerServices {
             changes: json!({ "entity_id": change(Some(&mapping.entity_id), Some(&entity_id)) }),
         };
         self.store
-            .set_mapping_entity_id(&mapping, audit, &entity_id, now_millis())
+            .set_mapping_column(
+                &mapping,
+                audit,
+                MappingColumn::EntityId(&entity_id),
+                now_millis(),
+            )
             .await
             .map_err(internal)
     }

@@ -116,7 +116,7 @@ impl Store {
         )
     }
 
-    /// Revokes a key; `None` if it does not exist. Revoking twice keeps the first time.
+    /// Revokes a key; `None` if it does not exist. Revoking a revoked key changes nothing.
     pub async fn revoke_api_key(
         &self,
         id: i64,
@@ -125,18 +125,19 @@ impl Store {
     ) -> Result<Option<ApiKeyRow>, StoreError> {
         let mut transaction = self.pool.begin().await?;
         let updated =
-            sqlx::query("UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2")
+            sqlx::query("UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
                 .bind(now)
                 .bind(id)
                 .execute(&mut *transaction)
                 .await?;
-        if updated.rows_affected() == 0 {
-            return Ok(None);
-        }
-        let row: ApiKeyRow = sqlx::query_as(&format!("{SELECT_KEYS} WHERE k.id = $1"))
+        let row: Option<ApiKeyRow> = sqlx::query_as(&format!("{SELECT_KEYS} WHERE k.id = $1"))
             .bind(id)
-            .fetch_one(&mut *transaction)
+            .fetch_optional(&mut *transaction)
             .await?;
+        let Some(row) = row else { return Ok(None) };
+        if updated.rows_affected() == 0 {
+            return Ok(Some(row));
+        }
         insert_audit(
             &mut transaction,
             &key_record(actor, "api_key.revoke", &row),
@@ -147,12 +148,22 @@ impl Store {
         Ok(Some(row))
     }
 
-    pub async fn touch_api_key(&self, id: i64, now: i64) -> Result<(), StoreError> {
-        sqlx::query("UPDATE api_keys SET last_used_at = $1 WHERE id = $2")
-            .bind(now)
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
+    /// Records a use, unless one was recorded less than `resolution_ms` ago.
+    pub async fn touch_api_key(
+        &self,
+        id: i64,
+        now: i64,
+        resolution_ms: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE api_keys SET last_used_at = $1 WHERE id = $2 \
+             AND (last_used_at IS NULL OR last_used_at <= $3)",
+        )
+        .bind(now)
+        .bind(id)
+        .bind(now - resolution_ms)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 }

@@ -46,6 +46,15 @@ const SELECT_MAPPINGS: &str =
      FROM integration_mappings m JOIN organizations o ON o.id = m.organization_id \
      LEFT JOIN oauth_tokens t ON t.id = m.oauth_token_id";
 
+/// A single-column change to a mapping.
+#[derive(Debug, Clone, Copy)]
+pub enum MappingColumn<'a> {
+    /// Link an organization-specific OAuth token, or unlink with `None`.
+    OAuthToken(Option<i64>),
+    /// Adopt an entity ID (the one the provider reported).
+    EntityId(&'a str),
+}
+
 /// The audit entry of a change to a mapping.
 pub struct MappingAudit<'a> {
     pub actor: &'a Actor,
@@ -380,57 +389,33 @@ impl Store {
         Ok(Some(row))
     }
 
-    /// Links the mapping to an organization-specific OAuth token, or unlinks it (`None`).
-    pub async fn link_mapping_token(
+    /// Changes one column of a mapping (its token link, or its entity ID) with an audit entry.
+    pub async fn set_mapping_column(
         &self,
         mapping: &MappingRow,
         audit: MappingAudit<'_>,
-        token_id: Option<i64>,
+        change: MappingColumn<'_>,
         now: i64,
     ) -> Result<(), StoreError> {
+        let (query, action) = match change {
+            MappingColumn::OAuthToken(token_id) => (
+                sqlx::query("UPDATE integration_mappings SET oauth_token_id = $1, updated_at = $2 WHERE id = $3")
+                    .bind(token_id),
+                "mapping.link_token",
+            ),
+            MappingColumn::EntityId(entity_id) => (
+                sqlx::query("UPDATE integration_mappings SET entity_id = $1, updated_at = $2 WHERE id = $3")
+                    .bind(entity_id),
+                "mapping.update",
+            ),
+        };
         let mut transaction = self.pool.begin().await?;
-        sqlx::query(
-            "UPDATE integration_mappings SET oauth_token_id = $1, updated_at = $2 WHERE id = $3",
-        )
-        .bind(token_id)
-        .bind(now)
-        .bind(mapping.id)
-        .execute(&mut *transaction)
-        .await?;
-        let record = mapping_record(
-            &audit,
-            "mapping.link_token",
-            mapping.id,
-            &mapping.organization_name,
-        );
-        insert_audit(&mut transaction, &record, now).await?;
-        transaction.commit().await?;
-        Ok(())
-    }
-
-    /// Sets a mapping's entity ID (adopting what the provider reported).
-    pub async fn set_mapping_entity_id(
-        &self,
-        mapping: &MappingRow,
-        audit: MappingAudit<'_>,
-        entity_id: &str,
-        now: i64,
-    ) -> Result<(), StoreError> {
-        let mut transaction = self.pool.begin().await?;
-        sqlx::query(
-            "UPDATE integration_mappings SET entity_id = $1, updated_at = $2 WHERE id = $3",
-        )
-        .bind(entity_id)
-        .bind(now)
-        .bind(mapping.id)
-        .execute(&mut *transaction)
-        .await?;
-        let record = mapping_record(
-            &audit,
-            "mapping.update",
-            mapping.id,
-            &mapping.organization_name,
-        );
+        query
+            .bind(now)
+            .bind(mapping.id)
+            .execute(&mut *transaction)
+            .await?;
+        let record = mapping_record(&audit, action, mapping.id, &mapping.organization_name);
         insert_audit(&mut transaction, &record, now).await?;
         transaction.commit().await?;
         Ok(())

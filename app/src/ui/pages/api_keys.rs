@@ -94,7 +94,8 @@ fn CreateKeyForm(
                 <div class="field">
                     <label for="api-key-find-organization">"Find organization"</label>
                     <input id="api-key-find-organization" type="search" autocomplete="off"
-                        prop:value=move || find.get() on:input=move |event| find.set(event_target_value(&event)) />
+                        prop:value=move || find.get()
+                        on:input=move |event| { organization.set(None); find.set(event_target_value(&event)); } />
                 </div>
                 <div class="field">
                     <label for="api-key-organization">"Acts for"</label>

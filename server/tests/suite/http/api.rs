@@ -273,6 +273,64 @@ async fn keys_and_scopes(db: TestDb) {
         .await;
     }
 
+    // A name made of digits is found by its name; `id:` always means an id.
+    let numbered = w
+        .services
+        .create_organization(&w.admin, "2024")
+        .await
+        .expect("org 2024");
+    let (_, body) = w
+        .call(provider, "/api/v1/integrations/HaloPSA?scope=2024")
+        .await;
+    assert_eq!(body["organization"]["id"], numbered.id, "{body}");
+    let (_, body) = w
+        .call(
+            provider,
+            &format!("/api/v1/integrations/HaloPSA?scope=id:{}", w.contoso),
+        )
+        .await;
+    assert_eq!(body["organization"]["name"], "Contoso");
+    w.expect_error(
+        contoso,
+        "/api/v1/integrations/HaloPSA?scope=id:999999",
+        403,
+        "forbidden",
+    )
+    .await;
+
+    // The scheme is case-insensitive.
+    let lower = w
+        .app
+        .client
+        .get(format!("{}/api/v1/integrations/HaloPSA", w.app.address))
+        .header("authorization", format!("bearer {}", w.provider_key))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(lower.status(), 200);
+
+    // Malformed requests, unknown routes and other methods get JSON errors too.
+    w.expect_error(
+        provider,
+        "/api/v1/integrations/HaloPSA/mappings?page=abc",
+        400,
+        "bad_request",
+    )
+    .await;
+    w.expect_error(None, "/api/v1/nothing/here", 404, "not_found")
+        .await;
+    let posted = w
+        .app
+        .client
+        .post(format!("{}/api/v1/integrations/HaloPSA", w.app.address))
+        .bearer_auth(&w.provider_key)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(posted.status(), 405);
+    let body: Value = posted.json().await.expect("json");
+    assert_eq!(body["error"], "method_not_allowed");
+
     // 404s.
     w.expect_error(
         provider,

@@ -124,6 +124,30 @@ async fn setup(store: &Store, provider: &FakeProvider, grant_type: GrantType) ->
     }
 }
 
+/// A new organization mapped to `tenant`: its id and the mapping's.
+async fn mapped_organization(setup: &Setup, name: &str, tenant: &str) -> (i64, i64) {
+    let organization = setup
+        .services
+        .create_organization(&setup.admin, name)
+        .await
+        .expect("organization");
+    let mapping = setup
+        .services
+        .create_mapping(
+            &setup.admin,
+            setup.integration_id,
+            &MappingDraft {
+                organization_id: organization.id,
+                entity_id: tenant.into(),
+                entity_name: String::new(),
+                overrides: Vec::new(),
+            },
+        )
+        .await
+        .expect("mapping");
+    (organization.id, mapping.id)
+}
+
 fn query_param(url: &str, name: &str) -> String {
     url::Url::parse(url)
         .expect("authorization URL")
@@ -683,26 +707,7 @@ async fn client_credentials_get_a_token_per_organization_with_its_entity_id(stor
     let setup = setup(&store, &provider, GrantType::ClientCredentials).await;
     let mut organizations = Vec::new();
     for (name, tenant) in [("Contoso", "tenant-a"), ("Fabrikam", "tenant-b")] {
-        let organization = setup
-            .services
-            .create_organization(&setup.admin, name)
-            .await
-            .expect("organization");
-        setup
-            .services
-            .create_mapping(
-                &setup.admin,
-                setup.integration_id,
-                &MappingDraft {
-                    organization_id: organization.id,
-                    entity_id: tenant.into(),
-                    entity_name: String::new(),
-                    overrides: Vec::new(),
-                },
-            )
-            .await
-            .expect("mapping");
-        organizations.push(organization.id);
+        organizations.push(mapped_organization(&setup, name, tenant).await.0);
     }
     use secrecy::ExposeSecret;
     let a = setup
@@ -753,27 +758,9 @@ async fn client_credentials_get_a_token_per_organization_with_its_entity_id(stor
 async fn an_organization_connects_its_own_token_and_disconnect_revokes(store: Store) {
     let provider = FakeProvider::start().await;
     let setup = setup(&store, &provider, GrantType::AuthorizationCode).await;
-    let organization = setup
-        .services
-        .create_organization(&setup.admin, "Contoso")
-        .await
-        .expect("organization");
-    let mapping = setup
-        .services
-        .create_mapping(
-            &setup.admin,
-            setup.integration_id,
-            &MappingDraft {
-                organization_id: organization.id,
-                entity_id: "tenant-a".into(),
-                entity_name: String::new(),
-                overrides: Vec::new(),
-            },
-        )
-        .await
-        .expect("mapping");
+    let (organization, mapping) = mapped_organization(&setup, "Contoso", "tenant-a").await;
     connect(&setup, None).await;
-    let (_, outcome) = connect(&setup, Some(mapping.id)).await;
+    let (_, outcome) = connect(&setup, Some(mapping)).await;
     assert_eq!(
         outcome,
         CallbackOutcome::Return("/settings/integrations/HaloPSA/mappings?oauth=connected".into())
@@ -781,7 +768,7 @@ async fn an_organization_connects_its_own_token_and_disconnect_revokes(store: St
     use secrecy::ExposeSecret;
     let own = setup
         .services
-        .integration_token(setup.integration_id, Some(organization.id))
+        .integration_token(setup.integration_id, Some(organization))
         .await
         .expect("own")
         .expect("oauth");
@@ -810,7 +797,7 @@ async fn an_organization_connects_its_own_token_and_disconnect_revokes(store: St
     );
     setup
         .services
-        .adopt_detected_entity_id(&setup.admin, setup.integration_id, mapping.id)
+        .adopt_detected_entity_id(&setup.admin, setup.integration_id, mapping)
         .await
         .expect("adopt");
     let adopted = setup
@@ -822,37 +809,19 @@ async fn an_organization_connects_its_own_token_and_disconnect_revokes(store: St
     assert_eq!(adopted.items[0].detected_entity_id, None);
     assert!(setup
         .services
-        .adopt_detected_entity_id(&setup.admin, setup.integration_id, mapping.id)
+        .adopt_detected_entity_id(&setup.admin, setup.integration_id, mapping)
         .await
         .is_err());
 
     // Another organization's token cannot be linked to this mapping.
-    let other = setup
-        .services
-        .create_organization(&setup.admin, "Fabrikam")
-        .await
-        .expect("other");
-    let other_mapping = setup
-        .services
-        .create_mapping(
-            &setup.admin,
-            setup.integration_id,
-            &MappingDraft {
-                organization_id: other.id,
-                entity_id: "tenant-b".into(),
-                entity_name: String::new(),
-                overrides: Vec::new(),
-            },
-        )
-        .await
-        .expect("other mapping");
+    let (_, other_mapping) = mapped_organization(&setup, "Fabrikam", "tenant-b").await;
     let contoso_token = listed.items[0].oauth_token.expect("linked").0;
     let refused = setup
         .services
         .link_mapping_token(
             &setup.admin,
             setup.integration_id,
-            other_mapping.id,
+            other_mapping,
             Some(contoso_token),
         )
         .await;
@@ -864,12 +833,12 @@ async fn an_organization_connects_its_own_token_and_disconnect_revokes(store: St
     // Unlinking falls back to the shared token.
     setup
         .services
-        .link_mapping_token(&setup.admin, setup.integration_id, mapping.id, None)
+        .link_mapping_token(&setup.admin, setup.integration_id, mapping, None)
         .await
         .expect("unlink");
     let fallback = setup
         .services
-        .integration_token(setup.integration_id, Some(organization.id))
+        .integration_token(setup.integration_id, Some(organization))
         .await
         .expect("fallback")
         .expect("oauth");
