@@ -39,6 +39,64 @@ async fn open_services(
     Ok((store.clone(), ServerServices::new(store, config, keyring)))
 }
 
+/// Creates an API key acting for `organization` (by name; the provider organization when
+/// `None`) and prints it: the only time it is shown.
+pub async fn create_api_key(
+    settings: Settings,
+    name: &str,
+    organization: Option<&str>,
+) -> Result<(), StartupError> {
+    let (store, services) = open_services(&settings).await?;
+    let outcome = async {
+        let found = match organization {
+            Some(name) => store.find_organization_by_name(name).await?,
+            None => store.find_provider_organization().await?,
+        };
+        let organization = found.ok_or_else(|| {
+            StartupError::Command(format!(
+                "no organization is named {}",
+                organization.unwrap_or("(provider)")
+            ))
+        })?;
+        let draft = app::domain::api_key::ApiKeyDraft {
+            name: name.to_string(),
+            organization_id: Some(organization.id),
+            expires_on: String::new(),
+        };
+        services
+            .create_api_key_as(&command_line(), &draft)
+            .await
+            .map_err(|error| StartupError::Command(error.to_string()))
+    }
+    .await;
+    store.close().await;
+    println!("{}", outcome?.key);
+    Ok(())
+}
+
+/// Adds demo and load data and says how much and how fast.
+pub async fn seed_demo(
+    settings: Settings,
+    organizations: usize,
+    integrations: usize,
+    mappings_per_integration: usize,
+) -> Result<(), StartupError> {
+    let (store, services) = open_services(&settings).await?;
+    let outcome = services
+        .seed_demo(organizations, integrations, mappings_per_integration)
+        .await;
+    store.close().await;
+    let report = outcome.map_err(|error| StartupError::Command(error.to_string()))?;
+    println!(
+        "Added {} organizations, {} integrations and {} mappings in {:.1} s.",
+        report.organizations,
+        report.integrations,
+        report.mappings,
+        report.millis as f64 / 1000.0
+    );
+    Ok(())
+}
+
 /// Prints a new random key in the form `BIFROST_SECRET_KEY` takes.
 pub fn generate_key() {
     let (_, text) = SecretKey::generate();

@@ -37,6 +37,25 @@ pub enum Command {
     RotateKey,
     /// Print a new random key for BIFROST_SECRET_KEY.
     GenerateKey,
+    /// Add demo and load data: organizations, integrations with defaults, and mappings.
+    SeedDemo {
+        #[arg(long, default_value_t = 100)]
+        orgs: usize,
+        #[arg(long, default_value_t = 5)]
+        integrations: usize,
+        #[arg(long = "mappings-per-integration", default_value_t = 50)]
+        mappings_per_integration: usize,
+    },
+    /// Create an API key for the workflow API and print it (shown only this once).
+    CreateApiKey {
+        /// What uses the key.
+        #[arg(long)]
+        name: String,
+        /// The organization it acts for, by name [default: the provider organization, which may
+        /// act for any organization].
+        #[arg(long)]
+        organization: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Args)]

@@ -16,6 +16,17 @@ async fn main() -> ExitCode {
         Command::Migrate => startup::migrate_only(cli.settings).await,
         Command::CreateAdmin { email } => cli_commands::create_admin(cli.settings, &email).await,
         Command::RotateKey => cli_commands::rotate_key(cli.settings).await,
+        Command::SeedDemo {
+            orgs,
+            integrations,
+            mappings_per_integration,
+        } => {
+            cli_commands::seed_demo(cli.settings, orgs, integrations, mappings_per_integration)
+                .await
+        }
+        Command::CreateApiKey { name, organization } => {
+            cli_commands::create_api_key(cli.settings, &name, organization.as_deref()).await
+        }
         Command::GenerateKey => {
             cli_commands::generate_key();
             Ok(())

@@ -15,6 +15,7 @@ use app::ssr::ApiKeyServices;
 use super::{actor_of, internal, ServerServices};
 use crate::auth::session_token::{hash_token, new_token};
 use crate::store::api_keys::{ApiKeyRow, NewApiKey};
+use crate::store::audit::Actor;
 use crate::time::now_millis;
 
 pub const API_KEYS_PER_PAGE: i64 = 50;
@@ -90,33 +91,11 @@ impl ServerServices {
             provider: row.is_provider == 1,
         }))
     }
-}
 
-#[async_trait::async_trait]
-impl ApiKeyServices for ServerServices {
-    async fn api_keys(&self, page: i64) -> Result<Paged<ApiKeyView>, AppError> {
-        let page = clamp_page(page);
-        let rows = self
-            .store
-            .list_api_keys(API_KEYS_PER_PAGE, offset_of(page, API_KEYS_PER_PAGE))
-            .await
-            .map_err(internal)?;
-        let now = now_millis();
-        Ok(Paged {
-            items: rows
-                .items
-                .into_iter()
-                .map(|row| key_view(row, now))
-                .collect(),
-            total: rows.total,
-            page,
-            per_page: API_KEYS_PER_PAGE,
-        })
-    }
-
-    async fn create_api_key(
+    /// Creates a key on behalf of `actor` (an administrator, or the command line).
+    pub async fn create_api_key_as(
         &self,
-        admin: &CurrentAdmin,
+        actor: &Actor,
         draft: &ApiKeyDraft,
     ) -> Result<CreatedApiKey, AppError> {
         let now = now_millis();
@@ -147,7 +126,7 @@ impl ApiKeyServices for ServerServices {
                     organization_id: organization.id,
                     expires_at,
                 },
-                &actor_of(admin),
+                actor,
                 now,
             )
             .await
@@ -156,6 +135,37 @@ impl ApiKeyServices for ServerServices {
             view: key_view(row, now),
             key,
         })
+    }
+}
+
+#[async_trait::async_trait]
+impl ApiKeyServices for ServerServices {
+    async fn api_keys(&self, page: i64) -> Result<Paged<ApiKeyView>, AppError> {
+        let page = clamp_page(page);
+        let rows = self
+            .store
+            .list_api_keys(API_KEYS_PER_PAGE, offset_of(page, API_KEYS_PER_PAGE))
+            .await
+            .map_err(internal)?;
+        let now = now_millis();
+        Ok(Paged {
+            items: rows
+                .items
+                .into_iter()
+                .map(|row| key_view(row, now))
+                .collect(),
+            total: rows.total,
+            page,
+            per_page: API_KEYS_PER_PAGE,
+        })
+    }
+
+    async fn create_api_key(
+        &self,
+        admin: &CurrentAdmin,
+        draft: &ApiKeyDraft,
+    ) -> Result<CreatedApiKey, AppError> {
+        self.create_api_key_as(&actor_of(admin), draft).await
     }
 
     async fn revoke_api_key(&self, admin: &CurrentAdmin, id: i64) -> Result<(), AppError> {

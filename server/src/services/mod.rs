@@ -6,6 +6,7 @@ pub mod api_keys;
 mod audit;
 pub mod auth;
 pub mod configuration;
+pub mod demo;
 mod integrations;
 pub mod key_rotation;
 mod mappings;

@@ -9,6 +9,7 @@ pub mod api_keys;
 pub mod audit;
 pub mod config_values;
 mod connect;
+pub mod demo;
 pub mod integrations;
 pub mod mappings;
 pub mod oauth_connections;

@@ -150,3 +150,48 @@ fn rotate_key_with_one_environment_key_explains_what_to_do() {
     let bad = bifrost(dir.path(), &["rotate-key"], Some("not-a-key"));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("standard base64"));
 }
+
+#[tokio::test]
+async fn create_api_key_prints_a_provider_key_once_and_stores_its_hash() {
+    let dir = tempfile::tempdir().expect("data directory");
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "--data-dir".to_string(),
+            dir.path().to_string_lossy().into_owned(),
+            "--log".into(),
+            "warn".into(),
+            "create-api-key".into(),
+            "--name".into(),
+            "bench".into(),
+        ];
+        args.extend(extra.iter().map(|a| a.to_string()));
+        Command::new(env!("CARGO_BIN_EXE_bifrost"))
+            .args(args)
+            .env_remove("DATABASE_URL")
+            .env_remove("BIFROST_SECRET_KEY")
+            .output()
+            .expect("run bifrost")
+    };
+    let output = run(&[]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let key = String::from_utf8_lossy(&output.stdout).trim().to_string();
+    assert!(key.starts_with("bfk_") && key.len() > 40, "{key}");
+
+    let unknown = run(&["--organization", "Nobody"]);
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("Nobody"));
+
+    let url = format!("sqlite://{}", dir.path().join("bifrost.db").display());
+    let store = Store::connect(&url).await.expect("open");
+    let row = store
+        .find_api_key_by_hash(&bifrost::auth::session_token::hash_token(&key))
+        .await
+        .expect("find")
+        .expect("key");
+    assert_eq!((row.is_provider, row.name.as_str()), (1, "bench"));
+    store.close().await;
+}

@@ -3,6 +3,7 @@
 mod admins;
 mod audit;
 mod basics;
+mod demo;
 mod integrations;
 mod key_rotation;
 mod oauth_connections;

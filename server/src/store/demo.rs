@@ -1,0 +1,123 @@
+//! Bulk inserts for `bifrost seed-demo`: many rows per statement and per transaction, so a
+//! million mappings take minutes, not hours. Not used by the application itself.
+
+use super::{Store, StoreError};
+
+/// Rows per INSERT: well under both backends' limits on bound parameters.
+const ROWS_PER_STATEMENT: usize = 500;
+
+/// `($1, $2, …), (…)` for `rows` rows of `columns` parameters each.
+fn placeholders(rows: usize, columns: usize) -> String {
+    (0..rows)
+        .map(|row| {
+            let cells = (1..=columns)
+                .map(|column| format!("${}", row * columns + column))
+                .collect::<Vec<_>>()
+                .join(", ");
+            format!("({cells})")
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// One mapping to insert.
+#[derive(Debug, Clone)]
+pub struct DemoMapping {
+    pub organization_id: i64,
+    pub entity_id: String,
+    pub entity_name: String,
+}
+
+impl Store {
+    /// Inserts customer organizations (names must be new); returns how many.
+    pub async fn insert_demo_organizations(
+        &self,
+        names: &[String],
+        now: i64,
+    ) -> Result<u64, StoreError> {
+        let mut inserted = 0;
+        let mut transaction = self.pool.begin().await?;
+        for chunk in names.chunks(ROWS_PER_STATEMENT) {
+            let sql = format!(
+                "INSERT INTO organizations (name, name_key, is_provider, created_at, updated_at) VALUES {}",
+                placeholders(chunk.len(), 5)
+            );
+            let mut query = sqlx::query(&sql);
+            for name in chunk {
+                query = query
+                    .bind(name)
+                    .bind(name.to_lowercase())
+                    .bind(0_i64)
+                    .bind(now)
+                    .bind(now);
+            }
+            inserted += query.execute(&mut *transaction).await?.rows_affected();
+        }
+        transaction.commit().await?;
+        Ok(inserted)
+    }
+
+    /// The ids of customer organizations whose name starts with `prefix`, by id.
+    pub async fn demo_organization_ids(&self, prefix: &str) -> Result<Vec<i64>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT id FROM organizations WHERE is_provider = 0 AND name_key LIKE $1 ORDER BY id",
+        )
+        .bind(format!("{}%", super::escape_like(&prefix.to_lowercase())))
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Inserts an integration's mappings, then overrides `override_field_id` with
+    /// `override_value` on every tenth of them; returns how many mappings.
+    pub async fn insert_demo_mappings(
+        &self,
+        integration_id: i64,
+        mappings: &[DemoMapping],
+        override_field: (i64, &str),
+        now: i64,
+    ) -> Result<u64, StoreError> {
+        let mut inserted = 0;
+        let mut transaction = self.pool.begin().await?;
+        for chunk in mappings.chunks(ROWS_PER_STATEMENT) {
+            let sql = format!(
+                "INSERT INTO integration_mappings (integration_id, organization_id, entity_id, entity_name, \
+                 created_at, updated_at) VALUES {}",
+                placeholders(chunk.len(), 6)
+            );
+            let mut query = sqlx::query(&sql);
+            for mapping in chunk {
+                query = query
+                    .bind(integration_id)
+                    .bind(mapping.organization_id)
+                    .bind(&mapping.entity_id)
+                    .bind(&mapping.entity_name)
+                    .bind(now)
+                    .bind(now);
+            }
+            inserted += query.execute(&mut *transaction).await?.rows_affected();
+        }
+        sqlx::query(
+            "INSERT INTO config_values (integration_id, field_id, mapping_id, value, updated_at) \
+             SELECT m.integration_id, $1, m.id, $2, $3 FROM integration_mappings m \
+             WHERE m.integration_id = $4 AND m.id % 10 = 0",
+        )
+        .bind(override_field.0)
+        .bind(override_field.1)
+        .bind(now)
+        .bind(integration_id)
+        .execute(&mut *transaction)
+        .await?;
+        transaction.commit().await?;
+        Ok(inserted)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::placeholders;
+
+    #[test]
+    fn placeholders_number_every_cell() {
+        assert_eq!(placeholders(2, 3), "($1, $2, $3), ($4, $5, $6)");
+    }
+}
