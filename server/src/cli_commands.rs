@@ -94,6 +94,11 @@ pub async fn seed_demo(
         report.mappings,
         report.millis as f64 / 1000.0
     );
+    if let Some((integration, organization_id)) = report.sample {
+        // For scripts (scripts/bench): something to resolve.
+        println!("sample_integration={integration}");
+        println!("sample_organization_id={organization_id}");
+    }
     Ok(())
 }
 

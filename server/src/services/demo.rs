@@ -56,6 +56,8 @@ pub struct DemoReport {
     pub integrations: usize,
     pub mappings: u64,
     pub millis: i64,
+    /// An integration of this run and an organization mapped in it, for benchmarks to ask for.
+    pub sample: Option<(String, i64)>,
 }
 
 fn field(key: &str, field_type: FieldType, required: bool) -> SchemaField {
@@ -116,6 +118,7 @@ impl ServerServices {
             .await
             .map_err(internal)?;
         let mut mappings = 0;
+        let mut sample = None;
         for j in 0..integrations {
             let draft = IntegrationDraft {
                 name: format!("{}_{run}_{j:03}", VENDORS[j % VENDORS.len()]),
@@ -161,6 +164,9 @@ impl ServerServices {
                     entity_name: format!("Tenant {i} of {}", draft.name),
                 })
                 .collect();
+            if let Some(first) = rows.first() {
+                sample.get_or_insert((draft.name.clone(), first.organization_id));
+            }
             mappings += self
                 .store
                 .insert_demo_mappings(integration.id, &rows, (timeout_field, "60"), now_millis())
@@ -172,6 +178,7 @@ impl ServerServices {
             integrations,
             mappings,
             millis: now_millis() - started,
+            sample,
         })
     }
 }
