@@ -15,6 +15,7 @@ use super::error::{ApiError, ErrorBody};
 use super::resolve::{
     MappedOrganization, MappingPage, OAuthAccess, ResolvedIntegration, ScopeOrganization,
 };
+use crate::http::oauth_callback::escape_html;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -84,22 +85,18 @@ pub async fn reference_page(
         .into_response()
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 fn render(doc: &utoipa::openapi::OpenApi) -> String {
     let mut html = String::from(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <title>API reference · Bifrost</title><link rel=\"stylesheet\" href=\"/pkg/bifrost.css\">\
          <link rel=\"icon\" href=\"/favicon.svg\"></head><body><main class=\"page api-reference\">",
     );
-    html.push_str(&format!("<h1>{}</h1>", escape(&doc.info.title)));
+    html.push_str(&format!("<h1>{}</h1>", escape_html(&doc.info.title)));
     if let Some(description) = &doc.info.description {
-        html.push_str(&format!("<p class=\"lead\">{}</p>", escape(description)));
+        html.push_str(&format!(
+            "<p class=\"lead\">{}</p>",
+            escape_html(description)
+        ));
     }
     html.push_str(
         "<p>Machine-readable: <a href=\"/api/v1/openapi.json\">/api/v1/openapi.json</a>. \
@@ -117,13 +114,16 @@ fn render(doc: &utoipa::openapi::OpenApi) -> String {
 fn render_operation(method: &str, path: &str, operation: &Operation) -> String {
     let mut html = format!(
         "<section class=\"card\"><h2><code>{method} {}</code></h2>",
-        escape(path)
+        escape_html(path)
     );
     if let Some(summary) = &operation.summary {
-        html.push_str(&format!("<p>{}</p>", escape(summary)));
+        html.push_str(&format!("<p>{}</p>", escape_html(summary)));
     }
     if let Some(description) = &operation.description {
-        html.push_str(&format!("<p class=\"muted\">{}</p>", escape(description)));
+        html.push_str(&format!(
+            "<p class=\"muted\">{}</p>",
+            escape_html(description)
+        ));
     }
     if let Some(parameters) = &operation.parameters {
         html.push_str("<h3>Parameters</h3><table class=\"data-table\"><thead><tr><th>Name</th><th>In</th><th>Required</th><th>Description</th></tr></thead><tbody>");
@@ -137,9 +137,9 @@ fn render_operation(method: &str, path: &str, operation: &Operation) -> String {
             let required = matches!(parameter.required, utoipa::openapi::Required::True);
             html.push_str(&format!(
                 "<tr><td><code>{}</code></td><td>{location}</td><td>{}</td><td>{}</td></tr>",
-                escape(&parameter.name),
+                escape_html(&parameter.name),
                 if required { "yes" } else { "no" },
-                escape(parameter.description.as_deref().unwrap_or(""))
+                escape_html(parameter.description.as_deref().unwrap_or(""))
             ));
         }
         html.push_str("</tbody></table>");
@@ -152,8 +152,8 @@ fn render_operation(method: &str, path: &str, operation: &Operation) -> String {
         };
         html.push_str(&format!(
             "<tr><td><code>{}</code></td><td>{}</td></tr>",
-            escape(status),
-            escape(&description)
+            escape_html(status),
+            escape_html(&description)
         ));
     }
     html.push_str("</tbody></table></section>");

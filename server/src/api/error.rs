@@ -7,6 +7,7 @@ use axum::Json;
 use serde::Serialize;
 
 use crate::services::TokenError;
+use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -89,6 +90,14 @@ impl IntoResponse for ApiError {
     }
 }
 
+impl From<StoreError> for ApiError {
+    /// Logged once here; the caller sees only that the server could not answer.
+    fn from(error: StoreError) -> ApiError {
+        tracing::error!(%error, "store operation failed");
+        ApiError::Internal
+    }
+}
+
 impl From<TokenError> for ApiError {
     fn from(error: TokenError) -> ApiError {
         match error {
@@ -96,10 +105,7 @@ impl From<TokenError> for ApiError {
             TokenError::NeedsReconnect(reason) => ApiError::OAuthNeedsReconnect(reason),
             TokenError::Provider(provider) => ApiError::OAuthProvider(provider.to_string()),
             TokenError::Busy => ApiError::OAuthProvider(error.to_string()),
-            TokenError::Store(store) => {
-                tracing::error!(error = %store, "store operation failed");
-                ApiError::Internal
-            }
+            TokenError::Store(store) => ApiError::from(store),
         }
     }
 }

@@ -130,10 +130,7 @@ pub async fn resolve_integration(
         .merged_config(&name, organization_id)
         .await
         .map_err(|error| from_app(error, &name))?;
-    let oauth = services
-        .integration_token(merged.integration_id, organization_id)
-        .await?
-        .map(access_of);
+    let oauth = services.merged_config_token(&merged).await?.map(access_of);
     Ok(Json(ResolvedIntegration {
         name: merged.integration_name,
         entity_id: merged.entity_id,
@@ -198,21 +195,13 @@ pub async fn list_mappings(
     let integration = services
         .store()
         .find_integration_by_name(name.trim())
-        .await
-        .map_err(|error| {
-            tracing::error!(%error, "store operation failed");
-            ApiError::Internal
-        })?
+        .await?
         .ok_or_else(|| ApiError::IntegrationNotFound(name.clone()))?;
     if !caller.provider {
         let own = services
             .store()
             .find_mapping_of_organization(integration.id, caller.organization_id)
-            .await
-            .map_err(|error| {
-                tracing::error!(%error, "store operation failed");
-                ApiError::Internal
-            })?;
+            .await?;
         let items: Vec<MappedOrganization> = own
             .into_iter()
             .map(|row| MappedOrganization {

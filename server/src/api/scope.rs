@@ -37,23 +37,15 @@ pub async fn resolve_scope(
             Err(ApiError::Forbidden)
         };
     }
-    let store_failed = |error: crate::store::StoreError| {
-        tracing::error!(%error, "store operation failed");
-        ApiError::Internal
-    };
     let store = services.store();
     let found = match requested.strip_prefix("id:").map(str::parse::<i64>) {
-        Some(Ok(id)) => store.find_organization(id).await.map_err(store_failed)?,
+        Some(Ok(id)) => store.find_organization(id).await?,
         Some(Err(_)) => None,
-        None => match store
-            .find_organization_by_name(requested)
-            .await
-            .map_err(store_failed)?
-        {
+        None => match store.find_organization_by_name(requested).await? {
             Some(row) => Some(row),
             // A name wins over an id: an organization named "2024" is found by its name.
             None => match requested.parse::<i64>() {
-                Ok(id) => store.find_organization(id).await.map_err(store_failed)?,
+                Ok(id) => store.find_organization(id).await?,
                 Err(_) => None,
             },
         },

@@ -50,7 +50,8 @@ fn refused_page(status: u16, message: &str) -> Response {
         .into_response()
 }
 
-fn escape_html(text: &str) -> String {
+/// Text safe inside HTML elements and double-quoted attributes.
+pub(crate) fn escape_html(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

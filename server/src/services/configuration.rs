@@ -18,7 +18,8 @@ use super::values::{canonical_value, display_value, typed_value};
 use super::{actor_of, internal, ServerServices};
 use crate::store::audit::AuditRecord;
 use crate::store::config_values::{secret_identity, FieldWrite, ValueRow, ValueWrite};
-use crate::store::integrations::FieldRow;
+use crate::store::integrations::{FieldRow, IntegrationRow};
+use crate::store::mappings::MappingRow;
 use crate::time::now_millis;
 
 /// What the browser may see of a stored value.
@@ -111,7 +112,9 @@ pub(super) fn plan_writes(
 /// The config an organization (or the global scope) resolves to. Holds decrypted secrets:
 /// its `Debug` shows only the keys.
 pub struct MergedConfig {
-    pub integration_id: i64,
+    /// The rows the merge read, for the token lookup that follows on the same request.
+    pub integration: IntegrationRow,
+    pub mapping: Option<MappingRow>,
     pub integration_name: String,
     pub entity_id: String,
     pub entity_name: String,
@@ -184,14 +187,15 @@ impl ServerServices {
             None => (integration.default_entity_id.clone(), String::new()),
         };
         Ok(MergedConfig {
-            integration_id: integration.id,
-            integration_name: integration.name,
+            integration_name: integration.name.clone(),
             entity_id,
             entity_name,
-            entity_id_name: integration.entity_id_name,
+            entity_id_name: integration.entity_id_name.clone(),
             mapped: mapping.is_some(),
             config,
             missing_required,
+            integration,
+            mapping,
         })
     }
 

@@ -13,9 +13,12 @@ use app::domain::oauth::{GrantType, OAuthTokenView, TokenState};
 use app::error::AppError;
 use secrecy::SecretString;
 
+use super::configuration::MergedConfig;
 use super::{internal, ServerServices};
 use crate::oauth::DEFAULT_TOKEN_LIFETIME_SECS;
 use crate::oauth::{fill_entity_id, ProviderError, ProviderSettings, TokenGrant};
+use crate::store::integrations::IntegrationRow;
+use crate::store::mappings::MappingRow;
 use crate::store::oauth_connections::{client_secret_identity, OAuthConnectionRow};
 use crate::store::oauth_tokens::{
     token_identity, GrantedTokens, OAuthTokenRow, TokenOwner, ACCESS_TOKEN_COLUMN, BACKOFF_OWNER,
@@ -414,16 +417,10 @@ impl ServerServices {
         integration_id: i64,
         organization_id: Option<i64>,
     ) -> Result<Option<FreshToken>, TokenError> {
-        match self
+        let token_id = self
             .token_id_in_scope(integration_id, organization_id)
-            .await?
-        {
-            Some(token_id) => self
-                .fresh_token(token_id, REFRESH_MARGIN_MS)
-                .await
-                .map(Some),
-            None => Ok(None),
-        }
+            .await?;
+        self.fresh_if_any(token_id).await
     }
 
     /// Which token row serves an integration in a scope; `None` without an OAuth connection.
@@ -437,14 +434,9 @@ impl ServerServices {
             .find_integration(integration_id)
             .await?
             .ok_or(TokenError::NotConnected)?;
-        let Some(connection_id) = integration.oauth_connection_id else {
+        if integration.oauth_connection_id.is_none() {
             return Ok(None);
-        };
-        let connection = self
-            .store
-            .find_oauth_connection(connection_id)
-            .await?
-            .ok_or(TokenError::NotConnected)?;
+        }
         let mapping = match organization_id {
             Some(organization) => {
                 self.store
@@ -453,15 +445,53 @@ impl ServerServices {
             }
             None => None,
         };
+        self.token_id_for(&integration, mapping.as_ref()).await
+    }
+
+    /// The token of a merged config's scope, fresh; `Ok(None)` without an OAuth connection.
+    /// Uses the rows the merge already read, so resolving reads them once.
+    pub async fn merged_config_token(
+        &self,
+        merged: &MergedConfig,
+    ) -> Result<Option<FreshToken>, TokenError> {
+        let token_id = self
+            .token_id_for(&merged.integration, merged.mapping.as_ref())
+            .await?;
+        self.fresh_if_any(token_id).await
+    }
+
+    async fn fresh_if_any(&self, token_id: Option<i64>) -> Result<Option<FreshToken>, TokenError> {
+        match token_id {
+            Some(token_id) => self
+                .fresh_token(token_id, REFRESH_MARGIN_MS)
+                .await
+                .map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Which token row serves the integration for the mapping's organization (`None`: the
+    /// global scope).
+    async fn token_id_for(
+        &self,
+        integration: &IntegrationRow,
+        mapping: Option<&MappingRow>,
+    ) -> Result<Option<i64>, TokenError> {
+        let Some(connection_id) = integration.oauth_connection_id else {
+            return Ok(None);
+        };
+        let connection = self
+            .store
+            .find_oauth_connection(connection_id)
+            .await?
+            .ok_or(TokenError::NotConnected)?;
         if connection.grant_type == GrantType::ClientCredentials.as_str() {
             let owner = TokenOwner {
                 connection_id,
-                organization_id: mapping.as_ref().map(|m| m.organization_id),
-                entity_id: mapping
-                    .as_ref()
-                    .map_or(integration.default_entity_id.clone(), |m| {
-                        m.entity_id.clone()
-                    }),
+                organization_id: mapping.map(|m| m.organization_id),
+                entity_id: mapping.map_or(integration.default_entity_id.clone(), |m| {
+                    m.entity_id.clone()
+                }),
             };
             let row = self
                 .store
@@ -469,7 +499,7 @@ impl ServerServices {
                 .await?;
             return Ok(Some(row.id));
         }
-        if let Some(linked) = mapping.as_ref().and_then(|m| m.oauth_token_id) {
+        if let Some(linked) = mapping.and_then(|m| m.oauth_token_id) {
             // A token of a connection the integration no longer uses never reaches its API.
             let token = self.store.find_oauth_token(linked).await?;
             if token.is_some_and(|token| token.connection_id == connection_id) {

@@ -157,6 +157,15 @@ fn query_param(url: &str, name: &str) -> String {
         .unwrap_or_default()
 }
 
+/// Connect for the shared token, as the browser would: the provider URL it is sent to.
+async fn start(setup: &Setup) -> String {
+    setup
+        .services
+        .start_connect(&setup.admin, SESSION, setup.integration_id, None)
+        .await
+        .expect("start")
+}
+
 /// Connect, as the browser would: start, then come back with the provider's code.
 async fn connect(setup: &Setup, mapping_id: Option<i64>) -> (String, CallbackOutcome) {
     let url = setup
@@ -274,11 +283,7 @@ async fn connect_stores_sealed_tokens_after_sending_the_pkce_verifier(store: Sto
 async fn a_state_works_once_in_its_own_session_and_not_after_expiry(store: Store) {
     let provider = FakeProvider::start().await;
     let setup = setup(&store, &provider, GrantType::AuthorizationCode).await;
-    let url = setup
-        .services
-        .start_connect(&setup.admin, SESSION, setup.integration_id, None)
-        .await
-        .expect("start");
+    let url = start(&setup).await;
     let callback = |state: &str| CallbackQuery {
         code: Some(GOOD_CODE.into()),
         state: Some(state.to_string()),
@@ -329,11 +334,7 @@ async fn a_state_works_once_in_its_own_session_and_not_after_expiry(store: Store
     );
     assert_eq!(provider.count(&provider.state.calls.code), 1);
 
-    let url = setup
-        .services
-        .start_connect(&setup.admin, SESSION, setup.integration_id, None)
-        .await
-        .expect("start for another connection's redirect URI");
+    let url = start(&setup).await;
     let wrong_connection = setup
         .services
         .complete_authorization(
@@ -348,11 +349,7 @@ async fn a_state_works_once_in_its_own_session_and_not_after_expiry(store: Store
         matches!(wrong_connection, CallbackOutcome::Refused { status: 400, message } if message.contains("another OAuth connection"))
     );
 
-    let url = setup
-        .services
-        .start_connect(&setup.admin, SESSION, setup.integration_id, None)
-        .await
-        .expect("start again");
+    let url = start(&setup).await;
     sqlx::query("UPDATE oauth_states SET expires_at = 1")
         .execute(store.raw_pool())
         .await
@@ -376,11 +373,7 @@ async fn a_state_works_once_in_its_own_session_and_not_after_expiry(store: Store
 async fn denied_consent_and_failed_exchanges_change_nothing(store: Store) {
     let provider = FakeProvider::start().await;
     let setup = setup(&store, &provider, GrantType::AuthorizationCode).await;
-    let url = setup
-        .services
-        .start_connect(&setup.admin, SESSION, setup.integration_id, None)
-        .await
-        .expect("start");
+    let url = start(&setup).await;
     let denied = setup
         .services
         .complete_authorization(

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::mappings::MappingListVersion;
-use super::oauth::{go_to, state_badge};
+use super::oauth::{connect_action, state_badge};
 use crate::domain::integration::MappingSummary;
 use crate::serverfns::oauth::{
     get_integration_oauth, AdoptDetectedEntityId, LinkMappingToken, StartOauthConnect,
@@ -15,13 +15,8 @@ use crate::serverfns::oauth::{
 pub fn MappingTokenCell(mapping: MappingSummary, integration_id: i64) -> impl IntoView {
     let mapping_id = mapping.id;
     let list_version = expect_context::<MappingListVersion>().0;
-    let connect = ServerAction::<StartOauthConnect>::new();
+    let connect = connect_action();
     let adopt = ServerAction::<AdoptDetectedEntityId>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(url)) = connect.value().get() {
-            go_to(&url);
-        }
-    });
     Effect::new(move |_| {
         if let Some(Ok(())) = adopt.value().get() {
             list_version.update(|n| *n += 1);

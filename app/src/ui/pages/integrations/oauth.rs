@@ -43,8 +43,18 @@ pub fn CallbackMessage() -> impl IntoView {
     }
 }
 
-/// Sends the browser to the provider once Connect has its URL.
-pub fn go_to(url: &str) {
+/// Connect's server action: once it has the provider's URL, the browser goes there.
+pub fn connect_action() -> ServerAction<StartOauthConnect> {
+    let connect = ServerAction::<StartOauthConnect>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(url)) = connect.value().get() {
+            go_to(&url);
+        }
+    });
+    connect
+}
+
+fn go_to(url: &str) {
     if let Err(error) = window().location().set_href(url) {
         leptos::logging::error!("cannot open the provider: {error:?}");
     }
@@ -157,15 +167,10 @@ fn TokenActions(
     client_credentials: bool,
     version: RwSignal<u32>,
 ) -> impl IntoView {
-    let connect = ServerAction::<StartOauthConnect>::new();
+    let connect = connect_action();
     let refresh = ServerAction::<RefreshOauthToken>::new();
     let disconnect = ServerAction::<DisconnectOauthToken>::new();
     let confirming = RwSignal::new(false);
-    Effect::new(move |_| {
-        if let Some(Ok(url)) = connect.value().get() {
-            go_to(&url);
-        }
-    });
     Effect::new(move |_| {
         if matches!(refresh.value().get(), Some(Ok(_)))
             || matches!(disconnect.value().get(), Some(Ok(())))
