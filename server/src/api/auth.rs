@@ -6,16 +6,17 @@ use axum::http::request::Parts;
 
 use super::ApiError;
 use crate::services::api_keys::ApiCaller;
+use crate::services::ServerServices;
 use crate::startup::AppState;
 
-/// An authenticated API caller; a missing, unknown, revoked or expired key is refused with 401.
-pub struct Caller(pub ApiCaller);
+/// The key a request carries, not yet checked; a request without one is refused with 401.
+pub struct BearerKey(pub String);
 
-impl FromRequestParts<AppState> for Caller {
+impl<S: Sync> FromRequestParts<S> for BearerKey {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let key = parts
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        parts
             .headers
             .get(AUTHORIZATION)
             .and_then(|value| value.to_str().ok())
@@ -23,11 +24,28 @@ impl FromRequestParts<AppState> for Caller {
             .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
             .map(|(_, key)| key.trim())
             .filter(|key| !key.is_empty())
-            .ok_or(ApiError::Unauthorized)?;
-        match state.services.authenticate_api_key(key).await {
-            Ok(Some(caller)) => Ok(Caller(caller)),
-            Ok(None) => Err(ApiError::Unauthorized),
-            Err(_) => Err(ApiError::Internal),
-        }
+            .map(|key| BearerKey(key.to_string()))
+            .ok_or(ApiError::Unauthorized)
+    }
+}
+
+/// The caller a key belongs to; an unknown, revoked or expired key is refused with 401.
+pub async fn authenticate(services: &ServerServices, key: &str) -> Result<ApiCaller, ApiError> {
+    match services.authenticate_api_key(key).await {
+        Ok(Some(caller)) => Ok(caller),
+        Ok(None) => Err(ApiError::Unauthorized),
+        Err(_) => Err(ApiError::Internal),
+    }
+}
+
+/// An authenticated API caller.
+pub struct Caller(pub ApiCaller);
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let BearerKey(key) = BearerKey::from_request_parts(parts, state).await?;
+        authenticate(&state.services, &key).await.map(Caller)
     }
 }

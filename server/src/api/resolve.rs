@@ -3,17 +3,21 @@
 
 use app::domain::time::format_utc;
 use app::ssr::MappingServices;
+use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
+use axum::http::header::CONTENT_TYPE;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use utoipa::{IntoParams, ToSchema};
 
-use super::auth::Caller;
+use super::auth::{authenticate, BearerKey, Caller};
 use super::error::{from_app, ApiError, ErrorBody};
 use super::scope::resolve_scope;
+use crate::services::resolve_cache::{AnswerKey, CachedAnswer};
 use crate::services::FreshToken;
 use crate::startup::AppState;
 
@@ -118,20 +122,28 @@ fn access_of(token: FreshToken) -> OAuthAccess {
 )]
 pub async fn resolve_integration(
     State(state): State<AppState>,
-    Caller(caller): Caller,
+    BearerKey(key): BearerKey,
     Path(name): Path<String>,
     query: Result<Query<ResolveQuery>, QueryRejection>,
-) -> Result<Json<ResolvedIntegration>, ApiError> {
+) -> Result<Response, ApiError> {
     let Query(query) = query.map_err(|rejection| ApiError::BadRequest(rejection.body_text()))?;
     let services = &state.services;
+    let answer_key = AnswerKey::new(&key, &name, query.scope.as_deref());
+    // Read before anything else, so what follows is at least as new as the generation.
+    let generation = services.change_generation().await?;
+    if let Some(answer) = services.cached_answer(generation, &answer_key) {
+        return Ok(json_body(answer.body.clone()));
+    }
+    let caller = authenticate(services, &key).await?;
     let scope = resolve_scope(services, &caller, query.scope.as_deref()).await?;
     let organization_id = scope.organization.as_ref().map(|(id, _)| *id);
     let merged = services
         .merged_config(&name, organization_id)
         .await
         .map_err(|error| from_app(error, &name))?;
-    let oauth = services.merged_config_token(&merged).await?.map(access_of);
-    Ok(Json(ResolvedIntegration {
+    let token = services.merged_config_token(&merged).await?;
+    let token_expires_at = token.as_ref().map(|token| token.expires_at);
+    let resolved = ResolvedIntegration {
         name: merged.integration_name,
         entity_id: merged.entity_id,
         entity_name: merged.entity_name,
@@ -140,9 +152,27 @@ pub async fn resolve_integration(
             .map(|(id, name)| ScopeOrganization { id, name }),
         mapped: merged.mapped,
         config: merged.config,
-        oauth,
+        oauth: token.map(access_of),
         missing_required: merged.missing_required,
-    }))
+    };
+    let body = Bytes::from(serde_json::to_vec(&resolved).map_err(|error| {
+        tracing::error!(%error, "a resolved integration could not be serialized");
+        ApiError::Internal
+    })?);
+    services.keep_answer(
+        answer_key,
+        CachedAnswer {
+            generation,
+            caller,
+            token_expires_at,
+            body: body.clone(),
+        },
+    );
+    Ok(json_body(body))
+}
+
+fn json_body(body: Bytes) -> Response {
+    ([(CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -32,6 +32,7 @@ pub struct ApiCaller {
     pub organization_name: String,
     /// A provider key may act for any organization.
     pub provider: bool,
+    pub expires_at: Option<i64>,
 }
 
 fn key_view(row: ApiKeyRow, now: i64) -> ApiKeyView {
@@ -68,28 +69,35 @@ impl ServerServices {
         if status_of(row.expires_at, row.revoked_at, now) != ApiKeyStatus::Active {
             return Ok(None);
         }
-        if row
-            .last_used_at
-            .is_none_or(|used| now - used >= LAST_USED_RESOLUTION_MS)
-        {
-            // Off the request's path; the store skips it when another request just recorded it.
-            let store = self.store.clone();
-            let key_id = row.id;
-            tokio::spawn(async move {
-                if let Err(error) = store
-                    .touch_api_key(key_id, now, LAST_USED_RESOLUTION_MS)
-                    .await
-                {
-                    tracing::warn!(%error, key = key_id, "recording an API key's use failed");
-                }
-            });
-        }
+        self.record_key_use(row.id, row.last_used_at, now);
         Ok(Some(ApiCaller {
             key_id: row.id,
             organization_id: row.organization_id,
             organization_name: row.organization_name,
             provider: row.is_provider == 1,
+            expires_at: row.expires_at,
         }))
+    }
+
+    /// Records a key's use, off the request's path, at most once a minute per key and process
+    /// (`last_known`: when the store last recorded it, if just read).
+    pub(super) fn record_key_use(&self, key_id: i64, last_known: Option<i64>, now: i64) {
+        if !self
+            .resolve_cache
+            .key_use_due(key_id, last_known, now, LAST_USED_RESOLUTION_MS)
+        {
+            return;
+        }
+        // The store also skips it when another process just recorded it.
+        let store = self.store.clone();
+        tokio::spawn(async move {
+            if let Err(error) = store
+                .touch_api_key(key_id, now, LAST_USED_RESOLUTION_MS)
+                .await
+            {
+                tracing::warn!(%error, key = key_id, "recording an API key's use failed");
+            }
+        });
     }
 
     /// Creates a key on behalf of `actor` (an administrator, or the command line).

@@ -1,15 +1,27 @@
 //! `bifrost seed-demo`: demo and load data. Customer organizations with realistic names,
 //! integrations with a six-field schema (one secret) and defaults, and mappings spread over the
-//! organizations, a tenth of them with an override. Every run adds new, uniquely named rows.
+//! organizations, a tenth of them with an override. A third of the integrations use a demo OAuth
+//! connection, with a shared token and, for their first mappings, organization-specific tokens,
+//! all valid for a day (the provider's URLs are placeholders that are never called within it).
+//! Every run adds new, uniquely named rows.
 
 use app::domain::admin::CurrentAdmin;
 use app::domain::integration::{FieldType, IntegrationDraft, SchemaField, ValueChange, ValueInput};
+use app::domain::oauth::{GrantType, OAuthConnectionDraft, SecretChange};
 use app::error::AppError;
-use app::ssr::{ConfigurationServices, IntegrationServices};
+use app::ssr::{ConfigurationServices, IntegrationServices, OAuthServices};
+use secrecy::SecretString;
 
 use super::{internal, ServerServices};
 use crate::store::demo::DemoMapping;
+use crate::store::oauth_tokens::{GrantedTokens, TokenOwner};
 use crate::time::now_millis;
+
+/// Every this many integrations, one uses the demo OAuth connection.
+const OAUTH_EVERY: usize = 3;
+/// How many of an OAuth integration's mappings get an organization-specific token.
+const ORGANIZATION_TOKENS_PER_INTEGRATION: usize = 10;
+const DEMO_TOKEN_LIFETIME_MS: i64 = 24 * 60 * 60 * 1000;
 
 const COMPANIES: [&str; 12] = [
     "Contoso",
@@ -117,6 +129,7 @@ impl ServerServices {
             .demo_organization_ids(&prefix)
             .await
             .map_err(internal)?;
+        let connection_id = self.create_demo_connection(&admin, &run).await?;
         let mut mappings = 0;
         let mut sample = None;
         for j in 0..integrations {
@@ -172,7 +185,19 @@ impl ServerServices {
                 .insert_demo_mappings(integration.id, &rows, (timeout_field, "60"), now_millis())
                 .await
                 .map_err(internal)?;
+            if j % OAUTH_EVERY == 0 {
+                self.link_oauth_connection(&admin, integration.id, Some(connection_id))
+                    .await?;
+                let organizations: Vec<(i64, String)> = rows
+                    .iter()
+                    .take(ORGANIZATION_TOKENS_PER_INTEGRATION)
+                    .map(|row| (row.organization_id, row.entity_id.clone()))
+                    .collect();
+                self.add_demo_tokens(connection_id, integration.id, &organizations)
+                    .await?;
+            }
         }
+        self.add_demo_tokens(connection_id, 0, &[]).await?;
         Ok(DemoReport {
             organizations: created,
             integrations,
@@ -180,5 +205,85 @@ impl ServerServices {
             millis: now_millis() - started,
             sample,
         })
+    }
+
+    async fn create_demo_connection(
+        &self,
+        admin: &CurrentAdmin,
+        run: &str,
+    ) -> Result<i64, AppError> {
+        let draft = OAuthConnectionDraft {
+            name: format!("demo-{run}-partner-center"),
+            grant_type: GrantType::AuthorizationCode,
+            authorization_url: "https://login.example.com/oauth2/authorize".into(),
+            token_url: "https://login.example.com/oauth2/token".into(),
+            client_id: format!("demo-client-{run}"),
+            client_secret: SecretChange::Set(format!("demo-client-secret-{run}")),
+            scopes: "offline_access api".into(),
+            pkce: true,
+            extra_parameters: String::new(),
+            audience: String::new(),
+            revocation_url: String::new(),
+            entity_id_source: String::new(),
+        };
+        Ok(self.create_oauth_connection(admin, &draft).await?.id)
+    }
+
+    /// Connected tokens, valid for a day: the connection's shared token when `organizations` is
+    /// empty, else one per organization (with its entity ID), linked to its mapping.
+    async fn add_demo_tokens(
+        &self,
+        connection_id: i64,
+        integration_id: i64,
+        organizations: &[(i64, String)],
+    ) -> Result<(), AppError> {
+        let now = now_millis();
+        let tokens = |label: String| GrantedTokens {
+            access_token: SecretString::from(format!("demo-access-{label}")),
+            refresh_token: Some(SecretString::from(format!("demo-refresh-{label}"))),
+            token_type: "Bearer".into(),
+            scopes: "offline_access api".into(),
+            expires_at: now + DEMO_TOKEN_LIFETIME_MS,
+            detected_entity_id: String::new(),
+        };
+        if organizations.is_empty() {
+            let owner = TokenOwner {
+                connection_id,
+                organization_id: None,
+                entity_id: String::new(),
+            };
+            let label = format!("{connection_id}-shared");
+            self.store
+                .save_connected_token(&self.keyring, &owner, &tokens(label), None, None, now)
+                .await
+                .map_err(internal)?;
+            return Ok(());
+        }
+        for (organization_id, entity_id) in organizations {
+            let mapping = self
+                .store
+                .find_mapping_of_organization(integration_id, *organization_id)
+                .await
+                .map_err(internal)?
+                .ok_or(AppError::Internal)?;
+            let owner = TokenOwner {
+                connection_id,
+                organization_id: Some(*organization_id),
+                entity_id: entity_id.clone(),
+            };
+            let label = format!("{connection_id}-{organization_id}");
+            self.store
+                .save_connected_token(
+                    &self.keyring,
+                    &owner,
+                    &tokens(label),
+                    Some(mapping.id),
+                    None,
+                    now,
+                )
+                .await
+                .map_err(internal)?;
+        }
+        Ok(())
     }
 }

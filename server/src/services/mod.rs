@@ -15,6 +15,7 @@ mod oauth_flow;
 mod oauth_status;
 pub mod oauth_tokens;
 mod organizations;
+pub mod resolve_cache;
 mod status;
 mod transfer;
 pub mod values;
@@ -77,6 +78,7 @@ pub struct ServerServices {
     setup_done: AtomicBool,
     oauth: OAuthClient,
     refresh_locks: oauth_tokens::RefreshLocks,
+    resolve_cache: resolve_cache::ResolveCache,
     /// Names this process as the holder of a token's refresh lease.
     instance_id: String,
 }
@@ -92,6 +94,7 @@ impl ServerServices {
             oauth: OAuthClient::new(config.provider_timeout)
                 .expect("the HTTP client for OAuth providers could not start"),
             refresh_locks: oauth_tokens::RefreshLocks::default(),
+            resolve_cache: resolve_cache::ResolveCache::default(),
             instance_id: crate::auth::session_token::new_token(),
             config,
         }

@@ -7,6 +7,7 @@
 pub mod admins;
 pub mod api_keys;
 pub mod audit;
+mod change_generation;
 pub mod config_values;
 mod connect;
 pub mod demo;
@@ -150,13 +151,13 @@ impl Store {
         }))
     }
 
-    /// Closes every connection; waits for running queries.
     /// The raw pool, for tests that must look at rows exactly as stored.
     #[doc(hidden)]
     pub fn raw_pool(&self) -> &AnyPool {
         &self.pool
     }
 
+    /// Closes every connection; waits for running queries.
     pub async fn close(&self) {
         self.pool.close().await;
     }

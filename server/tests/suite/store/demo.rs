@@ -62,6 +62,41 @@ async fn seed_demo_adds_what_was_asked_and_can_run_twice(store: Store) {
     assert!(merged.config["api_key"]
         .as_str()
         .is_some_and(|s| s.starts_with("demo-secret-")));
+
+    // A third of the integrations use OAuth: a shared token per run, and organization-specific
+    // tokens on their first mappings; the sample answers with a fresh token of its own.
+    assert_eq!(
+        count("SELECT COUNT(*) FROM integrations WHERE oauth_connection_id IS NOT NULL").await,
+        2,
+        "the first integration of each run"
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM oauth_tokens WHERE organization_id IS NULL").await,
+        2
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM integration_mappings WHERE oauth_token_id IS NOT NULL").await,
+        20
+    );
+    let (integration, organization) = report.sample.expect("a sample");
+    let merged = services
+        .merged_config(&integration, Some(organization))
+        .await
+        .expect("merged");
+    let token = services
+        .merged_config_token(&merged)
+        .await
+        .expect("token")
+        .expect("an OAuth integration");
+    use secrecy::ExposeSecret;
+    assert_eq!(
+        token.access_token.expose_secret(),
+        format!(
+            "demo-access-{}-{organization}",
+            merged.integration.oauth_connection_id.expect("linked")
+        )
+    );
+    assert!(token.expires_at > bifrost::time::now_millis() + 23 * 3_600_000);
 }
 
 crate::store_cases!(seed_demo_adds_what_was_asked_and_can_run_twice);
