@@ -66,5 +66,20 @@ ensure_python_sdk() {
 
 build_release() {
   log "Building the release server and the browser bundle"
-  (cd "$ROOT" && cargo leptos build --release)
+  # --split: each lazy route's code goes to a WASM file of its own (see app/src/ui/app.rs).
+  (cd "$ROOT" && cargo leptos build --release --split)
+}
+
+# Debian's Chromium, for Playwright (end-to-end tests, the benchmark's first-load figures).
+ensure_chromium() {
+  CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
+  [ -x "$CHROMIUM_PATH" ] && { export CHROMIUM_PATH; return; }
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    log "Installing Debian's chromium for the end-to-end tests"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+  else
+    die "Chromium is missing: run 'sudo apt-get install chromium' or set CHROMIUM_PATH"
+  fi
+  export CHROMIUM_PATH
 }

@@ -179,7 +179,8 @@ test('the seed workflow runs unchanged for each organization and gets its tenant
     await waitForHydration(page);
     const providerKey = await createKey(page, `Runner ${stamp}`, 'Provider', /provider: any organization/);
     const contosoKey = await createKey(page, `Contoso automation ${stamp}`, contoso, new RegExp(`^${contoso}$`));
-    const runnerRow = page.getByRole('row').filter({ hasText: `Runner ${stamp}` });
+    // The key's own row, not the confirmation row that opens below it and names it too.
+    const runnerRow = page.locator('tr:not(.confirm-row)').filter({ hasText: `Runner ${stamp}` });
     await expect(runnerRow).toContainText(providerKey.slice(0, 12));
     await expect(runnerRow).toContainText('Active');
     expect(await page.content(), 'the list never shows a whole key').not.toContain(providerKey);
