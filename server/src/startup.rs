@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use app::ssr::SharedServices;
 use app::{shell, App};
-use axum::extract::{FromRef, Request};
+use axum::extract::{DefaultBodyLimit, FromRef, Request};
 use axum::middleware;
 use axum::routing::get;
 use axum::Router;
@@ -12,12 +12,13 @@ use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tokio::net::TcpListener;
+use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::config::Settings;
 use crate::crypto::Keyring;
 use crate::error::StartupError;
-use crate::http::{exports, guard, health, oauth_callback};
+use crate::http::{exports, guard, health, oauth_callback, security_headers};
 use crate::services::{ensure_provider_organization, ServerServices, ServicesConfig};
 use crate::site;
 use crate::store::{backend_of, Store};
@@ -55,6 +56,10 @@ impl FromRef<AppState> for LeptosOptions {
     }
 }
 
+/// The largest request body: a CSV import at its limit (5 MB), URL-encoded, fits. Larger bodies
+/// are refused with 413 before they are read.
+pub const MAX_REQUEST_BYTES: usize = 16 * 1024 * 1024;
+
 /// The whole HTTP surface: probes, the Leptos pages and server functions, and static files.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
@@ -84,6 +89,12 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn_with_state(state.clone(), guard::guard))
+        .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES))
+        .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BYTES))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security_headers::security_headers,
+        ))
         .layer(
             // Spans carry the path only: query strings can hold OAuth codes and states.
             TraceLayer::new_for_http().make_span_with(|request: &Request| {

@@ -48,6 +48,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    #[cfg(feature = "ssr")]
+    set_page_security_policy();
 
     view! {
         <Stylesheet id="leptos" href="/pkg/bifrost.css" />
@@ -77,6 +79,26 @@ pub fn App() -> impl IntoView {
                 </ParentRoute>
             </Routes>
         </Router>
+    }
+}
+
+/// The page's Content-Security-Policy: scripts from this origin and the inline ones Leptos writes
+/// (hydration, streamed data) with this response's nonce; WASM compilation for the app and its
+/// lazily loaded pages; no plugins, no framing, no `<base>`.
+#[cfg(feature = "ssr")]
+fn set_page_security_policy() {
+    let (Some(response), Some(nonce)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        leptos::nonce::use_nonce(),
+    ) else {
+        return;
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+    );
+    if let Ok(value) = http::HeaderValue::from_str(&policy) {
+        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }
 }
 

@@ -4,3 +4,4 @@ pub mod exports;
 pub mod guard;
 pub mod health;
 pub mod oauth_callback;
+pub mod security_headers;

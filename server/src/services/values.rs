@@ -38,9 +38,9 @@ pub fn canonical_value(field_type: FieldType, raw: &str) -> Result<String, Strin
             "false" => Ok("false".into()),
             _ => Err(format!("\"{}\" is not true or false", shorten(raw))),
         },
-        // Validated, then kept as written: re-encoding through `Value` would round numbers
-        // beyond 64 bits.
-        FieldType::Json => serde_json::from_str::<serde::de::IgnoredAny>(raw)
+        // Parsed as workflows will receive it (which refuses nesting deeper than 128 and
+        // numbers beyond f64), then kept as written: re-encoding would reformat it.
+        FieldType::Json => serde_json::from_str::<Value>(raw)
             .map(|_| raw.trim().to_string())
             .map_err(|error| {
                 format!(

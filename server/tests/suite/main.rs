@@ -3,6 +3,7 @@
 
 mod cli;
 mod helpers;
+mod hostile;
 mod http;
 mod provider;
 mod store;

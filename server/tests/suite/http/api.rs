@@ -666,6 +666,68 @@ async fn every_change_shows_in_the_next_answer(db: TestDb) {
     w.app.finish().await;
 }
 
+/// A customer key, on every route the OpenAPI document lists and with every way of naming
+/// another organization, never gets anything of it back; nor do the admin server functions
+/// answer a bearer key instead of a session.
+async fn a_customer_key_reads_nothing_of_another_organization(db: TestDb) {
+    let w = world(db).await;
+    let contoso = Some(w.contoso_key.as_str());
+    let (_, doc) = w.call(None, "/api/v1/openapi.json").await;
+    let paths: Vec<String> = doc["paths"]
+        .as_object()
+        .expect("paths")
+        .keys()
+        .map(|path| path.replace("{name}", "HaloPSA"))
+        .collect();
+    assert!(paths.len() >= 2, "{paths:?}");
+    let fabrikam_id = w.fabrikam.to_string();
+    let scopes = [
+        "Fabrikam".to_string(),
+        "fabrikam".to_string(),
+        fabrikam_id.clone(),
+        format!("id:{fabrikam_id}"),
+        format!("%20id:{fabrikam_id}%20"),
+        "global".to_string(),
+        "GLOBAL".to_string(),
+        "id:-1".to_string(),
+        "%27%20OR%201=1--".to_string(),
+    ];
+    for path in &paths {
+        let mut asks = vec![path.clone()];
+        for scope in &scopes {
+            asks.push(format!("{path}?scope={scope}"));
+            asks.push(format!("{path}?scope={scope}&page=1"));
+            asks.push(format!("{path}?scope=Contoso&scope={scope}"));
+        }
+        for ask in asks {
+            let (status, body) = w.call(contoso, &ask).await;
+            let text = body.to_string();
+            assert!(
+                !text.contains("tenant-b")
+                    && !text.contains("Fabrikam")
+                    && !text.contains("global-tenant"),
+                "{ask} answered {status}: {text}"
+            );
+        }
+    }
+    // The admin server functions want a session; a bearer key is not one.
+    let keyholder = super::test_app::TestApp::client_for(&w.app);
+    let listed = keyholder
+        .client
+        .post(format!("{}/api/integrations/list", w.app.address))
+        .bearer_auth(&w.provider_key)
+        .header("origin", &w.app.address)
+        .form(&[("search", ""), ("page", "1")])
+        .send()
+        .await
+        .expect("request");
+    let status = listed.status().as_u16();
+    let text = listed.text().await.expect("body");
+    assert_eq!(status, 401, "{text}");
+    assert!(!text.contains("HaloPSA"), "{text}");
+    w.app.finish().await;
+}
+
 macro_rules! both_backends {
     ($($case:ident),* $(,)?) => {
         mod sqlite {
@@ -691,6 +753,7 @@ macro_rules! both_backends {
 both_backends!(
     keys_and_scopes,
     every_change_shows_in_the_next_answer,
+    a_customer_key_reads_nothing_of_another_organization,
     oauth_states_map_to_their_codes,
     the_openapi_document_describes_the_routes,
 );

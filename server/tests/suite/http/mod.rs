@@ -7,4 +7,5 @@ mod basics;
 mod guard;
 mod integrations;
 mod organizations;
+mod security_headers;
 pub mod test_app;
