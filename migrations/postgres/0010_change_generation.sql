@@ -33,7 +33,10 @@ CREATE CONSTRAINT TRIGGER config_values_bumps_generation AFTER INSERT OR UPDATE 
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_change_generation();
 CREATE CONSTRAINT TRIGGER oauth_connections_bumps_generation AFTER INSERT OR UPDATE OR DELETE ON oauth_connections
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_change_generation();
-CREATE CONSTRAINT TRIGGER oauth_tokens_bumps_generation AFTER INSERT OR UPDATE OR DELETE ON oauth_tokens
+-- A token's refresh lease, backoff and last error change no answer: a kept answer holds a valid
+-- token, and error answers are not kept.
+CREATE CONSTRAINT TRIGGER oauth_tokens_bumps_generation
+    AFTER INSERT OR DELETE OR UPDATE OF connection_id, organization_id, entity_id, status, access_token, refresh_token, token_type, scopes, expires_at ON oauth_tokens
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_change_generation();
 CREATE CONSTRAINT TRIGGER api_keys_update_bumps_generation
     AFTER UPDATE OF name, key_hash, organization_id, expires_at, revoked_at ON api_keys

@@ -46,7 +46,10 @@ CREATE TRIGGER oauth_connections_delete_bumps_generation AFTER DELETE ON oauth_c
 BEGIN UPDATE change_generation SET generation = generation + 1 WHERE id = 1; END;
 CREATE TRIGGER oauth_tokens_insert_bumps_generation AFTER INSERT ON oauth_tokens
 BEGIN UPDATE change_generation SET generation = generation + 1 WHERE id = 1; END;
-CREATE TRIGGER oauth_tokens_update_bumps_generation AFTER UPDATE ON oauth_tokens
+-- A token's refresh lease, backoff and last error change no answer: a kept answer holds a valid
+-- token, and error answers are not kept.
+CREATE TRIGGER oauth_tokens_update_bumps_generation
+AFTER UPDATE OF connection_id, organization_id, entity_id, status, access_token, refresh_token, token_type, scopes, expires_at ON oauth_tokens
 BEGIN UPDATE change_generation SET generation = generation + 1 WHERE id = 1; END;
 CREATE TRIGGER oauth_tokens_delete_bumps_generation AFTER DELETE ON oauth_tokens
 BEGIN UPDATE change_generation SET generation = generation + 1 WHERE id = 1; END;

@@ -17,6 +17,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::auth::{authenticate, BearerKey, Caller};
 use super::error::{from_app, ApiError, ErrorBody};
 use super::scope::resolve_scope;
+use crate::services::api_keys::looks_like_api_key;
 use crate::services::resolve_cache::{AnswerKey, CachedAnswer};
 use crate::services::FreshToken;
 use crate::startup::AppState;
@@ -128,6 +129,9 @@ pub async fn resolve_integration(
 ) -> Result<Response, ApiError> {
     let Query(query) = query.map_err(|rejection| ApiError::BadRequest(rejection.body_text()))?;
     let services = &state.services;
+    if !looks_like_api_key(&key) {
+        return Err(ApiError::Unauthorized);
+    }
     let answer_key = AnswerKey::new(&key, &name, query.scope.as_deref());
     // Read before anything else, so what follows is at least as new as the generation.
     let generation = services.change_generation().await?;

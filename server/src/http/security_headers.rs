@@ -1,12 +1,12 @@
 //! Security headers on every response: no sniffing, no framing, no referrer to other sites, HSTS
-//! behind HTTPS, and a Content-Security-Policy. The app's pages set their own policy (with the
+//! behind HTTPS, no caching of API answers, and a Content-Security-Policy. The app's pages set their own policy (with the
 //! nonce of their inline scripts, see `app::ui::app`); every other response (API JSON, the API
 //! reference, static files, probes) gets a policy that allows only this origin's files.
 
 use axum::extract::{Request, State};
 use axum::http::header::{
-    CONTENT_SECURITY_POLICY, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY, X_CONTENT_TYPE_OPTIONS,
-    X_FRAME_OPTIONS,
+    CACHE_CONTROL, CONTENT_SECURITY_POLICY, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY,
+    X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
 use axum::http::HeaderValue;
 use axum::middleware::Next;
@@ -23,8 +23,13 @@ pub async fn security_headers(
     request: Request,
     next: Next,
 ) -> Response {
+    let api = request.uri().path().starts_with("/api/");
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    if api {
+        // Answers of the workflow API and server functions can hold secrets: no cache keeps them.
+        headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     headers
         .entry(CONTENT_SECURITY_POLICY)
         .or_insert(HeaderValue::from_static(FALLBACK_POLICY));

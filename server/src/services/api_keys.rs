@@ -35,6 +35,11 @@ pub struct ApiCaller {
     pub expires_at: Option<i64>,
 }
 
+/// Whether a bearer string has the shape of a key at all; anything else is refused unread.
+pub fn looks_like_api_key(key: &str) -> bool {
+    key.starts_with(KEY_PREFIX) && key.len() <= 200
+}
+
 fn key_view(row: ApiKeyRow, now: i64) -> ApiKeyView {
     ApiKeyView {
         status: status_of(row.expires_at, row.revoked_at, now),
@@ -54,7 +59,7 @@ fn key_view(row: ApiKeyRow, now: i64) -> ApiKeyView {
 impl ServerServices {
     /// The caller a bearer key belongs to, if the key exists, is not revoked and has not expired.
     pub async fn authenticate_api_key(&self, key: &str) -> Result<Option<ApiCaller>, AppError> {
-        if !key.starts_with(KEY_PREFIX) || key.len() > 200 {
+        if !looks_like_api_key(key) {
             return Ok(None);
         }
         let Some(row) = self

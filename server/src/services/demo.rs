@@ -2,7 +2,8 @@
 //! integrations with a six-field schema (one secret) and defaults, and mappings spread over the
 //! organizations, a tenth of them with an override. A third of the integrations use a demo OAuth
 //! connection, with a shared token and, for their first mappings, organization-specific tokens,
-//! all valid for a day (the provider's URLs are placeholders that are never called within it).
+//! all valid for a day (the provider's URLs are placeholders: the background refresher tries them,
+//! and fails, from ten minutes before the tokens expire).
 //! Every run adds new, uniquely named rows.
 
 use app::domain::admin::CurrentAdmin;

@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 use std::future::Future;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use app::domain::api_key::{status_of, ApiKeyStatus};
@@ -65,9 +65,11 @@ impl std::fmt::Debug for CachedAnswer {
 }
 
 impl CachedAnswer {
-    /// Whether the answer may be sent to a request that read `generation` at `now`.
+    /// Whether the answer may be sent to a request that read `generation` at `now`. Only an
+    /// answer of that very generation: one of a higher generation may come from before a restore
+    /// that set the counter back.
     pub fn usable(&self, generation: i64, now: i64, token_margin_ms: i64) -> bool {
-        self.generation >= generation
+        self.generation == generation
             && status_of(self.caller.expires_at, None, now) == ApiKeyStatus::Active
             && self
                 .token_expires_at
@@ -78,6 +80,8 @@ impl CachedAnswer {
 /// Answers kept in memory, and when each key's use was last recorded by this process.
 pub struct ResolveCache {
     gate: GenerationGate,
+    /// The highest generation read so far.
+    highest: AtomicI64,
     answers: quick_cache::sync::Cache<AnswerKey, Arc<CachedAnswer>>,
     key_uses: Mutex<HashMap<i64, i64>>,
 }
@@ -94,6 +98,7 @@ impl Default for ResolveCache {
     fn default() -> Self {
         ResolveCache {
             gate: GenerationGate::default(),
+            highest: AtomicI64::new(0),
             answers: quick_cache::sync::Cache::new(ANSWER_CAPACITY),
             key_uses: Mutex::new(HashMap::new()),
         }
@@ -107,7 +112,14 @@ impl ResolveCache {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<i64, StoreError>>,
     {
-        self.gate.current(read).await
+        let generation = self.gate.current(read).await?;
+        // The counter only grows, unless the database was restored from a backup or replaced:
+        // then nothing kept describes it.
+        if self.highest.fetch_max(generation, Ordering::SeqCst) > generation {
+            self.highest.store(generation, Ordering::SeqCst);
+            self.answers.clear();
+        }
+        Ok(generation)
     }
 
     pub fn answer(&self, key: &AnswerKey) -> Option<Arc<CachedAnswer>> {
@@ -183,6 +195,9 @@ struct GenerationGate {
     tickets: AtomicU64,
     /// The newest read: the last ticket it serves and the generation it saw.
     latest: Mutex<(u64, i64)>,
+    /// The last ticket a failed read served: those requests fail with it rather than queue for
+    /// a read each while the database is unreachable.
+    failed_through: AtomicU64,
     turn: tokio::sync::Mutex<()>,
 }
 
@@ -200,8 +215,17 @@ impl GenerationGate {
         if let Some(generation) = self.covering(ticket) {
             return Ok(generation);
         }
+        if self.failed_through.load(Ordering::SeqCst) >= ticket {
+            return Err(StoreError::Unavailable);
+        }
         let serves = self.tickets.load(Ordering::SeqCst);
-        let generation = read().await?;
+        let generation = match read().await {
+            Ok(generation) => generation,
+            Err(error) => {
+                self.failed_through.fetch_max(serves, Ordering::SeqCst);
+                return Err(error);
+            }
+        };
         if let Ok(mut latest) = self.latest.lock() {
             if serves > latest.0 {
                 *latest = (serves, generation);
@@ -219,7 +243,6 @@ impl GenerationGate {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::atomic::AtomicI64;
     use std::time::Duration;
 
     use super::*;
@@ -252,27 +275,39 @@ mod tests {
         assert_eq!(after, 2);
     }
 
-    #[tokio::test]
-    async fn concurrent_requests_share_reads() {
-        let gate = Arc::new(GenerationGate::default());
+    /// `requests` concurrent requests whose reads take 20 ms and answer `outcome`; their results
+    /// and how many reads ran.
+    async fn concurrent(
+        gate: &Arc<GenerationGate>,
+        requests: usize,
+        outcome: fn() -> Result<i64, StoreError>,
+    ) -> (Vec<Result<i64, StoreError>>, u64) {
         let reads = Arc::new(AtomicU64::new(0));
         let mut tasks = Vec::new();
-        for _ in 0..64 {
+        for _ in 0..requests {
             let gate = gate.clone();
             let reads = reads.clone();
             tasks.push(tokio::spawn(async move {
                 gate.current(|| async move {
                     reads.fetch_add(1, Ordering::SeqCst);
                     tokio::time::sleep(Duration::from_millis(20)).await;
-                    Ok(7)
+                    outcome()
                 })
                 .await
             }));
         }
+        let mut results = Vec::new();
         for task in tasks {
-            assert_eq!(task.await.expect("task").expect("read"), 7);
+            results.push(task.await.expect("task"));
         }
-        let reads = reads.load(Ordering::SeqCst);
+        (results, reads.load(Ordering::SeqCst))
+    }
+
+    #[tokio::test]
+    async fn concurrent_requests_share_reads() {
+        let gate = Arc::new(GenerationGate::default());
+        let (results, reads) = concurrent(&gate, 64, || Ok(7)).await;
+        assert!(results.iter().all(|result| matches!(result, Ok(7))));
         assert!(reads <= 3, "{reads} reads for 64 requests");
     }
 
@@ -295,11 +330,32 @@ mod tests {
         }
     }
 
+    #[tokio::test]
+    async fn a_failed_read_fails_the_requests_it_covered_without_more_reads() {
+        let gate = Arc::new(GenerationGate::default());
+        let (results, reads) = concurrent(&gate, 16, || Err(StoreError::Unavailable)).await;
+        assert!(results.iter().all(Result::is_err));
+        assert!(reads <= 2, "{reads} reads for 16 requests");
+        // A request after the failure reads again.
+        assert_eq!(gate.current(|| async { Ok(3) }).await.expect("read"), 3);
+    }
+
+    #[tokio::test]
+    async fn a_generation_that_went_back_empties_the_cache() {
+        let cache = ResolveCache::default();
+        let key = AnswerKey::new("bfk_x", "HaloPSA", None);
+        assert_eq!(cache.generation(|| async { Ok(9) }).await.expect("read"), 9);
+        cache.keep(key.clone(), answer(9, None, None));
+        // Restored from a backup: the counter is lower, then climbs back to 9.
+        assert_eq!(cache.generation(|| async { Ok(4) }).await.expect("read"), 4);
+        assert!(cache.answer(&key).is_none());
+    }
+
     #[test]
     fn an_answer_is_not_used_when_older_than_the_generation_or_out_of_time() {
         let margin = 300_000;
         assert!(answer(5, None, None).usable(5, 1_000, margin));
-        assert!(answer(6, None, None).usable(5, 1_000, margin));
+        assert!(!answer(6, None, None).usable(5, 1_000, margin));
         assert!(!answer(4, None, None).usable(5, 1_000, margin));
         assert!(!answer(5, Some(1_000), None).usable(5, 1_000, margin));
         assert!(answer(5, Some(1_001), None).usable(5, 1_000, margin));

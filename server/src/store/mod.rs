@@ -52,6 +52,9 @@ pub enum StoreError {
     Database(#[source] sqlx::Error),
     #[error(transparent)]
     Crypto(#[from] crate::crypto::CryptoError),
+    /// A read shared by several requests failed; the first of them logged why.
+    #[error("the database could not be read")]
+    Unavailable,
 }
 
 impl From<sqlx::Error> for StoreError {

@@ -70,6 +70,9 @@ async fn every_response_carries_the_security_headers() {
     ] {
         let response = app.get(path).await;
         assert_common_headers(&response);
+        if path.starts_with("/api/") {
+            assert_eq!(header(&response, "cache-control"), "no-store", "{path}");
+        }
         assert_eq!(
             header(&response, "content-security-policy"),
             bifrost::http::security_headers::FALLBACK_POLICY,
