@@ -40,7 +40,7 @@ impl Store {
         admin: NewAdmin<'_>,
         now: i64,
     ) -> Result<AdminRow, StoreError> {
-        let mut transaction = self.pool.begin().await?;
+        let mut transaction = self.begin_write().await?;
         sqlx::query("INSERT INTO setup_claim (id, claimed_at) VALUES (1, $1)")
             .bind(now)
             .execute(&mut *transaction)
@@ -62,7 +62,7 @@ impl Store {
         actor: &Actor,
         now: i64,
     ) -> Result<AdminRow, StoreError> {
-        let mut transaction = self.pool.begin().await?;
+        let mut transaction = self.begin_write().await?;
         let row = insert_admin_row(&mut *transaction, &admin, now).await?;
         audit_admin_created(&mut transaction, &row, actor, "added", now).await?;
         transaction.commit().await?;
@@ -102,7 +102,7 @@ impl Store {
         actor: &Actor,
         now: i64,
     ) -> Result<Option<AdminRow>, StoreError> {
-        let mut transaction = self.pool.begin().await?;
+        let mut transaction = self.begin_write().await?;
         sqlx::query("UPDATE admins SET email = email")
             .execute(&mut *transaction)
             .await?;
@@ -138,7 +138,7 @@ impl Store {
         actor: &Actor,
         now: i64,
     ) -> Result<(), StoreError> {
-        let mut transaction = self.pool.begin().await?;
+        let mut transaction = self.begin_write().await?;
         sqlx::query("UPDATE admins SET password_hash = $1, updated_at = $2 WHERE id = $3")
             .bind(password_hash)
             .bind(now)

@@ -56,7 +56,7 @@ impl Store {
         actor: &Actor,
         now: i64,
     ) -> Result<ApiKeyRow, StoreError> {
-        let mut transaction = self.pool.begin().await?;
+        let mut transaction = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO api_keys (name, prefix, key_hash, organization_id, created_by, created_at, expires_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -123,7 +123,7 @@ impl Store {
         actor: &Actor,
         now: i64,
     ) -> Result<Option<ApiKeyRow>, StoreError> {
-        let mut transaction = self.pool.begin().await?;
+        let mut transaction = self.begin_write().await?;
         let updated =
             sqlx::query("UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
                 .bind(now)

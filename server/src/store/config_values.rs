@@ -235,7 +235,7 @@ impl Store {
         audit: super::audit::AuditRecord<'_>,
         now: i64,
     ) -> Result<(), StoreError> {
-        let mut transaction = self.pool.begin().await?;
+        let mut transaction = self.begin_write().await?;
         apply_value_writes(&mut transaction, keyring, integration_id, None, writes, now).await?;
         sqlx::query("UPDATE integrations SET updated_at = $1 WHERE id = $2")
             .bind(now)

@@ -36,7 +36,7 @@ impl Store {
         now: i64,
     ) -> Result<u64, StoreError> {
         let mut inserted = 0;
-        let mut transaction = self.pool.begin().await?;
+        let mut transaction = self.begin_write().await?;
         for chunk in names.chunks(ROWS_PER_STATEMENT) {
             let sql = format!(
                 "INSERT INTO organizations (name, name_key, is_provider, created_at, updated_at) VALUES {}",
@@ -77,7 +77,7 @@ impl Store {
         now: i64,
     ) -> Result<u64, StoreError> {
         let mut inserted = 0;
-        let mut transaction = self.pool.begin().await?;
+        let mut transaction = self.begin_write().await?;
         for chunk in mappings.chunks(ROWS_PER_STATEMENT) {
             let sql = format!(
                 "INSERT INTO integration_mappings (integration_id, organization_id, entity_id, entity_name, \

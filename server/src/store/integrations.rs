@@ -82,7 +82,7 @@ impl Store {
         audit: (&Actor, Value),
         now: i64,
     ) -> Result<IntegrationRow, StoreError> {
-        let mut transaction = self.pool.begin().await?;
+        let mut transaction = self.begin_write().await?;
         let sql = format!(
             "INSERT INTO integrations (name, name_key, description, entity_id_name, default_entity_id, \
              created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING {COLUMNS}"
@@ -114,7 +114,7 @@ impl Store {
         audit: (&Actor, Value),
         now: i64,
     ) -> Result<Option<IntegrationRow>, StoreError> {
-        let mut transaction = self.pool.begin().await?;
+        let mut transaction = self.begin_write().await?;
         let sql = format!(
             "UPDATE integrations SET name = $1, name_key = $2, description = $3, entity_id_name = $4, \
              default_entity_id = $5, updated_at = $6 WHERE id = $7 RETURNING {COLUMNS}"
@@ -165,7 +165,7 @@ impl Store {
         actor: &Actor,
         now: i64,
     ) -> Result<Option<IntegrationRow>, StoreError> {
-        let mut transaction = self.pool.begin().await?;
+        let mut transaction = self.begin_write().await?;
         let sql = format!("DELETE FROM integrations WHERE id = $1 RETURNING {COLUMNS}");
         let Some(row) = sqlx::query_as::<_, IntegrationRow>(&sql)
             .bind(id)
@@ -254,7 +254,7 @@ impl Store {
         audit: (&Actor, Value),
         now: i64,
     ) -> Result<Option<IntegrationRow>, StoreError> {
-        let mut transaction = self.pool.begin().await?;
+        let mut transaction = self.begin_write().await?;
         let sql = format!(
             "UPDATE integrations SET oauth_connection_id = $1, updated_at = $2 WHERE id = $3 RETURNING {COLUMNS}"
         );

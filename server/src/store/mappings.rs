@@ -177,7 +177,7 @@ impl Store {
         integration_name: &str,
         now: i64,
     ) -> Result<(), StoreError> {
-        let mut transaction = self.pool.begin().await?;
+        let mut transaction = self.begin_write().await?;
         for import in imports {
             let (mapping_id, action) = match import.mapping_id {
                 Some(id) => {
@@ -321,7 +321,7 @@ impl Store {
         audit: MappingAudit<'_>,
         now: i64,
     ) -> Result<MappingRow, StoreError> {
-        let mut transaction = self.pool.begin().await?;
+        let mut transaction = self.begin_write().await?;
         let id = insert_mapping_row(&mut transaction, details, now).await?;
         let change = MappingChange {
             keyring,
@@ -345,7 +345,7 @@ impl Store {
         audit: MappingAudit<'_>,
         now: i64,
     ) -> Result<Option<MappingRow>, StoreError> {
-        let mut transaction = self.pool.begin().await?;
+        let mut transaction = self.begin_write().await?;
         if !update_mapping_row(&mut transaction, mapping_id, details, now).await? {
             return Ok(None);
         }
@@ -369,7 +369,7 @@ impl Store {
         audit: MappingAudit<'_>,
         now: i64,
     ) -> Result<Option<MappingRow>, StoreError> {
-        let mut transaction = self.pool.begin().await?;
+        let mut transaction = self.begin_write().await?;
         let sql = format!("{SELECT_MAPPINGS} WHERE m.integration_id = $1 AND m.id = $2");
         let Some(row) = sqlx::query_as::<_, MappingRow>(&sql)
             .bind(integration_id)
@@ -409,7 +409,7 @@ impl Store {
                 "mapping.update",
             ),
         };
-        let mut transaction = self.pool.begin().await?;
+        let mut transaction = self.begin_write().await?;
         query
             .bind(now)
             .bind(mapping.id)

@@ -135,7 +135,7 @@ impl Store {
         audit: (&Actor, Value),
         now: i64,
     ) -> Result<OAuthConnectionRow, StoreError> {
-        let mut transaction = self.pool.begin().await?;
+        let mut transaction = self.begin_write().await?;
         let insert = sqlx::query_scalar(
             "INSERT INTO oauth_connections (name, name_key, grant_type, authorization_url, token_url, \
              client_id, scopes, pkce, extra_parameters, audience, revocation_url, entity_id_source, created_at, updated_at) \
@@ -167,7 +167,7 @@ impl Store {
         audit: (&Actor, Value),
         now: i64,
     ) -> Result<Option<OAuthConnectionRow>, StoreError> {
-        let mut transaction = self.pool.begin().await?;
+        let mut transaction = self.begin_write().await?;
         let update = sqlx::query(
             "UPDATE oauth_connections SET name = $1, name_key = $2, grant_type = $3, authorization_url = $4, \
              token_url = $5, client_id = $6, scopes = $7, pkce = $8, extra_parameters = $9, audience = $10, \
@@ -200,7 +200,7 @@ impl Store {
         actor: &Actor,
         now: i64,
     ) -> Result<Option<OAuthConnectionRow>, StoreError> {
-        let mut transaction = self.pool.begin().await?;
+        let mut transaction = self.begin_write().await?;
         let sql = format!("DELETE FROM oauth_connections WHERE id = $1 RETURNING {COLUMNS}");
         let Some(row) = sqlx::query_as::<_, OAuthConnectionRow>(&sql)
             .bind(id)

@@ -69,7 +69,7 @@ impl Store {
         state: &NewOAuthState,
         now: i64,
     ) -> Result<(), StoreError> {
-        let mut transaction = self.pool.begin().await?;
+        let mut transaction = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO oauth_states (state_hash, session_hash, admin_id, connection_id, integration_id, \
              organization_id, entity_id, return_to, created_at, expires_at) \

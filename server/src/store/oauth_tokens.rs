@@ -191,7 +191,7 @@ impl Store {
         audit: Option<(&Actor, Value)>,
         now: i64,
     ) -> Result<OAuthTokenRow, StoreError> {
-        let mut transaction = self.pool.begin().await?;
+        let mut transaction = self.begin_write().await?;
         let id = token_id_for(&mut transaction, owner, now).await?;
         let access = seal(keyring, id, ACCESS_TOKEN_COLUMN, &tokens.access_token)?;
         let refresh = tokens
@@ -419,7 +419,7 @@ impl Store {
         actor: &Actor,
         now: i64,
     ) -> Result<Option<OAuthTokenRow>, StoreError> {
-        let mut transaction = self.pool.begin().await?;
+        let mut transaction = self.begin_write().await?;
         let sql = format!("SELECT {COLUMNS} FROM oauth_tokens WHERE id = $1");
         let Some(before) = sqlx::query_as::<_, OAuthTokenRow>(&sql)
             .bind(id)

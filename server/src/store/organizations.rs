@@ -48,7 +48,7 @@ impl Store {
         actor: &Actor,
         now: i64,
     ) -> Result<OrganizationRow, StoreError> {
-        let mut transaction = self.pool.begin().await?;
+        let mut transaction = self.begin_write().await?;
         let sql = format!(
             "INSERT INTO organizations (name, name_key, is_provider, created_at, updated_at) \
              VALUES ($1, $2, 0, $3, $3) RETURNING {COLUMNS}"
@@ -80,7 +80,7 @@ impl Store {
         actor: &Actor,
         now: i64,
     ) -> Result<Option<OrganizationRow>, StoreError> {
-        let mut transaction = self.pool.begin().await?;
+        let mut transaction = self.begin_write().await?;
         let select = format!("SELECT {COLUMNS} FROM organizations WHERE id = $1");
         let Some(before) = sqlx::query_as::<_, OrganizationRow>(&select)
             .bind(id)
@@ -120,7 +120,7 @@ impl Store {
         actor: &Actor,
         now: i64,
     ) -> Result<Option<OrganizationRow>, StoreError> {
-        let mut transaction = self.pool.begin().await?;
+        let mut transaction = self.begin_write().await?;
         let sql = format!(
             "DELETE FROM organizations WHERE id = $1 AND is_provider = 0 RETURNING {COLUMNS}"
         );

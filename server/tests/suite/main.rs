@@ -2,6 +2,7 @@
 //! SQLite and PostgreSQL, HTTP cases against the real router on a loopback port.
 
 mod cli;
+mod crash;
 mod helpers;
 mod hostile;
 mod http;
