@@ -12,18 +12,15 @@ mod helpers;
 #[path = "suite/http/test_app.rs"]
 mod test_app;
 
+use helpers::{integration_draft, new_api_key, schema_field};
+
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use app::domain::admin::CurrentAdmin;
-use app::domain::api_key::ApiKeyDraft;
-use app::domain::integration::{
-    FieldType, IntegrationDraft, MappingDraft, SchemaField, ValueChange, ValueInput,
-};
+use app::domain::integration::{FieldType, MappingDraft, SchemaField, ValueChange, ValueInput};
 use app::domain::oauth::{GrantType, OAuthConnectionDraft, SecretChange};
-use app::ssr::{
-    ApiKeyServices, ConfigurationServices, IntegrationServices, MappingServices, OAuthServices,
-};
+use app::ssr::{ConfigurationServices, IntegrationServices, MappingServices, OAuthServices};
 use bifrost::services::{ServerServices, ServicesConfig};
 use bifrost::store::oauth_tokens::{GrantedTokens, TokenOwner};
 use secrecy::SecretString;
@@ -91,21 +88,14 @@ async fn no_stored_secret_shows_anywhere_but_the_resolve_answer() {
     let integration = services
         .create_integration(
             &admin,
-            &IntegrationDraft {
-                name: "HaloPSA".into(),
-                description: String::new(),
-                entity_id_name: "Tenant ID".into(),
-                default_entity_id: "global-tenant".into(),
-                fields: vec![SchemaField {
-                    id: None,
-                    key: "api_key".into(),
-                    field_type: FieldType::Secret,
+            &integration_draft(
+                "HaloPSA",
+                "global-tenant",
+                vec![SchemaField {
                     required: true,
-                    description: String::new(),
+                    ..schema_field("api_key", FieldType::Secret)
                 }],
-                confirm_field_removal: false,
-                opened_at_version: None,
-            },
+            ),
         )
         .await
         .expect("integration");
@@ -188,21 +178,8 @@ async fn no_stored_secret_shows_anywhere_but_the_resolve_answer() {
         .await
         .expect("provider")
         .expect("provider exists");
-    let key = |organization_id, name: &str| ApiKeyDraft {
-        name: name.into(),
-        organization_id: Some(organization_id),
-        expires_on: String::new(),
-    };
-    let provider_key = services
-        .create_api_key(&admin, &key(provider.id, "runner"))
-        .await
-        .expect("key")
-        .key;
-    let contoso_key = services
-        .create_api_key(&admin, &key(contoso.id, "contoso"))
-        .await
-        .expect("key")
-        .key;
+    let provider_key = new_api_key(&services, &admin, provider.id, "runner").await;
+    let contoso_key = new_api_key(&services, &admin, contoso.id, "contoso").await;
 
     // The one place secrets go: the resolve answer.
     let resolved = app

@@ -194,11 +194,16 @@ impl ServerServices {
                     .take(ORGANIZATION_TOKENS_PER_INTEGRATION)
                     .map(|row| (row.organization_id, row.entity_id.clone()))
                     .collect();
-                self.add_demo_tokens(connection_id, integration.id, &organizations)
+                self.add_demo_organization_tokens(connection_id, integration.id, &organizations)
                     .await?;
             }
         }
-        self.add_demo_tokens(connection_id, 0, &[]).await?;
+        let shared = TokenOwner {
+            connection_id,
+            organization_id: None,
+            entity_id: String::new(),
+        };
+        self.add_demo_token(&shared, None).await?;
         Ok(DemoReport {
             organizations: created,
             integrations,
@@ -230,36 +235,14 @@ impl ServerServices {
         Ok(self.create_oauth_connection(admin, &draft).await?.id)
     }
 
-    /// Connected tokens, valid for a day: the connection's shared token when `organizations` is
-    /// empty, else one per organization (with its entity ID), linked to its mapping.
-    async fn add_demo_tokens(
+    /// One organization-specific token (with its mapping's entity ID) per organization, linked
+    /// to its mapping.
+    async fn add_demo_organization_tokens(
         &self,
         connection_id: i64,
         integration_id: i64,
         organizations: &[(i64, String)],
     ) -> Result<(), AppError> {
-        let now = now_millis();
-        let tokens = |label: String| GrantedTokens {
-            access_token: SecretString::from(format!("demo-access-{label}")),
-            refresh_token: Some(SecretString::from(format!("demo-refresh-{label}"))),
-            token_type: "Bearer".into(),
-            scopes: "offline_access api".into(),
-            expires_at: now + DEMO_TOKEN_LIFETIME_MS,
-            detected_entity_id: String::new(),
-        };
-        if organizations.is_empty() {
-            let owner = TokenOwner {
-                connection_id,
-                organization_id: None,
-                entity_id: String::new(),
-            };
-            let label = format!("{connection_id}-shared");
-            self.store
-                .save_connected_token(&self.keyring, &owner, &tokens(label), None, None, now)
-                .await
-                .map_err(internal)?;
-            return Ok(());
-        }
         for (organization_id, entity_id) in organizations {
             let mapping = self
                 .store
@@ -272,19 +255,34 @@ impl ServerServices {
                 organization_id: Some(*organization_id),
                 entity_id: entity_id.clone(),
             };
-            let label = format!("{connection_id}-{organization_id}");
-            self.store
-                .save_connected_token(
-                    &self.keyring,
-                    &owner,
-                    &tokens(label),
-                    Some(mapping.id),
-                    None,
-                    now,
-                )
-                .await
-                .map_err(internal)?;
+            self.add_demo_token(&owner, Some(mapping.id)).await?;
         }
+        Ok(())
+    }
+
+    /// A connected token for `owner`, valid for a day, linked to `mapping_id` when given.
+    async fn add_demo_token(
+        &self,
+        owner: &TokenOwner,
+        mapping_id: Option<i64>,
+    ) -> Result<(), AppError> {
+        let now = now_millis();
+        let label = match owner.organization_id {
+            Some(organization_id) => format!("{}-{organization_id}", owner.connection_id),
+            None => format!("{}-shared", owner.connection_id),
+        };
+        let tokens = GrantedTokens {
+            access_token: SecretString::from(format!("demo-access-{label}")),
+            refresh_token: Some(SecretString::from(format!("demo-refresh-{label}"))),
+            token_type: "Bearer".into(),
+            scopes: "offline_access api".into(),
+            expires_at: now + DEMO_TOKEN_LIFETIME_MS,
+            detected_entity_id: String::new(),
+        };
+        self.store
+            .save_connected_token(&self.keyring, owner, &tokens, mapping_id, None, now)
+            .await
+            .map_err(internal)?;
         Ok(())
     }
 }

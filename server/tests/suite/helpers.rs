@@ -5,6 +5,10 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use std::sync::Arc;
 
+use app::domain::admin::CurrentAdmin;
+use app::domain::api_key::ApiKeyDraft;
+use app::domain::integration::{FieldType, IntegrationDraft, SchemaField};
+use app::ssr::ApiKeyServices;
 use bifrost::crypto::{Keyring, SecretKey};
 use bifrost::services::{ServerServices, ServicesConfig};
 use bifrost::store::Store;
@@ -160,4 +164,51 @@ pub fn test_keyring() -> Arc<Keyring> {
 pub fn services_for(store: &Store) -> ServerServices {
     let config = ServicesConfig::new("http://127.0.0.1:3000", false);
     ServerServices::new(store.clone(), config, test_keyring())
+}
+
+/// An optional schema field without a description.
+pub fn schema_field(key: &str, field_type: FieldType) -> SchemaField {
+    SchemaField {
+        id: None,
+        key: key.into(),
+        field_type,
+        required: false,
+        description: String::new(),
+    }
+}
+
+/// A new integration's draft: "Tenant ID" entities, no description.
+pub fn integration_draft(
+    name: &str,
+    default_entity_id: &str,
+    fields: Vec<SchemaField>,
+) -> IntegrationDraft {
+    IntegrationDraft {
+        name: name.into(),
+        description: String::new(),
+        entity_id_name: "Tenant ID".into(),
+        default_entity_id: default_entity_id.into(),
+        fields,
+        confirm_field_removal: false,
+        opened_at_version: None,
+    }
+}
+
+/// A new API key without expiry for the organization; returns the key itself.
+pub async fn new_api_key(
+    services: &ServerServices,
+    admin: &CurrentAdmin,
+    organization_id: i64,
+    name: &str,
+) -> String {
+    let draft = ApiKeyDraft {
+        name: name.into(),
+        organization_id: Some(organization_id),
+        expires_on: String::new(),
+    };
+    services
+        .create_api_key(admin, &draft)
+        .await
+        .expect("API key")
+        .key
 }

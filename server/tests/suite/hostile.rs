@@ -12,7 +12,7 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use serde_json::Value;
 
-use crate::helpers::{services_for, TestDb};
+use crate::helpers::{integration_draft, schema_field, services_for, TestDb};
 use crate::http::test_app::TestApp;
 
 const FIELD_TYPES: [FieldType; 5] = [
@@ -148,21 +148,7 @@ fn any_csv_previews_into_named_outcomes() {
         let integration = services
             .create_integration(
                 &admin,
-                &IntegrationDraft {
-                    name: "HaloPSA".into(),
-                    description: String::new(),
-                    entity_id_name: "Tenant ID".into(),
-                    default_entity_id: String::new(),
-                    fields: vec![SchemaField {
-                        id: None,
-                        key: "timeout".into(),
-                        field_type: FieldType::Int,
-                        required: false,
-                        description: String::new(),
-                    }],
-                    confirm_field_removal: false,
-                    opened_at_version: None,
-                },
+                &integration_draft("HaloPSA", "", vec![schema_field("timeout", FieldType::Int)]),
             )
             .await
             .expect("integration");

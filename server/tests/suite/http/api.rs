@@ -5,10 +5,7 @@
 use std::time::Duration;
 
 use app::domain::admin::CurrentAdmin;
-use app::domain::api_key::ApiKeyDraft;
-use app::domain::integration::{
-    FieldType, IntegrationDraft, MappingDraft, SchemaField, ValueChange, ValueInput,
-};
+use app::domain::integration::{FieldType, MappingDraft, ValueChange, ValueInput};
 use app::domain::oauth::{GrantType, OAuthConnectionDraft, SecretChange};
 use app::domain::status::Backend;
 use app::ssr::{
@@ -18,7 +15,7 @@ use bifrost::services::{CallbackQuery, ServerServices, ServicesConfig};
 use serde_json::{json, Value};
 
 use super::test_app::TestApp;
-use crate::helpers::TestDb;
+use crate::helpers::{integration_draft, new_api_key, schema_field, TestDb};
 use crate::provider::{FakeProvider, Fault, CLIENT_SECRET, GOOD_CODE};
 
 const SECRET_VALUE: &str = "halo-api-secret-value";
@@ -32,16 +29,6 @@ struct World {
     contoso: i64,
     fabrikam: i64,
     integration_id: i64,
-}
-
-fn field(key: &str, field_type: FieldType) -> SchemaField {
-    SchemaField {
-        id: None,
-        key: key.into(),
-        field_type,
-        required: false,
-        description: String::new(),
-    }
 }
 
 async fn world(db: TestDb) -> World {
@@ -65,20 +52,16 @@ async fn world(db: TestDb) -> World {
     let integration = services
         .create_integration(
             &admin,
-            &IntegrationDraft {
-                name: "HaloPSA".into(),
-                description: String::new(),
-                entity_id_name: "Tenant ID".into(),
-                default_entity_id: "global-tenant".into(),
-                fields: vec![
-                    field("base_url", FieldType::String),
-                    field("timeout", FieldType::Int),
-                    field("api_key", FieldType::Secret),
-                    field("options", FieldType::Json),
+            &integration_draft(
+                "HaloPSA",
+                "global-tenant",
+                vec![
+                    schema_field("base_url", FieldType::String),
+                    schema_field("timeout", FieldType::Int),
+                    schema_field("api_key", FieldType::Secret),
+                    schema_field("options", FieldType::Json),
                 ],
-                confirm_field_removal: false,
-                opened_at_version: None,
-            },
+            ),
         )
         .await
         .expect("integration");
@@ -132,21 +115,8 @@ async fn world(db: TestDb) -> World {
         .await
         .expect("provider")
         .expect("provider exists");
-    let key = |organization_id: i64, name: &str| ApiKeyDraft {
-        name: name.into(),
-        organization_id: Some(organization_id),
-        expires_on: String::new(),
-    };
-    let provider_key = services
-        .create_api_key(&admin, &key(provider_org.id, "runner"))
-        .await
-        .expect("provider key")
-        .key;
-    let contoso_key = services
-        .create_api_key(&admin, &key(organizations[0], "contoso automation"))
-        .await
-        .expect("customer key")
-        .key;
+    let provider_key = new_api_key(&services, &admin, provider_org.id, "runner").await;
+    let contoso_key = new_api_key(&services, &admin, organizations[0], "contoso automation").await;
     World {
         app,
         services,

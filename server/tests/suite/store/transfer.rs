@@ -2,7 +2,7 @@
 
 use app::domain::admin::CurrentAdmin;
 use app::domain::integration::{
-    FieldType, IntegrationDraft, MappingDraft, SchemaField, ValueChange, ValueInput,
+    FieldType, IntegrationDraft, MappingDraft, ValueChange, ValueInput,
 };
 use app::domain::transfer::ImportOutcome;
 use app::ssr::{ConfigurationServices, IntegrationServices, MappingServices, TransferServices};
@@ -10,22 +10,12 @@ use bifrost::services::ServerServices;
 use bifrost::store::Store;
 use serde_json::json;
 
-use crate::helpers::services_for;
+use crate::helpers::{schema_field, services_for};
 
 fn admin() -> CurrentAdmin {
     CurrentAdmin {
         id: 1,
         email: "admin@example.com".into(),
-    }
-}
-
-fn field(key: &str, field_type: FieldType) -> SchemaField {
-    SchemaField {
-        id: None,
-        key: key.into(),
-        field_type,
-        required: false,
-        description: String::new(),
     }
 }
 
@@ -43,10 +33,10 @@ async fn halo(services: &ServerServices) -> (i64, i64, i64) {
         entity_id_name: "Tenant ID".into(),
         default_entity_id: "common".into(),
         fields: vec![
-            field("base_url", FieldType::String),
-            field("timeout", FieldType::Int),
-            field("custom", FieldType::Json),
-            field("api_key", FieldType::Secret),
+            schema_field("base_url", FieldType::String),
+            schema_field("timeout", FieldType::Int),
+            schema_field("custom", FieldType::Json),
+            schema_field("api_key", FieldType::Secret),
         ],
         ..Default::default()
     };
