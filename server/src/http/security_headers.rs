@@ -16,7 +16,7 @@ use crate::startup::AppState;
 
 /// For responses that are not app pages: own files only, no inline script, no framing.
 pub const FALLBACK_POLICY: &str =
-    "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+    "default-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 pub async fn security_headers(
     State(state): State<AppState>,

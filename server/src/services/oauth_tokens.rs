@@ -38,6 +38,9 @@ const REFRESH_ATTEMPTS: u32 = 3;
 /// long: requests meanwhile get the still-valid token or the error.
 const FAILURE_BACKOFF_MS: i64 = 30_000;
 const POLL_INTERVAL: Duration = Duration::from_millis(50);
+/// While another server holds the refresh lease, a token valid for longer than this is served
+/// at once; a shorter-lived one waits for the new token.
+const STILL_USEFUL_MS: i64 = 60_000;
 
 /// Why no fresh token could be had.
 #[derive(Debug, thiserror::Error)]
@@ -197,10 +200,12 @@ impl ServerServices {
         margin_ms: i64,
     ) -> Result<FreshToken, TokenError> {
         let lock = self.refresh_locks.of(token_id);
-        let _held = lock.lock().await;
         let lease_ms = self.lease_millis();
         let deadline = now_millis() + lease_ms + 2_000;
         loop {
+            // Held while this process decides and refreshes, not while it waits for another
+            // server's lease: a wait for the background pass must not hold a workflow's request.
+            let held = lock.lock().await;
             let row = self
                 .store
                 .find_oauth_token(token_id)
@@ -218,6 +223,16 @@ impl ServerServices {
                 return self.open_token(&row);
             }
             let live_lease = row.lease_until.is_some_and(|until| until >= now);
+            // Another server is refreshing (or died while refreshing, holding the lease until it
+            // runs out): a token still good for a while is served rather than waited on, to a
+            // request or the background pass. Refresh now (a larger margin) waits for the new one.
+            if live_lease
+                && valid
+                && margin_ms <= BACKGROUND_MARGIN_MS
+                && expires_at > now.saturating_add(STILL_USEFUL_MS)
+            {
+                return self.open_token(&row);
+            }
             if live_lease && row.lease_owner.as_deref() == Some(BACKOFF_OWNER) {
                 // The provider failed moments ago: no new call until the backoff ends.
                 return if valid {
@@ -261,6 +276,7 @@ impl ServerServices {
             if now > deadline {
                 return Err(TokenError::Busy);
             }
+            drop(held);
             tokio::time::sleep(POLL_INTERVAL).await;
         }
     }

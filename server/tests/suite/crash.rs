@@ -2,137 +2,35 @@
 //! administrator creates organizations and saves config values and a workflow resolves, then
 //! started again on the same database. Every write the server acknowledged is there, the latest
 //! value is at least the last acknowledged one, and SQLite's file passes its integrity check.
+//! The kill lands while the OAuth provider is answering a token refresh: the stored token is
+//! whole and at least as new as the last one served, and refreshing resumes after the restart.
 
-use std::io::Write;
-use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use bifrost::store::oauth_tokens::{token_identity, ACCESS_TOKEN_COLUMN, REFRESH_TOKEN_COLUMN};
 use bifrost::store::Store;
+use secrecy::ExposeSecret;
 
 use crate::helpers::TestDb;
+use crate::provider::FakeProvider;
+use crate::real_server::{oauth_integration, Installation};
 
-const PASSWORD: &str = "crash test password";
-
-struct Server {
-    child: Child,
-    address: String,
-}
-
-fn bifrost(data_dir: &std::path::Path, database_url: &str) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_bifrost"));
-    command
-        .args(["--data-dir", &data_dir.to_string_lossy(), "--log", "warn"])
-        .env("DATABASE_URL", database_url)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null());
-    command
-}
-
-/// Runs a command of the binary to the end and returns what it printed.
-fn run(mut command: Command, stdin: &str) -> String {
-    let mut child = command.spawn().expect("run bifrost");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(stdin.as_bytes())
-        .expect("stdin");
-    let output = child.wait_with_output().expect("wait");
-    assert!(output.status.success(), "a bifrost command failed");
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-async fn start(data_dir: &std::path::Path, database_url: &str) -> Server {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .expect("a free port")
-        .port();
-    let address = format!("http://127.0.0.1:{port}");
-    let mut child = bifrost(data_dir, database_url)
-        .env("BIFROST_LISTEN", format!("127.0.0.1:{port}"))
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("start the server");
-    for _ in 0..200 {
-        if reqwest::get(format!("{address}/readyz"))
-            .await
-            .is_ok_and(|response| response.status().is_success())
-        {
-            return Server { child, address };
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    panic!("the server did not become ready");
-}
-
-async fn signed_in(address: &str) -> reqwest::Client {
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client");
-    let response = client
-        .post(format!("{address}/api/auth/login"))
-        .header("origin", address)
-        .header("accept", "application/json")
-        .form(&[
-            ("email", "crash@example.com"),
-            ("password", PASSWORD),
-            ("next", "/"),
-        ])
-        .send()
-        .await
-        .expect("login");
-    assert!(response.status().is_success(), "{}", response.status());
-    client
+/// The number in a fake provider's token (`canary-access-7` → 7).
+fn token_number(token: &str) -> usize {
+    token
+        .rsplit('-')
+        .next()
+        .and_then(|number| number.parse().ok())
+        .unwrap_or(0)
 }
 
 async fn crash_loses_no_acknowledged_write(db: TestDb) {
-    let data = tempfile::tempdir().expect("data directory");
-    let url = db.url().to_string();
-    let seeded = run(
-        {
-            let mut command = bifrost(data.path(), &url);
-            command.args([
-                "seed-demo",
-                "--orgs",
-                "20",
-                "--integrations",
-                "1",
-                "--mappings-per-integration",
-                "10",
-            ]);
-            command
-        },
-        "",
-    );
-    let integration = seeded
-        .lines()
-        .find_map(|line| line.strip_prefix("sample_integration="))
-        .expect("a sample integration")
-        .to_string();
-    run(
-        {
-            let mut command = bifrost(data.path(), &url);
-            command.args(["create-admin", "--email", "crash@example.com"]);
-            command
-        },
-        &format!("{PASSWORD}\n"),
-    );
-    let api_key = run(
-        {
-            let mut command = bifrost(data.path(), &url);
-            command.args(["create-api-key", "--name", "crash"]);
-            command
-        },
-        "",
-    )
-    .trim()
-    .to_string();
+    let installation = Installation::new(db.url());
+    let integration = installation.seed_demo(20, 1, 10);
+    installation.create_admin();
+    let api_key = installation.create_api_key("crash");
     let integration_id = db
         .store
         .find_integration_by_name(&integration)
@@ -140,9 +38,17 @@ async fn crash_loses_no_acknowledged_write(db: TestDb) {
         .expect("find")
         .expect("the sample")
         .id;
+    // A token due for a refresh every second (the refresh margin is 5 minutes), at a provider
+    // that answers after 300 ms and, like Okta or Auth0, accepts a used refresh token again
+    // until its successor is used.
+    let provider = FakeProvider::start().await;
+    provider.set_expires_in(Some(301));
+    provider.set_refresh_delay(Duration::from_millis(300));
+    provider.allow_rotation_grace();
+    let oauth = oauth_integration(&installation, &db.store, &provider, "Crash_OAuth", 2, 0).await;
 
-    let mut server = start(data.path(), &url).await;
-    let admin = signed_in(&server.address).await;
+    let mut server = installation.start().await;
+    let admin = server.signed_in().await;
     let organizations = Arc::new(Mutex::new(Vec::<u32>::new()));
     let values = Arc::new(Mutex::new(Vec::<u32>::new()));
     let mut writers = Vec::new();
@@ -215,12 +121,48 @@ async fn crash_loses_no_acknowledged_write(db: TestDb) {
             {}
         }));
     }
+    let served_token = Arc::new(AtomicUsize::new(0));
+    {
+        let (address, key, name, served) = (
+            server.address.clone(),
+            api_key.clone(),
+            oauth.name.clone(),
+            served_token.clone(),
+        );
+        writers.push(tokio::spawn(async move {
+            let workflow = reqwest::Client::new();
+            while let Ok(response) = workflow
+                .get(format!("{address}/api/v1/integrations/{name}"))
+                .bearer_auth(&key)
+                .send()
+                .await
+            {
+                let Ok(body) = response.json::<serde_json::Value>().await else {
+                    break;
+                };
+                let token = body["oauth"]["access_token"].as_str().unwrap_or_default();
+                served.fetch_max(token_number(token), Ordering::SeqCst);
+            }
+        }));
+    }
     tokio::time::sleep(Duration::from_millis(1_500)).await;
-    server.child.kill().expect("SIGKILL");
-    server.child.wait().expect("reap");
+    // Killed while the provider has rotated the token but not yet answered.
+    provider.hold_refreshes(true);
+    for _ in 0..250 {
+        if provider.count(&provider.state.calls.refresh_in_flight) > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let refreshing = provider.count(&provider.state.calls.refresh_in_flight) > 0;
+    server.kill();
+    provider.hold_refreshes(false);
     for writer in writers {
         writer.await.expect("writer");
     }
+    assert!(refreshing, "a refresh was in flight at the kill");
+    let served_before = served_token.load(Ordering::SeqCst);
+    assert!(served_before > 1, "the token was refreshed before the kill");
     let organizations = organizations.lock().expect("acknowledged").clone();
     let last_value = values.lock().expect("acknowledged").last().copied();
     assert!(
@@ -230,8 +172,8 @@ async fn crash_loses_no_acknowledged_write(db: TestDb) {
     );
 
     // Started again on the same database: it opens cleanly and holds every acknowledged write.
-    let mut server = start(data.path(), &url).await;
-    let reopened = Store::connect(&url).await.expect("open");
+    let server = installation.start().await;
+    let reopened = Store::connect(db.url()).await.expect("open");
     if let Some(pragmas) = reopened.sqlite_pragmas().await.expect("pragmas") {
         assert_eq!(pragmas.journal_mode, "wal");
         let check: String = sqlx::query_scalar("PRAGMA integrity_check")
@@ -265,8 +207,25 @@ async fn crash_loses_no_acknowledged_write(db: TestDb) {
         last_value.is_some_and(|acknowledged| stored >= acknowledged),
         "stored {stored}, last acknowledged {last_value:?}"
     );
+    the_token_survived(
+        &installation,
+        &reopened,
+        &server,
+        &api_key,
+        &oauth.name,
+        served_before,
+    )
+    .await;
+    // The rotation the killed server never stored is recovered once, through the grace.
+    assert_eq!(
+        provider.count(&provider.state.calls.refused_refresh),
+        0,
+        "no refresh token was lost"
+    );
+    assert_eq!(provider.count(&provider.state.calls.grace_reuse), 1);
+
     // Still answering, reads and writes.
-    let admin = signed_in(&server.address).await;
+    let admin = server.signed_in().await;
     let response = admin
         .post(format!("{}/api/organizations/create", server.address))
         .header("origin", &server.address)
@@ -286,10 +245,103 @@ async fn crash_loses_no_acknowledged_write(db: TestDb) {
         .await
         .expect("resolve after restart");
     assert_eq!(resolved.status(), 200);
-    let _ = server.child.kill();
-    let _ = server.child.wait();
+    drop(server);
     reopened.close().await;
     db.finish().await;
+}
+
+/// After the restart the stored token is whole (access and refresh token from one grant), at
+/// least as new as the last one a workflow was given, served at once despite the lease the
+/// killed server left, and refreshed again once that lease runs out.
+async fn the_token_survived(
+    installation: &Installation,
+    store: &Store,
+    server: &crate::real_server::Server,
+    api_key: &str,
+    name: &str,
+    served_before: usize,
+) {
+    let stored_numbers = || async move {
+        let (id, access, refresh): (i64, String, String) = sqlx::query_as(
+            "SELECT t.id, t.access_token, t.refresh_token FROM oauth_tokens t \
+             JOIN integrations i ON i.oauth_connection_id = t.connection_id WHERE i.name = $1",
+        )
+        .bind(name)
+        .fetch_one(store.raw_pool())
+        .await
+        .expect("the token");
+        let open = |column, sealed: &str| {
+            let secret = installation
+                .keyring
+                .decrypt(token_identity(id, column), sealed)
+                .expect("sealed by this installation's key");
+            token_number(secret.expose_secret())
+        };
+        (
+            open(ACCESS_TOKEN_COLUMN, &access),
+            open(REFRESH_TOKEN_COLUMN, &refresh),
+        )
+    };
+    let (access, refresh) = stored_numbers().await;
+    assert_eq!(access, refresh, "access and refresh token of one grant");
+    assert!(
+        access >= served_before,
+        "stored {access}, served {served_before}"
+    );
+
+    let resolve = || async move {
+        let started = std::time::Instant::now();
+        let body: serde_json::Value = reqwest::Client::new()
+            .get(format!("{}/api/v1/integrations/{name}", server.address))
+            .bearer_auth(api_key)
+            .send()
+            .await
+            .expect("resolve")
+            .json()
+            .await
+            .expect("JSON");
+        let token = body["oauth"]["access_token"].as_str().unwrap_or_default();
+        (
+            token_number(token),
+            started.elapsed(),
+            body["error"].clone(),
+        )
+    };
+    let lease: Option<String> = sqlx::query_scalar(
+        "SELECT lease_owner FROM oauth_tokens WHERE lease_until > $1 AND lease_owner <> 'backoff'",
+    )
+    .bind(bifrost::time::now_millis())
+    .fetch_optional(store.raw_pool())
+    .await
+    .expect("the lease")
+    .flatten();
+    assert!(lease.is_some(), "the killed server left its refresh lease");
+    let (served, elapsed, error) = resolve().await;
+    assert!(error.is_null(), "{error}");
+    assert!(
+        served >= served_before,
+        "served {served}, before {served_before}"
+    );
+    // Not held until the lease runs out (50 s).
+    assert!(elapsed < Duration::from_secs(10), "held {elapsed:?}");
+
+    // The killed server's lease runs out (50 s; ended here): the next request refreshes.
+    sqlx::query("UPDATE oauth_tokens SET lease_owner = NULL, lease_until = NULL WHERE lease_owner IS NOT NULL")
+        .execute(store.raw_pool())
+        .await
+        .expect("end the lease");
+    // (This server's background pass may refresh first; requests see the new token soon.)
+    let mut refreshed = served;
+    for _ in 0..50 {
+        refreshed = resolve().await.0;
+        if refreshed > served {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(refreshed > served, "refreshed {refreshed}, served {served}");
+    let (access, refresh) = stored_numbers().await;
+    assert_eq!((access, refresh), (refreshed, refreshed));
 }
 
 mod sqlite {

@@ -7,4 +7,6 @@ mod helpers;
 mod hostile;
 mod http;
 mod provider;
+mod real_server;
+mod soak;
 mod store;

@@ -33,6 +33,12 @@ pub enum Fault {
 pub struct Calls {
     pub code: AtomicUsize,
     pub refresh: AtomicUsize,
+    /// Refreshes presenting a refresh token that was already used or never issued.
+    pub refused_refresh: AtomicUsize,
+    /// Refreshes being answered right now.
+    pub refresh_in_flight: AtomicUsize,
+    /// Refreshes accepted within the rotation grace (a used refresh token presented again).
+    pub grace_reuse: AtomicUsize,
     pub client_credentials: AtomicUsize,
     pub revoke: AtomicUsize,
 }
@@ -42,11 +48,26 @@ pub struct ProviderState {
     fault: Mutex<Fault>,
     /// Delay of every successful refresh, so concurrent requests overlap it.
     refresh_delay: Mutex<Duration>,
+    /// While set, refreshes are rotated but not answered.
+    hold_refreshes: std::sync::atomic::AtomicBool,
     expires_in: Mutex<Option<i64>>,
     issued: AtomicUsize,
     valid_refresh_tokens: Mutex<HashSet<String>>,
+    /// With a grace period, a used refresh token works again until its successor is used (as
+    /// Okta's grace period and Auth0's reuse interval allow); the value is that successor.
+    rotation_grace: Mutex<Option<HashMap<String, String>>>,
+    /// Each grant's line of refresh tokens, and when each line was refreshed.
+    lines: Mutex<Lines>,
     last_forms: Mutex<Vec<HashMap<String, String>>>,
     tenants: Mutex<Vec<String>>,
+}
+
+/// Which line (one per code grant) each refresh token belongs to, and the times of each line's
+/// refreshes.
+#[derive(Default)]
+struct Lines {
+    of_token: HashMap<String, usize>,
+    refreshed_at: Vec<Vec<std::time::Instant>>,
 }
 
 pub struct FakeProvider {
@@ -60,9 +81,12 @@ impl FakeProvider {
             calls: Calls::default(),
             fault: Mutex::new(Fault::None),
             refresh_delay: Mutex::new(Duration::ZERO),
+            hold_refreshes: std::sync::atomic::AtomicBool::new(false),
             expires_in: Mutex::new(Some(3600)),
             issued: AtomicUsize::new(0),
             valid_refresh_tokens: Mutex::new(HashSet::new()),
+            rotation_grace: Mutex::new(None),
+            lines: Mutex::new(Lines::default()),
             last_forms: Mutex::new(Vec::new()),
             tenants: Mutex::new(Vec::new()),
         });
@@ -95,6 +119,22 @@ impl FakeProvider {
 
     pub fn set_expires_in(&self, seconds: Option<i64>) {
         *self.state.expires_in.lock().expect("lock") = seconds;
+    }
+
+    /// Refreshes from now on are rotated (the new tokens issued, the old refresh token used up)
+    /// and then held unanswered until `hold` is called with `false`.
+    pub fn hold_refreshes(&self, hold: bool) {
+        self.state.hold_refreshes.store(hold, Ordering::SeqCst);
+    }
+
+    /// Lets a used refresh token work again until its successor is used.
+    pub fn allow_rotation_grace(&self) {
+        *self.state.rotation_grace.lock().expect("lock") = Some(HashMap::new());
+    }
+
+    /// For each code grant, the times its refresh tokens were used, in order.
+    pub fn refreshes_per_grant(&self) -> Vec<Vec<std::time::Instant>> {
+        self.state.lines.lock().expect("lock").refreshed_at.clone()
     }
 
     /// Forgets every refresh token, as a provider does when consent is revoked.
@@ -151,7 +191,23 @@ async fn faulty(state: &ProviderState) -> Option<Response> {
     }
 }
 
-fn issue(state: &ProviderState, with_refresh: bool, scope: Option<&String>) -> Response {
+/// A new token response; its refresh token (if any) continues `line`, or starts a new one.
+fn issue(
+    state: &ProviderState,
+    with_refresh: bool,
+    scope: Option<&String>,
+    line: Option<usize>,
+) -> Response {
+    issue_numbered(state, with_refresh, scope, line).0
+}
+
+/// A new token response and its number.
+fn issue_numbered(
+    state: &ProviderState,
+    with_refresh: bool,
+    scope: Option<&String>,
+    line: Option<usize>,
+) -> (Response, usize) {
     let n = state.issued.fetch_add(1, Ordering::SeqCst) + 1;
     let access = format!("canary-access-{n}");
     // An unsigned ID token whose `tid` claim names the tenant, as Microsoft's do.
@@ -172,12 +228,18 @@ fn issue(state: &ProviderState, with_refresh: bool, scope: Option<&String>) -> R
             .lock()
             .expect("lock")
             .insert(refresh.clone());
+        let mut lines = state.lines.lock().expect("lock");
+        let line = line.unwrap_or_else(|| {
+            lines.refreshed_at.push(Vec::new());
+            lines.refreshed_at.len() - 1
+        });
+        lines.of_token.insert(refresh.clone(), line);
         body["refresh_token"] = json!(refresh);
     }
     if let Some(scope) = scope {
         body["scope"] = json!(scope);
     }
-    Json(body).into_response()
+    (Json(body).into_response(), n)
 }
 
 async fn token(
@@ -197,29 +259,80 @@ async fn token(
             if form.get("code").map(String::as_str) != Some(GOOD_CODE) {
                 return oauth_error("invalid_grant");
             }
-            issue(&state, true, form.get("scope"))
+            issue(&state, true, form.get("scope"), None)
         }
         Some("refresh_token") => {
             state.calls.refresh.fetch_add(1, Ordering::SeqCst);
             if let Some(answer) = faulty(&state).await {
                 return answer;
             }
+            let _in_flight = InFlight::enter(&state.calls.refresh_in_flight);
+            // Rotated first, answered after the delay: a client that dies meanwhile has lost
+            // the new tokens, as with a real provider.
+            let presented = form.get("refresh_token").cloned().unwrap_or_default();
+            let answer = refresh(&state, &presented, form.get("scope"));
             let delay = *state.refresh_delay.lock().expect("lock");
             tokio::time::sleep(delay).await;
-            let presented = form.get("refresh_token").cloned().unwrap_or_default();
-            // Rotation: a refresh token works once.
-            if !state
-                .valid_refresh_tokens
-                .lock()
-                .expect("lock")
-                .remove(&presented)
-            {
-                return oauth_error("invalid_grant");
+            while state.hold_refreshes.load(Ordering::SeqCst) {
+                tokio::time::sleep(Duration::from_millis(10)).await;
             }
-            issue(&state, true, form.get("scope"))
+            answer
         }
         _ => oauth_error("unsupported_grant_type"),
     }
+}
+
+/// Counts a request in flight until it is answered or its client goes away.
+struct InFlight<'a>(&'a AtomicUsize);
+
+impl<'a> InFlight<'a> {
+    fn enter(gauge: &'a AtomicUsize) -> InFlight<'a> {
+        gauge.fetch_add(1, Ordering::SeqCst);
+        InFlight(gauge)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Rotation: a refresh token works once (or, with a grace period, until its successor is used).
+fn refresh(state: &ProviderState, presented: &str, scope: Option<&String>) -> Response {
+    let accepted = {
+        let mut valid = state.valid_refresh_tokens.lock().expect("lock");
+        let mut grace = state.rotation_grace.lock().expect("lock");
+        if valid.remove(presented) {
+            true
+        } else {
+            let reused = grace
+                .as_mut()
+                .and_then(|successors| successors.remove(presented))
+                .is_some_and(|successor| valid.remove(&successor));
+            if reused {
+                state.calls.grace_reuse.fetch_add(1, Ordering::SeqCst);
+            }
+            reused
+        }
+    };
+    if !accepted {
+        state.calls.refused_refresh.fetch_add(1, Ordering::SeqCst);
+        return oauth_error("invalid_grant");
+    }
+    let line = {
+        let mut lines = state.lines.lock().expect("lock");
+        let line = lines.of_token.get(presented).copied();
+        if let Some(line) = line {
+            lines.refreshed_at[line].push(std::time::Instant::now());
+        }
+        line
+    };
+    let (answer, n) = issue_numbered(state, true, scope, line);
+    if let Some(successors) = state.rotation_grace.lock().expect("lock").as_mut() {
+        successors.insert(presented.to_string(), format!("canary-refresh-{n}"));
+    }
+    answer
 }
 
 async fn tenant_token(
@@ -241,7 +354,7 @@ async fn tenant_token(
         return answer;
     }
     state.tenants.lock().expect("lock").push(tenant);
-    issue(&state, false, form.get("scope"))
+    issue(&state, false, form.get("scope"), None)
 }
 
 async fn revoke(
@@ -267,4 +380,44 @@ async fn echo(headers: axum::http::HeaderMap) -> String {
         .and_then(|value| value.to_str().ok())
         .unwrap_or("none");
     format!("{}{authorization}", "x".repeat(1960))
+}
+
+/// A query parameter of a URL (the `state` of an authorization URL); empty when absent.
+pub fn query_param(url: &str, name: &str) -> String {
+    url::Url::parse(url)
+        .expect("authorization URL")
+        .query_pairs()
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.to_string())
+        .unwrap_or_default()
+}
+
+/// Connect at this provider as the admin's browser would: start, consent (the good code), and
+/// the callback. Returns the authorization URL and the callback's outcome.
+pub async fn connect_with_consent(
+    services: &bifrost::services::ServerServices,
+    admin: &app::domain::admin::CurrentAdmin,
+    session: &str,
+    connection_name: &str,
+    integration_id: i64,
+    mapping_id: Option<i64>,
+) -> (String, bifrost::services::CallbackOutcome) {
+    let url = services
+        .start_connect(admin, session, integration_id, mapping_id)
+        .await
+        .expect("start");
+    let outcome = services
+        .complete_authorization(
+            admin,
+            session,
+            connection_name,
+            &bifrost::services::CallbackQuery {
+                code: Some(GOOD_CODE.into()),
+                state: Some(query_param(&url, "state")),
+                error: None,
+            },
+        )
+        .await
+        .expect("callback");
+    (url, outcome)
 }

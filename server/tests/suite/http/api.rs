@@ -11,12 +11,12 @@ use app::domain::status::Backend;
 use app::ssr::{
     ApiKeyServices, ConfigurationServices, IntegrationServices, MappingServices, OAuthServices,
 };
-use bifrost::services::{CallbackQuery, ServerServices, ServicesConfig};
+use bifrost::services::{ServerServices, ServicesConfig};
 use serde_json::{json, Value};
 
 use super::test_app::TestApp;
 use crate::helpers::{integration_draft, new_api_key, schema_field, TestDb};
-use crate::provider::{FakeProvider, Fault, CLIENT_SECRET, GOOD_CODE};
+use crate::provider::{connect_with_consent, FakeProvider, Fault, CLIENT_SECRET};
 
 const SECRET_VALUE: &str = "halo-api-secret-value";
 
@@ -32,7 +32,12 @@ struct World {
 }
 
 async fn world(db: TestDb) -> World {
-    let app = TestApp::spawn_on(db).await;
+    world_configured(db, |_| {}).await
+}
+
+/// The world on a server whose services' settings are adjusted.
+async fn world_configured(db: TestDb, adjust: impl FnOnce(&mut ServicesConfig)) -> World {
+    let app = TestApp::spawn_configured(db, adjust).await;
     let setup = app
         .setup(
             "admin@example.com",
@@ -154,6 +159,45 @@ impl World {
         let status = response.status().as_u16();
         let body = response.json().await.unwrap_or(Value::Null);
         (status, body)
+    }
+
+    /// Links HaloPSA to a new authorization-code connection at the fake provider.
+    async fn link_halo_to(&self, provider: &FakeProvider) {
+        let connection = self
+            .services
+            .create_oauth_connection(
+                &self.admin,
+                &OAuthConnectionDraft {
+                    name: "Halo_Auth".into(),
+                    grant_type: GrantType::AuthorizationCode,
+                    authorization_url: format!("{}/authorize", provider.base_url),
+                    token_url: format!("{}/token", provider.base_url),
+                    client_id: "bifrost-test".into(),
+                    client_secret: SecretChange::Set(CLIENT_SECRET.into()),
+                    scopes: "api.read".into(),
+                    pkce: true,
+                    ..Default::default()
+                },
+            )
+            .await
+            .expect("connection");
+        self.services
+            .link_oauth_connection(&self.admin, self.integration_id, Some(connection.id))
+            .await
+            .expect("link");
+    }
+
+    /// Connects HaloPSA's shared token, as Connect and the provider's callback would.
+    async fn connect_halo(&self) {
+        connect_with_consent(
+            &self.services,
+            &self.admin,
+            "session",
+            "Halo_Auth",
+            self.integration_id,
+            None,
+        )
+        .await;
     }
 
     async fn expect_error(&self, key: Option<&str>, path: &str, status: u16, code: &str) {
@@ -403,28 +447,7 @@ async fn oauth_states_map_to_their_codes(db: TestDb) {
     let w = world(db).await;
     let provider_key = Some(w.provider_key.as_str());
     let provider = FakeProvider::start().await;
-    let connection = w
-        .services
-        .create_oauth_connection(
-            &w.admin,
-            &OAuthConnectionDraft {
-                name: "Halo_Auth".into(),
-                grant_type: GrantType::AuthorizationCode,
-                authorization_url: format!("{}/authorize", provider.base_url),
-                token_url: format!("{}/token", provider.base_url),
-                client_id: "bifrost-test".into(),
-                client_secret: SecretChange::Set(CLIENT_SECRET.into()),
-                scopes: "api.read".into(),
-                pkce: true,
-                ..Default::default()
-            },
-        )
-        .await
-        .expect("connection");
-    w.services
-        .link_oauth_connection(&w.admin, w.integration_id, Some(connection.id))
-        .await
-        .expect("link");
+    w.link_halo_to(&provider).await;
     w.expect_error(
         provider_key,
         "/api/v1/integrations/HaloPSA",
@@ -432,30 +455,7 @@ async fn oauth_states_map_to_their_codes(db: TestDb) {
         "oauth_not_connected",
     )
     .await;
-
-    let url = w
-        .services
-        .start_connect(&w.admin, "session", w.integration_id, None)
-        .await
-        .expect("start");
-    let state = url::Url::parse(&url)
-        .expect("url")
-        .query_pairs()
-        .find(|(key, _)| key == "state")
-        .map(|(_, value)| value.to_string());
-    w.services
-        .complete_authorization(
-            &w.admin,
-            "session",
-            "Halo_Auth",
-            &CallbackQuery {
-                code: Some(GOOD_CODE.into()),
-                state,
-                error: None,
-            },
-        )
-        .await
-        .expect("connected");
+    w.connect_halo().await;
     let (status, body) = w
         .call(provider_key, "/api/v1/integrations/HaloPSA?scope=Contoso")
         .await;
@@ -495,6 +495,139 @@ async fn oauth_states_map_to_their_codes(db: TestDb) {
         "oauth_needs_reconnect",
     )
     .await;
+    w.app.finish().await;
+}
+
+/// A provider that hangs holds only its own integration's requests, and those no longer than
+/// the provider timeout allows (3 attempts); every other integration and page keeps answering.
+/// The API and the OAuth tab say what went wrong, and the integration recovers with the provider.
+async fn a_hanging_provider_holds_only_its_own_integration(db: TestDb) {
+    let w = world_configured(db, |config| {
+        config.provider_timeout = Duration::from_secs(2);
+        config.retry_pause = Duration::from_millis(100);
+    })
+    .await;
+    let provider = FakeProvider::start().await;
+    w.link_halo_to(&provider).await;
+    w.connect_halo().await;
+    w.services
+        .create_integration(
+            &w.admin,
+            &integration_draft(
+                "NinjaOne",
+                "ninja-global",
+                vec![schema_field("region", FieldType::String)],
+            ),
+        )
+        .await
+        .expect("another integration");
+    let pool = w.app.db().store.raw_pool();
+    sqlx::query("UPDATE oauth_tokens SET expires_at = 1")
+        .execute(pool)
+        .await
+        .expect("expire");
+    provider.set_fault(Fault::Slow(Duration::from_secs(60)));
+
+    let mut hanging = Vec::new();
+    for n in 0..8 {
+        let (address, key) = (w.app.address.clone(), w.provider_key.clone());
+        let scope = if n % 2 == 0 { "?scope=Contoso" } else { "" };
+        hanging.push(tokio::spawn(async move {
+            let started = std::time::Instant::now();
+            let response = reqwest::Client::new()
+                .get(format!("{address}/api/v1/integrations/HaloPSA{scope}"))
+                .bearer_auth(key)
+                .send()
+                .await
+                .expect("an answer");
+            let status = response.status().as_u16();
+            let body: Value = response.json().await.unwrap_or(Value::Null);
+            (status, body, started.elapsed())
+        }));
+    }
+    // Meanwhile the other integration and the admin pages answer as fast as ever.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let mut slowest = Duration::ZERO;
+    let meanwhile = std::time::Instant::now();
+    while meanwhile.elapsed() < Duration::from_millis(1_500) {
+        let started = std::time::Instant::now();
+        let (status, body) = w
+            .call_as_workflow(Some(&w.provider_key), "/api/v1/integrations/NinjaOne")
+            .await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["entity_id"], "ninja-global");
+        let page = w.app.get("/settings/integrations").await;
+        assert_eq!(page.status(), 200);
+        slowest = slowest.max(started.elapsed());
+        assert!(
+            hanging.iter().all(|task| !task.is_finished()),
+            "the HaloPSA requests are waiting on the provider meanwhile"
+        );
+    }
+    assert!(slowest < Duration::from_secs(3), "slowest {slowest:?}");
+
+    // At most 3 attempts of 2 s with pauses of 0.1 and 0.4 s, then a clear error.
+    for task in hanging {
+        let (status, body, elapsed) = task.await.expect("task");
+        assert_eq!(
+            (status, body["error"].as_str()),
+            (502, Some("oauth_provider_error")),
+            "{body}"
+        );
+        let message = body["message"].as_str().unwrap_or_default();
+        assert!(message.contains("no answer in time"), "{message}");
+        assert!(elapsed < Duration::from_secs(10), "held {elapsed:?}");
+    }
+    assert_eq!(
+        provider.count(&provider.state.calls.refresh),
+        3,
+        "one series of attempts"
+    );
+    let tab = w.app.get("/settings/integrations/HaloPSA/oauth").await;
+    let html = tab.text().await.expect("html");
+    assert!(
+        html.contains("Provider error") && html.contains("no answer in time"),
+        "{html}"
+    );
+
+    // The provider answers again: once the 30 s pause is over (ended here), a fresh token.
+    provider.set_fault(Fault::None);
+    sqlx::query("UPDATE oauth_tokens SET lease_owner = NULL, lease_until = NULL")
+        .execute(pool)
+        .await
+        .expect("end the pause");
+    let (status, body) = w
+        .call_as_workflow(Some(&w.provider_key), "/api/v1/integrations/HaloPSA")
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["oauth"]["access_token"], "canary-access-2");
+    let tab = w.app.get("/settings/integrations/HaloPSA/oauth").await;
+    assert_eq!(tab.status(), 200);
+    let html = tab.text().await.expect("html");
+    assert!(
+        html.contains("Connected") && !html.contains("Provider error"),
+        "{html}"
+    );
+
+    // A revoked grant: the tab says Needs reconnect, the API answers 409.
+    provider.revoke_all_refresh_tokens();
+    sqlx::query("UPDATE oauth_tokens SET expires_at = 1")
+        .execute(pool)
+        .await
+        .expect("expire");
+    w.expect_error(
+        Some(&w.provider_key),
+        "/api/v1/integrations/HaloPSA",
+        409,
+        "oauth_needs_reconnect",
+    )
+    .await;
+    let tab = w.app.get("/settings/integrations/HaloPSA/oauth").await;
+    let html = tab.text().await.expect("html");
+    assert!(
+        html.contains("Needs reconnect") && html.contains("invalid_grant"),
+        "{html}"
+    );
     w.app.finish().await;
 }
 
@@ -749,5 +882,6 @@ both_backends!(
     every_change_shows_in_the_next_answer,
     a_customer_key_reads_nothing_of_another_organization,
     oauth_states_map_to_their_codes,
+    a_hanging_provider_holds_only_its_own_integration,
     the_openapi_document_describes_the_routes,
 );

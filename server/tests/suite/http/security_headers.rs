@@ -19,6 +19,7 @@ fn assert_common_headers(response: &reqwest::Response) {
     let policy = header(response, "content-security-policy");
     assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
     assert!(policy.contains("object-src 'none'"), "{policy}");
+    assert!(policy.contains("form-action 'self'"), "{policy}");
     assert!(!policy.contains("unsafe-inline"), "{policy}");
     // Plain HTTP here: no HSTS, which would lock browsers out of a server without TLS.
     assert!(response

@@ -27,6 +27,11 @@ impl TestApp {
 
     /// The real router on a loopback port, on the given fresh database.
     pub async fn spawn_on(db: TestDb) -> TestApp {
+        TestApp::spawn_configured(db, |_| {}).await
+    }
+
+    /// The real router on the given fresh database, with its services' settings adjusted.
+    pub async fn spawn_configured(db: TestDb, adjust: impl FnOnce(&mut ServicesConfig)) -> TestApp {
         ensure_provider_organization(&db.store)
             .await
             .expect("provider");
@@ -40,12 +45,9 @@ impl TestApp {
             .site_root(site.path().to_string_lossy().into_owned())
             .build();
         let keyring = crate::helpers::test_keyring();
-        let state = AppState::new(
-            leptos_options,
-            db.store.clone(),
-            keyring.clone(),
-            ServicesConfig::new(&address, false),
-        );
+        let mut config = ServicesConfig::new(&address, false);
+        adjust(&mut config);
+        let state = AppState::new(leptos_options, db.store.clone(), keyring.clone(), config);
         let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
         tokio::spawn(async move { axum::serve(listener, app).await });
         TestApp {

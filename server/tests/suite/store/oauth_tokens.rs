@@ -23,7 +23,9 @@ use bifrost::store::Store;
 use sha2::{Digest, Sha256};
 
 use crate::helpers::{test_keyring, TestDb};
-use crate::provider::{FakeProvider, Fault, CLIENT_SECRET, GOOD_CODE};
+use crate::provider::{
+    connect_with_consent, query_param, FakeProvider, Fault, CLIENT_SECRET, GOOD_CODE,
+};
 
 const SESSION: &str = "session-token-of-the-admin";
 const CONNECTION: &str = "Halo_Auth";
@@ -148,15 +150,6 @@ async fn mapped_organization(setup: &Setup, name: &str, tenant: &str) -> (i64, i
     (organization.id, mapping.id)
 }
 
-fn query_param(url: &str, name: &str) -> String {
-    url::Url::parse(url)
-        .expect("authorization URL")
-        .query_pairs()
-        .find(|(key, _)| key == name)
-        .map(|(_, value)| value.to_string())
-        .unwrap_or_default()
-}
-
 /// Connect for the shared token, as the browser would: the provider URL it is sent to.
 async fn start(setup: &Setup) -> String {
     setup
@@ -168,26 +161,15 @@ async fn start(setup: &Setup) -> String {
 
 /// Connect, as the browser would: start, then come back with the provider's code.
 async fn connect(setup: &Setup, mapping_id: Option<i64>) -> (String, CallbackOutcome) {
-    let url = setup
-        .services
-        .start_connect(&setup.admin, SESSION, setup.integration_id, mapping_id)
-        .await
-        .expect("start");
-    let outcome = setup
-        .services
-        .complete_authorization(
-            &setup.admin,
-            SESSION,
-            CONNECTION,
-            &CallbackQuery {
-                code: Some(GOOD_CODE.into()),
-                state: Some(query_param(&url, "state")),
-                error: None,
-            },
-        )
-        .await
-        .expect("callback");
-    (url, outcome)
+    connect_with_consent(
+        &setup.services,
+        &setup.admin,
+        SESSION,
+        CONNECTION,
+        setup.integration_id,
+        mapping_id,
+    )
+    .await
 }
 
 async fn expire_tokens(store: &Store, at: i64) {
@@ -578,6 +560,52 @@ async fn provider_faults_keep_the_tokens_and_recover(store: Store) {
         .expect("recovered");
 }
 
+/// A server killed while refreshing leaves its lease behind: requests elsewhere are served the
+/// still-valid token at once, and a token that runs out is refreshed once the lease ends.
+async fn a_lease_left_by_a_dead_server_holds_no_request(store: Store) {
+    use secrecy::ExposeSecret;
+    let provider = FakeProvider::start().await;
+    let setup = setup(&store, &provider, GrantType::AuthorizationCode).await;
+    connect(&setup, None).await;
+    let leave_lease = |expires_at: i64, lease_until: i64| {
+        sqlx::query(
+            "UPDATE oauth_tokens SET expires_at = $1, lease_owner = 'killed-server', lease_until = $2",
+        )
+        .bind(expires_at)
+        .bind(lease_until)
+        .execute(store.raw_pool())
+    };
+
+    // Due for a refresh (2 minutes left) but leased for 50 s by the dead server: served now.
+    leave_lease(now() + 120_000, now() + 50_000)
+        .await
+        .expect("lease");
+    let started = std::time::Instant::now();
+    let token = setup
+        .services
+        .integration_token(setup.integration_id, None)
+        .await
+        .expect("served")
+        .expect("oauth");
+    assert_eq!(token.access_token.expose_secret(), "canary-access-1");
+    // Not held until the lease runs out (50 s).
+    assert!(started.elapsed() < Duration::from_secs(5), "held");
+    assert_eq!(provider.count(&provider.state.calls.refresh), 0);
+
+    // Nearly expired, the lease ending in a second: waits for it, then refreshes once.
+    leave_lease(now() + 5_000, now() + 1_000)
+        .await
+        .expect("lease");
+    let token = setup
+        .services
+        .integration_token(setup.integration_id, None)
+        .await
+        .expect("refreshed")
+        .expect("oauth");
+    assert_eq!(token.access_token.expose_secret(), "canary-access-2");
+    assert_eq!(provider.count(&provider.state.calls.refresh), 1);
+}
+
 async fn requests_waiting_on_a_failing_refresh_do_not_repeat_it(store: Store) {
     let provider = FakeProvider::start().await;
     let setup = setup(&store, &provider, GrantType::AuthorizationCode).await;
@@ -880,6 +908,7 @@ crate::store_cases!(
     an_expiring_token_is_refreshed_with_its_rotation_stored,
     provider_faults_keep_the_tokens_and_recover,
     requests_waiting_on_a_failing_refresh_do_not_repeat_it,
+    a_lease_left_by_a_dead_server_holds_no_request,
     test_connection_sends_the_token_and_never_shows_it,
     client_credentials_get_a_token_per_organization_with_its_entity_id,
     an_organization_connects_its_own_token_and_disconnect_revokes,
