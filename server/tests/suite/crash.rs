@@ -1,7 +1,8 @@
-//! Crash safety, on both backends: the real `bifrost` binary is killed with SIGKILL while an
-//! administrator creates organizations and saves config values and a workflow resolves, then
-//! started again on the same database. Every write the server acknowledged is there, the latest
-//! value is at least the last acknowledged one, and SQLite's file passes its integrity check.
+//! Crash safety, on both backends: the real `bifrost` binary is killed with SIGKILL while
+//! administrators create organizations and their mappings and save config values and workflows
+//! resolve, then started again on the same database. Every write the server acknowledged is
+//! there (a mapping with its override), the latest value is at least the last acknowledged one,
+//! and SQLite's file passes its integrity check.
 //! The kill lands while the OAuth provider is answering a token refresh: the stored token is
 //! whole and at least as new as the last one served, and refreshing resumes after the restart.
 
@@ -24,6 +25,15 @@ fn token_number(token: &str) -> usize {
         .next()
         .and_then(|number| number.parse().ok())
         .unwrap_or(0)
+}
+
+/// The JSON answer of an acknowledged (2xx) request; `None` when the server failed or is gone.
+async fn acknowledged_json(request: reqwest::RequestBuilder) -> Option<serde_json::Value> {
+    let response = request.send().await.ok()?;
+    if !response.status().is_success() {
+        return None;
+    }
+    response.json().await.ok()
 }
 
 async fn crash_loses_no_acknowledged_write(db: TestDb) {
@@ -52,27 +62,52 @@ async fn crash_loses_no_acknowledged_write(db: TestDb) {
     let organizations = Arc::new(Mutex::new(Vec::<u32>::new()));
     let values = Arc::new(Mutex::new(Vec::<u32>::new()));
     let mut writers = Vec::new();
+    // Each writer creates organizations and maps each one, with an override, to the sample.
+    let mapped = Arc::new(Mutex::new(Vec::<u32>::new()));
     for writer in 0..2u32 {
-        let (admin, address, acknowledged) =
-            (admin.clone(), server.address.clone(), organizations.clone());
+        let (admin, server_address, acknowledged, mapped) = (
+            admin.clone(),
+            server.address.clone(),
+            organizations.clone(),
+            mapped.clone(),
+        );
         writers.push(tokio::spawn(async move {
+            let address = server_address.as_str();
             for i in 0.. {
                 let name = format!("Crash {writer} {i:05}");
-                let Ok(response) = admin
-                    .post(format!("{address}/api/organizations/create"))
-                    .header("origin", &address)
-                    .header("accept", "application/json")
-                    .form(&[("name", name.as_str())])
-                    .send()
-                    .await
+                let Some(created) = acknowledged_json(
+                    admin
+                        .post(format!("{address}/api/organizations/create"))
+                        .header("origin", address)
+                        .header("accept", "application/json")
+                        .form(&[("name", name.as_str())]),
+                )
+                .await
                 else {
                     break;
                 };
-                if !response.status().is_success() {
-                    break;
-                }
                 if let Ok(mut acknowledged) = acknowledged.lock() {
                     acknowledged.push(writer * 100_000 + i);
+                }
+                let body = serde_json::json!({
+                    "integration_id": integration_id,
+                    "draft": {
+                        "organization_id": created["id"],
+                        "entity_id": format!("tenant-{writer}-{i}"),
+                        "entity_name": name,
+                        "overrides": [{"key": "region", "change": {"Set": format!("eu-{i}")}}],
+                    },
+                });
+                let request = admin
+                    .post(format!("{address}/api/mappings/create"))
+                    .header("origin", address)
+                    .header("accept", "application/json")
+                    .json(&body);
+                if acknowledged_json(request).await.is_none() {
+                    break;
+                }
+                if let Ok(mut mapped) = mapped.lock() {
+                    mapped.push(writer * 100_000 + i);
                 }
             }
         }));
@@ -164,11 +199,13 @@ async fn crash_loses_no_acknowledged_write(db: TestDb) {
     let served_before = served_token.load(Ordering::SeqCst);
     assert!(served_before > 1, "the token was refreshed before the kill");
     let organizations = organizations.lock().expect("acknowledged").clone();
+    let mapped = mapped.lock().expect("acknowledged").clone();
     let last_value = values.lock().expect("acknowledged").last().copied();
     assert!(
-        organizations.len() > 5 && last_value.is_some_and(|i| i > 5),
-        "the writers wrote before the kill: {} organizations, value {last_value:?}",
-        organizations.len()
+        organizations.len() > 5 && mapped.len() > 5 && last_value.is_some_and(|i| i > 5),
+        "the writers wrote before the kill: {} organizations, {} mappings, value {last_value:?}",
+        organizations.len(),
+        mapped.len()
     );
 
     // Started again on the same database: it opens cleanly and holds every acknowledged write.
@@ -190,6 +227,21 @@ async fn crash_loses_no_acknowledged_write(db: TestDb) {
     for id in &organizations {
         let name = format!("Crash {} {:05}", id / 100_000, id % 100_000);
         assert!(names.contains(&name), "{name} was acknowledged and is gone");
+    }
+    let mappings: Vec<(String, String)> = sqlx::query_as(
+        "SELECT m.entity_id, v.value FROM integration_mappings m \
+         JOIN config_values v ON v.mapping_id = m.id WHERE m.entity_id LIKE 'tenant-%'",
+    )
+    .fetch_all(reopened.raw_pool())
+    .await
+    .expect("mappings");
+    for id in &mapped {
+        let (writer, i) = (id / 100_000, id % 100_000);
+        let expected = (format!("tenant-{writer}-{i}"), format!("eu-{i}"));
+        assert!(
+            mappings.contains(&expected),
+            "mapping {expected:?} was acknowledged and is gone or half-written"
+        );
     }
     let region: String = sqlx::query_scalar(
         "SELECT v.value FROM config_values v JOIN integration_fields f ON f.id = v.field_id \
