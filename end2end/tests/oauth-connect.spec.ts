@@ -1,6 +1,7 @@
 // The Connect flow against the oidc-provider fixture, with its real login and consent pages:
-// connect the shared token and come back Connected with the granted scopes, Refresh now, deny
-// consent and see the message, connect an organization-specific token from the Mappings tab
+// connect the shared token and come back Connected with the granted scopes, Refresh now, the
+// provider unreachable and back (the tab shows the error, then recovers), deny consent and see
+// the message, connect an organization-specific token from the Mappings tab
 // (adopting the entity ID the provider reports), and Disconnect.
 import type { Page } from '@playwright/test';
 import { expect, test, waitForHydration } from './fixtures';
@@ -73,6 +74,30 @@ test('an admin connects, refreshes, is denied, connects an organization and disc
   await expect(page.locator('.last-refresh')).toHaveText('never');
   await page.getByRole('button', { name: 'Refresh now' }).click();
   await expect(page.locator('.last-refresh')).toHaveText(/UTC$/);
+
+  // The provider unreachable (the token URL wrong): Refresh now keeps the token and the tab says
+  // why; with the URL right again, Refresh now recovers at once.
+  const setTokenUrl = async (url: string) => {
+    await page.goto('/settings/oauth');
+    await waitForHydration(page);
+    await page.getByRole('button', { name: `Edit ${connection}` }).click();
+    const editor = page.getByRole('dialog', { name: 'Edit OAuth connection' });
+    await editor.getByLabel('Token URL').fill(url);
+    await editor.getByRole('button', { name: 'Save connection' }).click();
+    await expect(editor).toHaveCount(0);
+    await page.goto(`/settings/integrations/${integration}/oauth`);
+    await waitForHydration(page);
+  };
+  await setTokenUrl('http://127.0.0.1:9/token');
+  await page.getByRole('button', { name: 'Refresh now' }).click();
+  const providerError = page.locator('dd.error');
+  await expect(providerError).toContainText('the provider is unavailable: cannot reach the provider');
+  await expect(status).toHaveText('Connected');
+  await setTokenUrl(`${issuer}/token`);
+  await expect(providerError).toContainText('cannot reach the provider');
+  await page.getByRole('button', { name: 'Refresh now' }).click();
+  await expect(providerError).toHaveCount(0);
+  await expect(status).toHaveText('Connected');
 
   // Deny consent at the provider: a clear message, and the token is untouched.
   await page.getByRole('button', { name: 'Reconnect' }).click();

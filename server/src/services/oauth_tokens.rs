@@ -223,17 +223,21 @@ impl ServerServices {
                 return self.open_token(&row);
             }
             let live_lease = row.lease_until.is_some_and(|until| until >= now);
+            let backoff = live_lease && row.lease_owner.as_deref() == Some(BACKOFF_OWNER);
+            // An administrator's Refresh now (a margin beyond the background pass's) tries the
+            // provider again at once after a failure; automated requests respect the pause.
+            let refresh_now = margin_ms > BACKGROUND_MARGIN_MS;
             // Another server is refreshing (or died while refreshing, holding the lease until it
             // runs out): a token still good for a while is served rather than waited on, to a
-            // request or the background pass. Refresh now (a larger margin) waits for the new one.
+            // request or the background pass. Refresh now waits for the new one.
             if live_lease
+                && !refresh_now
                 && valid
-                && margin_ms <= BACKGROUND_MARGIN_MS
                 && expires_at > now.saturating_add(STILL_USEFUL_MS)
             {
                 return self.open_token(&row);
             }
-            if live_lease && row.lease_owner.as_deref() == Some(BACKOFF_OWNER) {
+            if backoff && !refresh_now {
                 // The provider failed moments ago: no new call until the backoff ends.
                 return if valid {
                     self.open_token(&row)
@@ -257,7 +261,7 @@ impl ServerServices {
                 self.store.mark_needs_reconnect(row.id, reason, now).await?;
                 return Err(TokenError::NeedsReconnect(reason.into()));
             }
-            if !live_lease
+            if (!live_lease || backoff)
                 && self
                     .store
                     .acquire_refresh_lease(

@@ -305,7 +305,8 @@ impl Store {
         Ok(())
     }
 
-    /// Takes the refresh lease if the row is still at `version` and no live lease is held.
+    /// Takes the refresh lease if the row is still at `version` and no live lease is held (a
+    /// pause after a failure does not count: the caller decides whether to end it early).
     pub async fn acquire_refresh_lease(
         &self,
         id: i64,
@@ -314,15 +315,17 @@ impl Store {
         now: i64,
         until: i64,
     ) -> Result<bool, StoreError> {
+        // A pause after a failure (the backoff owner) may be ended early; a refresh may not.
         let result = sqlx::query(
             "UPDATE oauth_tokens SET lease_owner = $1, lease_until = $2 WHERE id = $3 \
-             AND version = $4 AND (lease_until IS NULL OR lease_until < $5)",
+             AND version = $4 AND (lease_until IS NULL OR lease_until < $5 OR lease_owner = $6)",
         )
         .bind(owner)
         .bind(until)
         .bind(id)
         .bind(version)
         .bind(now)
+        .bind(BACKOFF_OWNER)
         .execute(&self.pool)
         .await?;
         Ok(result.rows_affected() == 1)

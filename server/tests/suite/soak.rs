@@ -4,7 +4,7 @@
 //! pages and save values. Held: no error answer, no memory growth after warm-up, every refresh
 //! presented the latest refresh token (none lost, none used twice), one refresh per expiry.
 //!
-//! `SOAK_SECONDS` sets the length (default 60). Ignored in the plain test run, where other tests
+//! `SOAK_SECONDS` sets the length (default 120). Ignored in the plain test run, where other tests
 //! would share the cores and disturb the pace: `scripts/test` runs them on their own with
 //! `--ignored --test-threads=1`.
 
@@ -31,7 +31,7 @@ fn soak_length() -> Duration {
     let seconds = std::env::var("SOAK_SECONDS")
         .ok()
         .and_then(|text| text.parse().ok())
-        .unwrap_or(60);
+        .unwrap_or(120);
     Duration::from_secs(seconds)
 }
 

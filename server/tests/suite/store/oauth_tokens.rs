@@ -551,8 +551,28 @@ async fn provider_faults_keep_the_tokens_and_recover(store: Store) {
     assert_eq!(status, "connected");
     assert!(refresh.is_some(), "nothing discarded");
 
-    end_backoff(&store).await;
+    // Provider back, still within the pause: requests keep waiting it out (no call), while an
+    // administrator's Refresh now tries at once, stores the new token and clears the error.
     provider.set_fault(Fault::None);
+    let calls = provider.count(&provider.state.calls.refresh);
+    let paused = setup
+        .services
+        .integration_token(setup.integration_id, None)
+        .await;
+    assert!(matches!(paused, Err(TokenError::Provider(_))), "{paused:?}");
+    assert_eq!(provider.count(&provider.state.calls.refresh), calls);
+    let token_id: i64 = sqlx::query_scalar("SELECT id FROM oauth_tokens")
+        .fetch_one(store.raw_pool())
+        .await
+        .expect("token");
+    let view = setup
+        .services
+        .refresh_oauth_token(&setup.admin, setup.integration_id, token_id)
+        .await
+        .expect("refreshed now");
+    assert_eq!(provider.count(&provider.state.calls.refresh), calls + 1);
+    assert!(view.last_error.is_empty(), "{}", view.last_error);
+    assert!(view.expires_at.is_some_and(|at| at > now()));
     setup
         .services
         .integration_token(setup.integration_id, None)
