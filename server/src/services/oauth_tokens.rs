@@ -202,6 +202,7 @@ impl ServerServices {
         let lock = self.refresh_locks.of(token_id);
         let lease_ms = self.lease_millis();
         let deadline = now_millis() + lease_ms + 2_000;
+        let mut first_version = None;
         loop {
             // Held while this process decides and refreshes, not while it waits for another
             // server's lease: a wait for the background pass must not hold a workflow's request.
@@ -227,6 +228,12 @@ impl ServerServices {
             // An administrator's Refresh now (a margin beyond the background pass's) tries the
             // provider again at once after a failure; automated requests respect the pause.
             let refresh_now = margin_ms > BACKGROUND_MARGIN_MS;
+            // Refresh now that waited while another server refreshed takes that new token
+            // rather than refreshing a second time.
+            let refreshed_meanwhile = *first_version.get_or_insert(row.version) < row.version;
+            if refresh_now && refreshed_meanwhile && !live_lease && valid {
+                return self.open_token(&row);
+            }
             // Another server is refreshing (or died while refreshing, holding the lease until it
             // runs out): a token still good for a while is served rather than waited on, to a
             // request or the background pass. Refresh now waits for the new one.
@@ -268,8 +275,8 @@ impl ServerServices {
                         token_id,
                         row.version,
                         &self.instance_id,
-                        now,
-                        now + lease_ms,
+                        (now, now + lease_ms),
+                        backoff && refresh_now,
                     )
                     .await?
             {

@@ -305,17 +305,19 @@ impl Store {
         Ok(())
     }
 
-    /// Takes the refresh lease if the row is still at `version` and no live lease is held (a
-    /// pause after a failure does not count: the caller decides whether to end it early).
+    /// Takes the refresh lease if the row is still at `version` and no live lease is held;
+    /// with `end_pause`, the pause after a failure (the backoff owner) is ended early, but never
+    /// another server's refresh.
     pub async fn acquire_refresh_lease(
         &self,
         id: i64,
         version: i64,
         owner: &str,
-        now: i64,
-        until: i64,
+        (now, until): (i64, i64),
+        end_pause: bool,
     ) -> Result<bool, StoreError> {
-        // A pause after a failure (the backoff owner) may be ended early; a refresh may not.
+        // NULL when the pause must be respected: `lease_owner = NULL` never holds.
+        let pause_owner = end_pause.then_some(BACKOFF_OWNER);
         let result = sqlx::query(
             "UPDATE oauth_tokens SET lease_owner = $1, lease_until = $2 WHERE id = $3 \
              AND version = $4 AND (lease_until IS NULL OR lease_until < $5 OR lease_owner = $6)",
@@ -325,7 +327,7 @@ impl Store {
         .bind(id)
         .bind(version)
         .bind(now)
-        .bind(BACKOFF_OWNER)
+        .bind(pause_owner)
         .execute(&self.pool)
         .await?;
         Ok(result.rows_affected() == 1)

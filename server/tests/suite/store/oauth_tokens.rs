@@ -551,8 +551,9 @@ async fn provider_faults_keep_the_tokens_and_recover(store: Store) {
     assert_eq!(status, "connected");
     assert!(refresh.is_some(), "nothing discarded");
 
-    // Provider back, still within the pause: requests keep waiting it out (no call), while an
-    // administrator's Refresh now tries at once, stores the new token and clears the error.
+    // Provider back, still within the pause: requests and the background pass keep waiting it
+    // out (no call), while an administrator's Refresh now tries at once, stores the new token
+    // and clears the error.
     provider.set_fault(Fault::None);
     let calls = provider.count(&provider.state.calls.refresh);
     let paused = setup
@@ -560,6 +561,14 @@ async fn provider_faults_keep_the_tokens_and_recover(store: Store) {
         .integration_token(setup.integration_id, None)
         .await;
     assert!(matches!(paused, Err(TokenError::Provider(_))), "{paused:?}");
+    assert_eq!(
+        setup
+            .services
+            .refresh_expiring_tokens()
+            .await
+            .expect("pass"),
+        0
+    );
     assert_eq!(provider.count(&provider.state.calls.refresh), calls);
     let token_id: i64 = sqlx::query_scalar("SELECT id FROM oauth_tokens")
         .fetch_one(store.raw_pool())
@@ -624,6 +633,52 @@ async fn a_lease_left_by_a_dead_server_holds_no_request(store: Store) {
         .expect("oauth");
     assert_eq!(token.access_token.expose_secret(), "canary-access-2");
     assert_eq!(provider.count(&provider.state.calls.refresh), 1);
+}
+
+/// The refresh lease: never taken from a live refresh (even to end a pause), the pause after a
+/// failure ended only when asked, and a lapsed lease free for anyone.
+async fn a_refresh_lease_is_never_taken_from_a_live_refresh(store: Store) {
+    let provider = FakeProvider::start().await;
+    let setup = setup(&store, &provider, GrantType::AuthorizationCode).await;
+    connect(&setup, None).await;
+    let (id, version): (i64, i64) = sqlx::query_as("SELECT id, version FROM oauth_tokens")
+        .fetch_one(store.raw_pool())
+        .await
+        .expect("token");
+    let lease = |owner: &'static str, until: i64| {
+        sqlx::query("UPDATE oauth_tokens SET lease_owner = $1, lease_until = $2")
+            .bind(owner)
+            .bind(until)
+            .execute(store.raw_pool())
+    };
+    let acquire = |end_pause: bool| {
+        store.acquire_refresh_lease(
+            id,
+            version,
+            "this-server",
+            (now(), now() + 50_000),
+            end_pause,
+        )
+    };
+    lease("other-server", now() + 50_000).await.expect("lease");
+    assert!(
+        !acquire(true).await.expect("acquire"),
+        "another server's refresh"
+    );
+    lease("backoff", now() + 30_000).await.expect("pause");
+    assert!(
+        !acquire(false).await.expect("acquire"),
+        "the pause is respected"
+    );
+    assert!(
+        acquire(true).await.expect("acquire"),
+        "the pause is ended when asked"
+    );
+    lease("other-server", now() - 1).await.expect("lapsed");
+    assert!(
+        acquire(false).await.expect("acquire"),
+        "a lapsed lease is free"
+    );
 }
 
 async fn requests_waiting_on_a_failing_refresh_do_not_repeat_it(store: Store) {
@@ -929,6 +984,7 @@ crate::store_cases!(
     provider_faults_keep_the_tokens_and_recover,
     requests_waiting_on_a_failing_refresh_do_not_repeat_it,
     a_lease_left_by_a_dead_server_holds_no_request,
+    a_refresh_lease_is_never_taken_from_a_live_refresh,
     test_connection_sends_the_token_and_never_shows_it,
     client_credentials_get_a_token_per_organization_with_its_entity_id,
     an_organization_connects_its_own_token_and_disconnect_revokes,
