@@ -12,13 +12,13 @@ mod helpers;
 #[path = "suite/http/test_app.rs"]
 mod test_app;
 
-use helpers::{integration_draft, new_api_key, schema_field};
+use helpers::{integration_draft, new_api_key, schema_field, set_value as set};
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use app::domain::admin::CurrentAdmin;
-use app::domain::integration::{FieldType, MappingDraft, SchemaField, ValueChange, ValueInput};
+use app::domain::integration::{FieldType, MappingDraft, SchemaField};
 use app::domain::oauth::{GrantType, OAuthConnectionDraft, SecretChange};
 use app::ssr::{ConfigurationServices, IntegrationServices, MappingServices, OAuthServices};
 use bifrost::services::{ServerServices, ServicesConfig};
@@ -55,13 +55,6 @@ impl Write for CapturedLog {
 fn assert_no_secret(what: &str, text: &str) {
     for canary in CANARIES {
         assert!(!text.contains(canary), "{what} shows {canary}");
-    }
-}
-
-fn set(key: &str, value: &str) -> ValueInput {
-    ValueInput {
-        key: key.into(),
-        change: ValueChange::Set(value.into()),
     }
 }
 

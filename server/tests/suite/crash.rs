@@ -16,7 +16,7 @@ use secrecy::ExposeSecret;
 
 use crate::helpers::TestDb;
 use crate::provider::FakeProvider;
-use crate::real_server::{oauth_integration, Installation};
+use crate::real_server::{oauth_integration, Installation, Prepared};
 
 /// The number in a fake provider's token (`canary-access-7` → 7).
 fn token_number(token: &str) -> usize {
@@ -38,16 +38,11 @@ async fn acknowledged_json(request: reqwest::RequestBuilder) -> Option<serde_jso
 
 async fn crash_loses_no_acknowledged_write(db: TestDb) {
     let installation = Installation::new(db.url());
-    let integration = installation.seed_demo(20, 1, 10);
-    installation.create_admin();
-    let api_key = installation.create_api_key("crash");
-    let integration_id = db
-        .store
-        .find_integration_by_name(&integration)
-        .await
-        .expect("find")
-        .expect("the sample")
-        .id;
+    let Prepared {
+        integration,
+        integration_id,
+        api_key,
+    } = installation.prepare(&db.store, (20, 1, 10), "crash").await;
     // A token due for a refresh every second (the refresh margin is 5 minutes), at a provider
     // that answers after 300 ms and, like Okta or Auth0, accepts a used refresh token again
     // until its successor is used.

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use app::domain::admin::CurrentAdmin;
 use app::domain::api_key::ApiKeyDraft;
-use app::domain::integration::{FieldType, IntegrationDraft, SchemaField};
+use app::domain::integration::{FieldType, IntegrationDraft, SchemaField, ValueChange, ValueInput};
 use app::ssr::ApiKeyServices;
 use bifrost::crypto::{Keyring, SecretKey};
 use bifrost::services::{ServerServices, ServicesConfig};
@@ -211,4 +211,12 @@ pub async fn new_api_key(
         .await
         .expect("API key")
         .key
+}
+
+/// A value change that sets `key` to `text`.
+pub fn set_value(key: &str, text: &str) -> ValueInput {
+    ValueInput {
+        key: key.into(),
+        change: ValueChange::Set(text.into()),
+    }
 }

@@ -67,7 +67,7 @@ impl Installation {
     }
 
     /// Seeds demo data and returns the sample integration's name.
-    pub fn seed_demo(&self, orgs: usize, integrations: usize, mappings: usize) -> String {
+    fn seed_demo(&self, orgs: usize, integrations: usize, mappings: usize) -> String {
         let (orgs, integrations, mappings) = (
             orgs.to_string(),
             integrations.to_string(),
@@ -93,7 +93,7 @@ impl Installation {
     }
 
     /// Adds the administrator the tests sign in as.
-    pub fn create_admin(&self) {
+    fn create_admin(&self) {
         self.run(
             &["create-admin", "--email", ADMIN_EMAIL],
             &format!("{ADMIN_PASSWORD}\n"),
@@ -101,10 +101,34 @@ impl Installation {
     }
 
     /// A provider API key (any organization), printed once by the CLI.
-    pub fn create_api_key(&self, name: &str) -> String {
+    fn create_api_key(&self, name: &str) -> String {
         self.run(&["create-api-key", "--name", name], "")
             .trim()
             .to_string()
+    }
+
+    /// Seeds demo data (organizations, integrations, mappings per integration), adds the test
+    /// administrator and a provider API key named `key_name`.
+    pub async fn prepare(
+        &self,
+        store: &bifrost::store::Store,
+        (orgs, integrations, mappings): (usize, usize, usize),
+        key_name: &str,
+    ) -> Prepared {
+        let integration = self.seed_demo(orgs, integrations, mappings);
+        self.create_admin();
+        let api_key = self.create_api_key(key_name);
+        let integration_id = store
+            .find_integration_by_name(&integration)
+            .await
+            .expect("find")
+            .expect("the sample")
+            .id;
+        Prepared {
+            integration,
+            integration_id,
+            api_key,
+        }
     }
 
     /// Starts a server on a free loopback port and waits until it is ready.
@@ -144,6 +168,13 @@ impl Installation {
             log.unwrap_or_default()
         );
     }
+}
+
+/// A prepared installation's sample integration and API key.
+pub struct Prepared {
+    pub integration: String,
+    pub integration_id: i64,
+    pub api_key: String,
 }
 
 /// A running server process; killed when dropped.

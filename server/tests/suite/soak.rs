@@ -16,7 +16,7 @@ use tokio::time::MissedTickBehavior;
 
 use crate::helpers::TestDb;
 use crate::provider::FakeProvider;
-use crate::real_server::{oauth_integration, Installation, Server};
+use crate::real_server::{oauth_integration, Installation, Prepared, Server};
 
 /// Tokens last 303 s and are refreshed within 300 s of expiry: due 3 s after each refresh.
 const TOKEN_LIFETIME_SECS: i64 = 303;
@@ -179,16 +179,11 @@ fn warm_and_final(samples: &[u64]) -> (u64, u64) {
 async fn soak(db: TestDb, replicas: usize) {
     let length = soak_length();
     let installation = Installation::new(db.url());
-    let sample_integration = installation.seed_demo(40, 2, 20);
-    installation.create_admin();
-    let api_key = installation.create_api_key("soak");
-    let sample_integration_id = db
-        .store
-        .find_integration_by_name(&sample_integration)
-        .await
-        .expect("find")
-        .expect("the sample")
-        .id;
+    let Prepared {
+        integration: sample_integration,
+        integration_id: sample_integration_id,
+        api_key,
+    } = installation.prepare(&db.store, (40, 2, 20), "soak").await;
     let provider = FakeProvider::start().await;
     provider.set_expires_in(Some(TOKEN_LIFETIME_SECS));
     provider.set_refresh_delay(Duration::from_millis(100));

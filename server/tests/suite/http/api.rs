@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use app::domain::admin::CurrentAdmin;
-use app::domain::integration::{FieldType, MappingDraft, ValueChange, ValueInput};
+use app::domain::integration::{FieldType, MappingDraft};
 use app::domain::oauth::{GrantType, OAuthConnectionDraft, SecretChange};
 use app::domain::status::Backend;
 use app::ssr::{
@@ -15,7 +15,7 @@ use bifrost::services::{ServerServices, ServicesConfig};
 use serde_json::{json, Value};
 
 use super::test_app::TestApp;
-use crate::helpers::{integration_draft, new_api_key, schema_field, TestDb};
+use crate::helpers::{integration_draft, new_api_key, schema_field, set_value as set, TestDb};
 use crate::provider::{connect_with_consent, FakeProvider, Fault, CLIENT_SECRET};
 
 const SECRET_VALUE: &str = "halo-api-secret-value";
@@ -70,10 +70,6 @@ async fn world_configured(db: TestDb, adjust: impl FnOnce(&mut ServicesConfig)) 
         )
         .await
         .expect("integration");
-    let set = |key: &str, value: &str| ValueInput {
-        key: key.into(),
-        change: ValueChange::Set(value.into()),
-    };
     services
         .save_defaults(
             &admin,
@@ -664,10 +660,6 @@ async fn the_openapi_document_describes_the_routes(db: TestDb) {
 async fn every_change_shows_in_the_next_answer(db: TestDb) {
     let w = world(db).await;
     let provider = Some(w.provider_key.as_str());
-    let set = |key: &str, value: &str| ValueInput {
-        key: key.into(),
-        change: ValueChange::Set(value.into()),
-    };
     let contoso_path = "/api/v1/integrations/HaloPSA?scope=Contoso";
     let resolve_twice = |path: &'static str| {
         let w = &w;

@@ -11,7 +11,7 @@ use bifrost::services::ServerServices;
 use bifrost::store::Store;
 use serde_json::json;
 
-use crate::helpers::services_for;
+use crate::helpers::{services_for, set_value as set};
 
 fn admin() -> CurrentAdmin {
     CurrentAdmin {
@@ -45,13 +45,6 @@ fn halo_draft() -> IntegrationDraft {
         ],
         confirm_field_removal: false,
         opened_at_version: None,
-    }
-}
-
-fn set(key: &str, text: &str) -> ValueInput {
-    ValueInput {
-        key: key.into(),
-        change: ValueChange::Set(text.into()),
     }
 }
 

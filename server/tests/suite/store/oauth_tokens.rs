@@ -172,6 +172,20 @@ async fn connect(setup: &Setup, mapping_id: Option<i64>) -> (String, CallbackOut
     .await
 }
 
+/// The access token the integration uses in a scope (`None`: global), fresh, as text.
+async fn access_token_text(setup: &Setup, organization: Option<i64>) -> String {
+    use secrecy::ExposeSecret;
+    setup
+        .services
+        .integration_token(setup.integration_id, organization)
+        .await
+        .expect("a fresh token")
+        .expect("an OAuth connection")
+        .access_token
+        .expose_secret()
+        .to_string()
+}
+
 async fn expire_tokens(store: &Store, at: i64) {
     sqlx::query("UPDATE oauth_tokens SET expires_at = $1")
         .bind(at)
@@ -402,7 +416,6 @@ async fn an_expiring_token_is_refreshed_with_its_rotation_stored(store: Store) {
     let provider = FakeProvider::start().await;
     let setup = setup(&store, &provider, GrantType::AuthorizationCode).await;
     connect(&setup, None).await;
-    use secrecy::ExposeSecret;
 
     // Fresh: no refresh.
     setup
@@ -414,13 +427,7 @@ async fn an_expiring_token_is_refreshed_with_its_rotation_stored(store: Store) {
 
     // Within the margin: refreshed, with the scopes sent again.
     expire_tokens(&store, now() + 60_000).await;
-    let token = setup
-        .services
-        .integration_token(setup.integration_id, None)
-        .await
-        .expect("refreshed")
-        .expect("oauth");
-    assert_eq!(token.access_token.expose_secret(), "canary-access-2");
+    assert_eq!(access_token_text(&setup, None).await, "canary-access-2");
     assert_eq!(provider.count(&provider.state.calls.refresh), 1);
     let form = provider.last_form();
     assert_eq!(
@@ -592,7 +599,6 @@ async fn provider_faults_keep_the_tokens_and_recover(store: Store) {
 /// A server killed while refreshing leaves its lease behind: requests elsewhere are served the
 /// still-valid token at once, and a token that runs out is refreshed once the lease ends.
 async fn a_lease_left_by_a_dead_server_holds_no_request(store: Store) {
-    use secrecy::ExposeSecret;
     let provider = FakeProvider::start().await;
     let setup = setup(&store, &provider, GrantType::AuthorizationCode).await;
     connect(&setup, None).await;
@@ -610,13 +616,7 @@ async fn a_lease_left_by_a_dead_server_holds_no_request(store: Store) {
         .await
         .expect("lease");
     let started = std::time::Instant::now();
-    let token = setup
-        .services
-        .integration_token(setup.integration_id, None)
-        .await
-        .expect("served")
-        .expect("oauth");
-    assert_eq!(token.access_token.expose_secret(), "canary-access-1");
+    assert_eq!(access_token_text(&setup, None).await, "canary-access-1");
     // Not held until the lease runs out (50 s).
     assert!(started.elapsed() < Duration::from_secs(5), "held");
     assert_eq!(provider.count(&provider.state.calls.refresh), 0);
@@ -625,13 +625,7 @@ async fn a_lease_left_by_a_dead_server_holds_no_request(store: Store) {
     leave_lease(now() + 5_000, now() + 1_000)
         .await
         .expect("lease");
-    let token = setup
-        .services
-        .integration_token(setup.integration_id, None)
-        .await
-        .expect("refreshed")
-        .expect("oauth");
-    assert_eq!(token.access_token.expose_secret(), "canary-access-2");
+    assert_eq!(access_token_text(&setup, None).await, "canary-access-2");
     assert_eq!(provider.count(&provider.state.calls.refresh), 1);
 }
 
@@ -861,21 +855,11 @@ async fn an_organization_connects_its_own_token_and_disconnect_revokes(store: St
         outcome,
         CallbackOutcome::Return("/settings/integrations/HaloPSA/mappings?oauth=connected".into())
     );
-    use secrecy::ExposeSecret;
-    let own = setup
-        .services
-        .integration_token(setup.integration_id, Some(organization))
-        .await
-        .expect("own")
-        .expect("oauth");
-    let shared = setup
-        .services
-        .integration_token(setup.integration_id, None)
-        .await
-        .expect("shared")
-        .expect("oauth");
-    assert_eq!(own.access_token.expose_secret(), "canary-access-2");
-    assert_eq!(shared.access_token.expose_secret(), "canary-access-1");
+    assert_eq!(
+        access_token_text(&setup, Some(organization)).await,
+        "canary-access-2"
+    );
+    assert_eq!(access_token_text(&setup, None).await, "canary-access-1");
     let listed = setup
         .services
         .mappings(setup.integration_id, "", 1)
@@ -932,13 +916,10 @@ async fn an_organization_connects_its_own_token_and_disconnect_revokes(store: St
         .link_mapping_token(&setup.admin, setup.integration_id, mapping, None)
         .await
         .expect("unlink");
-    let fallback = setup
-        .services
-        .integration_token(setup.integration_id, Some(organization))
-        .await
-        .expect("fallback")
-        .expect("oauth");
-    assert_eq!(fallback.access_token.expose_secret(), "canary-access-1");
+    assert_eq!(
+        access_token_text(&setup, Some(organization)).await,
+        "canary-access-1"
+    );
 
     let view = setup
         .services

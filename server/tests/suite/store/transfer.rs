@@ -1,28 +1,19 @@
 //! The mappings CSV and integration definitions, through the services, on both backends.
 
 use app::domain::admin::CurrentAdmin;
-use app::domain::integration::{
-    FieldType, IntegrationDraft, MappingDraft, ValueChange, ValueInput,
-};
+use app::domain::integration::{FieldType, IntegrationDraft, MappingDraft};
 use app::domain::transfer::ImportOutcome;
 use app::ssr::{ConfigurationServices, IntegrationServices, MappingServices, TransferServices};
 use bifrost::services::ServerServices;
 use bifrost::store::Store;
 use serde_json::json;
 
-use crate::helpers::{schema_field, services_for};
+use crate::helpers::{schema_field, services_for, set_value as set};
 
 fn admin() -> CurrentAdmin {
     CurrentAdmin {
         id: 1,
         email: "admin@example.com".into(),
-    }
-}
-
-fn set(key: &str, text: &str) -> ValueInput {
-    ValueInput {
-        key: key.into(),
-        change: ValueChange::Set(text.into()),
     }
 }
 
