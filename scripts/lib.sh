@@ -66,7 +66,7 @@ ensure_python_sdk() {
 
 build_release() {
   log "Building the release server and the browser bundle"
-  # --split: each lazy route's code goes to a WASM file of its own (see app/src/ui/app.rs).
+  # --split: each lazy island's code goes to a WASM file of its own (see app/src/ui/app.rs).
   (cd "$ROOT" && cargo leptos build --release --split)
 }
 

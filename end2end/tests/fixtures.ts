@@ -30,5 +30,18 @@ export async function waitForHydration(page: import('@playwright/test').Page) {
   await page.waitForFunction(() => document.body.dataset.hydrated === 'true');
 }
 
+/**
+ * Follows a link to another page and resolves once that page is live. Pages load whole (the
+ * server renders them; only their islands hydrate), so the marker is cleared first to wait for
+ * the new page's rather than see the old one's.
+ */
+export async function followLink(page: import('@playwright/test').Page, link: import('@playwright/test').Locator) {
+  await page.evaluate(() => {
+    delete document.body.dataset.hydrated;
+  });
+  await link.click();
+  await waitForHydration(page);
+}
+
 /** The administrator that first-run setup creates. */
 export const ADMIN = { email: 'admin@example.com', password: 'e2e correct horse battery' };

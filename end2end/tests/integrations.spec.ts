@@ -2,7 +2,7 @@
 // its defaults, map organizations with overrides, edit and delete mappings, and never see a
 // secret value come back from the server.
 import type { Page } from '@playwright/test';
-import { expect, test, waitForHydration } from './fixtures';
+import { expect, followLink, test, waitForHydration } from './fixtures';
 
 const SECRET = `sk-canary-${Date.now()}-do-not-leak`;
 
@@ -48,7 +48,7 @@ test('an integration is created, configured and mapped, and its secret never rea
   await page.goto('/settings/integrations');
   await waitForHydration(page);
   await expect(page.getByText('No integrations yet.')).toBeVisible();
-  await page.getByRole('link', { name: 'Create Integration' }).first().click();
+  await followLink(page, page.getByRole('link', { name: 'Create Integration' }).first());
   await expect(page.getByRole('heading', { level: 1, name: 'Create Integration' })).toBeVisible();
 
   await page.getByLabel('Name', { exact: true }).fill('HaloPSA');
@@ -68,6 +68,7 @@ test('an integration is created, configured and mapped, and its secret never rea
 
   await expect(page).toHaveURL(/\/settings\/integrations\/HaloPSA\/configuration/);
   await expect(page.getByText('Integration created.')).toBeVisible();
+  await waitForHydration(page);
   await expect(page.getByRole('link', { name: 'Configuration' })).toHaveAttribute('aria-current', 'page');
 
   // Defaults: a bad int and bad JSON are refused by the server with the rule, and nothing is saved.
@@ -172,7 +173,7 @@ test('an integration is created, configured and mapped, and its secret never rea
   await expect(page.getByRole('row').filter({ hasText: northwind })).toContainText('tenant-north-2');
   await expect(unmapped.getByRole('button', { name: `Map ${northwind}` })).toHaveCount(0);
 
-  await page.getByRole('link', { name: 'Overview' }).click();
+  await followLink(page, page.getByRole('link', { name: 'Overview' }));
   await expect(page.locator('.details')).toContainText('Tenant ID');
   await expect(page.getByRole('cell', { name: 'api_key' })).toBeVisible();
 
@@ -194,6 +195,7 @@ test('removing a schema field that has values asks first, and deleting an integr
   await addSchemaField(page, 'retries', 'int');
   await page.getByRole('button', { name: 'Save integration' }).click();
   await expect(page.getByText('Integration created.')).toBeVisible();
+  await waitForHydration(page);
   await page.getByLabel('region').fill('eu');
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(page.getByText('Defaults saved.')).toBeVisible();
@@ -208,6 +210,7 @@ test('removing a schema field that has values asks first, and deleting an integr
   await expect(ask).toContainText('"region" (1 stored value)');
   await ask.getByRole('button', { name: 'Delete values and save' }).click();
   await expect(page.getByText('Integration saved.')).toBeVisible();
+  await waitForHydration(page);
   await expect(page.locator('.schema-table tbody tr')).toHaveCount(1);
 
   await page.getByRole('button', { name: 'Delete integration' }).click();
@@ -253,10 +256,10 @@ test('an integration is imported from a definition and its mappings from a CSV w
   await expect(importer.getByLabel('Definition (JSON)')).toHaveValue(/"bifrost_integration":1/);
   await importer.getByRole('button', { name: 'Import' }).click();
   await expect(importer.getByRole('status')).toContainText(`${name} imported. Fill in its secrets: api_key.`);
-  await importer.getByRole('link', { name: 'Open its Configuration' }).click();
+  await followLink(page, importer.getByRole('link', { name: 'Open its Configuration' }));
   await expect(page.getByLabel('timeout')).toHaveValue('30');
 
-  await page.getByRole('link', { name: 'Mappings' }).click();
+  await followLink(page, page.getByRole('link', { name: 'Mappings' }));
   await page.getByRole('button', { name: 'Import CSV' }).click();
   const panel = page.getByRole('dialog', { name: 'Import mappings from CSV' });
   const csv = [
@@ -292,7 +295,7 @@ test('an integration is imported from a definition and its mappings from a CSV w
   expect(text.split('\n')[0]).toBe('organization,entity_id,entity_name,region,timeout');
   expect(text).toContain(`${beta},c-200,,,45`);
 
-  await page.getByRole('link', { name: 'Overview' }).click();
+  await followLink(page, page.getByRole('link', { name: 'Overview' }));
   const jsonDownload = page.waitForEvent('download');
   await page.getByRole('link', { name: 'Export definition' }).click();
   let json = '';

@@ -4,7 +4,7 @@
 // the message, connect an organization-specific token from the Mappings tab
 // (adopting the entity ID the provider reports), and Disconnect.
 import type { Page } from '@playwright/test';
-import { expect, test, waitForHydration } from './fixtures';
+import { expect, followLink, test, waitForHydration } from './fixtures';
 
 const issuer = `http://127.0.0.1:${process.env.OIDC_PORT ?? 3171}`;
 
@@ -54,7 +54,8 @@ test('an admin connects, refreshes, is denied, connects an organization and disc
   await page.getByLabel('Default Entity ID').fill('global-tenant');
   await page.getByRole('button', { name: 'Save integration' }).click();
   await expect(page.getByText('Integration created.')).toBeVisible();
-  await page.getByRole('link', { name: 'OAuth', exact: true }).click();
+  await waitForHydration(page);
+  await followLink(page, page.getByRole('link', { name: 'OAuth', exact: true }));
   await page.getByLabel('Link an existing OAuth connection').selectOption({ label: connection });
   await page.getByRole('button', { name: 'Save OAuth connection' }).click();
   const status = page.locator('.token-status');
@@ -137,7 +138,7 @@ test('an admin connects, refreshes, is denied, connects an organization and disc
   await expect(connectedRow).not.toContainText('The provider reports');
 
   // Disconnect the shared token.
-  await page.getByRole('link', { name: 'OAuth', exact: true }).click();
+  await followLink(page, page.getByRole('link', { name: 'OAuth', exact: true }));
   await page.getByRole('button', { name: 'Disconnect' }).click();
   const confirm = page.getByRole('alertdialog');
   await expect(confirm.getByRole('button', { name: 'Cancel' })).toBeFocused();
@@ -168,12 +169,13 @@ test('a connection configured inline gets a client-credentials token and Test Co
   await page.locator('.schema-row').last().getByLabel('Key').fill('base_url');
   await page.getByRole('button', { name: 'Save integration' }).click();
   await expect(page.getByText('Integration created.')).toBeVisible();
+  await waitForHydration(page);
   await page.getByLabel('base_url').fill(issuer);
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(page.getByText('Defaults saved.')).toBeVisible();
 
   // Configure the connection inline: it is created and linked in one go.
-  await page.getByRole('link', { name: 'OAuth', exact: true }).click();
+  await followLink(page, page.getByRole('link', { name: 'OAuth', exact: true }));
   await page.getByRole('button', { name: 'Configure a new connection' }).click();
   const form = page.getByRole('dialog', { name: 'New OAuth connection' });
   await expect(form.getByLabel('Name')).toBeFocused();

@@ -1,6 +1,6 @@
 // Settings > OAuth Connections: create, edit and delete a connection; the client secret is
 // write-only and the redirect URI is shown exactly, with a copy button.
-import { expect, test, waitForHydration } from './fixtures';
+import { expect, followLink, test, waitForHydration } from './fixtures';
 
 test('an OAuth connection is created with a write-only secret, edited and deleted', async ({ page, context, baseURL }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
@@ -88,7 +88,8 @@ test('an integration links an existing OAuth connection on its OAuth tab', async
   await page.getByLabel('Name', { exact: true }).fill(integration);
   await page.getByRole('button', { name: 'Save integration' }).click();
   await expect(page.getByText('Integration created.')).toBeVisible();
-  await page.getByRole('link', { name: 'OAuth', exact: true }).click();
+  await waitForHydration(page);
+  await followLink(page, page.getByRole('link', { name: 'OAuth', exact: true }));
   await expect(page.getByText('No OAuth connection is linked.')).toBeVisible();
   await page.getByLabel('Link an existing OAuth connection').selectOption({ label: connection });
   await page.getByRole('button', { name: 'Save OAuth connection' }).click();

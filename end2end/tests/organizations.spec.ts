@@ -1,4 +1,4 @@
-import { ADMIN, expect, test, waitForHydration } from './fixtures';
+import { ADMIN, expect, followLink, test, waitForHydration } from './fixtures';
 
 test('an organization is created, renamed and deleted, and each change is in the audit log', async ({ page }) => {
   const name = `Contoso ${Date.now()}`;
@@ -36,7 +36,7 @@ test('an organization is created, renamed and deleted, and each change is in the
   await page.getByRole('alertdialog').getByRole('button', { name: 'Delete organization' }).click();
   await expect(page.getByRole('cell', { name: `${name} Ltd`, exact: true })).toHaveCount(0);
 
-  await page.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'Audit Log' }).click();
+  await followLink(page, page.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'Audit Log' }));
   await expect(page.getByRole('heading', { level: 1, name: 'Audit Log' })).toBeVisible();
   await page.getByLabel('Object').fill(name);
   await page.getByRole('button', { name: 'Filter' }).click();

@@ -1,13 +1,17 @@
 //! The HTML shell and the router: every page of the app is listed here.
 //!
-//! Every page is a lazy route: built with `cargo leptos build --split`, its code is a WASM file
-//! of its own that the browser downloads when it first shows the page, so the first load carries
-//! the shell, the layout and one page rather than the whole app.
+//! Pages render on the server (the router runs there alone). The interactive part of each page
+//! is one lazy island: built with `cargo leptos build --split`, its code is a WASM file of its
+//! own that the browser downloads when it shows the page, so a first load carries the runtime
+//! and one page's island rather than the whole app.
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::{lazy_route, path, Lazy, LazyRoute};
+use leptos_router::hooks::use_params_map;
+use leptos_router::path;
+
+use crate::ui::islands::PageQuery;
 
 use crate::ui::layout::page_layout::PageLayout;
 use crate::ui::pages::integrations::{
@@ -35,7 +39,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <HydrationScripts options islands=true />
                 <MetaTags />
             </head>
             <body>
@@ -58,24 +62,55 @@ pub fn App() -> impl IntoView {
         } />
         <Router>
             <Routes fallback=NotFoundPage>
-                <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} />
-                <Route path=path!("/setup") view={Lazy::<SetupRoute>::new()} />
+                <Route path=path!("/login") view=|| view! {
+                    <Title text="Sign in" /><LoginPage query=PageQuery::current() />
+                } />
+                <Route path=path!("/setup") view=|| view! {
+                    <Title text="Set up Bifrost" /><SetupPage query=PageQuery::current() />
+                } />
                 <ParentRoute path=path!("") view=PageLayout>
-                    <Route path=path!("") view={Lazy::<DashboardRoute>::new()} />
-                    <Route path=path!("settings/integrations") view={Lazy::<IntegrationsRoute>::new()} />
-                    <Route path=path!("settings/integrations/new") view={Lazy::<CreateIntegrationRoute>::new()} />
+                    <Route path=path!("") view=|| view! {
+                        <Title text="Dashboard" /><DashboardPage query=PageQuery::current() />
+                    } />
+                    <Route path=path!("settings/integrations") view=|| view! {
+                        <Title text="Integrations" /><IntegrationsPage query=PageQuery::current() />
+                    } />
+                    <Route path=path!("settings/integrations/new") view=|| view! {
+                        <Title text="Create Integration" /><CreateIntegrationPage query=PageQuery::current() />
+                    } />
                     <ParentRoute path=path!("settings/integrations/:name") view=IntegrationLayout>
-                        <Route path=path!("") view={Lazy::<OverviewRoute>::new()} />
-                        <Route path=path!("configuration") view={Lazy::<ConfigurationRoute>::new()} />
-                        <Route path=path!("mappings") view={Lazy::<MappingsRoute>::new()} />
-                        <Route path=path!("oauth") view={Lazy::<OAuthTabRoute>::new()} />
-                        <Route path=path!("edit") view={Lazy::<EditIntegrationRoute>::new()} />
+                        <Route path=path!("") view=|| view! {
+                            <OverviewTab name=integration_name() query=PageQuery::current() />
+                        } />
+                        <Route path=path!("configuration") view=|| view! {
+                            <ConfigurationTab name=integration_name() query=PageQuery::current() />
+                        } />
+                        <Route path=path!("mappings") view=|| view! {
+                            <MappingsTab name=integration_name() query=PageQuery::current() />
+                        } />
+                        <Route path=path!("oauth") view=|| view! {
+                            <OAuthTab name=integration_name() query=PageQuery::current() />
+                        } />
+                        <Route path=path!("edit") view=|| view! {
+                            <Title text="Edit integration" />
+                            <EditIntegrationPage name=integration_name() query=PageQuery::current() />
+                        } />
                     </ParentRoute>
-                    <Route path=path!("settings/oauth") view={Lazy::<OAuthConnectionsRoute>::new()} />
-                    <Route path=path!("settings/organizations") view={Lazy::<OrganizationsRoute>::new()} />
-                    <Route path=path!("settings/api-keys") view={Lazy::<ApiKeysRoute>::new()} />
-                    <Route path=path!("settings/audit-log") view={Lazy::<AuditLogRoute>::new()} />
-                    <Route path=path!("settings/administrators") view={Lazy::<AdministratorsRoute>::new()} />
+                    <Route path=path!("settings/oauth") view=|| view! {
+                        <Title text="OAuth Connections" /><OAuthConnectionsPage query=PageQuery::current() />
+                    } />
+                    <Route path=path!("settings/organizations") view=|| view! {
+                        <Title text="Organizations" /><OrganizationsPage query=PageQuery::current() />
+                    } />
+                    <Route path=path!("settings/api-keys") view=|| view! {
+                        <Title text="API Keys" /><ApiKeysPage query=PageQuery::current() />
+                    } />
+                    <Route path=path!("settings/audit-log") view=|| view! {
+                        <Title text="Audit Log" /><AuditLogPage query=PageQuery::current() />
+                    } />
+                    <Route path=path!("settings/administrators") view=|| view! {
+                        <Title text="Administrators" /><AdministratorsPage query=PageQuery::current() />
+                    } />
                 </ParentRoute>
             </Routes>
         </Router>
@@ -102,200 +137,10 @@ fn set_page_security_policy() {
     }
 }
 
-// One lazy route per page. The routes load no data of their own: each page's resources start
-// when its view runs.
-
-struct LoginRoute;
-
-#[lazy_route]
-impl LazyRoute for LoginRoute {
-    fn data() -> Self {
-        LoginRoute
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <LoginPage /> }.into_any()
-    }
-}
-
-struct SetupRoute;
-
-#[lazy_route]
-impl LazyRoute for SetupRoute {
-    fn data() -> Self {
-        SetupRoute
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <SetupPage /> }.into_any()
-    }
-}
-
-struct DashboardRoute;
-
-#[lazy_route]
-impl LazyRoute for DashboardRoute {
-    fn data() -> Self {
-        DashboardRoute
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <DashboardPage /> }.into_any()
-    }
-}
-
-struct IntegrationsRoute;
-
-#[lazy_route]
-impl LazyRoute for IntegrationsRoute {
-    fn data() -> Self {
-        IntegrationsRoute
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <IntegrationsPage /> }.into_any()
-    }
-}
-
-struct CreateIntegrationRoute;
-
-#[lazy_route]
-impl LazyRoute for CreateIntegrationRoute {
-    fn data() -> Self {
-        CreateIntegrationRoute
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <CreateIntegrationPage /> }.into_any()
-    }
-}
-
-struct OverviewRoute;
-
-#[lazy_route]
-impl LazyRoute for OverviewRoute {
-    fn data() -> Self {
-        OverviewRoute
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <OverviewTab /> }.into_any()
-    }
-}
-
-struct ConfigurationRoute;
-
-#[lazy_route]
-impl LazyRoute for ConfigurationRoute {
-    fn data() -> Self {
-        ConfigurationRoute
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <ConfigurationTab /> }.into_any()
-    }
-}
-
-struct MappingsRoute;
-
-#[lazy_route]
-impl LazyRoute for MappingsRoute {
-    fn data() -> Self {
-        MappingsRoute
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <MappingsTab /> }.into_any()
-    }
-}
-
-struct OAuthTabRoute;
-
-#[lazy_route]
-impl LazyRoute for OAuthTabRoute {
-    fn data() -> Self {
-        OAuthTabRoute
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <OAuthTab /> }.into_any()
-    }
-}
-
-struct EditIntegrationRoute;
-
-#[lazy_route]
-impl LazyRoute for EditIntegrationRoute {
-    fn data() -> Self {
-        EditIntegrationRoute
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <EditIntegrationPage /> }.into_any()
-    }
-}
-
-struct OAuthConnectionsRoute;
-
-#[lazy_route]
-impl LazyRoute for OAuthConnectionsRoute {
-    fn data() -> Self {
-        OAuthConnectionsRoute
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <OAuthConnectionsPage /> }.into_any()
-    }
-}
-
-struct OrganizationsRoute;
-
-#[lazy_route]
-impl LazyRoute for OrganizationsRoute {
-    fn data() -> Self {
-        OrganizationsRoute
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <OrganizationsPage /> }.into_any()
-    }
-}
-
-struct ApiKeysRoute;
-
-#[lazy_route]
-impl LazyRoute for ApiKeysRoute {
-    fn data() -> Self {
-        ApiKeysRoute
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <ApiKeysPage /> }.into_any()
-    }
-}
-
-struct AuditLogRoute;
-
-#[lazy_route]
-impl LazyRoute for AuditLogRoute {
-    fn data() -> Self {
-        AuditLogRoute
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <AuditLogPage /> }.into_any()
-    }
-}
-
-struct AdministratorsRoute;
-
-#[lazy_route]
-impl LazyRoute for AdministratorsRoute {
-    fn data() -> Self {
-        AdministratorsRoute
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <AdministratorsPage /> }.into_any()
-    }
+/// The integration the address names (`/settings/integrations/:name/...`), read on the server.
+fn integration_name() -> String {
+    use_params_map()
+        .get_untracked()
+        .get("name")
+        .unwrap_or_default()
 }

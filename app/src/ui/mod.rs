@@ -2,5 +2,6 @@
 
 pub mod app;
 pub mod components;
+pub mod islands;
 pub mod layout;
 pub mod pages;

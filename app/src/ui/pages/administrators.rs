@@ -2,7 +2,6 @@
 
 use leptos::html;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 use crate::domain::admin::{AdminView, PASSWORD_HINT};
 use crate::domain::time::format_utc;
@@ -10,13 +9,15 @@ use crate::serverfns::admins::{
     list_administrators, AddAdministrator, ChangeOwnPassword, RemoveAdministrator,
 };
 use crate::ui::components::form::{FormError, FormField};
+use crate::ui::islands::{sent_with_page, start_page_island, PageQuery};
 
-#[component]
-pub fn AdministratorsPage() -> impl IntoView {
+#[island(lazy)]
+pub fn AdministratorsPage(query: PageQuery) -> impl IntoView {
+    start_page_island(query);
     let changes = RwSignal::new(0u32);
-    let admins = Resource::new(move || changes.get(), |_| list_administrators());
+    let admins =
+        sent_with_page(move || Resource::new(move || changes.get(), |_| list_administrators()));
     view! {
-        <Title text="Administrators" />
         <h1>"Administrators"</h1>
         <p class="lead">"Administrators sign in to this site and can change everything on it."</p>
         <Transition fallback=|| view! { <p class="muted">"Loading administrators…"</p> }>

@@ -2,7 +2,6 @@
 //! or one customer organization. A new key is shown once; the list shows its prefix only.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 use crate::domain::api_key::{ApiKeyDraft, ApiKeyStatus, ApiKeyView, CreatedApiKey};
 use crate::domain::paging::Paged;
@@ -13,21 +12,24 @@ use crate::serverfns::organizations::list_organizations;
 use crate::ui::components::dialog::{focus_on_open, ConfirmDialog};
 use crate::ui::components::form::{field_message, BoundField, NonFieldError};
 use crate::ui::components::pagination::{use_list_query, Pagination};
+use crate::ui::islands::{sent_with_page, start_page_island, PageQuery};
 
 const PATH: &str = "/settings/api-keys";
 
-#[component]
-pub fn ApiKeysPage() -> impl IntoView {
+#[island(lazy)]
+pub fn ApiKeysPage(query: PageQuery) -> impl IntoView {
+    start_page_island(query);
     let (_, page) = use_list_query();
     let changes = RwSignal::new(0u32);
-    let keys = Resource::new(
-        move || (page.get(), changes.get()),
-        |(page, _)| list_api_keys(page),
-    );
+    let keys = sent_with_page(move || {
+        Resource::new(
+            move || (page.get(), changes.get()),
+            |(page, _)| list_api_keys(page),
+        )
+    });
     let creating = RwSignal::new(false);
     let created = RwSignal::new(None::<CreatedApiKey>);
     view! {
-        <Title text="API Keys" />
         <div class="page-heading">
             <h1>"API Keys"</h1>
             <button type="button" class="button" on:click=move |_| { created.set(None); creating.set(true); }>"New API key"</button>
@@ -60,7 +62,9 @@ fn CreateKeyForm(
     let expires_on = RwSignal::new(String::new());
     let find = RwSignal::new(String::new());
     let organization = RwSignal::new(None::<i64>);
-    let organizations = Resource::new(move || find.get(), |search| list_organizations(search, 1));
+    let organizations = sent_with_page(move || {
+        Resource::new(move || find.get(), |search| list_organizations(search, 1))
+    });
     let create = ServerAction::<CreateApiKey>::new();
     let error = RwSignal::new(None::<AppError>);
     Effect::new(move |_| match create.value().get() {

@@ -1,57 +1,49 @@
 //! Settings > Audit Log: every change, newest first, filtered by actor, object and date.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::components::{Form, A};
-use leptos_router::hooks::use_query_map;
 
 use crate::domain::audit::{AuditEntryView, AuditFilter, FieldChange};
 use crate::domain::paging::Paged;
 use crate::domain::time::format_utc;
 use crate::serverfns::audit::list_audit_entries;
 use crate::ui::components::pagination::Pagination;
+use crate::ui::islands::{sent_with_page, start_page_island, PageQuery};
 
 const PATH: &str = "/settings/audit-log";
 
-#[component]
-pub fn AuditLogPage() -> impl IntoView {
-    let query = use_query_map();
-    let filter = Memo::new(move |_| {
-        let query = query.read();
-        let get = |key: &str| query.get(key).unwrap_or_default();
-        AuditFilter {
-            actor: get("actor"),
-            object: get("object"),
-            from: get("from"),
-            to: get("to"),
-        }
+#[island(lazy)]
+pub fn AuditLogPage(query: PageQuery) -> impl IntoView {
+    let get = |key: &str| query.get(key).unwrap_or_default();
+    let filter = AuditFilter {
+        actor: get("actor"),
+        object: get("object"),
+        from: get("from"),
+        to: get("to"),
+    };
+    let page = query.page();
+    start_page_island(query);
+    let filter = Memo::new(move |_| filter.clone());
+    let page = Memo::new(move |_| page);
+    let entries = sent_with_page(move || {
+        Resource::new(
+            move || (filter.get(), page.get()),
+            |(filter, page)| list_audit_entries(filter, page),
+        )
     });
-    let page = Memo::new(move |_| {
-        query
-            .read()
-            .get("page")
-            .and_then(|p| p.parse().ok())
-            .unwrap_or(1)
-    });
-    let entries = Resource::new(
-        move || (filter.get(), page.get()),
-        |(filter, page)| list_audit_entries(filter, page),
-    );
 
     view! {
-        <Title text="Audit Log" />
         <h1>"Audit Log"</h1>
         <p class="lead">"Every change made through the UI or the API: who, what and when. Secret values are never recorded."</p>
-        <Form method="GET" action=PATH attr:class="filter-form" attr:aria-label="Filter the audit log">
+        <form method="get" action=PATH class="filter-form" aria-label="Filter the audit log">
             <FilterInput label="Actor" name="actor" kind="search" value=Signal::derive(move || filter.get().actor) />
             <FilterInput label="Object" name="object" kind="search" value=Signal::derive(move || filter.get().object) />
             <FilterInput label="From" name="from" kind="date" value=Signal::derive(move || filter.get().from) />
             <FilterInput label="To" name="to" kind="date" value=Signal::derive(move || filter.get().to) />
             <div class="filter-actions">
                 <button type="submit" class="button secondary">"Filter"</button>
-                <A href=PATH>"Clear"</A>
+                <a href=PATH>"Clear"</a>
             </div>
-        </Form>
+        </form>
         <Transition fallback=|| view! { <p class="muted">"Loading the audit log…"</p> }>
             {move || entries.get().map(|result| match result {
                 Ok(paged) => view! { <AuditTable paged /> }.into_any(),

@@ -1,17 +1,17 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 use crate::domain::status::ServerStatus;
 use crate::serverfns::status::GetServerStatus;
+use crate::ui::islands::{start_page_island, PageQuery};
 
 /// Landing page: what the product does, and a check that the server and its store answer.
-#[component]
-pub fn DashboardPage() -> impl IntoView {
+#[island(lazy)]
+pub fn DashboardPage(query: PageQuery) -> impl IntoView {
+    start_page_island(query);
     let check = ServerAction::<GetServerStatus>::new();
     let pending = check.pending();
 
     view! {
-        <Title text="Dashboard" />
         <h1>"Dashboard"</h1>
         <p class="lead">
             "Connect your automation to external APIs: define integrations, set defaults, "

@@ -1,22 +1,22 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 use crate::serverfns::auth::Login;
 use crate::ui::components::form::{FormError, FormField};
+use crate::ui::islands::{start_page_island, PageQuery};
 use crate::ui::layout::auth_layout::AuthLayout;
 
 /// Sign-in; returns to the page that was asked for (`?next=`).
-#[component]
-pub fn LoginPage() -> impl IntoView {
+// Not lazy: its code, the runtime every island shares, is the main WASM module the browser
+// downloads first, in one file that compresses better than the many small shared ones.
+#[island]
+pub fn LoginPage(query: PageQuery) -> impl IntoView {
+    let next = query.get("next").unwrap_or_default();
+    start_page_island(query);
     let login = ServerAction::<Login>::new();
-    let query = use_query_map();
-    let next = move || query.read().get("next").unwrap_or_default();
     let error = Signal::derive(move || login.value().get().and_then(Result::err));
     let pending = login.pending();
 
     view! {
-        <Title text="Sign in" />
         <AuthLayout title="Sign in to Bifrost">
             <ActionForm action=login attr:class="form">
                 <input type="hidden" name="next" value=next />

@@ -2,7 +2,6 @@
 //! redirect URI to register with each provider.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 use crate::domain::oauth::{GrantType, OAuthConnectionDraft, OAuthConnectionView, SecretChange};
 use crate::error::AppError;
@@ -11,6 +10,7 @@ use crate::serverfns::oauth::{
 };
 use crate::ui::components::dialog::{focus_on_open, ConfirmDialog};
 use crate::ui::components::form::{field_message, BoundField, NonFieldError};
+use crate::ui::islands::{sent_with_page, start_page_island, PageQuery};
 
 /// Which form is open.
 #[derive(Clone, PartialEq)]
@@ -19,13 +19,14 @@ pub enum Editing {
     Existing(Box<OAuthConnectionView>),
 }
 
-#[component]
-pub fn OAuthConnectionsPage() -> impl IntoView {
+#[island(lazy)]
+pub fn OAuthConnectionsPage(query: PageQuery) -> impl IntoView {
+    start_page_island(query);
     let version = RwSignal::new(0u32);
-    let connections = Resource::new(move || version.get(), |_| list_oauth_connections());
+    let connections =
+        sent_with_page(move || Resource::new(move || version.get(), |_| list_oauth_connections()));
     let editing = RwSignal::new(None::<Editing>);
     view! {
-        <Title text="OAuth Connections" />
         <div class="page-heading">
             <h1>"OAuth Connections"</h1>
             <button type="button" class="button" on:click=move |_| editing.set(Some(Editing::New))>"New connection"</button>

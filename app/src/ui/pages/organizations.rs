@@ -2,8 +2,6 @@
 
 use leptos::html;
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::components::Form;
 
 use crate::domain::organization::OrganizationView;
 use crate::domain::paging::Paged;
@@ -15,31 +13,34 @@ use crate::serverfns::organizations::{
 use crate::ui::components::dialog::ConfirmDialog;
 use crate::ui::components::form::{FormError, FormField};
 use crate::ui::components::pagination::{use_list_query, Pagination};
+use crate::ui::islands::{sent_with_page, start_page_island, PageQuery};
 
 const PATH: &str = "/settings/organizations";
 
-#[component]
-pub fn OrganizationsPage() -> impl IntoView {
+#[island(lazy)]
+pub fn OrganizationsPage(query: PageQuery) -> impl IntoView {
+    start_page_island(query);
     let (search, page) = use_list_query();
     // Bumped after every change, so the list reloads.
     let changes = RwSignal::new(0u32);
-    let organizations = Resource::new(
-        move || (search.get(), page.get(), changes.get()),
-        |(search, page, _)| list_organizations(search, page),
-    );
+    let organizations = sent_with_page(move || {
+        Resource::new(
+            move || (search.get(), page.get(), changes.get()),
+            |(search, page, _)| list_organizations(search, page),
+        )
+    });
 
     view! {
-        <Title text="Organizations" />
         <h1>"Organizations"</h1>
         <p class="lead">
             "Your customers. The provider organization (★) is your own MSP; it always exists and cannot be deleted."
         </p>
         <div class="toolbar">
-            <Form method="GET" action=PATH attr:class="search-form" attr:role="search">
+            <form method="get" action=PATH class="search-form" role="search">
                 <label for="organization-search" class="visually-hidden">"Search organizations"</label>
                 <input id="organization-search" type="search" name="q" placeholder="Search by name" value=search />
                 <button type="submit" class="button secondary">"Search"</button>
-            </Form>
+            </form>
             <CreateOrganizationForm changes />
         </div>
         <Transition fallback=|| view! { <p class="muted">"Loading organizations…"</p> }>
@@ -183,7 +184,7 @@ fn RenameForm(
 
 #[component]
 fn ConfirmDelete(id: i64, confirming: RwSignal<bool>, changes: RwSignal<u32>) -> impl IntoView {
-    let impact = Resource::new(move || id, get_deletion_impact);
+    let impact = sent_with_page(move || Resource::new(move || id, get_deletion_impact));
     let delete = ServerAction::<DeleteOrganization>::new();
     Effect::new(move |_| {
         if let Some(Ok(())) = delete.value().get() {

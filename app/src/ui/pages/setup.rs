@@ -1,20 +1,20 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 use crate::domain::admin::PASSWORD_HINT;
 use crate::serverfns::auth::SetupFirstAdmin;
 use crate::ui::components::form::{FormError, FormField};
+use crate::ui::islands::{start_page_island, PageQuery};
 use crate::ui::layout::auth_layout::AuthLayout;
 
 /// First-run setup: shown only while no administrator exists.
-#[component]
-pub fn SetupPage() -> impl IntoView {
+#[island(lazy)]
+pub fn SetupPage(query: PageQuery) -> impl IntoView {
+    start_page_island(query);
     let setup = ServerAction::<SetupFirstAdmin>::new();
     let error = Signal::derive(move || setup.value().get().and_then(Result::err));
     let pending = setup.pending();
 
     view! {
-        <Title text="Set up Bifrost" />
         <AuthLayout title="Welcome to Bifrost Integrations">
             <p class="muted">"Create the first administrator account. You can add more administrators later."</p>
             <ActionForm action=setup attr:class="form">

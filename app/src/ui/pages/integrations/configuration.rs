@@ -1,21 +1,21 @@
 //! The Configuration tab: the defaults every organization gets unless its mapping overrides them.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
-use super::layout::with_integration;
+use super::layout::{start_tab_island, with_integration};
 use super::values::{ValueInputs, ValueState};
 use crate::domain::integration::{FieldValueView, IntegrationView};
 use crate::error::AppError;
 use crate::serverfns::integrations::{get_default_values, SaveDefaultValues};
 use crate::ui::components::form::NonFieldError;
+use crate::ui::islands::{sent_with_page, PageQuery};
 
-#[component]
-pub fn ConfigurationTab() -> impl IntoView {
-    let query = use_query_map();
-    let created = move || query.read().get("created").is_some();
+#[island(lazy)]
+pub fn ConfigurationTab(name: String, query: PageQuery) -> impl IntoView {
+    let created = query.has("created");
+    start_tab_island(name, query);
     view! {
-        <Show when=created>
+        <Show when=move || created>
             <p class="success" role="status">"Integration created. Set its defaults below, then map organizations on the Mappings tab."</p>
         </Show>
         {with_integration(|integration| view! { <DefaultsPanel integration /> })}
@@ -26,10 +26,12 @@ pub fn ConfigurationTab() -> impl IntoView {
 fn DefaultsPanel(integration: IntegrationView) -> impl IntoView {
     let id = integration.id;
     let reloads = RwSignal::new(0u32);
-    let values = Resource::new(
-        move || (id, reloads.get()),
-        |(id, _)| get_default_values(id),
-    );
+    let values = sent_with_page(move || {
+        Resource::new(
+            move || (id, reloads.get()),
+            |(id, _)| get_default_values(id),
+        )
+    });
     let saved = RwSignal::new(false);
     view! {
         <p class="lead">"Default values apply to every organization; a mapping can override each of them."</p>

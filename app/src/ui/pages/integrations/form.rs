@@ -1,10 +1,7 @@
 //! The integration form: details and the Config Schema editor, for Create Integration and Edit.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map};
 
-use super::layout::CurrentIntegration;
 use super::list::{integration_href, INTEGRATIONS_PATH};
 use crate::domain::integration::{
     schema_field_name, FieldType, IntegrationDraft, IntegrationView, SchemaField,
@@ -13,6 +10,7 @@ use crate::error::AppError;
 use crate::serverfns::integrations::{get_integration, CreateIntegration, UpdateIntegration};
 use crate::ui::components::dialog::focus_on_open;
 use crate::ui::components::form::{field_message, BoundField, NonFieldError};
+use crate::ui::islands::{go_to, sent_with_page, start_page_island, PageQuery};
 
 /// One row of the schema editor; `uid` keeps rows apart while they move.
 #[derive(Clone, Copy)]
@@ -48,23 +46,21 @@ impl FieldState {
     }
 }
 
-#[component]
-pub fn CreateIntegrationPage() -> impl IntoView {
+#[island(lazy)]
+pub fn CreateIntegrationPage(query: PageQuery) -> impl IntoView {
+    start_page_island(query);
     view! {
-        <Title text="Create Integration" />
         <p class="breadcrumb"><a href=INTEGRATIONS_PATH>"Integrations"</a>" / New"</p>
         <h1>"Create Integration"</h1>
         <IntegrationForm existing=None />
     }
 }
 
-#[component]
-pub fn EditIntegrationPage() -> impl IntoView {
-    let params = use_params_map();
-    let name = Memo::new(move |_| params.read().get("name").unwrap_or_default());
-    let integration = Resource::new(move || name.get(), get_integration);
+#[island(lazy)]
+pub fn EditIntegrationPage(name: String, query: PageQuery) -> impl IntoView {
+    start_page_island(query);
+    let integration = sent_with_page(move || Resource::new(move || name.clone(), get_integration));
     view! {
-        <Title text="Edit integration" />
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || integration.get().map(|result| match result {
                 Ok(view) => view! {
@@ -134,22 +130,16 @@ fn IntegrationForm(existing: Option<IntegrationView>) -> impl IntoView {
             }
         }
     };
-    let navigate = use_navigate();
-    // On the integration page, its header and tabs must show what was just saved.
-    let current = use_context::<CurrentIntegration>();
     Effect::new(move |_| {
         let outcome = create.value().get().or_else(|| update.value().get());
         match outcome {
             Some(Ok(saved)) => {
-                if let Some(current) = current {
-                    current.changes.update(|n| *n += 1);
-                }
                 let target = if existing_id.is_some() {
                     format!("{}?saved=1", integration_href(&saved.name))
                 } else {
                     format!("{}/configuration?created=1", integration_href(&saved.name))
                 };
-                navigate(&target, Default::default());
+                go_to(&target);
             }
             Some(Err(AppError::NeedsConfirmation(message))) => {
                 needs_confirmation.set(Some(message))

@@ -1,8 +1,6 @@
 //! Settings > Integrations: every integration with its mapped organizations, searchable, paged.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::components::{Form, A};
 
 use crate::domain::integration::IntegrationSummary;
 use crate::domain::paging::Paged;
@@ -10,6 +8,7 @@ use crate::serverfns::integrations::{list_integrations, ImportDefinition};
 use crate::ui::components::dialog::focus_on_open;
 use crate::ui::components::file_text::{CodeTextArea, FileTextInput};
 use crate::ui::components::pagination::{use_list_query, Pagination};
+use crate::ui::islands::{sent_with_page, start_page_island, PageQuery};
 
 pub const INTEGRATIONS_PATH: &str = "/settings/integrations";
 
@@ -18,20 +17,22 @@ pub fn integration_href(name: &str) -> String {
     format!("{INTEGRATIONS_PATH}/{name}")
 }
 
-#[component]
-pub fn IntegrationsPage() -> impl IntoView {
+#[island(lazy)]
+pub fn IntegrationsPage(query: PageQuery) -> impl IntoView {
+    start_page_island(query);
     let (search, page) = use_list_query();
     let importing = RwSignal::new(false);
-    let integrations = Resource::new(
-        move || (search.get(), page.get()),
-        |(search, page)| list_integrations(search, page),
-    );
+    let integrations = sent_with_page(move || {
+        Resource::new(
+            move || (search.get(), page.get()),
+            |(search, page)| list_integrations(search, page),
+        )
+    });
     view! {
-        <Title text="Integrations" />
         <div class="page-heading">
             <h1>"Integrations"</h1>
             <div class="toolbar-actions">
-                <A href=format!("{INTEGRATIONS_PATH}/new") attr:class="button">"Create Integration"</A>
+                <a href=format!("{INTEGRATIONS_PATH}/new") class="button">"Create Integration"</a>
                 <button type="button" class="button secondary" on:click=move |_| importing.set(true)>"Import Integration"</button>
             </div>
         </div>
@@ -42,11 +43,11 @@ pub fn IntegrationsPage() -> impl IntoView {
             "Each integration names an external API once: its config schema, the defaults, and which tenant or company each customer organization maps to."
         </p>
         <div class="toolbar">
-            <Form method="GET" action=INTEGRATIONS_PATH attr:class="search-form" attr:role="search">
+            <form method="get" action=INTEGRATIONS_PATH class="search-form" role="search">
                 <label for="integration-search" class="visually-hidden">"Search integrations"</label>
                 <input id="integration-search" type="search" name="q" placeholder="Search by name" value=search />
                 <button type="submit" class="button secondary">"Search"</button>
-            </Form>
+            </form>
         </div>
         <Transition fallback=|| view! { <p class="muted">"Loading integrations…"</p> }>
             {move || integrations.get().map(|result| match result {
@@ -64,7 +65,7 @@ fn IntegrationTable(paged: Paged<IntegrationSummary>, search: String) -> impl In
         return view! {
             <div class="empty-state">
                 <p>"This page is past the end of the list."</p>
-                <A href=INTEGRATIONS_PATH.to_string()>"Go to the first page"</A>
+                <a href=INTEGRATIONS_PATH.to_string()>"Go to the first page"</a>
             </div>
         }
         .into_any();
@@ -75,7 +76,7 @@ fn IntegrationTable(paged: Paged<IntegrationSummary>, search: String) -> impl In
                 <div class="empty-state">
                     <p><strong>"No integrations yet."</strong></p>
                     <p>"Create the first one to connect your automation to an external API such as HaloPSA or Microsoft Graph."</p>
-                    <A href=format!("{INTEGRATIONS_PATH}/new") attr:class="button">"Create Integration"</A>
+                    <a href=format!("{INTEGRATIONS_PATH}/new") class="button">"Create Integration"</a>
                 </div>
             }
             .into_any();
@@ -96,7 +97,7 @@ fn IntegrationTable(paged: Paged<IntegrationSummary>, search: String) -> impl In
             <tbody>
                 {paged.items.clone().into_iter().map(|integration| view! {
                     <tr>
-                        <td><A href=integration_href(&integration.name)>{integration.name.clone()}</A></td>
+                        <td><a href=integration_href(&integration.name)>{integration.name.clone()}</a></td>
                         <td class="muted">{integration.description.clone()}</td>
                         <td>{integration.mapped_organizations}</td>
                         <td>{match integration.oauth_connection.clone() {
@@ -139,7 +140,7 @@ fn ImportDefinitionPanel(open: RwSignal<bool>) -> impl IntoView {
                     };
                     view! {
                         <p class="success" role="status">{format!("{} imported. {secrets} ", imported.name)}
-                            <A href=href>"Open its Configuration"</A></p>
+                            <a href=href>"Open its Configuration"</a></p>
                     }.into_any()
                 }
                 Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),

@@ -9,6 +9,7 @@ use crate::domain::integration::MappingSummary;
 use crate::serverfns::oauth::{
     get_integration_oauth, AdoptDetectedEntityId, LinkMappingToken, StartOauthConnect,
 };
+use crate::ui::islands::sent_with_page;
 
 /// The table cell: the token's status (or the shared token) and Connect for this organization.
 #[component]
@@ -65,7 +66,9 @@ pub fn MappingTokenLink(
     linked: Option<i64>,
 ) -> impl IntoView {
     let list_version = expect_context::<MappingListVersion>().0;
-    let oauth = Resource::new(|| (), move |_| get_integration_oauth(integration_id));
+    let oauth = sent_with_page(move || {
+        Resource::new(|| (), move |_| get_integration_oauth(integration_id))
+    });
     let chosen = RwSignal::new(linked);
     let link = ServerAction::<LinkMappingToken>::new();
     Effect::new(move |_| {

@@ -2,9 +2,8 @@
 //! the organization's overrides. Searchable and paged on the server for thousands of rows.
 
 use leptos::prelude::*;
-use leptos_router::components::{Form, A};
 
-use super::layout::with_integration;
+use super::layout::{start_tab_island, with_integration};
 use super::list::integration_href;
 use super::mapping_import::MappingImportPanel;
 use super::mapping_token::{MappingTokenCell, MappingTokenLink};
@@ -22,6 +21,7 @@ use crate::serverfns::mappings::{
 use crate::ui::components::dialog::{focus_on_open, ConfirmDialog};
 use crate::ui::components::form::{field_message, NonFieldError};
 use crate::ui::components::pagination::{use_list_query, Pagination};
+use crate::ui::islands::{sent_with_page, PageQuery};
 
 /// Bumped after every change to the mappings, so the list reloads.
 #[derive(Clone, Copy)]
@@ -35,8 +35,9 @@ enum Editing {
     Existing(i64),
 }
 
-#[component]
-pub fn MappingsTab() -> impl IntoView {
+#[island(lazy)]
+pub fn MappingsTab(name: String, query: PageQuery) -> impl IntoView {
+    start_tab_island(name, query);
     with_integration(|integration| view! { <MappingsPanel integration /> })
 }
 
@@ -48,10 +49,12 @@ fn MappingsPanel(integration: IntegrationView) -> impl IntoView {
     let list_version = RwSignal::new(0u32);
     provide_context(MappingListVersion(list_version));
     let id = integration.id;
-    let mappings = Resource::new(
-        move || (id, search.get(), page.get(), list_version.get()),
-        |(id, search, page, _)| list_mappings(id, search, page),
-    );
+    let mappings = sent_with_page(move || {
+        Resource::new(
+            move || (id, search.get(), page.get(), list_version.get()),
+            |(id, search, page, _)| list_mappings(id, search, page),
+        )
+    });
     let editing = RwSignal::new(None::<Editing>);
     let importing = RwSignal::new(false);
     let path = format!("{}/mappings", integration_href(&integration.name));
@@ -66,11 +69,11 @@ fn MappingsPanel(integration: IntegrationView) -> impl IntoView {
     view! {
         <CallbackMessage />
         <div class="toolbar">
-            <Form method="GET" action=path.clone() attr:class="search-form" attr:role="search">
+            <form method="get" action=path.clone() class="search-form" role="search">
                 <label for="mapping-search" class="visually-hidden">"Search mappings"</label>
                 <input id="mapping-search" type="search" name="q" placeholder="Search organization or entity ID" value=search />
                 <button type="submit" class="button secondary">"Search"</button>
-            </Form>
+            </form>
             <div class="toolbar-actions">
                 <button type="button" class="button" on:click=move |_| editing.set(Some(Editing::New(None)))>"Add Mapping"</button>
                 <button type="button" class="button secondary" on:click=move |_| importing.set(true)>"Import CSV"</button>
@@ -101,10 +104,12 @@ const UNMAPPED_SHOWN: usize = 10;
 #[component]
 fn UnmappedOrganizations(integration_id: i64, editing: RwSignal<Option<Editing>>) -> impl IntoView {
     let list_version = expect_context::<MappingListVersion>().0;
-    let unmapped = Resource::new(
-        move || list_version.get(),
-        move |_| list_unmapped_organizations(integration_id, String::new()),
-    );
+    let unmapped = sent_with_page(move || {
+        Resource::new(
+            move || list_version.get(),
+            move |_| list_unmapped_organizations(integration_id, String::new()),
+        )
+    });
     view! {
         <section class="unmapped" aria-labelledby="unmapped-title">
             <h2 id="unmapped-title">"Unmapped organizations"</h2>
@@ -155,7 +160,7 @@ fn MappingTable(
         return view! {
             <div class="empty-state">
                 <p>"This page is past the end of the list."</p>
-                <A href=path.to_string()>"Go to the first page"</A>
+                <a href=path.to_string()>"Go to the first page"</a>
             </div>
         }
         .into_any();
@@ -279,16 +284,14 @@ fn MappingEditor(
     editing: RwSignal<Option<Editing>>,
 ) -> impl IntoView {
     let integration_id = integration.id;
+    let source = mode.clone();
     let start =
-        Resource::new(
-            {
-                let mode = mode.clone();
-                move || mode.clone()
-            },
-            move |mode| async move {
-                match mode {
-                    Editing::New(preselected) => {
-                        get_new_mapping_values(integration_id)
+        sent_with_page(move || {
+            Resource::new(
+                move || source.clone(),
+                move |mode| async move {
+                    match mode {
+                        Editing::New(preselected) => get_new_mapping_values(integration_id)
                             .await
                             .map(|values| EditorStart {
                                 organization: preselected.map(|choice| (choice.id, choice.name)),
@@ -296,23 +299,23 @@ fn MappingEditor(
                                 entity_name: String::new(),
                                 values,
                                 oauth_token_id: None,
-                            })
+                            }),
+                        Editing::Existing(mapping_id) => get_mapping(integration_id, mapping_id)
+                            .await
+                            .map(|mapping| EditorStart {
+                                organization: Some((
+                                    mapping.organization_id,
+                                    mapping.organization_name,
+                                )),
+                                entity_id: mapping.entity_id,
+                                entity_name: mapping.entity_name,
+                                values: mapping.values,
+                                oauth_token_id: mapping.oauth_token_id,
+                            }),
                     }
-                    Editing::Existing(mapping_id) => get_mapping(integration_id, mapping_id)
-                        .await
-                        .map(|mapping| EditorStart {
-                            organization: Some((
-                                mapping.organization_id,
-                                mapping.organization_name,
-                            )),
-                            entity_id: mapping.entity_id,
-                            entity_name: mapping.entity_name,
-                            values: mapping.values,
-                            oauth_token_id: mapping.oauth_token_id,
-                        }),
-                }
-            },
-        );
+                },
+            )
+        });
     let title = if matches!(mode, Editing::New(_)) {
         "Add Mapping"
     } else {
@@ -451,10 +454,12 @@ fn OrganizationPicker(
     message: Signal<Option<String>>,
 ) -> impl IntoView {
     let filter = RwSignal::new(String::new());
-    let choices = Resource::new(
-        move || filter.get(),
-        move |search| list_unmapped_organizations(integration_id, search),
-    );
+    let choices = sent_with_page(move || {
+        Resource::new(
+            move || filter.get(),
+            move |search| list_unmapped_organizations(integration_id, search),
+        )
+    });
     view! {
         <div class="field">
             <label for="mapping-organization-search">"Find organization"</label>

@@ -2,10 +2,8 @@
 //! status with Refresh now and Disconnect, and Test Connection.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::use_query_map;
 
-use super::layout::{with_integration, CurrentIntegration};
+use super::layout::{start_tab_island, with_integration, CurrentIntegration};
 use crate::domain::integration::IntegrationView;
 use crate::domain::oauth::{
     oauth_error_message, IntegrationOAuthView, OAuthConnectionView, OAuthTokenView, TokenState,
@@ -18,28 +16,27 @@ use crate::serverfns::oauth::{
     StartOauthConnect, TestConnection,
 };
 use crate::ui::components::dialog::ConfirmDialog;
+use crate::ui::islands::{go_to, sent_with_page, use_page_query, PageQuery};
 use crate::ui::pages::oauth_connections::{ConnectionForm, Editing};
 
-#[component]
-pub fn OAuthTab() -> impl IntoView {
+#[island(lazy)]
+pub fn OAuthTab(name: String, query: PageQuery) -> impl IntoView {
+    start_tab_island(name, query);
     with_integration(|integration| view! { <OAuthPanel integration /> })
 }
 
 /// The message the OAuth callback sends back in the query string.
 #[component]
 pub fn CallbackMessage() -> impl IntoView {
-    let query = use_query_map();
-    move || {
-        let query = query.read();
-        if query.get("oauth").as_deref() == Some("connected") {
-            Some(view! { <p class="success" role="status">"Connected. The tokens are stored encrypted."</p> }.into_any())
-        } else {
-            query.get("oauth_error").map(|code| {
-                let reason = query.get("reason").unwrap_or_default();
-                view! { <p class="error" role="alert">{oauth_error_message(&code, &reason)}</p> }
-                    .into_any()
-            })
-        }
+    let query = use_page_query();
+    if query.get("oauth").as_deref() == Some("connected") {
+        Some(view! { <p class="success" role="status">"Connected. The tokens are stored encrypted."</p> }.into_any())
+    } else {
+        query.get("oauth_error").map(|code| {
+            let reason = query.get("reason").unwrap_or_default();
+            view! { <p class="error" role="alert">{oauth_error_message(&code, &reason)}</p> }
+                .into_any()
+        })
     }
 }
 
@@ -52,12 +49,6 @@ pub fn connect_action() -> ServerAction<StartOauthConnect> {
         }
     });
     connect
-}
-
-fn go_to(url: &str) {
-    if let Err(error) = window().location().set_href(url) {
-        leptos::logging::error!("cannot open the provider: {error:?}");
-    }
 }
 
 pub fn state_badge(state: TokenState) -> impl IntoView {
@@ -73,10 +64,12 @@ pub fn state_badge(state: TokenState) -> impl IntoView {
 fn OAuthPanel(integration: IntegrationView) -> impl IntoView {
     let integration_id = integration.id;
     let version = RwSignal::new(0u32);
-    let oauth = Resource::new(
-        move || version.get(),
-        move |_| get_integration_oauth(integration_id),
-    );
+    let oauth = sent_with_page(move || {
+        Resource::new(
+            move || version.get(),
+            move |_| get_integration_oauth(integration_id),
+        )
+    });
     let linked = integration.oauth_connection.as_ref().map(|link| link.id);
     view! {
         <CallbackMessage />
@@ -116,7 +109,7 @@ fn ConnectionStatus(
         <h2>"OAuth connection"</h2>
         <dl class="details">
             <dt>"Connection"</dt>
-            <dd><A href="/settings/oauth">{name}</A>" · "{grant_label}</dd>
+            <dd><a href="/settings/oauth">{name}</a>" · "{grant_label}</dd>
             <dt>"Redirect URI"</dt>
             <dd><code>{redirect_uri}</code></dd>
             <dt>"Status"</dt>
@@ -237,7 +230,7 @@ fn TokenActions(
 #[component]
 fn LinkConnection(integration_id: i64, linked: Option<i64>) -> impl IntoView {
     let current = expect_context::<CurrentIntegration>();
-    let connections = Resource::new(|| (), |_| list_oauth_connections());
+    let connections = sent_with_page(move || Resource::new(|| (), |_| list_oauth_connections()));
     let chosen = RwSignal::new(linked);
     let link = ServerAction::<LinkOauthConnection>::new();
     let inline = RwSignal::new(None::<Editing>);
@@ -284,7 +277,7 @@ fn LinkConnection(integration_id: i64, linked: Option<i64>) -> impl IntoView {
         {move || inline.get().map(|mode| view! {
             <ConnectionForm mode on_close=Callback::new(move |()| inline.set(None)) on_saved />
         })}
-        <p class="muted">"Connections are also created and edited under "<A href="/settings/oauth">"OAuth Connections"</A>"."</p>
+        <p class="muted">"Connections are also created and edited under "<a href="/settings/oauth">"OAuth Connections"</a>"."</p>
     }
     .into_any()
 }
@@ -292,10 +285,12 @@ fn LinkConnection(integration_id: i64, linked: Option<i64>) -> impl IntoView {
 /// A GET to `base_url` + a path with an organization's token, to prove the setup works.
 #[component]
 fn TestConnectionPanel(integration_id: i64) -> impl IntoView {
-    let mappings = Resource::new(
-        || (),
-        move |_| list_mappings(integration_id, String::new(), 1),
-    );
+    let mappings = sent_with_page(move || {
+        Resource::new(
+            || (),
+            move |_| list_mappings(integration_id, String::new(), 1),
+        )
+    });
     let organization = RwSignal::new(None::<i64>);
     let path = RwSignal::new(String::from("/"));
     let test = ServerAction::<TestConnection>::new();

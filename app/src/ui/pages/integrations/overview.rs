@@ -1,29 +1,21 @@
 //! The Overview tab: details, schema and counts, with Edit and Delete.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_query_map};
 
-use super::layout::{with_integration, CurrentIntegration};
+use super::layout::{start_tab_island, with_integration};
 use super::list::{integration_href, INTEGRATIONS_PATH};
 use crate::domain::integration::IntegrationView;
 use crate::domain::time::format_utc;
 use crate::serverfns::integrations::{get_integration_deletion_impact, DeleteIntegration};
 use crate::ui::components::dialog::ConfirmDialog;
+use crate::ui::islands::{go_to, sent_with_page, PageQuery};
 
-#[component]
-pub fn OverviewTab() -> impl IntoView {
-    let query = use_query_map();
-    let saved = move || query.read().get("saved").is_some();
-    // Counts change on the other tabs; show them fresh whenever this tab opens.
-    let current = expect_context::<CurrentIntegration>();
-    Effect::new(move |opened_before: Option<()>| {
-        if opened_before.is_none() {
-            current.view.refetch();
-        }
-    });
+#[island(lazy)]
+pub fn OverviewTab(name: String, query: PageQuery) -> impl IntoView {
+    let saved = query.has("saved");
+    start_tab_island(name, query);
     view! {
-        <Show when=saved>
+        <Show when=move || saved>
             <p class="success" role="status">"Integration saved."</p>
         </Show>
         {with_integration(|integration| view! { <Overview integration /> })}
@@ -69,7 +61,7 @@ fn Overview(integration: IntegrationView) -> impl IntoView {
             }.into_any()
         }}
         <div class="form-actions">
-            <A href=edit_href attr:class="button">"Edit"</A>
+            <a href=edit_href class="button">"Edit"</a>
             <a class="button secondary" href=export_href download="">"Export definition"</a>
             <button type="button" class="button danger" on:click=move |_| confirming.set(true)>"Delete integration"</button>
         </div>
@@ -90,12 +82,11 @@ fn non_empty(text: &str) -> String {
 
 #[component]
 fn ConfirmDeleteIntegration(id: i64, confirming: RwSignal<bool>) -> impl IntoView {
-    let impact = Resource::new(move || id, get_integration_deletion_impact);
+    let impact = sent_with_page(move || Resource::new(move || id, get_integration_deletion_impact));
     let delete = ServerAction::<DeleteIntegration>::new();
-    let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(())) = delete.value().get() {
-            navigate(INTEGRATIONS_PATH, Default::default());
+            go_to(INTEGRATIONS_PATH);
         }
     });
     view! {

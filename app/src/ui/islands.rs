@@ -1,0 +1,220 @@
+//! What a page's island needs that the browser cannot ask the router for, and the signal that
+//! every island on the page is live.
+//!
+//! Pages render on the server; only their interactive part, one island per page, ships WASM and
+//! hydrates. The router runs on the server alone, so the server hands each island the address's
+//! query (and the integration's name) as props.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The query of the address a page was rendered for, in order, repeated keys kept.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageQuery(Vec<(String, String)>);
+
+impl PageQuery {
+    /// The query of the address being rendered; called on the server, where the router runs.
+    pub fn current() -> Self {
+        let query = leptos_router::hooks::use_query_map().get_untracked();
+        Self::from_pairs(
+            query
+                .into_iter()
+                .map(|(key, value)| (key.into_owned(), value)),
+        )
+    }
+
+    pub fn from_pairs(pairs: impl IntoIterator<Item = (String, String)>) -> Self {
+        Self(pairs.into_iter().collect())
+    }
+
+    /// The first value of `key`.
+    pub fn get(&self, key: &str) -> Option<String> {
+        self.0
+            .iter()
+            .find(|(name, _)| name == key)
+            .map(|(_, value)| value.clone())
+    }
+
+    pub fn has(&self, key: &str) -> bool {
+        self.0.iter().any(|(name, _)| name == key)
+    }
+
+    /// The list search (`q`), empty when absent.
+    pub fn search(&self) -> String {
+        self.get("q").unwrap_or_default()
+    }
+
+    /// The list page (`page`, from 1); 1 when absent or not a number.
+    pub fn page(&self) -> i64 {
+        self.get("page")
+            .and_then(|page| page.parse().ok())
+            .unwrap_or(1)
+    }
+
+    /// `path` with this query, `page` set to `page` (left out for the first page).
+    pub fn href_with_page(&self, path: &str, page: i64) -> String {
+        let mut pairs: Vec<String> = self
+            .0
+            .iter()
+            .filter(|(key, _)| key != "page")
+            .map(|(key, value)| format!("{}={}", urlencode(key), urlencode(value)))
+            .collect();
+        if page > 1 {
+            pairs.push(format!("page={page}"));
+        }
+        if pairs.is_empty() {
+            path.to_string()
+        } else {
+            format!("{path}?{}", pairs.join("&"))
+        }
+    }
+}
+
+fn urlencode(text: &str) -> String {
+    let mut encoded = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                encoded.push(byte as char)
+            }
+            _ => encoded.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    encoded
+}
+
+/// Starts a page island: makes the query its components read available to them and counts the
+/// island as live once it has hydrated.
+pub fn start_page_island(query: PageQuery) {
+    provide_context(query);
+    island_ready();
+}
+
+/// The query handed to the page's island (empty outside one).
+pub fn use_page_query() -> PageQuery {
+    use_context::<PageQuery>().unwrap_or_default()
+}
+
+/// Creates an island's resource, or a view made after the island's body has run, so that what
+/// it loads is sent with the page.
+///
+/// Leptos numbers resources and transitions, and sends a resource's data to the browser, only
+/// for those made while the server runs an island's body. Those made later, in a `Transition`
+/// that waited for other data, would be numbered apart on the server but in sequence in the
+/// browser: their data would load again, and the page would not match what the server rendered.
+/// So every resource in an island, and every view a `Transition` renders once its data is in
+/// that makes resources or transitions of its own, is made through this.
+///
+/// Only the server needs this: the browser numbers everything in sequence and reads the sent data
+/// by number. There, marking a view made after hydration as hydrating would make it look for
+/// server-rendered HTML that is not there.
+pub fn sent_with_page<R: 'static>(create: impl FnOnce() -> R + 'static) -> R {
+    #[cfg(feature = "ssr")]
+    return Owner::with_hydration(create);
+    #[cfg(not(feature = "ssr"))]
+    create()
+}
+
+/// Goes to `href` with a full page load: pages are rendered by the server.
+pub fn go_to(href: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Err(error) = window().location().set_href(href) {
+        leptos::logging::error!("cannot open {href}: {error:?}");
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = href;
+}
+
+#[cfg(feature = "hydrate")]
+mod live {
+    use std::cell::Cell;
+
+    use leptos::prelude::document;
+
+    thread_local! {
+        static ISLANDS_TO_HYDRATE: Cell<u32> = const { Cell::new(0) };
+    }
+
+    /// Once every island has hydrated, resources made from then on load their data: without
+    /// this (Leptos leaves it to the app in islands mode), one made after a change would take
+    /// the page's data of the same number, which is stale by then.
+    fn end_hydration() {
+        if let Some(shared) = leptos::prelude::Owner::current_shared_context() {
+            shared.hydration_complete();
+        }
+        mark_live();
+    }
+
+    /// Called once before the islands hydrate: counts them, and marks a page without any live.
+    pub fn expect_islands() {
+        let count = document()
+            .query_selector_all("leptos-island")
+            .map(|islands| islands.length())
+            .unwrap_or(0);
+        ISLANDS_TO_HYDRATE.with(|left| left.set(count));
+        if count == 0 {
+            end_hydration();
+        }
+    }
+
+    pub fn one_island_hydrated() {
+        let left = ISLANDS_TO_HYDRATE.with(|left| {
+            let now = left.get().saturating_sub(1);
+            left.set(now);
+            now
+        });
+        if left == 0 {
+            end_hydration();
+        }
+    }
+
+    // Lets end-to-end tests wait for a live page instead of guessing with timeouts.
+    fn mark_live() {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    }
+}
+
+#[cfg(feature = "hydrate")]
+pub use live::expect_islands;
+
+/// Counts this island as live once it has hydrated (effects run after hydration).
+pub fn island_ready() {
+    #[cfg(feature = "hydrate")]
+    Effect::new(|_| live::one_island_hydrated());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn query(pairs: &[(&str, &str)]) -> PageQuery {
+        PageQuery::from_pairs(
+            pairs
+                .iter()
+                .map(|(key, value)| (key.to_string(), value.to_string())),
+        )
+    }
+
+    #[test]
+    fn page_links_keep_the_search_and_encode_it() {
+        let current = query(&[("q", "a&b c"), ("page", "4")]);
+        assert_eq!(
+            current.href_with_page("/orgs", 5),
+            "/orgs?q=a%26b%20c&page=5"
+        );
+        assert_eq!(PageQuery::default().href_with_page("/orgs", 1), "/orgs");
+    }
+
+    #[test]
+    fn search_and_page_default_when_absent_or_malformed() {
+        assert_eq!(PageQuery::default().search(), "");
+        assert_eq!(PageQuery::default().page(), 1);
+        let current = query(&[("q", "contoso"), ("page", "x")]);
+        assert_eq!(current.search(), "contoso");
+        assert_eq!(current.page(), 1);
+        assert_eq!(query(&[("page", "3")]).page(), 3);
+        assert!(query(&[("created", "")]).has("created"));
+    }
+}
