@@ -62,11 +62,23 @@ pub fn set_cookie(cookie: SetCookie) -> Result<(), AppError> {
 /// for every error otherwise, and logs would count a typo in a form as a server failure).
 pub fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
     if let Err(error) = &result {
-        if let Some(response) = use_context::<ResponseOptions>() {
+        // A form posted without scripts goes back to its page with the error in the address
+        // (Leptos' form redirects); an error status would replace that redirect.
+        if let (Some(response), false) = (use_context::<ResponseOptions>(), is_html_form_post()) {
             response.set_status(status_of(error));
         }
     }
     result
+}
+
+/// Whether the browser posted a form itself (it accepts HTML), rather than the app calling.
+fn is_html_form_post() -> bool {
+    use_context::<Parts>()
+        .and_then(|parts| {
+            let accept = parts.headers.get(http::header::ACCEPT)?.to_str().ok()?;
+            Some(accept.contains("text/html"))
+        })
+        .unwrap_or(false)
 }
 
 fn status_of(error: &AppError) -> http::StatusCode {

@@ -86,6 +86,13 @@ fn urlencode(text: &str) -> String {
 /// Starts a page island: makes the query its components read available to them and counts the
 /// island as live once it has hydrated.
 pub fn start_page_island(query: PageQuery) {
+    // A form posted before its island was live comes back with the server function's error in
+    // the address (`__err`, for the function at `__path`). On the server the router hands it to
+    // the island's actions; in the browser, where there is no router, it comes from here, so
+    // both render the error and hydration matches.
+    if let (Some(err), Some(path)) = (query.get("__err"), query.get("__path")) {
+        provide_context(leptos::server::ServerActionError::new(&path, &err));
+    }
     provide_context(query);
     island_ready();
 }
