@@ -43,5 +43,16 @@ export async function followLink(page: import('@playwright/test').Page, link: im
   await waitForHydration(page);
 }
 
+/**
+ * Runs `act`, after which the page loads again (a saved change shows in what the server renders,
+ * so the islands load the page again), and resolves once the new page is live.
+ */
+export async function reloadsLive(page: import('@playwright/test').Page, act: () => Promise<unknown>) {
+  const loaded = page.waitForEvent('load');
+  await act();
+  await loaded;
+  await waitForHydration(page);
+}
+
 /** The administrator that first-run setup creates. */
 export const ADMIN = { email: 'admin@example.com', password: 'e2e correct horse battery' };

@@ -2,7 +2,7 @@
 // its defaults, map organizations with overrides, edit and delete mappings, and never see a
 // secret value come back from the server.
 import type { Page } from '@playwright/test';
-import { expect, followLink, test, waitForHydration } from './fixtures';
+import { expect, followLink, reloadsLive, test, waitForHydration } from './fixtures';
 
 const SECRET = `sk-canary-${Date.now()}-do-not-leak`;
 
@@ -120,7 +120,7 @@ test('an integration is created, configured and mapped, and its secret never rea
   await editor.getByRole('button', { name: 'Save mapping' }).click();
   await expect(editor.getByText('is required')).toBeVisible();
   await editor.getByLabel('Tenant ID').fill('tenant-north');
-  await editor.getByRole('button', { name: 'Save mapping' }).click();
+  await reloadsLive(page, () => editor.getByRole('button', { name: 'Save mapping' }).click());
   await expect(editor).toHaveCount(0);
   const northRow = page.getByRole('row').filter({ hasText: northwind });
   await expect(northRow).toContainText('tenant-north');
@@ -136,7 +136,7 @@ test('an integration is created, configured and mapped, and its secret never rea
   await editor.getByRole('button', { name: 'Save mapping' }).click();
   await expect(editor.getByText('"x9" is not a whole number')).toBeVisible();
   await editor.getByLabel('timeout', { exact: true }).fill('90');
-  await editor.getByRole('button', { name: 'Save mapping' }).click();
+  await reloadsLive(page, () => editor.getByRole('button', { name: 'Save mapping' }).click());
   await expect(editor).toHaveCount(0);
   const fabRow = page.getByRole('row').filter({ hasText: fabrikam });
   await expect(fabRow).toContainText('tenant-fab');
@@ -151,7 +151,7 @@ test('an integration is created, configured and mapped, and its secret never rea
   await expect(edit.getByText('Default: https://halo.example.com')).toBeVisible();
   await expect(edit.getByText('Default: a secret is set.')).toBeVisible();
   await edit.getByLabel('Tenant ID').fill('tenant-fab-2');
-  await edit.getByRole('button', { name: 'Save mapping' }).click();
+  await reloadsLive(page, () => edit.getByRole('button', { name: 'Save mapping' }).click());
   await expect(edit).toHaveCount(0);
   await expect(fabRow).toContainText('tenant-fab-2');
 
@@ -159,7 +159,7 @@ test('an integration is created, configured and mapped, and its secret never rea
   const confirm = page.getByRole('alertdialog');
   await expect(confirm.getByRole('button', { name: 'Cancel' }), 'a destructive confirmation starts on Cancel').toBeFocused();
   await expect(confirm).toContainText(`Delete the mapping of “${northwind}”?`);
-  await confirm.getByRole('button', { name: 'Delete mapping' }).click();
+  await reloadsLive(page, () => confirm.getByRole('button', { name: 'Delete mapping' }).click());
   await expect(page.getByRole('row').filter({ hasText: northwind })).toHaveCount(0);
   await expect(fabRow).toBeVisible();
   const unmapped = page.getByRole('region', { name: 'Unmapped organizations' });
@@ -169,7 +169,7 @@ test('an integration is created, configured and mapped, and its secret never rea
   const mapAgain = page.getByRole('dialog', { name: 'Add Mapping' });
   await expect(mapAgain).toContainText(`Organization: ${northwind}`);
   await mapAgain.getByLabel('Tenant ID').fill('tenant-north-2');
-  await mapAgain.getByRole('button', { name: 'Save mapping' }).click();
+  await reloadsLive(page, () => mapAgain.getByRole('button', { name: 'Save mapping' }).click());
   await expect(page.getByRole('row').filter({ hasText: northwind })).toContainText('tenant-north-2');
   await expect(unmapped.getByRole('button', { name: `Map ${northwind}` })).toHaveCount(0);
 
@@ -283,6 +283,8 @@ test('an integration is imported from a definition and its mappings from a CSV w
   await expect(panel.getByText('2 new, 0 updated, 0 with errors.')).toBeVisible();
   await panel.getByRole('button', { name: 'Import' }).click();
   await expect(panel.getByText('Imported: 2 created, 0 updated.')).toBeVisible();
+  // The list is rendered by the server: closing the panel loads the page with the new rows.
+  await reloadsLive(page, () => panel.getByRole('button', { name: 'Close' }).click());
   const mappings = page.locator('table.mappings-table');
   await expect(mappings.getByRole('row').filter({ hasText: alpha })).toContainText('c-100');
   await expect(mappings.getByRole('row').filter({ hasText: beta })).toContainText('c-200');

@@ -4,7 +4,7 @@
 // the message, connect an organization-specific token from the Mappings tab
 // (adopting the entity ID the provider reports), and Disconnect.
 import type { Page } from '@playwright/test';
-import { expect, followLink, test, waitForHydration } from './fixtures';
+import { expect, followLink, reloadsLive, test, waitForHydration } from './fixtures';
 
 const issuer = `http://127.0.0.1:${process.env.OIDC_PORT ?? 3171}`;
 
@@ -121,7 +121,7 @@ test('an admin connects, refreshes, is denied, connects an organization and disc
   await editor.getByLabel('Find organization').fill(String(stamp));
   await editor.getByLabel('Organization', { exact: true }).selectOption({ label: organization });
   await editor.getByLabel('Entity ID').fill('tenant-contoso');
-  await editor.getByRole('button', { name: 'Save mapping' }).click();
+  await reloadsLive(page, () => editor.getByRole('button', { name: 'Save mapping' }).click());
   await expect(editor).toHaveCount(0);
   const row = page.getByRole('row').filter({ hasText: organization });
   await expect(row).toContainText('Shared token');
@@ -133,7 +133,7 @@ test('an admin connects, refreshes, is denied, connects an organization and disc
   await expect(connectedRow).toContainText('Connected');
   // The provider's ID token names the account (sub): offered as the entity ID, adopted on request.
   await expect(connectedRow).toContainText('The provider reports admin@example.com');
-  await connectedRow.getByRole('button', { name: `Use admin@example.com as the entity ID of ${organization}` }).click();
+  await reloadsLive(page, () => connectedRow.getByRole('button', { name: `Use admin@example.com as the entity ID of ${organization}` }).click());
   await expect(connectedRow.getByRole('cell').nth(1)).toHaveText('admin@example.com');
   await expect(connectedRow).not.toContainText('The provider reports');
 

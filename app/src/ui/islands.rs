@@ -122,6 +122,41 @@ pub fn sent_with_page<R: 'static>(create: impl FnOnce() -> R + 'static) -> R {
     create()
 }
 
+/// Shows the view that `load` makes, a call of a `#[lazy]` function, once its code has arrived.
+///
+/// For the dialogs and panels that open on a click: with `cargo leptos build --split` a lazy
+/// function's code is a WASM file of its own, fetched the first time the function is called, so
+/// the page's first load does not carry it. The server never opens one of these, so it renders
+/// nothing for them.
+pub fn on_demand(load: impl std::future::Future<Output = AnyView> + 'static) -> AnyView {
+    show_when_loaded(Box::pin(load))
+}
+
+// Not generic, so that every dialog shares one copy of this code.
+fn show_when_loaded(
+    load: std::pin::Pin<Box<dyn std::future::Future<Output = AnyView>>>,
+) -> AnyView {
+    // A `Suspend` on its own, without a `Suspense` (much more code), with a note until it is in.
+    let loaded = RwSignal::new(false);
+    // The browser runs on one thread; the future only has to look `Send` to `Suspend`.
+    #[cfg(feature = "hydrate")]
+    let content = Suspend::new(send_wrapper::SendWrapper::new(async move {
+        let view = load.await;
+        loaded.set(true);
+        view
+    }));
+    #[cfg(not(feature = "hydrate"))]
+    let content = {
+        drop(load);
+        None::<()>
+    };
+    view! {
+        {move || (!loaded.get()).then(|| view! { <p class="muted">"Loading…"</p> })}
+        {content}
+    }
+    .into_any()
+}
+
 /// Goes to `href` with a full page load: pages are rendered by the server.
 pub fn go_to(href: &str) {
     #[cfg(feature = "hydrate")]
@@ -130,6 +165,14 @@ pub fn go_to(href: &str) {
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = href;
+}
+
+/// Loads the page again, for a change to what the server rendered (a list, say) to show.
+pub fn reload_page() {
+    #[cfg(feature = "hydrate")]
+    if let Err(error) = window().location().reload() {
+        leptos::logging::error!("cannot reload the page: {error:?}");
+    }
 }
 
 #[cfg(feature = "hydrate")]

@@ -3,4 +3,5 @@
 pub mod dialog;
 pub mod file_text;
 pub mod form;
+pub mod loaded;
 pub mod pagination;

@@ -6,12 +6,14 @@ use crate::domain::audit::{AuditEntryView, AuditFilter, FieldChange};
 use crate::domain::paging::Paged;
 use crate::domain::time::format_utc;
 use crate::serverfns::audit::list_audit_entries;
+use crate::ui::components::loaded::when_loaded;
 use crate::ui::components::pagination::Pagination;
-use crate::ui::islands::{sent_with_page, start_page_island, PageQuery};
+use crate::ui::islands::PageQuery;
 
 const PATH: &str = "/settings/audit-log";
 
-#[island(lazy)]
+/// Rendered on the server alone: the filter is a plain form, so the page ships no code.
+#[component]
 pub fn AuditLogPage(query: PageQuery) -> impl IntoView {
     let get = |key: &str| query.get(key).unwrap_or_default();
     let filter = AuditFilter {
@@ -21,35 +23,23 @@ pub fn AuditLogPage(query: PageQuery) -> impl IntoView {
         to: get("to"),
     };
     let page = query.page();
-    start_page_island(query);
-    let filter = Memo::new(move |_| filter.clone());
-    let page = Memo::new(move |_| page);
-    let entries = sent_with_page(move || {
-        Resource::new(
-            move || (filter.get(), page.get()),
-            |(filter, page)| list_audit_entries(filter, page),
-        )
-    });
-
+    // Pagination keeps the filter in its links.
+    provide_context(query);
+    let entries = list_audit_entries(filter.clone(), page);
     view! {
         <h1>"Audit Log"</h1>
         <p class="lead">"Every change made through the UI or the API: who, what and when. Secret values are never recorded."</p>
         <form method="get" action=PATH class="filter-form" aria-label="Filter the audit log">
-            <FilterInput label="Actor" name="actor" kind="search" value=Signal::derive(move || filter.get().actor) />
-            <FilterInput label="Object" name="object" kind="search" value=Signal::derive(move || filter.get().object) />
-            <FilterInput label="From" name="from" kind="date" value=Signal::derive(move || filter.get().from) />
-            <FilterInput label="To" name="to" kind="date" value=Signal::derive(move || filter.get().to) />
+            <FilterInput label="Actor" name="actor" kind="search" value=filter.actor />
+            <FilterInput label="Object" name="object" kind="search" value=filter.object />
+            <FilterInput label="From" name="from" kind="date" value=filter.from />
+            <FilterInput label="To" name="to" kind="date" value=filter.to />
             <div class="filter-actions">
                 <button type="submit" class="button secondary">"Filter"</button>
                 <a href=PATH>"Clear"</a>
             </div>
         </form>
-        <Transition fallback=|| view! { <p class="muted">"Loading the audit log…"</p> }>
-            {move || entries.get().map(|result| match result {
-                Ok(paged) => view! { <AuditTable paged /> }.into_any(),
-                Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
-            })}
-        </Transition>
+        {when_loaded(entries, |paged| view! { <AuditTable paged /> })}
     }
 }
 
@@ -58,7 +48,7 @@ fn FilterInput(
     label: &'static str,
     name: &'static str,
     kind: &'static str,
-    value: Signal<String>,
+    value: String,
 ) -> impl IntoView {
     let id = format!("audit-{name}");
     view! {

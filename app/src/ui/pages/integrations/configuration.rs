@@ -1,85 +1,64 @@
 //! The Configuration tab: the defaults every organization gets unless its mapping overrides them.
+//! The tab renders on the server; the form is an island that starts from the values it is given.
 
 use leptos::prelude::*;
 
-use super::layout::{start_tab_island, with_integration};
+use super::list::integration_href;
 use super::values::{ValueInputs, ValueState};
-use crate::domain::integration::{FieldValueView, IntegrationView};
+use crate::domain::integration::FieldValueView;
 use crate::error::AppError;
-use crate::serverfns::integrations::{get_default_values, SaveDefaultValues};
+use crate::serverfns::integrations::{get_default_values, get_integration, SaveDefaultValues};
 use crate::ui::components::form::NonFieldError;
-use crate::ui::islands::{sent_with_page, PageQuery};
+use crate::ui::components::loaded::when_loaded;
+use crate::ui::islands::{go_to, island_ready, PageQuery};
 
-#[island(lazy)]
+#[component]
 pub fn ConfigurationTab(name: String, query: PageQuery) -> impl IntoView {
-    let created = query.has("created");
-    start_tab_island(name, query);
-    view! {
-        <Show when=move || created>
-            <p class="success" role="status">"Integration created. Set its defaults below, then map organizations on the Mappings tab."</p>
-        </Show>
-        {with_integration(|integration| view! { <DefaultsPanel integration /> })}
-    }
-}
-
-#[component]
-fn DefaultsPanel(integration: IntegrationView) -> impl IntoView {
-    let id = integration.id;
-    let reloads = RwSignal::new(0u32);
-    let values = sent_with_page(move || {
-        Resource::new(
-            move || (id, reloads.get()),
-            |(id, _)| get_default_values(id),
-        )
+    let created = query.has("created").then(|| view! {
+        <p class="success" role="status">"Integration created. Set its defaults below, then map organizations on the Mappings tab."</p>
     });
-    let saved = RwSignal::new(false);
+    let saved = query
+        .has("saved")
+        .then(|| view! { <p class="success" role="status">"Defaults saved."</p> });
+    let load = async move {
+        let integration = get_integration(name).await?;
+        let values = get_default_values(integration.id).await?;
+        Ok::<_, AppError>((integration.id, integration.name, values))
+    };
     view! {
+        {created}
         <p class="lead">"Default values apply to every organization; a mapping can override each of them."</p>
-        <Show when=move || saved.get()>
-            <p class="success" role="status">"Defaults saved."</p>
-        </Show>
-        <Transition fallback=|| view! { <p class="muted">"Loading values…"</p> }>
-            {move || values.get().map(|result| match result {
-                Ok(values) if values.is_empty() => view! {
-                    <div class="empty-state"><p>"This integration has no config fields. Add them with Edit on the Overview tab."</p></div>
-                }.into_any(),
-                Ok(values) => view! { <DefaultsForm id values reloads saved /> }.into_any(),
-                Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
-            })}
-        </Transition>
+        {saved}
+        {when_loaded(load, |(id, name, values)| if values.is_empty() {
+            view! {
+                <div class="empty-state"><p>"This integration has no config fields. Add them with Edit on the Overview tab."</p></div>
+            }.into_any()
+        } else {
+            view! { <DefaultsForm integration_id=id name values /> }.into_any()
+        })}
     }
-    .into_any()
 }
 
-#[component]
-fn DefaultsForm(
-    id: i64,
-    values: Vec<FieldValueView>,
-    reloads: RwSignal<u32>,
-    saved: RwSignal<bool>,
-) -> impl IntoView {
+/// The defaults form. A save that succeeds loads the tab again, which shows what is stored now
+/// (a replaced secret as set, values in their canonical form).
+#[island(lazy)]
+fn DefaultsForm(integration_id: i64, name: String, values: Vec<FieldValueView>) -> impl IntoView {
+    island_ready();
     let states: Vec<ValueState> = values.into_iter().map(ValueState::new).collect();
     let save = ServerAction::<SaveDefaultValues>::new();
     let error = RwSignal::new(None::<AppError>);
+    let saved_href = format!("{}/configuration?saved", integration_href(&name));
     Effect::new(move |_| match save.value().get() {
-        Some(Ok(_)) => {
-            error.set(None);
-            saved.set(true);
-            reloads.update(|n| *n += 1);
-        }
-        Some(Err(failure)) => {
-            saved.set(false);
-            error.set(Some(failure));
-        }
+        Some(Ok(_)) => go_to(&saved_href),
+        Some(Err(failure)) => error.set(Some(failure)),
         None => {}
     });
     let to_send = states.clone();
     view! {
         <form class="values-form" novalidate=true aria-label="Defaults" on:submit=move |event| {
             event.prevent_default();
-            saved.set(false);
             let inputs = to_send.iter().map(|state| state.to_input(false)).collect();
-            save.dispatch(SaveDefaultValues { integration_id: id, inputs });
+            save.dispatch(SaveDefaultValues { integration_id, inputs });
         }>
             <NonFieldError error />
             {move || error.get().filter(|e| e.is_about_fields()).map(|_| view! {
@@ -91,5 +70,4 @@ fn DefaultsForm(
             </div>
         </form>
     }
-    .into_any()
 }

@@ -1,4 +1,5 @@
 //! Settings > Integrations: every integration with its mapped organizations, searchable, paged.
+//! The list renders on the server; the browser gets code only for Import Integration.
 
 use leptos::prelude::*;
 
@@ -7,8 +8,9 @@ use crate::domain::paging::Paged;
 use crate::serverfns::integrations::{list_integrations, ImportDefinition};
 use crate::ui::components::dialog::focus_on_open;
 use crate::ui::components::file_text::{CodeTextArea, FileTextInput};
-use crate::ui::components::pagination::{use_list_query, Pagination};
-use crate::ui::islands::{sent_with_page, start_page_island, PageQuery};
+use crate::ui::components::loaded::when_loaded;
+use crate::ui::components::pagination::Pagination;
+use crate::ui::islands::{island_ready, on_demand, PageQuery};
 
 pub const INTEGRATIONS_PATH: &str = "/settings/integrations";
 
@@ -17,17 +19,35 @@ pub fn integration_href(name: &str) -> String {
     format!("{INTEGRATIONS_PATH}/{name}")
 }
 
-#[island(lazy)]
+/// Rendered on the server; only the heading's Import Integration is an island.
+#[component]
 pub fn IntegrationsPage(query: PageQuery) -> impl IntoView {
-    start_page_island(query);
-    let (search, page) = use_list_query();
+    let search = query.search();
+    let page = query.page();
+    // Pagination keeps the query in its links.
+    provide_context(query);
+    let list = list_integrations(search.clone(), page);
+    view! {
+        <IntegrationsHeading />
+        <p class="lead">
+            "Each integration names an external API once: its config schema, the defaults, and which tenant or company each customer organization maps to."
+        </p>
+        <div class="toolbar">
+            <form method="get" action=INTEGRATIONS_PATH class="search-form" role="search">
+                <label for="integration-search" class="visually-hidden">"Search integrations"</label>
+                <input id="integration-search" type="search" name="q" placeholder="Search by name" value=search.clone() />
+                <button type="submit" class="button secondary">"Search"</button>
+            </form>
+        </div>
+        {when_loaded(list, move |paged| view! { <IntegrationTable paged search /> })}
+    }
+}
+
+/// The heading with Create Integration, and Import Integration with its panel.
+#[island(lazy)]
+fn IntegrationsHeading() -> impl IntoView {
+    island_ready();
     let importing = RwSignal::new(false);
-    let integrations = sent_with_page(move || {
-        Resource::new(
-            move || (search.get(), page.get()),
-            |(search, page)| list_integrations(search, page),
-        )
-    });
     view! {
         <div class="page-heading">
             <h1>"Integrations"</h1>
@@ -36,25 +56,7 @@ pub fn IntegrationsPage(query: PageQuery) -> impl IntoView {
                 <button type="button" class="button secondary" on:click=move |_| importing.set(true)>"Import Integration"</button>
             </div>
         </div>
-        <Show when=move || importing.get()>
-            <ImportDefinitionPanel open=importing />
-        </Show>
-        <p class="lead">
-            "Each integration names an external API once: its config schema, the defaults, and which tenant or company each customer organization maps to."
-        </p>
-        <div class="toolbar">
-            <form method="get" action=INTEGRATIONS_PATH class="search-form" role="search">
-                <label for="integration-search" class="visually-hidden">"Search integrations"</label>
-                <input id="integration-search" type="search" name="q" placeholder="Search by name" value=search />
-                <button type="submit" class="button secondary">"Search"</button>
-            </form>
-        </div>
-        <Transition fallback=|| view! { <p class="muted">"Loading integrations…"</p> }>
-            {move || integrations.get().map(|result| match result {
-                Ok(paged) => view! { <IntegrationTable paged search=search.get() /> }.into_any(),
-                Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
-            })}
-        </Transition>
+        {move || importing.get().then(|| on_demand(import_definition_panel(importing)))}
     }
 }
 
@@ -114,6 +116,12 @@ fn IntegrationTable(paged: Paged<IntegrationSummary>, search: String) -> impl In
         <Pagination path=INTEGRATIONS_PATH label=paged.range_label() page=paged.page page_count=paged.page_count() />
     }
     .into_any()
+}
+
+/// Opens on a click; its code loads then, not with the page.
+#[lazy]
+fn import_definition_panel(open: RwSignal<bool>) -> AnyView {
+    view! { <ImportDefinitionPanel open /> }.into_any()
 }
 
 /// Create an integration from a definition exported on another server.

@@ -3,11 +3,11 @@
 
 use leptos::prelude::*;
 
-use super::mappings::MappingListVersion;
 use crate::domain::transfer::{ImportOutcome, ImportPreview};
 use crate::serverfns::mappings::{ImportMappings, PreviewMappingImport};
 use crate::ui::components::dialog::focus_on_open;
 use crate::ui::components::file_text::{CodeTextArea, FileTextInput};
+use crate::ui::islands::reload_page;
 
 #[component]
 pub fn MappingImportPanel(
@@ -22,12 +22,15 @@ pub fn MappingImportPanel(
     let import = ServerAction::<ImportMappings>::new();
     // The preview is only good for the text it was made from.
     let previewed_text = RwSignal::new(None::<String>);
-    let list_version = expect_context::<MappingListVersion>().0;
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = import.value().get() {
-            list_version.update(|n| *n += 1);
+    // The list behind the panel is rendered by the server: after an import, closing the panel
+    // loads the page again to show the imported mappings.
+    let close = move || {
+        if matches!(import.value().get_untracked(), Some(Ok(_))) {
+            reload_page();
+        } else {
+            open.set(false);
         }
-    });
+    };
     let shown_preview = move || {
         preview
             .value()
@@ -39,7 +42,7 @@ pub fn MappingImportPanel(
     let template = format!("organization,entity_id,entity_name{columns}");
     view! {
         <section class="editor-panel" node_ref=dialog role="dialog" aria-labelledby="mapping-import-title"
-            on:keydown=move |event| if event.key() == "Escape" { open.set(false) }>
+            on:keydown=move |event| if event.key() == "Escape" { close() }>
             <h2 id="mapping-import-title">"Import mappings from CSV"</h2>
             <p class="muted">
                 "The first row names the columns: "<code>{template}</code>
@@ -50,7 +53,7 @@ pub fn MappingImportPanel(
             {move || preview.value().get().and_then(Result::err).map(|error| view! { <p class="error" role="alert">{error.to_string()}</p> })}
             {move || import.value().get().map(|result| match result {
                 Ok(summary) => view! {
-                    <p class="success" role="status">{format!("Imported: {} created, {} updated.", summary.created, summary.updated)}</p>
+                    <p class="success" role="status">{format!("Imported: {} created, {} updated. Close this panel to see them in the list.", summary.created, summary.updated)}</p>
                 }.into_any(),
                 Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
             })}
@@ -64,7 +67,7 @@ pub fn MappingImportPanel(
                     }>"Preview"</button>
                 <button type="button" class="button" disabled=move || !can_import() || import.pending().get()
                     on:click=move |_| { import.dispatch(ImportMappings { integration_id, csv: csv.get_untracked() }); }>"Import"</button>
-                <button type="button" class="button secondary" on:click=move |_| open.set(false)>"Close"</button>
+                <button type="button" class="button secondary" on:click=move |_| close()>"Close"</button>
             </div>
         </section>
     }

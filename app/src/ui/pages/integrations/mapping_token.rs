@@ -3,57 +3,40 @@
 
 use leptos::prelude::*;
 
-use super::mappings::MappingListVersion;
-use super::oauth::{connect_action, state_badge};
+use super::oauth::state_badge;
 use crate::domain::integration::MappingSummary;
-use crate::serverfns::oauth::{
-    get_integration_oauth, AdoptDetectedEntityId, LinkMappingToken, StartOauthConnect,
-};
-use crate::ui::islands::sent_with_page;
+use crate::serverfns::oauth::{get_integration_oauth, LinkMappingToken};
+use crate::ui::islands::{reload_page, sent_with_page};
 
-/// The table cell: the token's status (or the shared token) and Connect for this organization.
+/// The table cell: the token's status (or the shared token) and Connect for this organization,
+/// and Use it for an entity ID the provider reported. Rendered on the server: the buttons work
+/// through the listener of the Mappings tab's island (`data-mapping-action`).
 #[component]
-pub fn MappingTokenCell(mapping: MappingSummary, integration_id: i64) -> impl IntoView {
-    let mapping_id = mapping.id;
-    let list_version = expect_context::<MappingListVersion>().0;
-    let connect = connect_action();
-    let adopt = ServerAction::<AdoptDetectedEntityId>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(())) = adopt.value().get() {
-            list_version.update(|n| *n += 1);
-        }
-    });
-    let detected = mapping.detected_entity_id.clone().map(|reported| {
-        let label = format!("Use {reported} as the entity ID of {}", mapping.organization_name);
-        view! {
-            <p class="detected-entity-id">
-                "The provider reports "<code>{reported}</code>" "
-                <button type="button" class="button secondary small" aria-label=label disabled=adopt.pending()
-                    on:click=move |_| { adopt.dispatch(AdoptDetectedEntityId { integration_id, mapping_id }); }>
-                    "Use it"
-                </button>
-            </p>
-        }
-    });
+pub fn MappingTokenCell(mapping: MappingSummary) -> impl IntoView {
     let status = match mapping.oauth_token {
         Some((_, state)) => state_badge(state).into_any(),
         None => view! { <span class="muted">"Shared token"</span> }.into_any(),
     };
+    let organization = mapping.organization_name;
+    let detected = mapping.detected_entity_id.map(|reported| {
+        let label = format!("Use {reported} as the entity ID of {organization}");
+        view! {
+            <p class="detected-entity-id">
+                "The provider reports "<code>{reported}</code>" "
+                <button type="button" class="button secondary small" aria-label=label
+                    data-mapping-action="adopt" data-id=mapping.id>"Use it"</button>
+            </p>
+        }
+    });
     view! {
         <td class="mapping-token">
             {status}
             " "
-            <button type="button" class="button secondary small" disabled=connect.pending()
-                aria-label=format!("Connect an OAuth token for {}", mapping.organization_name)
-                on:click=move |_| { connect.dispatch(StartOauthConnect { integration_id, mapping_id: Some(mapping_id) }); }>
-                "Connect"
-            </button>
+            <button type="button" class="button secondary small" aria-label=format!("Connect an OAuth token for {organization}")
+                data-mapping-action="connect" data-id=mapping.id>"Connect"</button>
             {detected}
-            {move || connect.value().get().and_then(Result::err).or_else(|| adopt.value().get().and_then(Result::err))
-                .map(|error| view! { <p class="error" role="alert">{error.to_string()}</p> })}
         </td>
     }
-    .into_any()
 }
 
 /// In the mapping editor: use the shared token or link the organization's own token (made
@@ -65,15 +48,15 @@ pub fn MappingTokenLink(
     organization_id: i64,
     linked: Option<i64>,
 ) -> impl IntoView {
-    let list_version = expect_context::<MappingListVersion>().0;
     let oauth = sent_with_page(move || {
         Resource::new(|| (), move |_| get_integration_oauth(integration_id))
     });
     let chosen = RwSignal::new(linked);
     let link = ServerAction::<LinkMappingToken>::new();
     Effect::new(move |_| {
+        // The list shows the link: load the page again.
         if let Some(Ok(())) = link.value().get() {
-            list_version.update(|n| *n += 1);
+            reload_page();
         }
     });
     view! {

@@ -1,9 +1,12 @@
 //! The Mappings tab: which tenant or company each organization is in the external system, and
 //! the organization's overrides. Searchable and paged on the server for thousands of rows.
+//!
+//! The list renders on the server. The island around it holds the toolbar and the dialogs (the
+//! editor, the CSV import, the delete confirmation), whose code loads when one first opens; the
+//! rows' buttons, plain HTML, open them through one listener. A change loads the page again.
 
 use leptos::prelude::*;
 
-use super::layout::{start_tab_island, with_integration};
 use super::list::integration_href;
 use super::mapping_import::MappingImportPanel;
 use super::mapping_token::{MappingTokenCell, MappingTokenLink};
@@ -14,18 +17,19 @@ use crate::domain::integration::{
 };
 use crate::domain::paging::Paged;
 use crate::error::AppError;
+use crate::serverfns::integrations::get_integration;
 use crate::serverfns::mappings::{
     get_mapping, get_new_mapping_values, list_mappings, list_unmapped_organizations, CreateMapping,
     DeleteMapping, UpdateMapping,
 };
+use crate::serverfns::oauth::{adopt_detected_entity_id, start_oauth_connect};
 use crate::ui::components::dialog::{focus_on_open, ConfirmDialog};
 use crate::ui::components::form::{field_message, NonFieldError};
-use crate::ui::components::pagination::{use_list_query, Pagination};
-use crate::ui::islands::{sent_with_page, PageQuery};
-
-/// Bumped after every change to the mappings, so the list reloads.
-#[derive(Clone, Copy)]
-pub struct MappingListVersion(pub RwSignal<u32>);
+use crate::ui::components::loaded::when_loaded;
+use crate::ui::components::pagination::Pagination;
+use crate::ui::islands::{
+    go_to, on_demand, reload_page, sent_with_page, start_page_island, use_page_query, PageQuery,
+};
 
 /// Which editor is open: a new mapping, or an existing one.
 #[derive(Clone, PartialEq, Eq)]
@@ -35,41 +39,87 @@ enum Editing {
     Existing(i64),
 }
 
-#[island(lazy)]
-pub fn MappingsTab(name: String, query: PageQuery) -> impl IntoView {
-    start_tab_island(name, query);
-    with_integration(|integration| view! { <MappingsPanel integration /> })
+/// What the tab's island and the editor need of the integration (so the island's props stay
+/// small: their code to read them ships with the page).
+#[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+struct MappingsSetup {
+    integration_id: i64,
+    name: String,
+    entity_label: String,
+    with_oauth: bool,
+    /// The CSV columns after `entity_name`: the non-secret fields.
+    csv_columns: String,
+}
+
+impl MappingsSetup {
+    fn of(integration: &IntegrationView) -> Self {
+        Self {
+            integration_id: integration.id,
+            name: integration.name.clone(),
+            entity_label: integration.entity_label().to_string(),
+            with_oauth: integration.oauth_connection.is_some(),
+            csv_columns: integration
+                .fields
+                .iter()
+                .filter(|field| field.field_type != FieldType::Secret)
+                .map(|field| format!(",{}", field.key))
+                .collect(),
+        }
+    }
+}
+
+/// The mapping whose deletion awaits confirmation.
+#[derive(Clone, PartialEq, Eq)]
+struct DeleteTarget {
+    mapping_id: i64,
+    organization: String,
+    overrides: i64,
 }
 
 #[component]
-fn MappingsPanel(integration: IntegrationView) -> impl IntoView {
-    let (search, page) = use_list_query();
-    // Reloading the integration would rebuild this tab and close open panels, so mapping
-    // changes reload only the list.
-    let list_version = RwSignal::new(0u32);
-    provide_context(MappingListVersion(list_version));
-    let id = integration.id;
-    let mappings = sent_with_page(move || {
-        Resource::new(
-            move || (id, search.get(), page.get(), list_version.get()),
-            |(id, search, page, _)| list_mappings(id, search, page),
-        )
-    });
-    let editing = RwSignal::new(None::<Editing>);
-    let importing = RwSignal::new(false);
-    let path = format!("{}/mappings", integration_href(&integration.name));
-    let export_href = format!("{}/mappings.csv", integration_href(&integration.name));
-    let csv_columns: String = integration
-        .fields
-        .iter()
-        .filter(|field| field.field_type != FieldType::Secret)
-        .map(|field| format!(",{}", field.key))
-        .collect();
-    let integration = StoredValue::new(integration);
+pub fn MappingsTab(name: String, query: PageQuery) -> impl IntoView {
+    let search = query.search();
+    let page = query.page();
+    // The callback message and the pagination read the query.
+    provide_context(query.clone());
+    let load = async move {
+        let integration = get_integration(name).await?;
+        let mappings = list_mappings(integration.id, search, page).await?;
+        let unmapped = list_unmapped_organizations(integration.id, String::new()).await?;
+        Ok::<_, AppError>((integration, mappings, unmapped))
+    };
     view! {
         <CallbackMessage />
+        {when_loaded(load, move |(integration, mappings, unmapped)| {
+            let search = query.search();
+            let setup = MappingsSetup::of(&integration);
+            view! {
+                <MappingsWorkspace setup query>
+                    <MappingTable paged=mappings search integration />
+                    <UnmappedOrganizations paged=unmapped />
+                </MappingsWorkspace>
+            }
+        })}
+    }
+}
+
+/// The toolbar, the dialogs, and the server-rendered list (`children`) with its buttons.
+#[island(lazy)]
+fn MappingsWorkspace(setup: MappingsSetup, query: PageQuery, children: Children) -> impl IntoView {
+    start_page_island(query);
+    let search = use_page_query().search();
+    let editing = RwSignal::new(None::<Editing>);
+    let deleting = RwSignal::new(None::<DeleteTarget>);
+    let importing = RwSignal::new(false);
+    let list_error = RwSignal::new(None::<String>);
+    let id = setup.integration_id;
+    let path = mappings_href(&setup.name);
+    let export_href = format!("{}/mappings.csv", integration_href(&setup.name));
+    let csv_columns = setup.csv_columns.clone();
+    let setup = StoredValue::new(setup);
+    view! {
         <div class="toolbar">
-            <form method="get" action=path.clone() class="search-form" role="search">
+            <form method="get" action=path class="search-form" role="search">
                 <label for="mapping-search" class="visually-hidden">"Search mappings"</label>
                 <input id="mapping-search" type="search" name="q" placeholder="Search organization or entity ID" value=search />
                 <button type="submit" class="button secondary">"Search"</button>
@@ -80,21 +130,94 @@ fn MappingsPanel(integration: IntegrationView) -> impl IntoView {
                 <a class="button secondary" href=export_href download="">"Export CSV"</a>
             </div>
         </div>
-        <Show when=move || importing.get()>
-            <MappingImportPanel integration_id=id columns=csv_columns.clone() open=importing />
-        </Show>
-        {move || editing.get().map(|mode| view! { <MappingEditor integration=integration.get_value() mode editing /> })}
-        <Transition fallback=|| view! { <p class="muted">"Loading mappings…"</p> }>
-            {move || mappings.get().map(|result| match result {
-                Ok(paged) => view! {
-                    <MappingTable paged search=search.get() path=path.clone() integration=integration.get_value() editing />
-                }.into_any(),
-                Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
-            })}
-        </Transition>
-        <UnmappedOrganizations integration_id=id editing />
+        {move || importing.get().then(|| on_demand(mapping_import_panel(id, csv_columns.clone(), importing)))}
+        {move || editing.get().map(|mode| on_demand(mapping_editor(setup.get_value(), mode, editing)))}
+        {move || deleting.get().map(|target| on_demand(confirm_delete_mapping(id, target, deleting)))}
+        // The rows' buttons are rendered by the server; one listener here opens what they name.
+        {move || list_error.get().map(|message| view! { <p class="error" role="alert">{message}</p> })}
+        <div class="mappings-list" on:click=move |event| on_list_click(&event, id, editing, deleting, list_error)>
+            {children()}
+        </div>
     }
-    .into_any()
+}
+
+/// A click on a button of the list: the button names what it does in `data-mapping-action`
+/// (`edit`, `delete`, `map`, `connect` or `adopt`), with the mapping or organization in its other
+/// data attributes.
+fn on_list_click(
+    event: &leptos::ev::MouseEvent,
+    integration_id: i64,
+    editing: RwSignal<Option<Editing>>,
+    deleting: RwSignal<Option<DeleteTarget>>,
+    list_error: RwSignal<Option<String>>,
+) {
+    use wasm_bindgen::JsCast;
+    let Some(button) = event
+        .target()
+        .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
+        .and_then(|target| target.closest("button[data-mapping-action]").ok().flatten())
+    else {
+        return;
+    };
+    let data = |name: &str| button.get_attribute(name).unwrap_or_default();
+    let id = data("data-id").parse::<i64>().unwrap_or(0);
+    match data("data-mapping-action").as_str() {
+        "edit" => editing.set(Some(Editing::Existing(id))),
+        "delete" => deleting.set(Some(DeleteTarget {
+            mapping_id: id,
+            organization: data("data-organization"),
+            overrides: data("data-overrides").parse().unwrap_or(0),
+        })),
+        "map" => editing.set(Some(Editing::New(Some(OrganizationChoice {
+            id,
+            name: data("data-organization"),
+        })))),
+        action @ ("connect" | "adopt") => run_from_list(
+            button,
+            list_error,
+            run_token_action(action.to_string(), integration_id, id),
+        ),
+        _ => {}
+    }
+}
+
+/// Connect (the browser goes on to the provider, which comes back to this tab) and Use it.
+/// Their code loads on first use.
+#[lazy]
+async fn run_token_action(
+    action: String,
+    integration_id: i64,
+    mapping_id: i64,
+) -> Result<(), AppError> {
+    if action == "connect" {
+        start_oauth_connect(integration_id, Some(mapping_id))
+            .await
+            .map(|url| go_to(&url))
+    } else {
+        adopt_detected_entity_id(integration_id, mapping_id)
+            .await
+            .map(|()| reload_page())
+    }
+}
+
+/// Runs a button's server call, the button disabled meanwhile; a failure is shown above the list.
+fn run_from_list(
+    button: web_sys::Element,
+    list_error: RwSignal<Option<String>>,
+    call: impl std::future::Future<Output = Result<(), AppError>> + 'static,
+) {
+    list_error.set(None);
+    let _ = button.set_attribute("disabled", "");
+    leptos::task::spawn_local(async move {
+        if let Err(error) = call.await {
+            let _ = button.remove_attribute("disabled");
+            list_error.set(Some(error.to_string()));
+        }
+    });
+}
+
+fn mappings_href(name: &str) -> String {
+    format!("{}/mappings", integration_href(name))
 }
 
 /// How many unmapped organizations are named on the tab; the rest are found by searching.
@@ -102,65 +225,50 @@ const UNMAPPED_SHOWN: usize = 10;
 
 /// Organizations without a mapping: they resolve to the global scope until mapped.
 #[component]
-fn UnmappedOrganizations(integration_id: i64, editing: RwSignal<Option<Editing>>) -> impl IntoView {
-    let list_version = expect_context::<MappingListVersion>().0;
-    let unmapped = sent_with_page(move || {
-        Resource::new(
-            move || list_version.get(),
-            move |_| list_unmapped_organizations(integration_id, String::new()),
-        )
-    });
+fn UnmappedOrganizations(paged: Paged<OrganizationChoice>) -> impl IntoView {
+    let body = if paged.total == 0 {
+        view! { <p class="muted">"Every organization is mapped."</p> }.into_any()
+    } else {
+        let more = (paged.total - UNMAPPED_SHOWN as i64).max(0);
+        view! {
+            <p class="muted">{format!(
+                "{} organization(s) have no mapping: they get the defaults and the Default Entity ID.",
+                paged.total
+            )}</p>
+            <ul class="unmapped-list">
+                {paged.items.into_iter().take(UNMAPPED_SHOWN).map(|choice| view! {
+                    <li>
+                        <span>{choice.name.clone()}</span>
+                        <button type="button" class="button secondary small" aria-label=format!("Map {}", choice.name)
+                            data-mapping-action="map" data-id=choice.id data-organization=choice.name>"Map"</button>
+                    </li>
+                }).collect_view()}
+            </ul>
+            {(more > 0).then(|| view! { <p class="muted">{format!("…and {more} more; find them with Add Mapping.")}</p> })}
+        }
+        .into_any()
+    };
     view! {
         <section class="unmapped" aria-labelledby="unmapped-title">
             <h2 id="unmapped-title">"Unmapped organizations"</h2>
-            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || unmapped.get().map(|result| match result {
-                    Ok(paged) if paged.total == 0 => view! { <p class="muted">"Every organization is mapped."</p> }.into_any(),
-                    Ok(paged) => {
-                        let more = (paged.total - UNMAPPED_SHOWN as i64).max(0);
-                        view! {
-                            <p class="muted">{format!(
-                                "{} organization(s) have no mapping: they get the defaults and the Default Entity ID.",
-                                paged.total
-                            )}</p>
-                            <ul class="unmapped-list">
-                                {paged.items.into_iter().take(UNMAPPED_SHOWN).map(|choice| {
-                                    let label = format!("Map {}", choice.name);
-                                    let name = choice.name.clone();
-                                    view! {
-                                        <li>
-                                            <span>{name}</span>
-                                            <button type="button" class="button secondary small" aria-label=label
-                                                on:click=move |_| editing.set(Some(Editing::New(Some(choice.clone()))))>"Map"</button>
-                                        </li>
-                                    }
-                                }).collect_view()}
-                            </ul>
-                            {(more > 0).then(|| view! { <p class="muted">{format!("…and {more} more; find them with Add Mapping.")}</p> })}
-                        }.into_any()
-                    }
-                    Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
-                })}
-            </Transition>
+            {body}
         </section>
     }
-    .into_any()
 }
 
 #[component]
 fn MappingTable(
     paged: Paged<MappingSummary>,
     search: String,
-    path: String,
     integration: IntegrationView,
-    editing: RwSignal<Option<Editing>>,
 ) -> impl IntoView {
+    let path = mappings_href(&integration.name);
     if paged.items.is_empty() && paged.total > 0 {
         // A stale page number, or the last row of the last page just went.
         return view! {
             <div class="empty-state">
                 <p>"This page is past the end of the list."</p>
-                <a href=path.to_string()>"Go to the first page"</a>
+                <a href=path>"Go to the first page"</a>
             </div>
         }
         .into_any();
@@ -174,8 +282,10 @@ fn MappingTable(
         return view! { <div class="empty-state"><p>{message}</p></div> }.into_any();
     }
     let entity_label = integration.entity_label().to_string();
-    let integration_id = integration.id;
     let with_oauth = integration.oauth_connection.is_some();
+    let pages = view! {
+        <Pagination path label=paged.range_label() page=paged.page page_count=paged.page_count() />
+    };
     view! {
         <table class="data-table mappings-table">
             <thead>
@@ -190,31 +300,23 @@ fn MappingTable(
                 </tr>
             </thead>
             <tbody>
-                {paged.items.clone().into_iter().map(|mapping| view! {
-                    <MappingRow mapping integration_id with_oauth editing />
+                {paged.items.into_iter().map(|mapping| view! {
+                    <MappingRow mapping with_oauth />
                 }).collect_view()}
             </tbody>
         </table>
-        <Pagination path=path label=paged.range_label() page=paged.page page_count=paged.page_count() />
+        {pages}
     }
     .into_any()
 }
 
 #[component]
-fn MappingRow(
-    mapping: MappingSummary,
-    integration_id: i64,
-    with_oauth: bool,
-    editing: RwSignal<Option<Editing>>,
-) -> impl IntoView {
-    let confirming = RwSignal::new(false);
-    let id = mapping.id;
+fn MappingRow(mapping: MappingSummary, with_oauth: bool) -> impl IntoView {
     let status = if mapping.missing_required.is_empty() {
         view! { <span class="badge ok-badge">"Complete"</span> }.into_any()
     } else {
         view! { <span class="badge warning-badge">{format!("Missing: {}", mapping.missing_required.join(", "))}</span> }.into_any()
     };
-    let name = mapping.organization_name.clone();
     view! {
         <tr>
             <td>{mapping.organization_name.clone()}</td>
@@ -222,45 +324,73 @@ fn MappingRow(
             <td class="muted">{mapping.entity_name.clone()}</td>
             <td>{mapping.override_count}</td>
             <td>{status}</td>
-            {with_oauth.then(|| view! { <MappingTokenCell mapping=mapping.clone() integration_id /> })}
+            {with_oauth.then(|| view! { <MappingTokenCell mapping=mapping.clone() /> })}
             <td class="row-actions">
-                <button type="button" class="button secondary small" aria-label=format!("Edit mapping of {name}")
-                    on:click=move |_| editing.set(Some(Editing::Existing(id)))>"Edit"</button>
-                <button type="button" class="button danger small" aria-label=format!("Delete mapping of {name}")
-                    on:click=move |_| confirming.set(true)>"Delete"</button>
+                <button type="button" class="button secondary small" aria-label=format!("Edit mapping of {}", mapping.organization_name)
+                    data-mapping-action="edit" data-id=mapping.id>"Edit"</button>
+                <button type="button" class="button danger small" aria-label=format!("Delete mapping of {}", mapping.organization_name)
+                    data-mapping-action="delete" data-id=mapping.id data-organization=mapping.organization_name.clone()
+                    data-overrides=mapping.override_count>"Delete"</button>
             </td>
         </tr>
-        <Show when=move || confirming.get()>
-            <tr class="confirm-row"><td colspan=if with_oauth { "7" } else { "6" }>
-                <ConfirmDeleteMapping integration_id mapping_id=id organization=mapping.organization_name.clone() overrides=mapping.override_count confirming />
-            </td></tr>
-        </Show>
     }
-    .into_any()
+}
+
+// The dialogs below open on a click; their code loads then, not with the page.
+
+#[lazy]
+fn mapping_import_panel(integration_id: i64, columns: String, open: RwSignal<bool>) -> AnyView {
+    view! { <MappingImportPanel integration_id columns open /> }.into_any()
+}
+
+#[lazy]
+fn mapping_editor(
+    setup: MappingsSetup,
+    mode: Editing,
+    editing: RwSignal<Option<Editing>>,
+) -> AnyView {
+    view! { <MappingEditor setup mode editing /> }.into_any()
+}
+
+#[lazy]
+fn confirm_delete_mapping(
+    integration_id: i64,
+    target: DeleteTarget,
+    deleting: RwSignal<Option<DeleteTarget>>,
+) -> AnyView {
+    view! { <ConfirmDeleteMapping integration_id target deleting /> }.into_any()
 }
 
 #[component]
 fn ConfirmDeleteMapping(
     integration_id: i64,
-    mapping_id: i64,
-    organization: String,
-    overrides: i64,
-    confirming: RwSignal<bool>,
+    target: DeleteTarget,
+    deleting: RwSignal<Option<DeleteTarget>>,
 ) -> impl IntoView {
     let delete = ServerAction::<DeleteMapping>::new();
-    let list_version = expect_context::<MappingListVersion>().0;
     Effect::new(move |_| {
         if let Some(Ok(())) = delete.value().get() {
-            confirming.set(false);
-            list_version.update(|n| *n += 1);
+            reload_page();
         }
     });
+    // The dialog closes by setting this to false.
+    let open = RwSignal::new(true);
+    Effect::new(move |_| {
+        if !open.get() {
+            deleting.set(None);
+        }
+    });
+    let DeleteTarget {
+        mapping_id,
+        organization,
+        overrides,
+    } = target;
     let title = format!("confirm-delete-mapping-{mapping_id}");
     let labelled_by = title.clone();
     view! {
         <ConfirmDialog labelled_by=labelled_by confirm_label="Delete mapping" pending=delete.pending()
             error=Signal::derive(move || delete.value().get().and_then(Result::err).map(|error| error.to_string()))
-            on_confirm=Callback::new(move |()| { delete.dispatch(DeleteMapping { integration_id, mapping_id }); }) open=confirming>
+            on_confirm=Callback::new(move |()| { delete.dispatch(DeleteMapping { integration_id, mapping_id }); }) open>
             <p id=title><strong>{format!("Delete the mapping of “{organization}”?")}</strong></p>
             <p>{format!("Its {overrides} override(s) go with it; the organization falls back to the defaults and the default entity ID.")}</p>
         </ConfirmDialog>
@@ -279,11 +409,11 @@ struct EditorStart {
 
 #[component]
 fn MappingEditor(
-    integration: IntegrationView,
+    setup: MappingsSetup,
     mode: Editing,
     editing: RwSignal<Option<Editing>>,
 ) -> impl IntoView {
-    let integration_id = integration.id;
+    let integration_id = setup.integration_id;
     let source = mode.clone();
     let start =
         sent_with_page(move || {
@@ -321,9 +451,9 @@ fn MappingEditor(
     } else {
         "Edit Mapping"
     };
-    let entity_label = integration.entity_label().to_string();
+    let entity_label = setup.entity_label;
     let token_mapping = match mode {
-        Editing::Existing(id) if integration.oauth_connection.is_some() => Some(id),
+        Editing::Existing(id) if setup.with_oauth => Some(id),
         _ => None,
     };
     view! {
@@ -366,13 +496,9 @@ fn MappingForm(
     let error = RwSignal::new(None::<AppError>);
     let create = ServerAction::<CreateMapping>::new();
     let update = ServerAction::<UpdateMapping>::new();
-    let list_version = expect_context::<MappingListVersion>().0;
     Effect::new(
         move |_| match create.value().get().or_else(|| update.value().get()) {
-            Some(Ok(_)) => {
-                editing.set(None);
-                list_version.update(|n| *n += 1);
-            }
+            Some(Ok(_)) => reload_page(),
             Some(Err(failure)) => error.set(Some(failure)),
             None => {}
         },

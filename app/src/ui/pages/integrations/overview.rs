@@ -1,30 +1,31 @@
-//! The Overview tab: details, schema and counts, with Edit and Delete.
+//! The Overview tab: details, schema and counts, with Edit and Delete. Rendered on the server;
+//! only Delete is an island.
 
 use leptos::prelude::*;
 
-use super::layout::{start_tab_island, with_integration};
 use super::list::{integration_href, INTEGRATIONS_PATH};
 use crate::domain::integration::IntegrationView;
 use crate::domain::time::format_utc;
-use crate::serverfns::integrations::{get_integration_deletion_impact, DeleteIntegration};
+use crate::serverfns::integrations::{
+    get_integration, get_integration_deletion_impact, DeleteIntegration,
+};
 use crate::ui::components::dialog::ConfirmDialog;
-use crate::ui::islands::{go_to, sent_with_page, PageQuery};
+use crate::ui::components::loaded::when_loaded;
+use crate::ui::islands::{go_to, island_ready, on_demand, sent_with_page, PageQuery};
 
-#[island(lazy)]
+#[component]
 pub fn OverviewTab(name: String, query: PageQuery) -> impl IntoView {
-    let saved = query.has("saved");
-    start_tab_island(name, query);
+    let saved = query
+        .has("saved")
+        .then(|| view! { <p class="success" role="status">"Integration saved."</p> });
     view! {
-        <Show when=move || saved>
-            <p class="success" role="status">"Integration saved."</p>
-        </Show>
-        {with_integration(|integration| view! { <Overview integration /> })}
+        {saved}
+        {when_loaded(get_integration(name), |integration| view! { <Overview integration /> })}
     }
 }
 
 #[component]
 fn Overview(integration: IntegrationView) -> impl IntoView {
-    let confirming = RwSignal::new(false);
     let edit_href = format!("{}/edit", integration_href(&integration.name));
     // Schema, non-secret defaults and entity ID settings, to import on another server.
     let export_href = format!("{}/definition.json", integration_href(&integration.name));
@@ -60,16 +61,30 @@ fn Overview(integration: IntegrationView) -> impl IntoView {
                 </table>
             }.into_any()
         }}
+        <OverviewActions id edit_href export_href />
+    }
+    .into_any()
+}
+
+/// Edit, Export definition and Delete integration, with the confirmation that says what goes
+/// with it (its code loads when it first opens).
+#[island(lazy)]
+fn OverviewActions(id: i64, edit_href: String, export_href: String) -> impl IntoView {
+    island_ready();
+    let confirming = RwSignal::new(false);
+    view! {
         <div class="form-actions">
             <a href=edit_href class="button">"Edit"</a>
             <a class="button secondary" href=export_href download="">"Export definition"</a>
             <button type="button" class="button danger" on:click=move |_| confirming.set(true)>"Delete integration"</button>
         </div>
-        <Show when=move || confirming.get()>
-            <ConfirmDeleteIntegration id confirming />
-        </Show>
+        {move || confirming.get().then(|| on_demand(confirm_delete_integration(id, confirming)))}
     }
-    .into_any()
+}
+
+#[lazy]
+fn confirm_delete_integration(id: i64, confirming: RwSignal<bool>) -> AnyView {
+    view! { <ConfirmDeleteIntegration id confirming /> }.into_any()
 }
 
 fn non_empty(text: &str) -> String {
