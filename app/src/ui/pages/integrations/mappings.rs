@@ -133,8 +133,8 @@ fn MappingsWorkspace(setup: MappingsSetup, query: PageQuery, children: Children)
         {move || importing.get().then(|| on_demand(mapping_import_panel(id, csv_columns.clone(), importing)))}
         {move || editing.get().map(|mode| on_demand(mapping_editor(setup.get_value(), mode, editing)))}
         {move || deleting.get().map(|target| on_demand(confirm_delete_mapping(id, target, deleting)))}
-        // The rows' buttons are rendered by the server; one listener here opens what they name.
         {move || list_error.get().map(|message| view! { <p class="error" role="alert">{message}</p> })}
+        // The rows' buttons are rendered by the server; one listener here does what they name.
         <div class="mappings-list" on:click=move |event| on_list_click(&event, id, editing, deleting, list_error)>
             {children()}
         </div>
