@@ -106,12 +106,18 @@ test('an integration is created, configured and mapped, and its secret never rea
   await expect(page.getByText('an integration with this name already exists')).toBeVisible();
 
   // Mappings: two organizations, different tenants, one override.
+  const editorCode: string[] = [];
+  page.on('request', (request) => {
+    if (/\/split_mapping_editor_[^/]*\.wasm$/.test(request.url())) editorCode.push(request.url());
+  });
   await page.goto('/settings/integrations/HaloPSA/mappings');
   await waitForHydration(page);
   await expect(page.getByText('No organization is mapped yet.')).toBeVisible();
+  expect(editorCode, 'the editor is not part of the first load').toEqual([]);
   const editor = page.getByRole('dialog', { name: 'Add Mapping' });
   await page.getByRole('button', { name: 'Add Mapping' }).click();
   await expect(editor.getByLabel('Find organization'), 'the dialog takes focus').toBeFocused();
+  expect(editorCode, 'the editor\'s code arrives when it first opens').toHaveLength(1);
   await page.keyboard.press('Escape');
   await expect(editor, 'Escape closes the dialog').toHaveCount(0);
   await page.getByRole('button', { name: 'Add Mapping' }).click();

@@ -617,3 +617,57 @@ fn OrganizationPicker(
     }
     .into_any()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::integration::{OAuthLink, SchemaFieldView};
+
+    fn field(key: &str, field_type: FieldType) -> SchemaFieldView {
+        SchemaFieldView {
+            id: 0,
+            key: key.to_string(),
+            field_type,
+            required: false,
+            description: String::new(),
+        }
+    }
+
+    fn integration(entity_id_name: &str, oauth: bool) -> IntegrationView {
+        IntegrationView {
+            id: 7,
+            name: "HaloPSA".to_string(),
+            description: String::new(),
+            entity_id_name: entity_id_name.to_string(),
+            default_entity_id: String::new(),
+            fields: vec![
+                field("base_url", FieldType::String),
+                field("api_key", FieldType::Secret),
+                field("timeout", FieldType::Int),
+            ],
+            mapped_organizations: 0,
+            oauth_connection: oauth.then(|| OAuthLink {
+                id: 1,
+                name: "Halo".to_string(),
+            }),
+            created_at: 0,
+            updated_at: 0,
+        }
+    }
+
+    #[test]
+    fn the_csv_columns_leave_out_secret_fields() {
+        let setup = MappingsSetup::of(&integration("Tenant ID", true));
+        assert_eq!(setup.csv_columns, ",base_url,timeout");
+        assert_eq!(setup.integration_id, 7);
+        assert_eq!(setup.entity_label, "Tenant ID");
+        assert!(setup.with_oauth);
+    }
+
+    #[test]
+    fn an_integration_without_entity_id_name_or_oauth_gets_the_generic_label() {
+        let setup = MappingsSetup::of(&integration("", false));
+        assert_eq!(setup.entity_label, "Entity ID");
+        assert!(!setup.with_oauth);
+    }
+}
