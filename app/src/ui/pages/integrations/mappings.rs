@@ -39,7 +39,7 @@ enum Editing {
     Existing(i64),
 }
 
-/// What the tab's island and the editor need of the integration (so the island's props stay
+/// What the tab's table, island and editor need of the integration (so the island's props stay
 /// small: their code to read them ships with the page).
 #[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 struct MappingsSetup {
@@ -94,8 +94,8 @@ pub fn MappingsTab(name: String, query: PageQuery) -> impl IntoView {
             let search = query.search();
             let setup = MappingsSetup::of(&integration);
             view! {
-                <MappingsWorkspace setup query>
-                    <MappingTable paged=mappings search integration />
+                <MappingsWorkspace setup=setup.clone() query>
+                    <MappingTable paged=mappings search setup />
                     <UnmappedOrganizations paged=unmapped />
                 </MappingsWorkspace>
             }
@@ -260,9 +260,9 @@ fn UnmappedOrganizations(paged: Paged<OrganizationChoice>) -> impl IntoView {
 fn MappingTable(
     paged: Paged<MappingSummary>,
     search: String,
-    integration: IntegrationView,
+    setup: MappingsSetup,
 ) -> impl IntoView {
-    let path = mappings_href(&integration.name);
+    let path = mappings_href(&setup.name);
     if paged.items.is_empty() && paged.total > 0 {
         // A stale page number, or the last row of the last page just went.
         return view! {
@@ -281,8 +281,11 @@ fn MappingTable(
         };
         return view! { <div class="empty-state"><p>{message}</p></div> }.into_any();
     }
-    let entity_label = integration.entity_label().to_string();
-    let with_oauth = integration.oauth_connection.is_some();
+    let MappingsSetup {
+        entity_label,
+        with_oauth,
+        ..
+    } = setup;
     let pages = view! {
         <Pagination path label=paged.range_label() page=paged.page page_count=paged.page_count() />
     };
