@@ -1,4 +1,4 @@
-import { expect, test, waitForHydration } from './fixtures';
+import { expect, reloadsLive, test, waitForHydration } from './fixtures';
 
 test('an administrator is added, signs in, changes their password, and is removed', async ({ page, browser }) => {
   const email = `ops${Date.now()}@example.com`;
@@ -7,12 +7,19 @@ test('an administrator is added, signs in, changes their password, and is remove
 
   await page.goto('/settings/administrators');
   await waitForHydration(page);
-  const add = page.getByRole('region', { name: 'Add an administrator' });
+  await page.getByRole('button', { name: 'Add administrator' }).click();
+  const add = page.getByRole('dialog', { name: 'Add an administrator' });
+  await expect(add.getByLabel('E-mail address'), 'the dialog takes focus').toBeFocused();
   await add.getByLabel('E-mail address').fill(email);
   await add.getByLabel('Password', { exact: true }).fill(first);
-  await add.getByLabel('Confirm password').fill(first);
+  await add.getByLabel('Confirm password').fill('not the same password');
   await add.getByRole('button', { name: 'Add administrator' }).click();
-  await expect(add.getByRole('status')).toContainText(`${email} can now sign in.`);
+  await expect(add.getByText('does not match'), 'the server names the rule').toBeVisible();
+  await expect(add.getByLabel('E-mail address'), 'what was typed is kept').toHaveValue(email);
+  await add.getByLabel('Confirm password').fill(first);
+  await reloadsLive(page, () => add.getByRole('button', { name: 'Add administrator' }).click());
+  await expect(add, 'the dialog closes').toHaveCount(0);
+  await expect(page.getByRole('status')).toContainText(`${email} can now sign in.`);
   await expect(page.getByRole('cell', { name: email, exact: true })).toBeVisible();
 
   // The new administrator signs in in a browser of their own and changes their password.
@@ -37,7 +44,10 @@ test('an administrator is added, signs in, changes their password, and is remove
 
   // Back in the first browser: remove them, after confirming.
   await page.getByRole('button', { name: `Remove ${email}` }).click();
-  await page.getByRole('alertdialog').getByRole('button', { name: 'Remove administrator' }).click();
+  const confirm = page.getByRole('alertdialog');
+  await expect(confirm).toContainText(`Remove the administrator ${email}?`);
+  await expect(confirm.getByRole('button', { name: 'Cancel' }), 'a destructive confirmation starts on Cancel').toBeFocused();
+  await reloadsLive(page, () => confirm.getByRole('button', { name: 'Remove administrator' }).click());
   await expect(page.getByRole('cell', { name: email, exact: true })).toHaveCount(0);
 
   await other.reload();

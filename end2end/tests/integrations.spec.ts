@@ -25,7 +25,7 @@ async function createOrganization(page: Page, name: string) {
   await page.goto('/settings/organizations');
   await waitForHydration(page);
   await page.getByLabel('New organization').fill(name);
-  await page.getByRole('button', { name: 'Create organization' }).click();
+  await reloadsLive(page, () => page.getByRole('button', { name: 'Create organization' }).click());
   await expect(page.getByRole('cell', { name, exact: true })).toBeVisible();
 }
 
@@ -83,9 +83,9 @@ test('an integration is created, configured and mapped, and its secret never rea
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(page.getByText(/is not valid JSON: .* at line 1, column \d+/)).toBeVisible();
   await page.getByLabel('custom').fill('{"region": "eu"}');
-  await page.getByLabel('verbose').check();
-  await page.getByLabel('api_key').click();
-  await page.getByLabel('api_key').fill(SECRET);
+  await page.getByLabel('verbose').selectOption({ label: 'On' });
+  await expect(page.getByLabel('Clear api_key'), 'nothing to clear before a secret is set').toHaveCount(0);
+  await page.getByLabel('api_key', { exact: true }).fill(SECRET);
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(page.getByText('Defaults saved.')).toBeVisible();
 
@@ -93,10 +93,26 @@ test('an integration is created, configured and mapped, and its secret never rea
   await waitForHydration(page);
   await expect(page.getByLabel('base_url')).toHaveValue('https://halo.example.com');
   await expect(page.getByLabel('timeout')).toHaveValue('30');
-  await expect(page.getByLabel('verbose')).toBeChecked();
+  await expect(page.getByLabel('verbose')).toHaveValue('true');
   await expect(page.getByLabel('custom')).toHaveValue(/"region": "eu"/);
   await expect(page.locator('.secret-status')).toHaveText('Set');
-  await expect(page.getByLabel('api_key'), 'the secret offers Replace, never its value').toHaveText('Replace');
+  await expect(page.getByLabel('api_key', { exact: true }), 'the secret is never sent back').toHaveValue('');
+  await expect(page.getByText('A secret is set; type a new one to replace it.')).toBeVisible();
+
+  // Clear removes the secret; an empty input on a later save keeps a new one.
+  const save = () => page.getByRole('button', { name: 'Save', exact: true }).click();
+  await page.getByLabel('Clear api_key').check();
+  await reloadsLive(page, save);
+  await expect(page.getByText('Defaults saved.')).toBeVisible();
+  await expect(page.locator('.secret-status')).toHaveText('Not set');
+  await expect(page.getByLabel('timeout'), 'the other values stay').toHaveValue('30');
+  await page.getByLabel('api_key', { exact: true }).fill(SECRET);
+  await reloadsLive(page, save);
+  await expect(page.locator('.secret-status')).toHaveText('Set');
+  await page.getByLabel('timeout').fill('45');
+  await reloadsLive(page, save);
+  await expect(page.getByLabel('timeout')).toHaveValue('45');
+  await expect(page.locator('.secret-status'), 'an empty secret input keeps the secret').toHaveText('Set');
 
   // Duplicate names are refused in any case.
   await page.goto('/settings/integrations/new');

@@ -44,7 +44,7 @@ test('an admin connects, refreshes, is denied, connects an organization and disc
   await form.getByLabel('Extra authorization parameters').fill('prompt=consent');
   await form.getByLabel('Revocation URL').fill(`${issuer}/token/revocation`);
   await form.getByLabel('Entity ID from the provider').fill('id_token:sub');
-  await form.getByRole('button', { name: 'Save connection' }).click();
+  await reloadsLive(page, () => form.getByRole('button', { name: 'Save connection' }).click());
   await expect(form).toHaveCount(0);
 
   // An integration linked to it.
@@ -57,7 +57,7 @@ test('an admin connects, refreshes, is denied, connects an organization and disc
   await waitForHydration(page);
   await followLink(page, page.getByRole('link', { name: 'OAuth', exact: true }));
   await page.getByLabel('Link an existing OAuth connection').selectOption({ label: connection });
-  await page.getByRole('button', { name: 'Save OAuth connection' }).click();
+  await reloadsLive(page, () => page.getByRole('button', { name: 'Save OAuth connection' }).click());
   const status = page.locator('.token-status');
   await expect(status).toHaveText('Not connected');
 
@@ -73,7 +73,7 @@ test('an admin connects, refreshes, is denied, connects an organization and disc
 
   // Refresh now.
   await expect(page.locator('.last-refresh')).toHaveText('never');
-  await page.getByRole('button', { name: 'Refresh now' }).click();
+  await reloadsLive(page, () => page.getByRole('button', { name: 'Refresh now' }).click());
   await expect(page.locator('.last-refresh')).toHaveText(/UTC$/);
 
   // The provider unreachable (the token URL wrong): Refresh now keeps the token and the tab says
@@ -84,19 +84,19 @@ test('an admin connects, refreshes, is denied, connects an organization and disc
     await page.getByRole('button', { name: `Edit ${connection}` }).click();
     const editor = page.getByRole('dialog', { name: 'Edit OAuth connection' });
     await editor.getByLabel('Token URL').fill(url);
-    await editor.getByRole('button', { name: 'Save connection' }).click();
+    await reloadsLive(page, () => editor.getByRole('button', { name: 'Save connection' }).click());
     await expect(editor).toHaveCount(0);
     await page.goto(`/settings/integrations/${integration}/oauth`);
     await waitForHydration(page);
   };
   await setTokenUrl('http://127.0.0.1:9/token');
-  await page.getByRole('button', { name: 'Refresh now' }).click();
+  await reloadsLive(page, () => page.getByRole('button', { name: 'Refresh now' }).click());
   const providerError = page.locator('dd.error');
   await expect(providerError).toContainText('the provider is unavailable: cannot reach the provider');
   await expect(status).toHaveText('Connected');
   await setTokenUrl(`${issuer}/token`);
   await expect(providerError).toContainText('cannot reach the provider');
-  await page.getByRole('button', { name: 'Refresh now' }).click();
+  await reloadsLive(page, () => page.getByRole('button', { name: 'Refresh now' }).click());
   await expect(providerError).toHaveCount(0);
   await expect(status).toHaveText('Connected');
 
@@ -112,7 +112,7 @@ test('an admin connects, refreshes, is denied, connects an organization and disc
   await page.goto('/settings/organizations');
   await waitForHydration(page);
   await page.getByLabel('New organization').fill(organization);
-  await page.getByRole('button', { name: 'Create organization' }).click();
+  await reloadsLive(page, () => page.getByRole('button', { name: 'Create organization' }).click());
   await expect(page.getByRole('cell', { name: organization, exact: true })).toBeVisible();
   await page.goto(`/settings/integrations/${integration}/mappings`);
   await waitForHydration(page);
@@ -142,7 +142,7 @@ test('an admin connects, refreshes, is denied, connects an organization and disc
   await page.getByRole('button', { name: 'Disconnect' }).click();
   const confirm = page.getByRole('alertdialog');
   await expect(confirm.getByRole('button', { name: 'Cancel' })).toBeFocused();
-  await confirm.getByRole('button', { name: 'Disconnect' }).click();
+  await reloadsLive(page, () => confirm.getByRole('button', { name: 'Disconnect' }).click());
   await expect(status).toHaveText('Disconnected');
   await expect(page.getByRole('button', { name: 'Connect', exact: true })).toBeVisible();
 
@@ -185,7 +185,7 @@ test('a connection configured inline gets a client-credentials token and Test Co
   await form.getByLabel('Client ID').fill('bifrost-e2e');
   await form.getByLabel('Client Secret').fill('e2e-client-secret');
   await form.getByLabel('Scopes').fill('api.read');
-  await form.getByRole('button', { name: 'Save connection' }).click();
+  await reloadsLive(page, () => form.getByRole('button', { name: 'Save connection' }).click());
   await expect(form).toHaveCount(0);
   await expect(page.locator('.details')).toContainText(connection);
   await expect(page.locator('.token-status')).toHaveText('Not connected');

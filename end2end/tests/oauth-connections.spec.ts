@@ -1,6 +1,6 @@
 // Settings > OAuth Connections: create, edit and delete a connection; the client secret is
 // write-only and the redirect URI is shown exactly, with a copy button.
-import { expect, followLink, test, waitForHydration } from './fixtures';
+import { expect, followLink, reloadsLive, test, waitForHydration } from './fixtures';
 
 test('an OAuth connection is created with a write-only secret, edited and deleted', async ({ page, context, baseURL }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
@@ -35,7 +35,7 @@ test('an OAuth connection is created with a write-only secret, edited and delete
   await form.getByLabel('Token URL').fill('https://login.example.com/{entity_id}/oauth2/v2.0/token');
   await form.getByLabel('Extra authorization parameters').fill('prompt=consent');
   await form.getByLabel('Client ID').fill('00000000-app-id');
-  await form.getByRole('button', { name: 'Save connection' }).click();
+  await reloadsLive(page, () => form.getByRole('button', { name: 'Save connection' }).click());
   await expect(form).toHaveCount(0);
 
   const card = page.getByRole('region', { name });
@@ -53,7 +53,7 @@ test('an OAuth connection is created with a write-only secret, edited and delete
   await expect(edit.getByText('A secret is set; type a new one to replace it.')).toBeVisible();
   await expect(edit.getByLabel('Scopes')).toHaveValue('openid offline_access User.Read');
   await edit.getByLabel('Scopes').fill('openid offline_access');
-  await edit.getByRole('button', { name: 'Save connection' }).click();
+  await reloadsLive(page, () => edit.getByRole('button', { name: 'Save connection' }).click());
   await expect(edit).toHaveCount(0);
   await expect(card).toContainText('openid offline_access');
   await expect(card.getByText('Set', { exact: true }), 'an edit keeps the secret').toBeVisible();
@@ -61,7 +61,7 @@ test('an OAuth connection is created with a write-only secret, edited and delete
   await card.getByRole('button', { name: `Delete ${name}` }).click();
   const confirm = page.getByRole('alertdialog');
   await expect(confirm.getByRole('button', { name: 'Cancel' })).toBeFocused();
-  await confirm.getByRole('button', { name: 'Delete connection' }).click();
+  await reloadsLive(page, () => confirm.getByRole('button', { name: 'Delete connection' }).click());
   await expect(page.getByRole('region', { name })).toHaveCount(0);
 
   expect(bodies.length).toBeGreaterThan(5);
@@ -80,7 +80,7 @@ test('an integration links an existing OAuth connection on its OAuth tab', async
   await form.getByLabel('Grant Type').selectOption('client_credentials');
   await form.getByLabel('Token URL').fill('https://halo.example.com/auth/token');
   await form.getByLabel('Client ID').fill('halo-client');
-  await form.getByRole('button', { name: 'Save connection' }).click();
+  await reloadsLive(page, () => form.getByRole('button', { name: 'Save connection' }).click());
   await expect(page.getByRole('region', { name: connection })).toContainText('Client credentials');
 
   await page.goto('/settings/integrations/new');
@@ -92,7 +92,7 @@ test('an integration links an existing OAuth connection on its OAuth tab', async
   await followLink(page, page.getByRole('link', { name: 'OAuth', exact: true }));
   await expect(page.getByText('No OAuth connection is linked.')).toBeVisible();
   await page.getByLabel('Link an existing OAuth connection').selectOption({ label: connection });
-  await page.getByRole('button', { name: 'Save OAuth connection' }).click();
+  await reloadsLive(page, () => page.getByRole('button', { name: 'Save OAuth connection' }).click());
   await expect(page.locator('.details')).toContainText(connection);
   await expect(page.locator('.details')).toContainText('Not connected');
 

@@ -1,4 +1,4 @@
-import { ADMIN, expect, followLink, test, waitForHydration } from './fixtures';
+import { ADMIN, expect, followLink, reloadsLive, test, waitForHydration } from './fixtures';
 
 test('an organization is created, renamed and deleted, and each change is in the audit log', async ({ page }) => {
   const name = `Contoso ${Date.now()}`;
@@ -10,7 +10,7 @@ test('an organization is created, renamed and deleted, and each change is in the
   await expect(provider.getByRole('button', { name: /^Delete/ }), 'the provider cannot be deleted').toHaveCount(0);
 
   await page.getByLabel('New organization').fill(name);
-  await page.getByRole('button', { name: 'Create organization' }).click();
+  await reloadsLive(page, () => page.getByRole('button', { name: 'Create organization' }).click());
   await expect(page.getByRole('cell', { name, exact: true })).toBeVisible();
   await expect(page.getByLabel('New organization')).toHaveValue('');
 
@@ -20,8 +20,14 @@ test('an organization is created, renamed and deleted, and each change is in the
   await expect(page.getByLabel('New organization'), 'the input is kept').toHaveValue(name.toUpperCase());
 
   await page.getByRole('button', { name: `Rename ${name}` }).click();
-  await page.getByLabel('New name').fill(`${name} Ltd`);
-  await page.getByRole('button', { name: 'Save' }).click();
+  const rename = page.getByRole('dialog', { name: `Rename ${name}` });
+  await expect(rename.getByLabel('New name'), 'the dialog takes focus, with the current name').toBeFocused();
+  await expect(rename.getByLabel('New name')).toHaveValue(name);
+  await rename.getByLabel('New name').fill('');
+  await rename.getByRole('button', { name: 'Save' }).click();
+  await expect(rename.getByText('is required')).toBeVisible();
+  await rename.getByLabel('New name').fill(`${name} Ltd`);
+  await reloadsLive(page, () => rename.getByRole('button', { name: 'Save' }).click());
   await expect(page.getByRole('cell', { name: `${name} Ltd`, exact: true })).toBeVisible();
 
   await page.getByRole('button', { name: `Delete ${name} Ltd` }).click();
@@ -33,7 +39,7 @@ test('an organization is created, renamed and deleted, and each change is in the
   await expect(page.getByRole('cell', { name: `${name} Ltd`, exact: true }), 'cancel keeps it').toBeVisible();
 
   await page.getByRole('button', { name: `Delete ${name} Ltd` }).click();
-  await page.getByRole('alertdialog').getByRole('button', { name: 'Delete organization' }).click();
+  await reloadsLive(page, () => page.getByRole('alertdialog').getByRole('button', { name: 'Delete organization' }).click());
   await expect(page.getByRole('cell', { name: `${name} Ltd`, exact: true })).toHaveCount(0);
 
   await followLink(page, page.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'Audit Log' }));
@@ -56,7 +62,7 @@ test('the organization list is searched on the server', async ({ page }) => {
   await waitForHydration(page);
   for (const suffix of ['Alpha', 'Beta']) {
     await page.getByLabel('New organization').fill(`${tag} ${suffix}`);
-    await page.getByRole('button', { name: 'Create organization' }).click();
+    await reloadsLive(page, () => page.getByRole('button', { name: 'Create organization' }).click());
     await expect(page.getByRole('cell', { name: `${tag} ${suffix}`, exact: true })).toBeVisible();
   }
   await page.getByLabel('Search organizations').fill(`${tag} beta`);

@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { expect, test, waitForHydration } from './fixtures';
+import { expect, reloadsLive, test, waitForHydration } from './fixtures';
 
 const issuer = `http://127.0.0.1:${process.env.OIDC_PORT ?? 3171}`;
 const haloPort = Number(process.env.HALO_PORT ?? 3172);
@@ -102,7 +102,7 @@ async function createKey(page: Page, name: string, find: string, organization: R
   const shown = page.locator('.api-key-value');
   await expect(shown).toHaveText(/^bfk_/);
   const key = (await shown.textContent()) ?? '';
-  await page.getByRole('button', { name: 'Done' }).click();
+  await reloadsLive(page, () => page.getByRole('button', { name: 'Done' }).click());
   await expect(shown, 'the key is shown only once').toHaveCount(0);
   return key;
 }
@@ -206,7 +206,7 @@ test('the seed workflow runs unchanged for each organization and gets its tenant
     await runnerRow.getByRole('button', { name: `Revoke Runner ${stamp}` }).click();
     const confirm = page.getByRole('alertdialog');
     await expect(confirm.getByRole('button', { name: 'Cancel' })).toBeFocused();
-    await confirm.getByRole('button', { name: 'Revoke key' }).click();
+    await reloadsLive(page, () => confirm.getByRole('button', { name: 'Revoke key' }).click());
     await expect(runnerRow).toContainText('Revoked');
     const revoked = await runWorkflow(dir, { ...env, BIFROST_ORG: contoso });
     expect(revoked.code).toBe(1);

@@ -157,6 +157,16 @@ fn show_when_loaded(
     .into_any()
 }
 
+/// The button matching `selector` that a click in a server-rendered list landed on, if any: the
+/// list's buttons are plain HTML, and one listener on the list does what their data attributes say.
+pub fn clicked_button(event: &leptos::ev::MouseEvent, selector: &str) -> Option<web_sys::Element> {
+    use wasm_bindgen::JsCast;
+    event
+        .target()
+        .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
+        .and_then(|target| target.closest(selector).ok().flatten())
+}
+
 /// Goes to `href` with a full page load: pages are rendered by the server.
 pub fn go_to(href: &str) {
     #[cfg(feature = "hydrate")]

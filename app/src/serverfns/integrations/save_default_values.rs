@@ -1,19 +1,21 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
-use crate::domain::integration::{FieldValueView, ValueInput};
+use crate::domain::integration::ValueInput;
 use crate::error::AppError;
 
-/// Checks every value, then saves all of them or none.
+/// Checks every value, then saves all of them or none. The page loads again to show them, so
+/// nothing comes back: the browser has no code to read it.
 #[server(endpoint = "integrations/save-defaults", input = Json)]
 pub async fn save_default_values(
     integration_id: i64,
     inputs: Vec<ValueInput>,
-) -> Result<Vec<FieldValueView>, AppError> {
+) -> Result<(), AppError> {
     crate::ssr::as_admin(|services, admin| async move {
         services
             .save_defaults(&admin, integration_id, &inputs)
             .await
+            .map(drop)
     })
     .await
 }

@@ -8,114 +8,149 @@ use crate::domain::time::format_utc;
 use crate::serverfns::admins::{
     list_administrators, AddAdministrator, ChangeOwnPassword, RemoveAdministrator,
 };
+use crate::ui::components::dialog::{focus_on_open, ConfirmDialog};
 use crate::ui::components::form::{FormError, FormField};
-use crate::ui::islands::{sent_with_page, start_page_island, PageQuery};
+use crate::ui::components::loaded::when_loaded;
+use crate::ui::islands::{clicked_button, go_to, on_demand, start_page_island, PageQuery};
 
-#[island(lazy)]
+const PATH: &str = "/settings/administrators";
+
+/// Rendered on the server: the list, with Add administrator, the removal confirmation and the
+/// password form in an island.
+#[component]
 pub fn AdministratorsPage(query: PageQuery) -> impl IntoView {
-    start_page_island(query);
-    let changes = RwSignal::new(0u32);
-    let admins =
-        sent_with_page(move || Resource::new(move || changes.get(), |_| list_administrators()));
+    // After an administrator is added the page loads again with `?added={id}`.
+    let added = query.get("added").and_then(|id| id.parse::<i64>().ok());
     view! {
-        <h1>"Administrators"</h1>
-        <p class="lead">"Administrators sign in to this site and can change everything on it."</p>
-        <Transition fallback=|| view! { <p class="muted">"Loading administrators…"</p> }>
-            {move || admins.get().map(|result| match result {
-                Ok(admins) => view! { <AdministratorTable admins changes /> }.into_any(),
-                Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
-            })}
-        </Transition>
-        <div class="card-grid">
-            <AddAdministratorForm changes />
-            <ChangePasswordForm />
+        {when_loaded(list_administrators(), move |admins| {
+            let added = added
+                .and_then(|id| admins.iter().find(|admin| admin.id == id))
+                .map(|admin| format!("{} can now sign in.", admin.email));
+            view! {
+                <AdministratorsWorkspace query>
+                    {added.map(|message| view! { <p class="success" role="status">{message}</p> })}
+                    <AdministratorTable admins />
+                </AdministratorsWorkspace>
+            }
+        })}
+    }
+}
+
+/// What the page's buttons opened.
+#[derive(Clone, PartialEq, Eq)]
+enum Opened {
+    Add,
+    Remove { id: i64, email: String },
+}
+
+/// The heading with Add administrator, the dialogs, the server-rendered table (`children`) whose
+/// Remove buttons open the confirmation, and the password form.
+#[island(lazy)]
+fn AdministratorsWorkspace(query: PageQuery, children: Children) -> impl IntoView {
+    start_page_island(query);
+    let opened = RwSignal::new(None::<Opened>);
+    view! {
+        <div class="page-heading">
+            <h1>"Administrators"</h1>
+            <button type="button" class="button" on:click=move |_| opened.set(Some(Opened::Add))>"Add administrator"</button>
         </div>
+        <p class="lead">"Administrators sign in to this site and can change everything on it."</p>
+        {move || opened.get().map(|chosen| on_demand(administrator_dialog(chosen, opened)))}
+        <div on:click=move |event| {
+            if let Some(button) = clicked_button(&event, "button[data-remove-admin]") {
+                let id = button.get_attribute("data-remove-admin").and_then(|id| id.parse().ok());
+                let email = button.get_attribute("data-email").unwrap_or_default();
+                opened.set(id.map(|id| Opened::Remove { id, email }));
+            }
+        }>
+            {children()}
+        </div>
+        <ChangePasswordForm />
     }
 }
 
 #[component]
-fn AdministratorTable(admins: Vec<AdminView>, changes: RwSignal<u32>) -> impl IntoView {
+fn AdministratorTable(admins: Vec<AdminView>) -> impl IntoView {
     view! {
         <table class="data-table">
             <thead>
                 <tr><th scope="col">"E-mail address"</th><th scope="col">"Added"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th></tr>
             </thead>
             <tbody>
-                {admins.into_iter().map(|admin| view! { <AdministratorRow admin changes /> }.into_any()).collect_view()}
+                {admins.into_iter().map(|admin| view! {
+                    <tr>
+                        <td>{admin.email.clone()}{admin.is_self.then(|| view! { <span class="badge">"you"</span> })}</td>
+                        <td class="muted">{format_utc(admin.created_at)}</td>
+                        <td class="row-actions">
+                            {(!admin.is_self).then(|| view! {
+                                <button type="button" class="button danger small" aria-label=format!("Remove {}", admin.email)
+                                    data-remove-admin=admin.id data-email=admin.email.clone()>"Remove"</button>
+                            })}
+                        </td>
+                    </tr>
+                }).collect_view()}
             </tbody>
         </table>
     }
 }
 
-#[component]
-fn AdministratorRow(admin: AdminView, changes: RwSignal<u32>) -> impl IntoView {
-    let confirming = RwSignal::new(false);
-    let remove = ServerAction::<RemoveAdministrator>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(())) = remove.value().get() {
-            changes.update(|n| *n += 1);
-        }
-    });
-    let AdminView {
-        id,
-        email,
-        created_at,
-        is_self,
-    } = admin;
-    let remove_label = format!("Remove {email}");
-    let question = format!("Remove the administrator {email}? They are signed out at once.");
-    view! {
-        <tr>
-            <td>{email}{is_self.then(|| view! { <span class="badge">"you"</span> })}</td>
-            <td class="muted">{format_utc(created_at)}</td>
-            <td class="row-actions">
-                {(!is_self).then(|| view! {
-                    <button type="button" class="button danger small" aria-label=remove_label
-                        on:click=move |_| confirming.set(true)>"Remove"</button>
-                })}
-            </td>
-        </tr>
-        <Show when=move || confirming.get()>
-            <tr class="confirm-row"><td colspan="3">
-                <div class="confirm" role="alertdialog" aria-label="Confirm removal">
-                    <p><strong>{question.clone()}</strong></p>
-                    {move || remove.value().get().and_then(Result::err).map(|error| view! { <p class="error" role="alert">{error.to_string()}</p> })}
-                    <div class="confirm-actions">
-                        <button type="button" class="button danger" disabled=remove.pending()
-                            on:click=move |_| { remove.dispatch(RemoveAdministrator { id }); }>"Remove administrator"</button>
-                        <button type="button" class="button secondary" on:click=move |_| confirming.set(false)>"Cancel"</button>
-                    </div>
-                </div>
-            </td></tr>
-        </Show>
+/// Opens on a click; its code loads then, not with the page.
+#[lazy]
+fn administrator_dialog(chosen: Opened, opened: RwSignal<Option<Opened>>) -> AnyView {
+    match chosen {
+        Opened::Add => view! { <AddAdministratorForm opened /> }.into_any(),
+        Opened::Remove { id, email } => view! { <ConfirmRemoval id email opened /> }.into_any(),
     }
 }
 
 #[component]
-fn AddAdministratorForm(changes: RwSignal<u32>) -> impl IntoView {
-    let add = ServerAction::<AddAdministrator>::new();
-    let error = Signal::derive(move || add.value().get().and_then(Result::err));
-    let form = NodeRef::<html::Form>::new();
+fn ConfirmRemoval(id: i64, email: String, opened: RwSignal<Option<Opened>>) -> impl IntoView {
+    let remove = ServerAction::<RemoveAdministrator>::new();
     Effect::new(move |_| {
-        if let Some(Ok(_)) = add.value().get() {
-            changes.update(|n| *n += 1);
-            if let Some(form) = form.get() {
-                form.reset();
-            }
+        if let Some(Ok(())) = remove.value().get() {
+            go_to(PATH);
+        }
+    });
+    let open = RwSignal::new(true);
+    Effect::new(move |_| {
+        if !open.get() {
+            opened.set(None);
         }
     });
     view! {
-        <section class="card" aria-labelledby="add-admin-heading">
+        <ConfirmDialog labelled_by="confirm-remove-admin" confirm_label="Remove administrator" pending=remove.pending()
+            error=Signal::derive(move || remove.value().get().and_then(Result::err).map(|error| error.to_string()))
+            on_confirm=Callback::new(move |()| { remove.dispatch(RemoveAdministrator { id }); }) open>
+            <p id="confirm-remove-admin"><strong>{format!("Remove the administrator {email}? They are signed out at once.")}</strong></p>
+        </ConfirmDialog>
+    }
+}
+
+#[component]
+fn AddAdministratorForm(opened: RwSignal<Option<Opened>>) -> impl IntoView {
+    let add = ServerAction::<AddAdministrator>::new();
+    let error = Signal::derive(move || add.value().get().and_then(Result::err));
+    // The list is the server's: load the page again to show the new administrator in it.
+    Effect::new(move |_| {
+        if let Some(Ok(admin)) = add.value().get() {
+            go_to(&format!("{PATH}?added={}", admin.id));
+        }
+    });
+    let dialog = NodeRef::<html::Section>::new();
+    focus_on_open(dialog, None);
+    view! {
+        <section class="editor-panel" node_ref=dialog role="dialog" aria-labelledby="add-admin-heading"
+            on:keydown=move |event| if event.key() == "Escape" { opened.set(None) }>
             <h2 id="add-admin-heading">"Add an administrator"</h2>
-            <ActionForm action=add node_ref=form attr:class="form">
+            <ActionForm action=add attr:class="form">
                 <FormError error fields=&["email", "password", "confirm_password"] />
                 <FormField label="E-mail address" name="email" input_type="email" autocomplete="off" error />
                 <FormField label="Password" name="password" input_type="password" autocomplete="new-password" hint=PASSWORD_HINT error />
                 <FormField label="Confirm password" name="confirm_password" input_type="password" autocomplete="new-password" error />
-                <button type="submit" class="button" disabled=add.pending()>"Add administrator"</button>
-                {move || add.value().get().and_then(Result::ok).map(|admin| view! {
-                    <p class="success" role="status">{format!("{} can now sign in.", admin.email)}</p>
-                })}
+                <div class="form-actions">
+                    <button type="submit" class="button" disabled=add.pending()>"Add administrator"</button>
+                    <button type="button" class="button secondary" on:click=move |_| opened.set(None)>"Cancel"</button>
+                </div>
             </ActionForm>
         </section>
     }

@@ -11,44 +11,106 @@ use crate::serverfns::api_keys::{list_api_keys, CreateApiKey, RevokeApiKey};
 use crate::serverfns::organizations::list_organizations;
 use crate::ui::components::dialog::{focus_on_open, ConfirmDialog};
 use crate::ui::components::form::{field_message, BoundField, NonFieldError};
-use crate::ui::components::pagination::{use_list_query, Pagination};
-use crate::ui::islands::{sent_with_page, start_page_island, PageQuery};
+use crate::ui::components::loaded::when_loaded;
+use crate::ui::components::pagination::Pagination;
+use crate::ui::islands::{clicked_button, on_demand, reload_page, start_page_island, PageQuery};
 
 const PATH: &str = "/settings/api-keys";
 
-#[island(lazy)]
+/// Rendered on the server: the paged list, with New API key and Revoke in an island.
+#[component]
 pub fn ApiKeysPage(query: PageQuery) -> impl IntoView {
+    let page = query.page();
+    // Pagination keeps the query in its links.
+    provide_context(query.clone());
+    view! {
+        {when_loaded(list_api_keys(page), move |paged| view! {
+            <ApiKeysWorkspace query>
+                <KeyTable paged />
+            </ApiKeysWorkspace>
+        })}
+    }
+}
+
+/// The heading with New API key, the dialogs, and the server-rendered list (`children`).
+#[island(lazy)]
+fn ApiKeysWorkspace(query: PageQuery, children: Children) -> impl IntoView {
     start_page_island(query);
-    let (_, page) = use_list_query();
-    let changes = RwSignal::new(0u32);
-    let keys = sent_with_page(move || {
-        Resource::new(
-            move || (page.get(), changes.get()),
-            |(page, _)| list_api_keys(page),
-        )
-    });
     let creating = RwSignal::new(false);
-    let created = RwSignal::new(None::<CreatedApiKey>);
+    let revoking = RwSignal::new(None::<(i64, String)>);
     view! {
         <div class="page-heading">
             <h1>"API Keys"</h1>
-            <button type="button" class="button" on:click=move |_| { created.set(None); creating.set(true); }>"New API key"</button>
+            <button type="button" class="button" on:click=move |_| creating.set(true)>"New API key"</button>
         </div>
         <p class="lead">
             "Workflow code sends a key as "<code>"Authorization: Bearer <key>"</code>" to the workflow API. "
             "A key of the provider organization may act for any organization; a customer organization's key only for itself. "
             <a href="/api/v1/docs" rel="external">"API reference"</a>
         </p>
-        <Show when=move || creating.get()>
-            <CreateKeyForm creating created changes />
-        </Show>
-        {move || created.get().map(|key| view! { <NewKey key created /> })}
-        <Transition fallback=|| view! { <p class="muted">"Loading keys…"</p> }>
-            {move || keys.get().map(|result| match result {
-                Ok(paged) => view! { <KeyTable paged changes /> }.into_any(),
-                Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
-            })}
-        </Transition>
+        {move || creating.get().then(|| on_demand(create_key_dialog(creating)))}
+        {move || revoking.get().map(|(id, name)| on_demand(confirm_revoke(id, name, revoking)))}
+        // The rows' Revoke buttons are rendered by the server; this listener opens the confirmation.
+        <div on:click=move |event| {
+            if let Some(button) = clicked_button(&event, "button[data-revoke-key]") {
+                let id = button.get_attribute("data-revoke-key").and_then(|id| id.parse().ok());
+                let name = button.get_attribute("data-name").unwrap_or_default();
+                revoking.set(id.map(|id| (id, name)));
+            }
+        }>
+            {children()}
+        </div>
+    }
+}
+
+/// Opens on a click; its code loads then, not with the page.
+#[lazy]
+fn create_key_dialog(creating: RwSignal<bool>) -> AnyView {
+    view! { <CreateKey creating /> }.into_any()
+}
+
+/// The form, then the new key once. Done loads the page again, with the key in the list.
+#[component]
+fn CreateKey(creating: RwSignal<bool>) -> impl IntoView {
+    let created = RwSignal::new(None::<CreatedApiKey>);
+    move || match created.get() {
+        Some(key) => view! { <NewKey key /> }.into_any(),
+        None => view! { <CreateKeyForm creating created /> }.into_any(),
+    }
+}
+
+/// Opens on a click; its code loads then, not with the page.
+#[lazy]
+fn confirm_revoke(id: i64, name: String, revoking: RwSignal<Option<(i64, String)>>) -> AnyView {
+    view! { <ConfirmRevoke id name revoking /> }.into_any()
+}
+
+#[component]
+fn ConfirmRevoke(
+    id: i64,
+    name: String,
+    revoking: RwSignal<Option<(i64, String)>>,
+) -> impl IntoView {
+    let revoke = ServerAction::<RevokeApiKey>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = revoke.value().get() {
+            reload_page();
+        }
+    });
+    // The dialog closes by setting this to false.
+    let open = RwSignal::new(true);
+    Effect::new(move |_| {
+        if !open.get() {
+            revoking.set(None);
+        }
+    });
+    view! {
+        <ConfirmDialog labelled_by="confirm-revoke-key" confirm_label="Revoke key" pending=revoke.pending()
+            error=Signal::derive(move || revoke.value().get().and_then(Result::err).map(|error| error.to_string()))
+            on_confirm=Callback::new(move |()| { revoke.dispatch(RevokeApiKey { id }); }) open>
+            <p id="confirm-revoke-key"><strong>{format!("Revoke the API key “{name}”?")}</strong></p>
+            <p>"Workflows using it are refused from their next request. This cannot be undone."</p>
+        </ConfirmDialog>
     }
 }
 
@@ -56,23 +118,16 @@ pub fn ApiKeysPage(query: PageQuery) -> impl IntoView {
 fn CreateKeyForm(
     creating: RwSignal<bool>,
     created: RwSignal<Option<CreatedApiKey>>,
-    changes: RwSignal<u32>,
 ) -> impl IntoView {
     let name = RwSignal::new(String::new());
     let expires_on = RwSignal::new(String::new());
     let find = RwSignal::new(String::new());
     let organization = RwSignal::new(None::<i64>);
-    let organizations = sent_with_page(move || {
-        Resource::new(move || find.get(), |search| list_organizations(search, 1))
-    });
+    let organizations = Resource::new(move || find.get(), |search| list_organizations(search, 1));
     let create = ServerAction::<CreateApiKey>::new();
     let error = RwSignal::new(None::<AppError>);
     Effect::new(move |_| match create.value().get() {
-        Some(Ok(key)) => {
-            creating.set(false);
-            created.set(Some(key));
-            changes.update(|n| *n += 1);
-        }
+        Some(Ok(key)) => created.set(Some(key)),
         Some(Err(failure)) => error.set(Some(failure)),
         None => {}
     });
@@ -141,7 +196,7 @@ fn CreateKeyForm(
 
 /// The new key, shown this once.
 #[component]
-fn NewKey(key: CreatedApiKey, created: RwSignal<Option<CreatedApiKey>>) -> impl IntoView {
+fn NewKey(key: CreatedApiKey) -> impl IntoView {
     let copied = RwSignal::new(false);
     let secret = key.key.clone();
     let copy = move |_| {
@@ -157,7 +212,7 @@ fn NewKey(key: CreatedApiKey, created: RwSignal<Option<CreatedApiKey>>) -> impl 
             <div class="form-actions">
                 <button type="button" class="button secondary" on:click=copy>"Copy key"</button>
                 <Show when=move || copied.get()><span class="muted">"Copied"</span></Show>
-                <button type="button" class="button" on:click=move |_| created.set(None)>"Done"</button>
+                <button type="button" class="button" on:click=move |_| reload_page()>"Done"</button>
             </div>
         </section>
     }
@@ -165,7 +220,7 @@ fn NewKey(key: CreatedApiKey, created: RwSignal<Option<CreatedApiKey>>) -> impl 
 }
 
 #[component]
-fn KeyTable(paged: Paged<ApiKeyView>, changes: RwSignal<u32>) -> impl IntoView {
+fn KeyTable(paged: Paged<ApiKeyView>) -> impl IntoView {
     if paged.items.is_empty() {
         return view! {
             <div class="empty-state">
@@ -183,7 +238,7 @@ fn KeyTable(paged: Paged<ApiKeyView>, changes: RwSignal<u32>) -> impl IntoView {
                 <th scope="col">"Status"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th>
             </tr></thead>
             <tbody>
-                {paged.items.clone().into_iter().map(|key| view! { <KeyRow key changes /> }).collect_view()}
+                {paged.items.clone().into_iter().map(|key| view! { <KeyRow key /> }).collect_view()}
             </tbody>
         </table>
         <Pagination path=PATH label=paged.range_label() page=paged.page page_count=paged.page_count() />
@@ -192,16 +247,7 @@ fn KeyTable(paged: Paged<ApiKeyView>, changes: RwSignal<u32>) -> impl IntoView {
 }
 
 #[component]
-fn KeyRow(key: ApiKeyView, changes: RwSignal<u32>) -> impl IntoView {
-    let confirming = RwSignal::new(false);
-    let revoke = ServerAction::<RevokeApiKey>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(())) = revoke.value().get() {
-            confirming.set(false);
-            changes.update(|n| *n += 1);
-        }
-    });
-    let id = key.id;
+fn KeyRow(key: ApiKeyView) -> impl IntoView {
     let acts_for = if key.provider_scope {
         format!("{} (any organization)", key.organization_name)
     } else {
@@ -212,7 +258,6 @@ fn KeyRow(key: ApiKeyView, changes: RwSignal<u32>) -> impl IntoView {
         ApiKeyStatus::Expired => "badge warning-badge",
         ApiKeyStatus::Revoked => "badge muted-badge",
     };
-    let title = StoredValue::new(format!("Revoke the API key “{}”?", key.name));
     let name = key.name.clone();
     view! {
         <tr>
@@ -226,20 +271,9 @@ fn KeyRow(key: ApiKeyView, changes: RwSignal<u32>) -> impl IntoView {
             <td class="row-actions">
                 {(key.status == ApiKeyStatus::Active).then(|| view! {
                     <button type="button" class="button danger small" aria-label=format!("Revoke {name}")
-                        on:click=move |_| confirming.set(true)>"Revoke"</button>
+                        data-revoke-key=key.id data-name=name.clone()>"Revoke"</button>
                 })}
             </td>
         </tr>
-        <Show when=move || confirming.get()>
-            <tr class="confirm-row"><td colspan="8">
-                <ConfirmDialog labelled_by="confirm-revoke-key" confirm_label="Revoke key" pending=revoke.pending()
-                    error=Signal::derive(move || revoke.value().get().and_then(Result::err).map(|error| error.to_string()))
-                    on_confirm=Callback::new(move |()| { revoke.dispatch(RevokeApiKey { id }); }) open=confirming>
-                    <p id="confirm-revoke-key"><strong>{title.get_value()}</strong></p>
-                    <p>"Workflows using it are refused from their next request. This cannot be undone."</p>
-                </ConfirmDialog>
-            </td></tr>
-        </Show>
     }
-    .into_any()
 }

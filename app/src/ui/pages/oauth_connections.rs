@@ -10,7 +10,8 @@ use crate::serverfns::oauth::{
 };
 use crate::ui::components::dialog::{focus_on_open, ConfirmDialog};
 use crate::ui::components::form::{field_message, BoundField, NonFieldError};
-use crate::ui::islands::{sent_with_page, start_page_island, PageQuery};
+use crate::ui::components::loaded::when_loaded;
+use crate::ui::islands::{clicked_button, on_demand, reload_page, start_page_island, PageQuery};
 
 /// Which form is open.
 #[derive(Clone, PartialEq)]
@@ -19,64 +20,91 @@ pub enum Editing {
     Existing(Box<OAuthConnectionView>),
 }
 
-#[island(lazy)]
+/// Rendered on the server: the connections as cards, with the forms and confirmations in an
+/// island whose code for each loads when it first opens.
+#[component]
 pub fn OAuthConnectionsPage(query: PageQuery) -> impl IntoView {
+    view! {
+        {when_loaded(list_oauth_connections(), move |list| view! {
+            <ConnectionsWorkspace query>
+                <ConnectionList list />
+            </ConnectionsWorkspace>
+        })}
+    }
+}
+
+/// What a card's button opened.
+#[derive(Clone, PartialEq)]
+enum Opened {
+    New,
+    Edit(i64),
+    Delete { id: i64, name: String },
+}
+
+/// The heading with New connection, the dialogs, and the server-rendered cards (`children`).
+#[island(lazy)]
+fn ConnectionsWorkspace(query: PageQuery, children: Children) -> impl IntoView {
     start_page_island(query);
-    let version = RwSignal::new(0u32);
-    let connections =
-        sent_with_page(move || Resource::new(move || version.get(), |_| list_oauth_connections()));
-    let editing = RwSignal::new(None::<Editing>);
+    let opened = RwSignal::new(None::<Opened>);
     view! {
         <div class="page-heading">
             <h1>"OAuth Connections"</h1>
-            <button type="button" class="button" on:click=move |_| editing.set(Some(Editing::New))>"New connection"</button>
+            <button type="button" class="button" on:click=move |_| opened.set(Some(Opened::New))>"New connection"</button>
         </div>
         <p class="lead">"The OAuth client settings your integrations authorize with. Register each connection's Redirect URI with the provider exactly as shown."</p>
-        {move || editing.get().map(|mode| view! {
-            <ConnectionForm mode on_close=Callback::new(move |()| editing.set(None))
-                on_saved=Callback::new(move |_| { editing.set(None); version.update(|n| *n += 1); }) />
-        })}
-        <Transition fallback=|| view! { <p class="muted">"Loading connections…"</p> }>
-            {move || connections.get().map(|result| match result {
-                Ok(list) if list.is_empty() => view! {
-                    <div class="empty-state">
-                        <p><strong>"No OAuth connections yet."</strong></p>
-                        <p>"Create one with the authorization and token URLs, client ID and secret, and scopes from your provider's app registration."</p>
-                    </div>
-                }.into_any(),
-                Ok(list) => view! {
-                    <div class="connection-list">
-                        {list.into_iter().map(|connection| view! { <ConnectionCard connection editing version /> }).collect_view()}
-                    </div>
-                }.into_any(),
-                Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
-            })}
-        </Transition>
+        {move || opened.get().map(|chosen| on_demand(connection_dialog(chosen, opened)))}
+        // The cards' buttons are rendered by the server; this listener does what they name.
+        <div on:click=move |event| {
+            let Some(button) = clicked_button(&event, "button[data-connection-action]") else {
+                return;
+            };
+            let data = |name: &str| button.get_attribute(name).unwrap_or_default();
+            let id = data("data-id").parse().unwrap_or(0);
+            match data("data-connection-action").as_str() {
+                "copy" => copy_redirect_uri(&button, &data("data-uri")),
+                "edit" => opened.set(Some(Opened::Edit(id))),
+                "delete" => opened.set(Some(Opened::Delete { id, name: data("data-name") })),
+                _ => {}
+            }
+        }>
+            {children()}
+        </div>
+    }
+}
+
+/// Copies `uri` and shows "Copied" beside the button.
+fn copy_redirect_uri(button: &web_sys::Element, uri: &str) {
+    drop(window().navigator().clipboard().write_text(uri));
+    if let Some(note) = button.next_element_sibling() {
+        let _ = note.remove_attribute("hidden");
     }
 }
 
 #[component]
-fn ConnectionCard(
-    connection: OAuthConnectionView,
-    editing: RwSignal<Option<Editing>>,
-    version: RwSignal<u32>,
-) -> impl IntoView {
-    let confirming = RwSignal::new(false);
-    let copied = RwSignal::new(false);
+fn ConnectionList(list: Vec<OAuthConnectionView>) -> impl IntoView {
+    if list.is_empty() {
+        return view! {
+            <div class="empty-state">
+                <p><strong>"No OAuth connections yet."</strong></p>
+                <p>"Create one with the authorization and token URLs, client ID and secret, and scopes from your provider's app registration."</p>
+            </div>
+        }
+        .into_any();
+    }
+    view! {
+        <div class="connection-list">
+            {list.into_iter().map(|connection| view! { <ConnectionCard connection /> }).collect_view()}
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn ConnectionCard(connection: OAuthConnectionView) -> impl IntoView {
     let id = connection.id;
     let name = connection.name.clone();
-    let redirect_uri = connection.redirect_uri.clone();
     let heading_id = format!("connection-{id}");
     let labelled_by = heading_id.clone();
-    let for_edit = Box::new(connection.clone());
-    let copy = {
-        let uri = redirect_uri.clone();
-        move |_| {
-            let promise = window().navigator().clipboard().write_text(&uri);
-            drop(promise);
-            copied.set(true);
-        }
-    };
     view! {
         <section class="card connection-card" aria-labelledby=labelled_by>
             <h2 id=heading_id>{connection.name.clone()}</h2>
@@ -88,50 +116,81 @@ fn ConnectionCard(
                 <dt>"PKCE"</dt><dd>{if connection.pkce { "On (S256)" } else { "Off" }}</dd>
                 <dt>"Redirect URI"</dt>
                 <dd class="redirect-uri">
-                    <code>{redirect_uri.clone()}</code>
-                    <button type="button" class="button secondary small" aria-label=format!("Copy the redirect URI of {name}") on:click=copy>"Copy"</button>
-                    <Show when=move || copied.get()><span class="muted" role="status">"Copied"</span></Show>
+                    <code>{connection.redirect_uri.clone()}</code>
+                    <button type="button" class="button secondary small" aria-label=format!("Copy the redirect URI of {name}")
+                        data-connection-action="copy" data-uri=connection.redirect_uri.clone()>"Copy"</button>
+                    <span class="muted" role="status" hidden=true>"Copied"</span>
                 </dd>
             </dl>
             <div class="form-actions">
                 <button type="button" class="button secondary" aria-label=format!("Edit {name}")
-                    on:click=move |_| editing.set(Some(Editing::Existing(for_edit.clone())))>"Edit"</button>
+                    data-connection-action="edit" data-id=id>"Edit"</button>
                 <button type="button" class="button danger" aria-label=format!("Delete {name}")
-                    on:click=move |_| confirming.set(true)>"Delete"</button>
+                    data-connection-action="delete" data-id=id data-name=name.clone()>"Delete"</button>
             </div>
-            <Show when=move || confirming.get()>
-                <ConfirmDelete id name=name.clone() confirming version />
-            </Show>
         </section>
     }
-    .into_any()
+}
+
+/// Opens on a click; its code loads then, not with the page.
+#[lazy]
+fn connection_dialog(chosen: Opened, opened: RwSignal<Option<Opened>>) -> AnyView {
+    let on_close = Callback::new(move |()| opened.set(None));
+    // The cards are the server's: load the page again to show the change.
+    let on_saved = Callback::new(move |_| reload_page());
+    match chosen {
+        Opened::New => view! { <ConnectionForm mode=Editing::New on_close on_saved /> }.into_any(),
+        Opened::Edit(id) => view! { <EditConnection id on_close on_saved /> }.into_any(),
+        Opened::Delete { id, name } => view! { <ConfirmDelete id name opened /> }.into_any(),
+    }
+}
+
+/// The form for a connection that is already saved, once its settings have loaded.
+#[component]
+fn EditConnection(
+    id: i64,
+    on_close: Callback<()>,
+    on_saved: Callback<OAuthConnectionView>,
+) -> impl IntoView {
+    let connections = Resource::new(|| (), |()| list_oauth_connections());
+    view! {
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || connections.get().map(|result| {
+                match result.map(|list| list.into_iter().find(|connection| connection.id == id)) {
+                    Ok(Some(connection)) => view! {
+                        <ConnectionForm mode=Editing::Existing(Box::new(connection)) on_close on_saved />
+                    }.into_any(),
+                    Ok(None) => view! { <p class="error" role="alert">"This connection no longer exists."</p> }.into_any(),
+                    Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
 }
 
 #[component]
-fn ConfirmDelete(
-    id: i64,
-    name: String,
-    confirming: RwSignal<bool>,
-    version: RwSignal<u32>,
-) -> impl IntoView {
+fn ConfirmDelete(id: i64, name: String, opened: RwSignal<Option<Opened>>) -> impl IntoView {
     let delete = ServerAction::<DeleteOauthConnection>::new();
     Effect::new(move |_| {
         if let Some(Ok(())) = delete.value().get() {
-            confirming.set(false);
-            version.update(|n| *n += 1);
+            reload_page();
         }
     });
-    let title = format!("confirm-delete-connection-{id}");
-    let labelled_by = title.clone();
+    // The dialog closes by setting this to false.
+    let open = RwSignal::new(true);
+    Effect::new(move |_| {
+        if !open.get() {
+            opened.set(None);
+        }
+    });
     view! {
-        <ConfirmDialog labelled_by=labelled_by confirm_label="Delete connection" pending=delete.pending()
+        <ConfirmDialog labelled_by="confirm-delete-connection" confirm_label="Delete connection" pending=delete.pending()
             error=Signal::derive(move || delete.value().get().and_then(Result::err).map(|error| error.to_string()))
-            on_confirm=Callback::new(move |()| { delete.dispatch(DeleteOauthConnection { id }); }) open=confirming>
-            <p id=title><strong>{format!("Delete the OAuth connection “{name}”?")}</strong></p>
+            on_confirm=Callback::new(move |()| { delete.dispatch(DeleteOauthConnection { id }); }) open>
+            <p id="confirm-delete-connection"><strong>{format!("Delete the OAuth connection “{name}”?")}</strong></p>
             <p>"Its client settings are deleted; the provider's app registration is not touched."</p>
         </ConfirmDialog>
     }
-    .into_any()
 }
 
 /// The connection form, here and inline on an integration's OAuth tab.

@@ -10,63 +10,88 @@ use crate::serverfns::organizations::{
     get_deletion_impact, list_organizations, CreateOrganization, DeleteOrganization,
     RenameOrganization,
 };
-use crate::ui::components::dialog::ConfirmDialog;
+use crate::ui::components::dialog::{focus_on_open, ConfirmDialog};
 use crate::ui::components::form::{FormError, FormField};
-use crate::ui::components::pagination::{use_list_query, Pagination};
-use crate::ui::islands::{sent_with_page, start_page_island, PageQuery};
+use crate::ui::components::loaded::when_loaded;
+use crate::ui::components::pagination::Pagination;
+use crate::ui::islands::{clicked_button, on_demand, reload_page, start_page_island, PageQuery};
 
 const PATH: &str = "/settings/organizations";
 
-#[island(lazy)]
-pub fn OrganizationsPage(query: PageQuery) -> impl IntoView {
-    start_page_island(query);
-    let (search, page) = use_list_query();
-    // Bumped after every change, so the list reloads.
-    let changes = RwSignal::new(0u32);
-    let organizations = sent_with_page(move || {
-        Resource::new(
-            move || (search.get(), page.get(), changes.get()),
-            |(search, page, _)| list_organizations(search, page),
-        )
-    });
+/// A row's Rename or Delete, opened from its button.
+#[derive(Clone, PartialEq, Eq)]
+enum RowAction {
+    Rename { id: i64, name: String },
+    Delete { id: i64 },
+}
 
+/// Rendered on the server: the searchable, paged list, with Create, Rename and Delete in an island.
+#[component]
+pub fn OrganizationsPage(query: PageQuery) -> impl IntoView {
+    let search = query.search();
+    let page = query.page();
+    // Pagination keeps the query in its links.
+    provide_context(query.clone());
+    let list = list_organizations(search.clone(), page);
     view! {
         <h1>"Organizations"</h1>
         <p class="lead">
             "Your customers. The provider organization (★) is your own MSP; it always exists and cannot be deleted."
         </p>
+        {when_loaded(list, move |paged| view! {
+            <OrganizationsWorkspace query>
+                <OrganizationTable paged search />
+            </OrganizationsWorkspace>
+        })}
+    }
+}
+
+/// The toolbar, the dialogs, and the server-rendered list (`children`) whose row buttons open them.
+#[island(lazy)]
+fn OrganizationsWorkspace(query: PageQuery, children: Children) -> impl IntoView {
+    let search = query.search();
+    start_page_island(query);
+    let action = RwSignal::new(None::<RowAction>);
+    view! {
         <div class="toolbar">
             <form method="get" action=PATH class="search-form" role="search">
                 <label for="organization-search" class="visually-hidden">"Search organizations"</label>
                 <input id="organization-search" type="search" name="q" placeholder="Search by name" value=search />
                 <button type="submit" class="button secondary">"Search"</button>
             </form>
-            <CreateOrganizationForm changes />
+            <CreateOrganizationForm />
         </div>
-        <Transition fallback=|| view! { <p class="muted">"Loading organizations…"</p> }>
-            {move || organizations.get().map(|result| match result {
-                Ok(paged) => view! { <OrganizationTable paged search=search.get() changes /> }.into_any(),
-                Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
-            })}
-        </Transition>
+        {move || action.get().map(|chosen| on_demand(row_dialog(chosen, action)))}
+        // The rows' buttons are rendered by the server; this listener opens what they name.
+        <div on:click=move |event| {
+            let Some(button) = clicked_button(&event, "button[data-organization-action]") else {
+                return;
+            };
+            let data = |name: &str| button.get_attribute(name).unwrap_or_default();
+            let id = data("data-id").parse().unwrap_or(0);
+            action.set(match data("data-organization-action").as_str() {
+                "rename" => Some(RowAction::Rename { id, name: data("data-name") }),
+                "delete" => Some(RowAction::Delete { id }),
+                _ => None,
+            });
+        }>
+            {children()}
+        </div>
     }
 }
 
 #[component]
-fn CreateOrganizationForm(changes: RwSignal<u32>) -> impl IntoView {
+fn CreateOrganizationForm() -> impl IntoView {
     let create = ServerAction::<CreateOrganization>::new();
     let error = Signal::derive(move || create.value().get().and_then(Result::err));
-    let form = NodeRef::<html::Form>::new();
+    // The list is the server's: load the page again to show the new organization.
     Effect::new(move |_| {
         if let Some(Ok(_)) = create.value().get() {
-            changes.update(|n| *n += 1);
-            if let Some(form) = form.get() {
-                form.reset();
-            }
+            reload_page();
         }
     });
     view! {
-        <ActionForm action=create node_ref=form attr:class="inline-form" attr:aria-label="Create an organization">
+        <ActionForm action=create attr:class="inline-form" attr:aria-label="Create an organization">
             <FormError error fields=&["name"] />
             <FormField label="New organization" name="name" error />
             <button type="submit" class="button" disabled=create.pending()>"Create organization"</button>
@@ -75,11 +100,17 @@ fn CreateOrganizationForm(changes: RwSignal<u32>) -> impl IntoView {
 }
 
 #[component]
-fn OrganizationTable(
-    paged: Paged<OrganizationView>,
-    search: String,
-    changes: RwSignal<u32>,
-) -> impl IntoView {
+fn OrganizationTable(paged: Paged<OrganizationView>, search: String) -> impl IntoView {
+    if paged.items.is_empty() && paged.total > 0 {
+        // A stale page number, or the last row of the last page just went.
+        return view! {
+            <div class="empty-state">
+                <p>"This page is past the end of the list."</p>
+                <a href=PATH>"Go to the first page"</a>
+            </div>
+        }
+        .into_any();
+    }
     if paged.items.is_empty() {
         let message = if search.trim().is_empty() {
             "No organizations yet. Create the first customer organization above.".to_string()
@@ -94,12 +125,7 @@ fn OrganizationTable(
                 <tr><th scope="col">"Name"</th><th scope="col">"Created"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th></tr>
             </thead>
             <tbody>
-                {paged
-                    .items
-                    .clone()
-                    .into_iter()
-                    .map(|organization| view! { <OrganizationRow organization changes /> }.into_any())
-                    .collect_view()}
+                {paged.items.clone().into_iter().map(|organization| view! { <OrganizationRow organization /> }).collect_view()}
             </tbody>
         </table>
         <Pagination path=PATH label=paged.range_label() page=paged.page page_count=paged.page_count() />
@@ -108,100 +134,106 @@ fn OrganizationTable(
 }
 
 #[component]
-fn OrganizationRow(organization: OrganizationView, changes: RwSignal<u32>) -> impl IntoView {
-    let editing = RwSignal::new(false);
-    let confirming = RwSignal::new(false);
+fn OrganizationRow(organization: OrganizationView) -> impl IntoView {
     let OrganizationView {
         id,
         name,
         is_provider,
         created_at,
     } = organization;
-    let display_name = name.clone();
-    let rename_label = format!("Rename {name}");
-    let delete_label = format!("Delete {name}");
     view! {
         <tr>
             <td>
-                <Show when=move || editing.get() fallback=move || view! {
-                    <span class="org-name">
-                        {is_provider.then(|| view! { <span class="star" title="Provider organization" aria-label="Provider organization">"★ "</span> })}
-                        {display_name.clone()}
-                    </span>
-                }>
-                    <RenameForm id current=name.clone() editing changes />
-                </Show>
+                <span class="org-name">
+                    {is_provider.then(|| view! { <span class="star" title="Provider organization" aria-label="Provider organization">"★ "</span> })}
+                    {name.clone()}
+                </span>
             </td>
             <td class="muted">{format_utc(created_at)}</td>
             <td class="row-actions">
-                <button type="button" class="button secondary small" on:click=move |_| editing.set(true)
-                    aria-label=rename_label>"Rename"</button>
+                <button type="button" class="button secondary small" aria-label=format!("Rename {name}")
+                    data-organization-action="rename" data-id=id data-name=name.clone()>"Rename"</button>
                 {(!is_provider).then(|| view! {
-                    <button type="button" class="button danger small" on:click=move |_| confirming.set(true)
-                        aria-label=delete_label.clone()>"Delete"</button>
+                    <button type="button" class="button danger small" aria-label=format!("Delete {name}")
+                        data-organization-action="delete" data-id=id>"Delete"</button>
                 })}
             </td>
         </tr>
-        <Show when=move || confirming.get()>
-            <tr class="confirm-row"><td colspan="3"><ConfirmDelete id confirming changes /></td></tr>
-        </Show>
+    }
+}
+
+/// Opens on a click; its code loads then, not with the page.
+#[lazy]
+fn row_dialog(chosen: RowAction, action: RwSignal<Option<RowAction>>) -> AnyView {
+    match chosen {
+        RowAction::Rename { id, name } => {
+            view! { <RenameDialog id current=name action /> }.into_any()
+        }
+        RowAction::Delete { id } => view! { <ConfirmDelete id action /> }.into_any(),
     }
 }
 
 #[component]
-fn RenameForm(
-    id: i64,
-    current: String,
-    editing: RwSignal<bool>,
-    changes: RwSignal<u32>,
-) -> impl IntoView {
+fn RenameDialog(id: i64, current: String, action: RwSignal<Option<RowAction>>) -> impl IntoView {
     let rename = ServerAction::<RenameOrganization>::new();
     let error = Signal::derive(move || rename.value().get().and_then(Result::err));
     Effect::new(move |_| {
         if let Some(Ok(_)) = rename.value().get() {
-            editing.set(false);
-            changes.update(|n| *n += 1);
+            reload_page();
         }
     });
-    let message = Signal::derive(move || {
-        error.get().map(|e| {
-            e.for_field("name")
-                .map_or_else(|| e.to_string(), str::to_string)
-        })
-    });
+    let dialog = NodeRef::<html::Section>::new();
+    // The name, not the hidden id before it.
+    focus_on_open(dialog, Some("#rename-organization-name"));
+    let title = format!("Rename {current}");
     view! {
-        <ActionForm action=rename attr:class="rename-form">
-            <input type="hidden" name="id" value=id />
-            <label for=format!("rename-{id}") class="visually-hidden">"New name"</label>
-            <input id=format!("rename-{id}") type="text" name="name" value=current autofocus=true
-                aria-invalid=move || message.get().is_some().to_string() />
-            <button type="submit" class="button small">"Save"</button>
-            <button type="button" class="button secondary small" on:click=move |_| editing.set(false)>"Cancel"</button>
-            <p class="field-message">{move || message.get().map(|m| view! { <span class="field-error">{m}</span> })}</p>
-        </ActionForm>
+        <section class="editor-panel" node_ref=dialog role="dialog" aria-labelledby="rename-organization-title"
+            on:keydown=move |event| if event.key() == "Escape" { action.set(None) }>
+            <h2 id="rename-organization-title">{title}</h2>
+            <ActionForm action=rename attr:class="form">
+                <input type="hidden" name="id" value=id />
+                <FormError error fields=&["name"] />
+                <div class="field">
+                    <label for="rename-organization-name">"New name"</label>
+                    <input id="rename-organization-name" type="text" name="name" value=current autocomplete="off"
+                        aria-invalid=move || error.get().is_some().to_string() aria-describedby="rename-organization-message" />
+                    <p class="field-message" id="rename-organization-message">
+                        {move || error.get().and_then(|e| e.for_field("name").map(str::to_string)).map(|m| view! { <span class="field-error">{m}</span> })}
+                    </p>
+                </div>
+                <div class="form-actions">
+                    <button type="submit" class="button" disabled=rename.pending()>"Save"</button>
+                    <button type="button" class="button secondary" on:click=move |_| action.set(None)>"Cancel"</button>
+                </div>
+            </ActionForm>
+        </section>
     }
 }
 
 #[component]
-fn ConfirmDelete(id: i64, confirming: RwSignal<bool>, changes: RwSignal<u32>) -> impl IntoView {
-    let impact = sent_with_page(move || Resource::new(move || id, get_deletion_impact));
+fn ConfirmDelete(id: i64, action: RwSignal<Option<RowAction>>) -> impl IntoView {
+    let impact = Resource::new(move || id, get_deletion_impact);
     let delete = ServerAction::<DeleteOrganization>::new();
     Effect::new(move |_| {
         if let Some(Ok(())) = delete.value().get() {
-            confirming.set(false);
-            changes.update(|n| *n += 1);
+            reload_page();
         }
     });
-    let heading = format!("confirm-delete-{id}");
-    let labelled_by = heading.clone();
+    // The dialog closes by setting this to false.
+    let open = RwSignal::new(true);
+    Effect::new(move |_| {
+        if !open.get() {
+            action.set(None);
+        }
+    });
     view! {
-        <ConfirmDialog labelled_by=labelled_by confirm_label="Delete organization" pending=delete.pending()
+        <ConfirmDialog labelled_by="confirm-delete-organization" confirm_label="Delete organization" pending=delete.pending()
             error=Signal::derive(move || delete.value().get().and_then(Result::err).map(|error| error.to_string()))
-            on_confirm=Callback::new(move |()| { delete.dispatch(DeleteOrganization { id }); }) open=confirming>
+            on_confirm=Callback::new(move |()| { delete.dispatch(DeleteOrganization { id }); }) open>
             <Suspense fallback=|| view! { <p class="muted">"Checking what goes with it…"</p> }>
                 {move || impact.get().map(|result| match result {
                     Ok(impact) => view! {
-                        <p id=heading.clone()><strong>{format!("Delete the organization “{}”?", impact.name)}</strong></p>
+                        <p id="confirm-delete-organization"><strong>{format!("Delete the organization “{}”?", impact.name)}</strong></p>
                         <p>{mapping_sentence(impact.mappings)}" This cannot be undone."</p>
                     }.into_any(),
                     Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),

@@ -7,18 +7,6 @@ use leptos_router::components::Outlet;
 use leptos_router::hooks::{use_location, use_params_map};
 
 use super::list::{integration_href, INTEGRATIONS_PATH};
-use crate::domain::integration::IntegrationView;
-use crate::error::AppError;
-use crate::serverfns::integrations::get_integration;
-use crate::ui::islands::{sent_with_page, start_page_island, PageQuery};
-
-/// The integration the open tab is about, shared by the tab's components.
-#[derive(Clone, Copy)]
-pub struct CurrentIntegration {
-    pub view: Resource<Result<IntegrationView, AppError>>,
-    /// Bumped when a tab changes the integration, so what the tab shows of it reloads.
-    pub changes: RwSignal<u32>,
-}
 
 #[component]
 pub fn IntegrationLayout() -> impl IntoView {
@@ -53,32 +41,4 @@ pub fn IntegrationLayout() -> impl IntoView {
         </div>
     }
     .into_any()
-}
-
-/// Starts the island of an integration tab: loads the integration for the tab's components.
-pub fn start_tab_island(name: String, query: PageQuery) {
-    start_page_island(query);
-    let changes = RwSignal::new(0u32);
-    let view = sent_with_page(move || {
-        Resource::new(
-            move || (name.clone(), changes.get()),
-            |(name, _)| get_integration(name),
-        )
-    });
-    provide_context(CurrentIntegration { view, changes });
-}
-
-/// Renders `body` with the integration once it has loaded, or the error.
-pub fn with_integration<V: IntoView + 'static>(
-    body: impl Fn(IntegrationView) -> V + Send + Sync + Copy + 'static,
-) -> impl IntoView {
-    let current = expect_context::<CurrentIntegration>();
-    view! {
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || current.view.get().map(|result| match result {
-                Ok(integration) => sent_with_page(move || body(integration).into_any()),
-                Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
-            })}
-        </Transition>
-    }
 }

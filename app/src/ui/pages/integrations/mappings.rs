@@ -28,7 +28,8 @@ use crate::ui::components::form::{field_message, NonFieldError};
 use crate::ui::components::loaded::when_loaded;
 use crate::ui::components::pagination::Pagination;
 use crate::ui::islands::{
-    go_to, on_demand, reload_page, sent_with_page, start_page_island, use_page_query, PageQuery,
+    clicked_button, go_to, on_demand, reload_page, sent_with_page, start_page_island,
+    use_page_query, PageQuery,
 };
 
 /// Which editor is open: a new mapping, or an existing one.
@@ -151,12 +152,7 @@ fn on_list_click(
     deleting: RwSignal<Option<DeleteTarget>>,
     list_error: RwSignal<Option<String>>,
 ) {
-    use wasm_bindgen::JsCast;
-    let Some(button) = event
-        .target()
-        .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
-        .and_then(|target| target.closest("button[data-mapping-action]").ok().flatten())
-    else {
+    let Some(button) = clicked_button(event, "button[data-mapping-action]") else {
         return;
     };
     let data = |name: &str| button.get_attribute(name).unwrap_or_default();

@@ -1,28 +1,78 @@
 //! The OAuth tab: link a connection (or configure one inline), Connect, the shared token's
 //! status with Refresh now and Disconnect, and Test Connection.
+//!
+//! The tab renders on the server. Its buttons and the test form are plain HTML inside one island,
+//! whose listeners do what they name; the server calls and dialogs behind them load on first use.
 
 use leptos::prelude::*;
 
-use super::layout::{start_tab_island, with_integration, CurrentIntegration};
-use crate::domain::integration::IntegrationView;
+use crate::domain::integration::{IntegrationView, MappingSummary};
 use crate::domain::oauth::{
     oauth_error_message, IntegrationOAuthView, OAuthConnectionView, OAuthTokenView, TokenState,
 };
 use crate::domain::time::format_utc;
-use crate::serverfns::integrations::LinkOauthConnection;
+use crate::error::AppError;
+use crate::serverfns::integrations::{get_integration, link_oauth_connection};
 use crate::serverfns::mappings::list_mappings;
 use crate::serverfns::oauth::{
-    get_integration_oauth, list_oauth_connections, DisconnectOauthToken, RefreshOauthToken,
-    StartOauthConnect, TestConnection,
+    get_integration_oauth, list_oauth_connections, refresh_oauth_token, start_oauth_connect,
+    test_connection, DisconnectOauthToken,
 };
 use crate::ui::components::dialog::ConfirmDialog;
-use crate::ui::islands::{go_to, sent_with_page, use_page_query, PageQuery};
+use crate::ui::components::loaded::when_loaded;
+use crate::ui::islands::{
+    clicked_button, go_to, on_demand, reload_page, start_page_island, use_page_query, PageQuery,
+};
 use crate::ui::pages::oauth_connections::{ConnectionForm, Editing};
 
-#[island(lazy)]
+/// What the tab shows, loaded on the server.
+struct OAuthSetup {
+    integration: IntegrationView,
+    oauth: Option<IntegrationOAuthView>,
+    connections: Vec<OAuthConnectionView>,
+    /// The first page of mapped organizations, to test with.
+    mappings: Vec<MappingSummary>,
+}
+
+#[component]
 pub fn OAuthTab(name: String, query: PageQuery) -> impl IntoView {
-    start_tab_island(name, query);
-    with_integration(|integration| view! { <OAuthPanel integration /> })
+    // The callback message reads the query.
+    provide_context(query.clone());
+    let load = async move {
+        let integration = get_integration(name).await?;
+        let oauth = get_integration_oauth(integration.id).await?;
+        let connections = list_oauth_connections().await?;
+        let mappings = if integration.oauth_connection.is_some() {
+            list_mappings(integration.id, String::new(), 1).await?.items
+        } else {
+            Vec::new()
+        };
+        Ok::<_, AppError>(OAuthSetup {
+            integration,
+            oauth,
+            connections,
+            mappings,
+        })
+    };
+    view! {
+        <CallbackMessage />
+        {when_loaded(load, move |setup| {
+            let integration_id = setup.integration.id;
+            let linked = setup.integration.oauth_connection.is_some();
+            view! {
+                <OAuthWorkspace integration_id query>
+                    {match setup.oauth {
+                        Some(oauth) => view! { <ConnectionStatus oauth /> }.into_any(),
+                        None => view! {
+                            <p>"No OAuth connection is linked. Workflows get "<code>"oauth: null"</code>" for this integration."</p>
+                        }.into_any(),
+                    }}
+                    <LinkConnection connections=setup.connections linked=setup.integration.oauth_connection.map(|link| link.id) />
+                    {linked.then(|| view! { <TestConnectionForm mappings=setup.mappings /> })}
+                </OAuthWorkspace>
+            }
+        })}
+    }
 }
 
 /// The message the OAuth callback sends back in the query string.
@@ -40,17 +90,6 @@ pub fn CallbackMessage() -> impl IntoView {
     }
 }
 
-/// Connect's server action: once it has the provider's URL, the browser goes there.
-pub fn connect_action() -> ServerAction<StartOauthConnect> {
-    let connect = ServerAction::<StartOauthConnect>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(url)) = connect.value().get() {
-            go_to(&url);
-        }
-    });
-    connect
-}
-
 pub fn state_badge(state: TokenState) -> impl IntoView {
     let class = match state {
         TokenState::Connected => "badge ok-badge",
@@ -60,65 +99,215 @@ pub fn state_badge(state: TokenState) -> impl IntoView {
     view! { <span class=class>{state.label()}</span> }
 }
 
-#[component]
-fn OAuthPanel(integration: IntegrationView) -> impl IntoView {
-    let integration_id = integration.id;
-    let version = RwSignal::new(0u32);
-    let oauth = sent_with_page(move || {
-        Resource::new(
-            move || version.get(),
-            move |_| get_integration_oauth(integration_id),
-        )
-    });
-    let linked = integration.oauth_connection.as_ref().map(|link| link.id);
+/// What a button of the tab opened.
+#[derive(Clone, PartialEq)]
+enum Opened {
+    NewConnection,
+    Disconnect { token_id: i64, connection: String },
+}
+
+/// A test request, numbered so that the same one sent twice runs twice.
+#[derive(Clone, PartialEq)]
+struct TestRequest {
+    organization_id: Option<i64>,
+    path: String,
+    number: u32,
+}
+
+/// The server-rendered tab (`children`): one listener does what its buttons name in
+/// `data-oauth-action`, another sends the test form. Failures show above the tab.
+#[island(lazy)]
+fn OAuthWorkspace(integration_id: i64, query: PageQuery, children: Children) -> impl IntoView {
+    start_page_island(query);
+    let opened = RwSignal::new(None::<Opened>);
+    let error = RwSignal::new(None::<String>);
+    let test = RwSignal::new(None::<TestRequest>);
+    let on_click = move |event: leptos::ev::MouseEvent| {
+        let Some(button) = clicked_button(&event, "button[data-oauth-action]") else {
+            return;
+        };
+        let data = |name: &str| button.get_attribute(name).unwrap_or_default();
+        let token_id = data("data-token").parse().unwrap_or(0);
+        let action = data("data-oauth-action");
+        match action.as_str() {
+            "configure" => opened.set(Some(Opened::NewConnection)),
+            "disconnect" => opened.set(Some(Opened::Disconnect {
+                token_id,
+                connection: data("data-connection"),
+            })),
+            _ => {
+                let chosen = selected_connection();
+                error.set(None);
+                let _ = button.set_attribute("disabled", "");
+                leptos::task::spawn_local(async move {
+                    if let Err(failure) =
+                        run_oauth_action(action, integration_id, token_id, chosen).await
+                    {
+                        let _ = button.remove_attribute("disabled");
+                        error.set(Some(failure.to_string()));
+                    }
+                });
+            }
+        }
+    };
+    let on_submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let (organization_id, path) = test_form_values(&event);
+        let number = test.get_untracked().map_or(0, |last| last.number + 1);
+        test.set(Some(TestRequest {
+            organization_id,
+            path,
+            number,
+        }));
+    };
     view! {
-        <CallbackMessage />
-        <Transition fallback=|| view! { <p class="muted">"Loading the connection status…"</p> }>
-            {move || oauth.get().map(|result| match result {
-                Ok(Some(view)) => view! { <ConnectionStatus integration_id view version /> }.into_any(),
-                Ok(None) => view! {
-                    <p>"No OAuth connection is linked. Workflows get "<code>"oauth: null"</code>" for this integration."</p>
-                }.into_any(),
-                Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
-            })}
-        </Transition>
-        <LinkConnection integration_id linked />
-        {linked.is_some().then(|| view! { <TestConnectionPanel integration_id /> })}
+        {move || error.get().map(|message| view! { <p class="error" role="alert">{message}</p> })}
+        {move || opened.get().map(|chosen| on_demand(oauth_dialog(integration_id, chosen, opened)))}
+        <div on:click=on_click on:submit=on_submit>
+            {children()}
+        </div>
+        {move || test.get().map(|request| on_demand(run_test(integration_id, request.organization_id, request.path)))}
     }
-    .into_any()
+}
+
+/// The connection chosen in "Link an existing OAuth connection" (`None` for None).
+fn selected_connection() -> Option<i64> {
+    use wasm_bindgen::JsCast;
+    document()
+        .get_element_by_id("oauth-connection")
+        .and_then(|select| select.dyn_into::<web_sys::HtmlSelectElement>().ok())
+        .and_then(|select| select.value().parse().ok())
+}
+
+/// The organization and path of the test form.
+fn test_form_values(event: &leptos::ev::SubmitEvent) -> (Option<i64>, String) {
+    use wasm_bindgen::JsCast;
+    let data = event
+        .target()
+        .and_then(|target| target.dyn_into::<web_sys::HtmlFormElement>().ok())
+        .and_then(|form| web_sys::FormData::new_with_form(&form).ok());
+    let value = |name: &str| {
+        data.as_ref()
+            .and_then(|data| data.get(name).as_string())
+            .unwrap_or_default()
+    };
+    (value("organization").parse().ok(), value("path"))
+}
+
+/// Connect (the browser goes on to the provider, which comes back to this tab), Refresh now and
+/// Save OAuth connection. Their code loads on first use.
+#[lazy]
+async fn run_oauth_action(
+    action: String,
+    integration_id: i64,
+    token_id: i64,
+    connection_id: Option<i64>,
+) -> Result<(), AppError> {
+    match action.as_str() {
+        "connect" => start_oauth_connect(integration_id, None)
+            .await
+            .map(|url| go_to(&url)),
+        "refresh" => refresh_oauth_token(integration_id, token_id)
+            .await
+            .map(|_| reload_page()),
+        _ => link_oauth_connection(integration_id, connection_id)
+            .await
+            .map(|_| reload_page()),
+    }
+}
+
+/// Opens on a click; its code loads then, not with the page.
+#[lazy]
+fn oauth_dialog(integration_id: i64, chosen: Opened, opened: RwSignal<Option<Opened>>) -> AnyView {
+    match chosen {
+        Opened::NewConnection => {
+            // Created and linked in one go.
+            let on_saved = Callback::new(move |saved: OAuthConnectionView| {
+                leptos::task::spawn_local(async move {
+                    if link_oauth_connection(integration_id, Some(saved.id))
+                        .await
+                        .is_ok()
+                    {
+                        reload_page();
+                    }
+                });
+            });
+            view! { <ConnectionForm mode=Editing::New on_close=Callback::new(move |()| opened.set(None)) on_saved /> }.into_any()
+        }
+        Opened::Disconnect {
+            token_id,
+            connection,
+        } => view! { <ConfirmDisconnect integration_id token_id connection opened /> }.into_any(),
+    }
 }
 
 #[component]
-fn ConnectionStatus(
+fn ConfirmDisconnect(
     integration_id: i64,
-    view: IntegrationOAuthView,
-    version: RwSignal<u32>,
+    token_id: i64,
+    connection: String,
+    opened: RwSignal<Option<Opened>>,
 ) -> impl IntoView {
+    let disconnect = ServerAction::<DisconnectOauthToken>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = disconnect.value().get() {
+            reload_page();
+        }
+    });
+    // The dialog closes by setting this to false.
+    let open = RwSignal::new(true);
+    Effect::new(move |_| {
+        if !open.get() {
+            opened.set(None);
+        }
+    });
+    view! {
+        <ConfirmDialog labelled_by="confirm-disconnect" confirm_label="Disconnect" pending=disconnect.pending()
+            error=Signal::derive(move || disconnect.value().get().and_then(Result::err).map(|error| error.to_string()))
+            on_confirm=Callback::new(move |()| { disconnect.dispatch(DisconnectOauthToken { integration_id, token_id }); })
+            open>
+            <p id="confirm-disconnect"><strong>{format!("Disconnect “{connection}”?")}</strong></p>
+            <p>"The stored access and refresh tokens are deleted (and revoked at the provider when the connection has a revocation URL). Workflows get no token until someone connects again."</p>
+        </ConfirmDialog>
+    }
+}
+
+/// Sends the test request and shows what came back; loads on the first test.
+#[lazy]
+async fn run_test(integration_id: i64, organization_id: Option<i64>, path: String) -> AnyView {
+    match test_connection(integration_id, organization_id, path).await {
+        Ok(outcome) => view! {
+            <div class="test-result" role="status">
+                <p><strong>{format!("HTTP {}", outcome.status)}</strong>{format!(" in {} ms · GET {}", outcome.millis, outcome.url)}</p>
+                <pre class="code">{outcome.body_excerpt}</pre>
+            </div>
+        }
+        .into_any(),
+        Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
+    }
+}
+
+#[component]
+fn ConnectionStatus(oauth: IntegrationOAuthView) -> impl IntoView {
     let IntegrationOAuthView {
         connection, shared, ..
-    } = view;
-    let client_credentials =
-        connection.grant_type == crate::domain::oauth::GrantType::ClientCredentials;
+    } = oauth;
     let state = shared
         .as_ref()
         .map_or(TokenState::NotConnected, |t| t.state);
-    let name = connection.name.clone();
-    let grant_label = connection.grant_type.label();
-    let redirect_uri = connection.redirect_uri.clone();
     view! {
         <h2>"OAuth connection"</h2>
         <dl class="details">
             <dt>"Connection"</dt>
-            <dd><a href="/settings/oauth">{name}</a>" · "{grant_label}</dd>
+            <dd><a href="/settings/oauth">{connection.name.clone()}</a>" · "{connection.grant_type.label()}</dd>
             <dt>"Redirect URI"</dt>
-            <dd><code>{redirect_uri}</code></dd>
+            <dd><code>{connection.redirect_uri.clone()}</code></dd>
             <dt>"Status"</dt>
             <dd class="token-status">{state_badge(state)}</dd>
             {shared.clone().map(token_details)}
         </dl>
-        <TokenActions integration_id connection shared client_credentials version />
+        <TokenButtons connection shared />
     }
-    .into_any()
 }
 
 /// Scopes, expiry, last refresh, who connected it, the provider's last error.
@@ -152,26 +341,11 @@ pub fn token_details(token: OAuthTokenView) -> impl IntoView {
     }
 }
 
+/// Connect (or Reconnect, or Get token), Refresh now and Disconnect, as the token's state allows.
 #[component]
-fn TokenActions(
-    integration_id: i64,
-    connection: OAuthConnectionView,
-    shared: Option<OAuthTokenView>,
-    client_credentials: bool,
-    version: RwSignal<u32>,
-) -> impl IntoView {
-    let connect = connect_action();
-    let refresh = ServerAction::<RefreshOauthToken>::new();
-    let disconnect = ServerAction::<DisconnectOauthToken>::new();
-    let confirming = RwSignal::new(false);
-    Effect::new(move |_| {
-        if matches!(refresh.value().get(), Some(Ok(_)))
-            || matches!(disconnect.value().get(), Some(Ok(())))
-        {
-            confirming.set(false);
-            version.update(|n| *n += 1);
-        }
-    });
+fn TokenButtons(connection: OAuthConnectionView, shared: Option<OAuthTokenView>) -> impl IntoView {
+    let client_credentials =
+        connection.grant_type == crate::domain::oauth::GrantType::ClientCredentials;
     let state = shared
         .as_ref()
         .map_or(TokenState::NotConnected, |t| t.state);
@@ -185,152 +359,63 @@ fn TokenActions(
         (false, true) => "Reconnect",
         (false, false) => "Connect",
     };
-    let error = Signal::derive(move || {
-        connect
-            .value()
-            .get()
-            .and_then(Result::err)
-            .or_else(|| refresh.value().get().and_then(Result::err))
-            .map(|error| error.to_string())
-    });
-    let title = StoredValue::new(format!("Disconnect “{}”?", connection.name));
     view! {
         <div class="form-actions">
-            <button type="button" class="button" disabled=connect.pending()
-                on:click=move |_| { connect.dispatch(StartOauthConnect { integration_id, mapping_id: None }); }>
-                {move || if connect.pending().get() { "Opening the provider…" } else { connect_label }}
-            </button>
+            <button type="button" class="button" data-oauth-action="connect">{connect_label}</button>
             {token_id.filter(|_| state == TokenState::Connected && can_refresh).map(|token_id| view! {
-                <button type="button" class="button secondary" disabled=refresh.pending()
-                    on:click=move |_| { refresh.dispatch(RefreshOauthToken { integration_id, token_id }); }>
-                    {move || if refresh.pending().get() { "Refreshing…" } else { "Refresh now" }}
-                </button>
+                <button type="button" class="button secondary" data-oauth-action="refresh" data-token=token_id>"Refresh now"</button>
             })}
-            {has_tokens.then(|| view! {
-                <button type="button" class="button danger" on:click=move |_| confirming.set(true)>"Disconnect"</button>
+            {token_id.filter(|_| has_tokens).map(|token_id| view! {
+                <button type="button" class="button danger" data-oauth-action="disconnect" data-token=token_id
+                    data-connection=connection.name.clone()>"Disconnect"</button>
             })}
         </div>
-        {move || error.get().map(|message| view! { <p class="error" role="alert">{message}</p> })}
-        {token_id.map(|token_id| view! {
-            <Show when=move || confirming.get()>
-                <ConfirmDialog labelled_by="confirm-disconnect" confirm_label="Disconnect" pending=disconnect.pending()
-                    error=Signal::derive(move || disconnect.value().get().and_then(Result::err).map(|error| error.to_string()))
-                    on_confirm=Callback::new(move |()| { disconnect.dispatch(DisconnectOauthToken { integration_id, token_id }); })
-                    open=confirming>
-                    <p id="confirm-disconnect"><strong>{title.get_value()}</strong></p>
-                    <p>"The stored access and refresh tokens are deleted (and revoked at the provider when the connection has a revocation URL). Workflows get no token until someone connects again."</p>
-                </ConfirmDialog>
-            </Show>
-        })}
     }
-    .into_any()
 }
 
 /// Link an existing connection, or create one inline and link it.
 #[component]
-fn LinkConnection(integration_id: i64, linked: Option<i64>) -> impl IntoView {
-    let current = expect_context::<CurrentIntegration>();
-    let connections = sent_with_page(move || Resource::new(|| (), |_| list_oauth_connections()));
-    let chosen = RwSignal::new(linked);
-    let link = ServerAction::<LinkOauthConnection>::new();
-    let inline = RwSignal::new(None::<Editing>);
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = link.value().get() {
-            current.changes.update(|n| *n += 1);
-        }
-    });
-    let on_saved = Callback::new(move |saved: OAuthConnectionView| {
-        inline.set(None);
-        link.dispatch(LinkOauthConnection {
-            integration_id,
-            connection_id: Some(saved.id),
-        });
-    });
+fn LinkConnection(connections: Vec<OAuthConnectionView>, linked: Option<i64>) -> impl IntoView {
     view! {
         <h2>"Link an OAuth provider"</h2>
         <div class="inline-form oauth-link">
             <div class="field">
                 <label for="oauth-connection">"Link an existing OAuth connection"</label>
-                <Transition fallback=|| view! { <p class="muted">"Loading connections…"</p> }>
-                    {move || connections.get().map(|result| match result {
-                        Ok(list) => view! {
-                            <select id="oauth-connection" on:change=move |event| chosen.set(event_target_value(&event).parse().ok())>
-                                <option value="" selected=move || chosen.get().is_none()>"None"</option>
-                                {list.into_iter().map(|connection| view! {
-                                    <option value=connection.id.to_string() selected=move || chosen.get() == Some(connection.id)>{connection.name}</option>
-                                }).collect_view()}
-                            </select>
-                        }.into_any(),
-                        Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
-                    })}
-                </Transition>
+                <select id="oauth-connection">
+                    <option value="" selected=linked.is_none()>"None"</option>
+                    {connections.into_iter().map(|connection| view! {
+                        <option value=connection.id.to_string() selected=linked == Some(connection.id)>{connection.name}</option>
+                    }).collect_view()}
+                </select>
             </div>
-            <button type="button" class="button" disabled=link.pending()
-                on:click=move |_| { link.dispatch(LinkOauthConnection { integration_id, connection_id: chosen.get_untracked() }); }>
-                "Save OAuth connection"
-            </button>
-            <button type="button" class="button secondary" on:click=move |_| inline.set(Some(Editing::New))>
-                "Configure a new connection"
-            </button>
+            <button type="button" class="button" data-oauth-action="link">"Save OAuth connection"</button>
+            <button type="button" class="button secondary" data-oauth-action="configure">"Configure a new connection"</button>
         </div>
-        {move || link.value().get().and_then(Result::err).map(|error| view! { <p class="error" role="alert">{error.to_string()}</p> })}
-        {move || inline.get().map(|mode| view! {
-            <ConnectionForm mode on_close=Callback::new(move |()| inline.set(None)) on_saved />
-        })}
         <p class="muted">"Connections are also created and edited under "<a href="/settings/oauth">"OAuth Connections"</a>"."</p>
     }
-    .into_any()
 }
 
 /// A GET to `base_url` + a path with an organization's token, to prove the setup works.
 #[component]
-fn TestConnectionPanel(integration_id: i64) -> impl IntoView {
-    let mappings = sent_with_page(move || {
-        Resource::new(
-            || (),
-            move |_| list_mappings(integration_id, String::new(), 1),
-        )
-    });
-    let organization = RwSignal::new(None::<i64>);
-    let path = RwSignal::new(String::from("/"));
-    let test = ServerAction::<TestConnection>::new();
+fn TestConnectionForm(mappings: Vec<MappingSummary>) -> impl IntoView {
     view! {
         <h2>"Test Connection"</h2>
         <p class="muted">"Sends a GET to base_url + the path with the chosen organization's bearer token. The token is never shown."</p>
-        <form class="inline-form test-connection" on:submit=move |event| {
-            event.prevent_default();
-            test.dispatch(TestConnection { integration_id, organization_id: organization.get_untracked(), path: path.get_untracked() });
-        }>
+        <form class="inline-form test-connection">
             <div class="field">
                 <label for="test-organization">"Organization"</label>
-                <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                    {move || mappings.get().map(|result| view! {
-                        <select id="test-organization" on:change=move |event| organization.set(event_target_value(&event).parse().ok())>
-                            <option value="">"Global scope (shared token)"</option>
-                            {result.map(|page| page.items).unwrap_or_default().into_iter().map(|mapping| view! {
-                                <option value=mapping.organization_id.to_string()>{mapping.organization_name}</option>
-                            }).collect_view()}
-                        </select>
-                    })}
-                </Transition>
+                <select id="test-organization" name="organization">
+                    <option value="">"Global scope (shared token)"</option>
+                    {mappings.into_iter().map(|mapping| view! {
+                        <option value=mapping.organization_id.to_string()>{mapping.organization_name}</option>
+                    }).collect_view()}
+                </select>
             </div>
             <div class="field">
                 <label for="test-path">"Path"</label>
-                <input id="test-path" type="text" prop:value=move || path.get() on:input=move |event| path.set(event_target_value(&event)) />
+                <input id="test-path" name="path" type="text" value="/" />
             </div>
-            <button type="submit" class="button secondary" disabled=test.pending()>
-                {move || if test.pending().get() { "Testing…" } else { "Test connection" }}
-            </button>
+            <button type="submit" class="button secondary">"Test connection"</button>
         </form>
-        {move || test.value().get().map(|result| match result {
-            Ok(outcome) => view! {
-                <div class="test-result" role="status">
-                    <p><strong>{format!("HTTP {}", outcome.status)}</strong>{format!(" in {} ms · GET {}", outcome.millis, outcome.url)}</p>
-                    <pre class="code">{outcome.body_excerpt}</pre>
-                </div>
-            }.into_any(),
-            Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
-        })}
     }
-    .into_any()
 }

@@ -7,20 +7,14 @@ use leptos::prelude::*;
 use crate::domain::integration::{FieldType, FieldValueView, ShownValue, ValueChange, ValueInput};
 use crate::error::AppError;
 
-/// What the admin did to a secret: nothing, typed a replacement, or cleared it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum SecretEdit {
-    Keep,
-    Replace,
-    Clear,
-}
-
 /// The editable state of one field's value.
 #[derive(Clone, Copy)]
 pub struct ValueState {
     view: StoredValue<FieldValueView>,
+    /// The text form; for a secret, a replacement (empty keeps the stored one).
     text: RwSignal<String>,
-    secret: RwSignal<SecretEdit>,
+    /// Secrets only: remove the stored one.
+    clear_secret: RwSignal<bool>,
     /// Overrides only: the organization uses the default.
     use_default: RwSignal<bool>,
 }
@@ -35,7 +29,7 @@ impl ValueState {
         ValueState {
             view: StoredValue::new(view),
             text: RwSignal::new(text),
-            secret: RwSignal::new(SecretEdit::Keep),
+            clear_secret: RwSignal::new(false),
             use_default: RwSignal::new(use_default),
         }
     }
@@ -43,22 +37,44 @@ impl ValueState {
     /// What to send on save.
     pub fn to_input(&self, overriding: bool) -> ValueInput {
         let view = self.view.get_value();
+        let text = self.text.get_untracked();
         let change = if overriding && self.use_default.get_untracked() {
             ValueChange::Clear
-        } else if view.field.field_type == FieldType::Secret {
-            match self.secret.get_untracked() {
-                SecretEdit::Keep => ValueChange::Keep,
-                SecretEdit::Clear => ValueChange::Clear,
-                SecretEdit::Replace if self.text.get_untracked().is_empty() => ValueChange::Keep,
-                SecretEdit::Replace => ValueChange::Set(self.text.get_untracked()),
-            }
+        } else if view.field.field_type != FieldType::Secret {
+            ValueChange::Set(text)
+        } else if self.clear_secret.get_untracked() {
+            ValueChange::Clear
+        } else if text.is_empty() {
+            ValueChange::Keep
         } else {
-            ValueChange::Set(self.text.get_untracked())
+            ValueChange::Set(text)
         };
         ValueInput {
             key: view.field.key,
             change,
         }
+    }
+
+    /// Required, and neither what is entered here nor the default gives it a value.
+    fn is_missing(&self, overriding: bool) -> bool {
+        let view = self.view.get_value();
+        let has_own = match view.field.field_type {
+            FieldType::Secret => {
+                !self.text.get().is_empty() || (view.value.is_set() && !self.clear_secret.get())
+            }
+            _ => !self.text.get().is_empty(),
+        };
+        let has_own = has_own && !(overriding && self.use_default.get());
+        view.field.required && !has_own && !view.default.is_set()
+    }
+}
+
+/// What a secret's hint adds: that an empty input keeps the stored one.
+pub fn secret_note(value: &FieldValueView) -> &'static str {
+    match (value.field.field_type, value.value.is_set()) {
+        (FieldType::Secret, true) => "A secret is set; type a new one to replace it.",
+        (FieldType::Secret, false) => "Type a value to set it.",
+        _ => "",
     }
 }
 
@@ -100,33 +116,17 @@ fn ValueField(
         ShownValue::SecretSet => "Default: a secret is set.".to_string(),
         ShownValue::Text(text) => format!("Default: {text}"),
     });
-    let missing = {
-        let view = view.clone();
-        move || {
-            let has_own = match field_type {
-                FieldType::Secret => match state.secret.get() {
-                    SecretEdit::Keep => view.value.is_set(),
-                    SecretEdit::Replace => !state.text.get().is_empty() || view.value.is_set(),
-                    SecretEdit::Clear => false,
-                },
-                _ => !state.text.get().is_empty(),
-            };
-            let has_own = has_own && !(overriding && state.use_default.get());
-            view.field.required && !has_own && !view.default.is_set()
-        }
-    };
+    let missing = move || state.is_missing(overriding);
     let use_default_id = format!("{id}-use-default");
     let input_disabled = move || overriding && state.use_default.get();
-    let hint = view.field.description.clone();
+    let hint = format!("{} {}", view.field.description, secret_note(&view));
     view! {
-        <div class="field value-field" class:missing=missing.clone()>
+        <div class="field value-field" class:missing=missing>
             <div class="value-label">
                 <label for=id.clone()><code>{key.clone()}</code></label>
                 <span class="type-tag">{field_type.as_str()}</span>
                 {view.field.required.then(|| view! { <span class="badge">"required"</span> })}
-                <Show when=missing.clone()>
-                    <span class="badge warning-badge">"missing"</span>
-                </Show>
+                {move || missing().then(|| view! { <span class="badge warning-badge">"missing"</span> })}
             </div>
             {overriding.then(|| view! {
                 <div class="checkbox-field">
@@ -160,7 +160,11 @@ fn control(
     let text = state.text;
     match field_type {
         FieldType::String | FieldType::Int => {
-            let mode = if field_type == FieldType::Int { "numeric" } else { "text" };
+            let mode = if field_type == FieldType::Int {
+                "numeric"
+            } else {
+                "text"
+            };
             view! {
                 <input id=id type="text" inputmode=mode autocomplete="off" disabled=disabled
                     prop:value=move || text.get()
@@ -170,20 +174,13 @@ fn control(
             .into_any()
         }
         FieldType::Bool => view! {
-            <div class="checkbox-field">
-                <input id=id type="checkbox" disabled=disabled
-                    prop:checked=move || text.get() == "true"
-                    on:change=move |event| text.set(if event_target_checked(&event) { "true" } else { "false" }.to_string())
-                    aria-describedby=message_id />
-                <span class="muted">{move || match text.get().as_str() {
-                    "" => "Not set",
-                    "true" => "On",
-                    _ => "Off",
-                }}</span>
-                <Show when=move || !text.get().is_empty() && !disabled.get()>
-                    <button type="button" class="button secondary small" on:click=move |_| text.set(String::new())>"Unset"</button>
-                </Show>
-            </div>
+            <select id=id disabled=disabled aria-describedby=message_id
+                prop:value=move || text.get()
+                on:change=move |event| text.set(event_target_value(&event))>
+                <option value="">"Not set"</option>
+                <option value="true">"On"</option>
+                <option value="false">"Off"</option>
+            </select>
         }
         .into_any(),
         FieldType::Json => view! {
@@ -197,45 +194,34 @@ fn control(
     }
 }
 
+/// A secret is never sent to the browser: an empty input keeps it, Clear removes it.
 fn secret_control(
     state: ValueState,
     id: String,
     message_id: String,
     disabled: Signal<bool>,
 ) -> AnyView {
-    let is_set = state.view.get_value().value.is_set();
-    let secret = state.secret;
+    let view = state.view.get_value();
+    let key = view.field.key;
+    let is_set = view.value.is_set();
     let text = state.text;
-    let status = move || match (secret.get(), is_set) {
-        (SecretEdit::Clear, _) => "Will be cleared on save",
-        (SecretEdit::Replace, _) => "New value, saved on save",
-        (SecretEdit::Keep, true) => "Set",
-        (SecretEdit::Keep, false) => "Not set",
-    };
+    let clear_secret = state.clear_secret;
+    let clear_id = format!("{id}-clear");
     view! {
         <div class="secret-field">
-            <span class="secret-status" role="status">{status}</span>
-            <Show when=move || secret.get() == SecretEdit::Replace
-                fallback={
-                    let id = id.clone();
-                    move || view! {
-                    <button id=id.clone() type="button" class="button secondary small" disabled=disabled
-                        on:click=move |_| { text.set(String::new()); secret.set(SecretEdit::Replace) }>
-                        {if is_set { "Replace" } else { "Set value" }}
-                    </button>
-                }}>
-                <input id=id.clone() type="password" autocomplete="new-password" disabled=disabled
-                    prop:value=move || text.get()
-                    on:input=move |event| text.set(event_target_value(&event))
-                    aria-describedby=message_id.clone() />
-            </Show>
-            <Show when=move || is_set && secret.get() != SecretEdit::Clear>
-                <button type="button" class="button secondary small" disabled=disabled
-                    on:click=move |_| { text.set(String::new()); secret.set(SecretEdit::Clear) }>"Clear"</button>
-            </Show>
-            <Show when=move || secret.get() != SecretEdit::Keep>
-                <button type="button" class="button secondary small" on:click=move |_| { text.set(String::new()); secret.set(SecretEdit::Keep) }>"Undo"</button>
-            </Show>
+            <span class="secret-status">{if is_set { "Set" } else { "Not set" }}</span>
+            <input id=id type="password" autocomplete="new-password" disabled=disabled
+                prop:value=move || text.get()
+                on:input=move |event| text.set(event_target_value(&event))
+                aria-describedby=message_id />
+            {is_set.then(|| view! {
+                <div class="checkbox-field">
+                    <input id=clear_id.clone() type="checkbox" disabled=disabled
+                        prop:checked=move || clear_secret.get()
+                        on:change=move |event| clear_secret.set(event_target_checked(&event)) />
+                    <label for=clear_id>{format!("Clear {key}")}</label>
+                </div>
+            })}
         </div>
     }
     .into_any()
