@@ -121,3 +121,32 @@ pub fn NonFieldError(error: RwSignal<Option<AppError>>) -> impl IntoView {
             .map(|e| view! { <p class="error" role="alert">{e.to_string()}</p> })
     }
 }
+
+/// For forms the server renders: shows `message` in the `.field-error` of `shown` (a field's
+/// message box) in place of its `.muted` hint, or the hint again when there is none, and marks
+/// `control` invalid or not.
+pub fn show_field_message(
+    shown: &web_sys::Element,
+    control: Option<web_sys::Element>,
+    message: Option<&str>,
+) {
+    if let Some(control) = control {
+        let _ = control.set_attribute("aria-invalid", &message.is_some().to_string());
+    }
+    let find = |selector: &str| shown.query_selector(selector).ok().flatten();
+    if let Some(error) = find(".field-error") {
+        error.set_text_content(message);
+        let _ = if message.is_some() {
+            error.remove_attribute("hidden")
+        } else {
+            error.set_attribute("hidden", "")
+        };
+    }
+    if let Some(hint) = find(".muted") {
+        let _ = if message.is_some() {
+            hint.set_attribute("hidden", "")
+        } else {
+            hint.remove_attribute("hidden")
+        };
+    }
+}

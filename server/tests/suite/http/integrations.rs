@@ -55,9 +55,17 @@ async fn integrations_are_created_and_configured_without_a_secret_coming_back() 
     .await;
     assert_eq!(saved.status(), StatusCode::OK);
     let body = saved.text().await.expect("body");
+    assert!(!body.contains(SECRET), "{body}");
+    let defaults = app
+        .call_server_fn(
+            "/api/integrations/defaults",
+            &[("integration_id", id.to_string().as_str())],
+        )
+        .await;
+    let defaults = defaults.text().await.expect("body");
     assert!(
-        !body.contains(SECRET) && body.contains("SecretSet"),
-        "{body}"
+        defaults.contains("SecretSet") && !defaults.contains(SECRET),
+        "the saved secret is set, its value never sent: {defaults}"
     );
 
     for (path, form) in [
@@ -88,6 +96,10 @@ async fn integrations_are_created_and_configured_without_a_secret_coming_back() 
     assert_eq!(page.status(), StatusCode::OK);
     let html = page.text().await.expect("html");
     assert!(html.contains("api_key") && !html.contains(SECRET));
+    assert!(
+        html.contains("A secret is set; type a new one to replace it."),
+        "the page says the secret is set"
+    );
 }
 
 #[tokio::test]

@@ -177,6 +177,7 @@ mod send {
     use crate::domain::integration::{FieldType, ValueChange, ValueInput};
     use crate::error::AppError;
     use crate::serverfns::integrations::save_default_values;
+    use crate::ui::components::form::show_field_message;
     use crate::ui::islands::go_to;
 
     pub fn save(
@@ -229,33 +230,18 @@ mod send {
         }
     }
 
-    /// Puts the server's message for each field in place of its hint, and the hint back where
-    /// there is none now.
+    /// Each field's message from the server beside it, the hint back where there is none.
     fn show_field_messages(fields: &[(String, FieldType)], failure: &AppError) {
         let document = document();
         for (key, _) in fields {
             let id = control_id(key);
-            let message = failure.for_field(key);
-            if let Some(control) = document.get_element_by_id(&id) {
-                let _ = control.set_attribute("aria-invalid", &message.is_some().to_string());
+            if let Some(shown) = document.get_element_by_id(&format!("{id}-message")) {
+                show_field_message(
+                    &shown,
+                    document.get_element_by_id(&id),
+                    failure.for_field(key),
+                );
             }
-            let Some(shown) = document.get_element_by_id(&format!("{id}-message")) else {
-                continue;
-            };
-            let (Ok(Some(error)), Ok(Some(hint))) = (
-                shown.query_selector(".field-error"),
-                shown.query_selector(".muted"),
-            ) else {
-                continue;
-            };
-            error.set_text_content(message);
-            let (shown, hidden) = if message.is_some() {
-                (error, hint)
-            } else {
-                (hint, error)
-            };
-            let _ = shown.remove_attribute("hidden");
-            let _ = hidden.set_attribute("hidden", "");
         }
     }
 }
