@@ -13,7 +13,7 @@ use crate::domain::integration::{FieldType, IntegrationDraft, IntegrationView, S
 use crate::serverfns::integrations::get_integration;
 use crate::ui::components::dialog::focus_on_open;
 use crate::ui::components::loaded::when_loaded;
-use crate::ui::islands::{on_demand, start_page_island, PageQuery};
+use crate::ui::islands::{start_page_island, PageQuery};
 
 /// The placeholder for a new row's number in the row template's ids.
 const NEW_ROW: &str = "__row__";
@@ -193,7 +193,8 @@ fn IntegrationFormIsland(setup: FormSetup, query: PageQuery, children: Children)
     };
     let original_name = setup.with_value(|setup| setup.original_name.clone());
     let is_edit = setup.with_value(|setup| setup.existing_id.is_some());
-    let save_anyway = Callback::new(move |()| send(true));
+    let confirmation = NodeRef::<leptos::html::Div>::new();
+    focus_on_open(confirmation, Some("button.secondary"));
     view! {
         <form class="integration-form" novalidate=true
             on:click=move |event| editor::on_click(&event, next_row)
@@ -201,7 +202,17 @@ fn IntegrationFormIsland(setup: FormSetup, query: PageQuery, children: Children)
             on:submit=move |event| { event.prevent_default(); send(false); }>
             {move || error.get().map(|message| view! { <p class="error" role="alert">{message}</p> })}
             {children()}
-            {move || needs_confirmation.get().map(|message| on_demand(confirm_field_removal(message, needs_confirmation, save_anyway)))}
+            {move || needs_confirmation.get().map(|message| view! {
+                <div class="confirm" node_ref=confirmation role="alertdialog" aria-labelledby="confirm-removal-title"
+                    on:keydown=move |event| if event.key() == "Escape" { needs_confirmation.set(None) }>
+                    <p id="confirm-removal-title"><strong>"Delete stored values?"</strong></p>
+                    <p>{message}</p>
+                    <div class="confirm-actions">
+                        <button type="button" class="button danger" on:click=move |_| send(true)>"Delete values and save"</button>
+                        <button type="button" class="button secondary" on:click=move |_| needs_confirmation.set(None)>"Cancel"</button>
+                    </div>
+                </div>
+            })}
             <div class="form-actions">
                 <button type="submit" class="button" disabled=move || !live.get() || pending.get()>
                     {if is_edit { "Save changes" } else { "Save integration" }}
@@ -211,37 +222,6 @@ fn IntegrationFormIsland(setup: FormSetup, query: PageQuery, children: Children)
         </form>
     }
     .into_any()
-}
-
-/// Opens when the server asks; its code loads then, not with the page.
-#[lazy]
-fn confirm_field_removal(
-    message: String,
-    needs_confirmation: RwSignal<Option<String>>,
-    save_anyway: Callback<()>,
-) -> AnyView {
-    view! { <ConfirmFieldRemoval message needs_confirmation save_anyway /> }.into_any()
-}
-
-#[component]
-fn ConfirmFieldRemoval(
-    message: String,
-    needs_confirmation: RwSignal<Option<String>>,
-    save_anyway: Callback<()>,
-) -> impl IntoView {
-    let dialog = NodeRef::<leptos::html::Div>::new();
-    focus_on_open(dialog, Some("button.secondary"));
-    view! {
-        <div class="confirm" node_ref=dialog role="alertdialog" aria-labelledby="confirm-removal-title"
-            on:keydown=move |event| if event.key() == "Escape" { needs_confirmation.set(None) }>
-            <p id="confirm-removal-title"><strong>"Delete stored values?"</strong></p>
-            <p>{message}</p>
-            <div class="confirm-actions">
-                <button type="button" class="button danger" on:click=move |_| save_anyway.run(())>"Delete values and save"</button>
-                <button type="button" class="button secondary" on:click=move |_| needs_confirmation.set(None)>"Cancel"</button>
-            </div>
-        </div>
-    }
 }
 
 /// Saves the draft; the saved integration's name, for the page to go to.
