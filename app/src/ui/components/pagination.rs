@@ -4,14 +4,6 @@ use leptos::prelude::*;
 
 use crate::ui::islands::use_page_query;
 
-/// The list query of the page: the search text (`q`) and the page (`page`, from 1).
-pub fn use_list_query() -> (Memo<String>, Memo<i64>) {
-    let query = use_page_query();
-    let search = query.search();
-    let page = query.page();
-    (Memo::new(move |_| search.clone()), Memo::new(move |_| page))
-}
-
 /// "1–25 of 300" with links to the previous and next pages of `path`, keeping the query.
 #[component]
 pub fn Pagination(
