@@ -4,7 +4,8 @@
 //   node first-load.mjs <base URL> <curl cookie jar or -> <path>...
 //
 // Each path loads in a fresh browser context (empty cache), with the jar's cookies when given.
-// Prints one line per path and exits 1 when any page did not hydrate.
+// Prints one line per path and exits 1 when any page did not hydrate. With FIRST_LOAD_FILES=1
+// it also lists each file, largest first, to see what a page's size is made of.
 import { gzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
 import { chromium } from '@playwright/test';
@@ -44,7 +45,8 @@ for (const path of paths) {
   page.on('response', async (response) => {
     const type = new URL(response.url()).pathname.match(/\.(wasm|js|css)$/)?.[1];
     if (!type) return;
-    assets.push(response.body().then((body) => ({ type, gzip: gzipSync(body, { level: 9 }).length })));
+    const file = new URL(response.url()).pathname.split('/').pop();
+    assets.push(response.body().then((body) => ({ file, type, gzip: gzipSync(body, { level: 9 }).length })));
   });
   await page.goto(new URL(path, base).toString());
   const live = await page
@@ -57,6 +59,11 @@ for (const path of paths) {
     `  ${path.padEnd(48)} ${String(sizes.length).padStart(3)} files ${String(total()).padStart(9)} B` +
       ` (wasm ${total('wasm')}, js ${total('js')}, css ${total('css')})${live ? '' : ' NOT HYDRATED'}`,
   );
+  if (process.env.FIRST_LOAD_FILES === '1') {
+    for (const { file, gzip } of [...sizes].sort((a, b) => b.gzip - a.gzip)) {
+      console.log(`      ${String(gzip).padStart(9)} B  ${file}`);
+    }
+  }
   await context.close();
 }
 await browser.close();

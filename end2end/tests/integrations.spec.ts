@@ -230,6 +230,13 @@ test('removing a schema field that has values asks first, and deleting an integr
   await page.getByRole('button', { name: 'Save changes' }).click();
   const ask = page.getByRole('alertdialog', { name: 'Delete stored values?' });
   await expect(ask).toContainText('"region" (1 stored value)');
+  // Cancel starts focused, and Escape closes the question without saving.
+  await expect(ask.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(ask).toBeHidden();
+  await expect(page).toHaveURL(/\/edit$/);
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await expect(ask).toContainText('"region" (1 stored value)');
   await ask.getByRole('button', { name: 'Delete values and save' }).click();
   await expect(page.getByText('Integration saved.')).toBeVisible();
   await waitForHydration(page);

@@ -76,7 +76,7 @@ pub fn App() -> impl IntoView {
                         <Title text="Integrations" /><IntegrationsPage query=PageQuery::current() />
                     } />
                     <Route path=path!("settings/integrations/new") view=|| view! {
-                        <Title text="Create Integration" /><CreateIntegrationPage query=PageQuery::current() />
+                        <Title text="Create Integration" /><CreateIntegrationPage />
                     } />
                     <ParentRoute path=path!("settings/integrations/:name") view=IntegrationLayout>
                         <Route path=path!("") view=|| view! {
@@ -93,7 +93,7 @@ pub fn App() -> impl IntoView {
                         } />
                         <Route path=path!("edit") view=|| view! {
                             <Title text="Edit integration" />
-                            <EditIntegrationPage name=integration_name() query=PageQuery::current() />
+                            <EditIntegrationPage name=integration_name() />
                         } />
                     </ParentRoute>
                     <Route path=path!("settings/oauth") view=|| view! {

@@ -11,44 +11,46 @@ use leptos::prelude::*;
 use super::list::INTEGRATIONS_PATH;
 use crate::domain::integration::{FieldType, IntegrationDraft, IntegrationView, SchemaField};
 use crate::serverfns::integrations::get_integration;
-use crate::ui::components::dialog::focus_on_open;
 use crate::ui::components::loaded::when_loaded;
-use crate::ui::islands::{start_page_island, PageQuery};
+use crate::ui::islands::island_ready;
 
 /// The placeholder for a new row's number in the row template's ids.
 const NEW_ROW: &str = "__row__";
 
 #[component]
-pub fn CreateIntegrationPage(query: PageQuery) -> impl IntoView {
+pub fn CreateIntegrationPage() -> impl IntoView {
     view! {
         <p class="breadcrumb"><a href=INTEGRATIONS_PATH>"Integrations"</a>" / New"</p>
         <h1>"Create Integration"</h1>
-        <IntegrationForm existing=None query />
+        <IntegrationForm existing=None />
     }
     .into_any()
 }
 
 #[component]
-pub fn EditIntegrationPage(name: String, query: PageQuery) -> impl IntoView {
+pub fn EditIntegrationPage(name: String) -> impl IntoView {
     when_loaded(get_integration(name), move |view| {
         view! {
             <h2>"Edit details and schema"</h2>
-            <IntegrationForm existing=Some(view) query />
+            <IntegrationForm existing=Some(view) />
         }
     })
 }
 
+/// The whole form, rendered by the server. What the island needs beyond the controls (which
+/// integration, the name and version it was opened with) is in the form's data attributes.
 #[component]
-fn IntegrationForm(existing: Option<IntegrationView>, query: PageQuery) -> impl IntoView {
+fn IntegrationForm(existing: Option<IntegrationView>) -> impl IntoView {
     let draft = existing
         .as_ref()
         .map(IntegrationView::to_draft)
         .unwrap_or_default();
-    let setup = FormSetup {
-        existing_id: existing.as_ref().map(|view| view.id),
-        original_name: existing.as_ref().map(|view| view.name.clone()),
-        opened_at_version: draft.opened_at_version,
-        row_count: draft.fields.len(),
+    let existing_id = existing.as_ref().map(|view| view.id.to_string());
+    let original_name = existing.as_ref().map(|view| view.name.clone());
+    let save_label = if existing.is_some() {
+        "Save changes"
+    } else {
+        "Save integration"
     };
     let count = draft.fields.len();
     let has_rows = count > 0;
@@ -60,33 +62,51 @@ fn IntegrationForm(existing: Option<IntegrationView>, query: PageQuery) -> impl 
         description: String::new(),
     };
     view! {
-        <IntegrationFormIsland setup query>
-            <fieldset>
-                <legend>"Details"</legend>
-                {detail("integration-name", "Name", draft.name,
-                    "Unique; letters, digits, _ and -, e.g. HaloPSA or Microsoft_Graph. Workflows ask for the integration by this name.")}
-                <p class="warning" role="status" id="rename-warning" hidden=true>
-                    "Renaming keeps the mappings and values, but workflows that call this integration by its old name will stop finding it."
-                </p>
-                {detail("integration-description", "Description", draft.description, "What this integration connects to.")}
-                {detail("integration-entity-id-name", "Entity ID Name", draft.entity_id_name,
-                    "What the external system calls a customer, e.g. Tenant ID or Company ID.")}
-                {detail("integration-default-entity-id", "Default Entity ID", draft.default_entity_id,
-                    "Used in the global scope and for organizations without a mapping, e.g. common.")}
-            </fieldset>
-            <fieldset>
-                <legend>"Config Schema"</legend>
-                <p class="muted">"The settings every organization has: a key workflows read, a type, and whether a value is required."</p>
-                <p class="field-message" id="schema-fields-message"><span class="field-error" hidden=true></span></p>
-                <p class="muted empty-schema" hidden=has_rows>"No fields yet. Add fields like base_url, api_key or tenant_id."</p>
-                <ol class="schema-rows">
-                    {draft.fields.iter().enumerate().map(|(index, field)| {
-                        schema_row(&index.to_string(), index, count, field)
-                    }).collect_view()}
-                </ol>
-                <template id="schema-row-template">{schema_row(NEW_ROW, 0, 1, &blank)}</template>
-                <button type="button" class="button secondary" data-schema-action="add">"Add field"</button>
-            </fieldset>
+        <IntegrationFormIsland>
+            <form class="integration-form" novalidate=true data-existing-id=existing_id
+                data-original-name=original_name
+                data-opened-at-version=draft.opened_at_version.map(|version| version.to_string())>
+                <p class="error" role="alert" id="integration-form-error" hidden=true></p>
+                <fieldset>
+                    <legend>"Details"</legend>
+                    {detail("integration-name", "Name", draft.name,
+                        "Unique; letters, digits, _ and -, e.g. HaloPSA or Microsoft_Graph. Workflows ask for the integration by this name.")}
+                    <p class="warning" role="status" id="rename-warning" hidden=true>
+                        "Renaming keeps the mappings and values, but workflows that call this integration by its old name will stop finding it."
+                    </p>
+                    {detail("integration-description", "Description", draft.description, "What this integration connects to.")}
+                    {detail("integration-entity-id-name", "Entity ID Name", draft.entity_id_name,
+                        "What the external system calls a customer, e.g. Tenant ID or Company ID.")}
+                    {detail("integration-default-entity-id", "Default Entity ID", draft.default_entity_id,
+                        "Used in the global scope and for organizations without a mapping, e.g. common.")}
+                </fieldset>
+                <fieldset>
+                    <legend>"Config Schema"</legend>
+                    <p class="muted">"The settings every organization has: a key workflows read, a type, and whether a value is required."</p>
+                    <p class="field-message" id="schema-fields-message"><span class="field-error" hidden=true></span></p>
+                    <p class="muted empty-schema" hidden=has_rows>"No fields yet. Add fields like base_url, api_key or tenant_id."</p>
+                    <ol class="schema-rows" data-next-row=count.to_string()>
+                        {draft.fields.iter().enumerate().map(|(index, field)| {
+                            schema_row(&index.to_string(), index, count, field)
+                        }).collect_view()}
+                    </ol>
+                    <template id="schema-row-template">{schema_row(NEW_ROW, 0, 1, &blank)}</template>
+                    <button type="button" class="button secondary" data-schema-action="add">"Add field"</button>
+                </fieldset>
+                <div class="confirm" id="confirm-removal" role="alertdialog" aria-labelledby="confirm-removal-title" hidden=true>
+                    <p id="confirm-removal-title"><strong>"Delete stored values?"</strong></p>
+                    <p id="confirm-removal-message"></p>
+                    <div class="confirm-actions">
+                        <button type="button" class="button danger" data-schema-action="confirm-removal">"Delete values and save"</button>
+                        <button type="button" class="button secondary" data-schema-action="cancel-removal">"Cancel"</button>
+                    </div>
+                </div>
+                <div class="form-actions">
+                    // Disabled until the island is live: before then a submit would send the form as a plain GET.
+                    <button type="submit" class="button" id="save-integration" disabled=true>{save_label}</button>
+                    <a class="button secondary" href=INTEGRATIONS_PATH>"Cancel"</a>
+                </div>
+            </form>
         </IntegrationFormIsland>
     }
     .into_any()
@@ -159,69 +179,19 @@ fn schema_row(row: &str, index: usize, count: usize, field: &SchemaField) -> Any
     .into_any()
 }
 
-/// What the form's island needs beyond the HTML it wraps.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-struct FormSetup {
-    existing_id: Option<i64>,
-    /// For an edit: the name when the form was opened, to warn about a rename.
-    original_name: Option<String>,
-    opened_at_version: Option<i64>,
-    row_count: usize,
-}
-
-/// Edits the server-rendered form in `children` and sends it.
+/// Edits the server-rendered form in `children` and sends it, all through the DOM.
 #[island(lazy)]
-fn IntegrationFormIsland(setup: FormSetup, query: PageQuery, children: Children) -> impl IntoView {
-    start_page_island(query);
-    // Disabled until live: before then a submit would send the form as a plain GET.
-    let live = RwSignal::new(false);
-    Effect::new(move |_| live.set(true));
-    let pending = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
-    // The server's question before it deletes the stored values of removed fields.
-    let needs_confirmation = RwSignal::new(None::<String>);
-    let next_row = StoredValue::new(setup.row_count);
-    let setup = StoredValue::new(setup);
-    let send = move |confirm: bool| {
-        editor::send(
-            &setup.get_value(),
-            confirm,
-            pending,
-            error,
-            needs_confirmation,
-        )
-    };
-    let original_name = setup.with_value(|setup| setup.original_name.clone());
-    let is_edit = setup.with_value(|setup| setup.existing_id.is_some());
-    let confirmation = NodeRef::<leptos::html::Div>::new();
-    focus_on_open(confirmation, Some("button.secondary"));
+fn IntegrationFormIsland(children: Children) -> impl IntoView {
+    island_ready();
+    Effect::new(|_| editor::set_saving(false));
     view! {
-        <form class="integration-form" novalidate=true
-            on:click=move |event| editor::on_click(&event, next_row)
-            on:input=move |event| editor::warn_on_rename(&event, original_name.as_deref())
-            on:submit=move |event| { event.prevent_default(); send(false); }>
-            {move || error.get().map(|message| view! { <p class="error" role="alert">{message}</p> })}
+        <div on:click=|event| editor::on_click(&event)
+            on:input=|event| editor::warn_on_rename(&event)
+            on:keydown=|event| editor::close_on_escape(&event)
+            on:submit=|event| { event.prevent_default(); editor::send(false); }>
             {children()}
-            {move || needs_confirmation.get().map(|message| view! {
-                <div class="confirm" node_ref=confirmation role="alertdialog" aria-labelledby="confirm-removal-title"
-                    on:keydown=move |event| if event.key() == "Escape" { needs_confirmation.set(None) }>
-                    <p id="confirm-removal-title"><strong>"Delete stored values?"</strong></p>
-                    <p>{message}</p>
-                    <div class="confirm-actions">
-                        <button type="button" class="button danger" on:click=move |_| send(true)>"Delete values and save"</button>
-                        <button type="button" class="button secondary" on:click=move |_| needs_confirmation.set(None)>"Cancel"</button>
-                    </div>
-                </div>
-            })}
-            <div class="form-actions">
-                <button type="submit" class="button" disabled=move || !live.get() || pending.get()>
-                    {if is_edit { "Save changes" } else { "Save integration" }}
-                </button>
-                <a class="button secondary" href=INTEGRATIONS_PATH>"Cancel"</a>
-            </div>
-        </form>
+        </div>
     }
-    .into_any()
 }
 
 /// Saves the draft; the saved integration's name, for the page to go to.
@@ -244,7 +214,7 @@ mod editor {
     use wasm_bindgen::JsCast;
 
     use super::super::list::integration_href;
-    use super::{save_integration, FormSetup, NEW_ROW};
+    use super::{save_integration, NEW_ROW};
     use crate::domain::integration::{schema_field_name, FieldType, IntegrationDraft, SchemaField};
     use crate::error::AppError;
     use crate::ui::components::form::show_field_message;
@@ -256,6 +226,11 @@ mod editor {
         ("entity_id_name", "integration-entity-id-name"),
         ("default_entity_id", "integration-default-entity-id"),
     ];
+    const CONFIRMATION: &str = "confirm-removal";
+
+    fn by_id(id: &str) -> Option<web_sys::Element> {
+        document().get_element_by_id(id)
+    }
 
     fn rows() -> Vec<web_sys::Element> {
         let Ok(list) = document().query_selector_all("ol.schema-rows > li.schema-row") else {
@@ -278,14 +253,81 @@ mod editor {
             .unwrap_or_default()
     }
 
-    /// Add field, and a row's moves and Remove.
-    pub fn on_click(event: &leptos::ev::MouseEvent, next_row: StoredValue<usize>) {
+    fn set_flag(element: Option<web_sys::Element>, attribute: &str, on: bool) {
+        if let Some(element) = element {
+            let _ = if on {
+                element.set_attribute(attribute, "")
+            } else {
+                element.remove_attribute(attribute)
+            };
+        }
+    }
+
+    fn focus(element: Option<web_sys::Element>) {
+        if let Some(element) =
+            element.and_then(|found| found.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = element.focus();
+        }
+    }
+
+    /// Save and the confirmation's button are disabled while a save is under way.
+    pub fn set_saving(saving: bool) {
+        set_flag(by_id("save-integration"), "disabled", saving);
+        set_flag(
+            document()
+                .query_selector("[data-schema-action=confirm-removal]")
+                .ok()
+                .flatten(),
+            "disabled",
+            saving,
+        );
+    }
+
+    /// A message that belongs to no field, above the form; none hides it.
+    fn show_error(message: Option<&str>) {
+        let shown = by_id("integration-form-error");
+        if let Some(shown) = &shown {
+            shown.set_text_content(message);
+        }
+        set_flag(shown, "hidden", message.is_none());
+    }
+
+    /// The server's question before it deletes stored values, with Cancel focused; none closes it.
+    fn show_confirmation(message: Option<&str>) {
+        if let Some(text) = by_id("confirm-removal-message") {
+            text.set_text_content(message);
+        }
+        let dialog = by_id(CONFIRMATION);
+        let cancel = dialog
+            .as_ref()
+            .and_then(|dialog| within(dialog, "button.secondary"));
+        set_flag(dialog, "hidden", message.is_none());
+        // After it is shown: a hidden element cannot take the focus.
+        if message.is_some() {
+            focus(cancel);
+        }
+    }
+
+    pub fn close_on_escape(event: &leptos::ev::KeyboardEvent) {
+        let in_confirmation = event
+            .target()
+            .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
+            .and_then(|target| target.closest(&format!("#{CONFIRMATION}")).ok().flatten())
+            .is_some();
+        if in_confirmation && event.key() == "Escape" {
+            show_confirmation(None);
+        }
+    }
+
+    /// Add field, a row's moves and Remove, and the confirmation's buttons.
+    pub fn on_click(event: &leptos::ev::MouseEvent) {
         let Some(button) = clicked_button(event, "button[data-schema-action]") else {
             return;
         };
         let row = button.closest("li.schema-row").ok().flatten();
         match (button.get_attribute("data-schema-action").as_deref(), row) {
-            (Some("add"), _) => add_row(next_row),
+            (Some("add"), _) => add_row(),
             (Some("up"), Some(row)) => {
                 if let (Some(previous), Some(list)) =
                     (row.previous_element_sibling(), row.parent_node())
@@ -299,12 +341,15 @@ mod editor {
                 }
             }
             (Some("remove"), Some(row)) => row.remove(),
+            (Some("confirm-removal"), _) => return send(true),
+            (Some("cancel-removal"), _) => return show_confirmation(None),
             _ => return,
         }
         number_rows();
     }
 
-    fn add_row(next_row: StoredValue<usize>) {
+    /// A row from the template, numbered by the list's `data-next-row` so its ids are new.
+    fn add_row() {
         let document = document();
         let Some(template) = document
             .get_element_by_id("schema-row-template")
@@ -321,17 +366,17 @@ mod editor {
         ) else {
             return;
         };
-        let number = next_row.get_value();
-        next_row.set_value(number + 1);
+        let number: usize = list
+            .get_attribute("data-next-row")
+            .and_then(|number| number.parse().ok())
+            .unwrap_or_default();
+        let _ = list.set_attribute("data-next-row", &(number + 1).to_string());
         let html = html.replace(NEW_ROW, &number.to_string());
         let _ = list.insert_adjacent_html("beforeend", &html);
-        if let Some(key) = list
-            .last_element_child()
-            .and_then(|row| within(&row, ".schema-key"))
-            .and_then(|key| key.dyn_into::<web_sys::HtmlElement>().ok())
-        {
-            let _ = key.focus();
-        }
+        focus(
+            list.last_element_child()
+                .and_then(|row| within(&row, ".schema-key")),
+        );
     }
 
     /// After a change to the list: each row's position in its buttons' names, the first and
@@ -351,25 +396,27 @@ mod editor {
             ] {
                 if let Some(button) = within(row, &format!("[data-schema-action={action}]")) {
                     let _ = button.set_attribute("aria-label", &label);
-                    let _ = if disabled {
-                        button.set_attribute("disabled", "")
-                    } else {
-                        button.remove_attribute("disabled")
-                    };
+                    set_flag(Some(button), "disabled", disabled);
                 }
             }
         }
-        if let Ok(Some(empty)) = document().query_selector(".empty-schema") {
-            let _ = if count == 0 {
-                empty.remove_attribute("hidden")
-            } else {
-                empty.set_attribute("hidden", "")
-            };
-        }
+        set_flag(
+            document().query_selector(".empty-schema").ok().flatten(),
+            "hidden",
+            count > 0,
+        );
+    }
+
+    fn form_data(name: &str) -> Option<String> {
+        document()
+            .query_selector("form.integration-form")
+            .ok()
+            .flatten()
+            .and_then(|form| form.get_attribute(name))
     }
 
     /// Shows the rename warning while the name differs from the one the form opened with.
-    pub fn warn_on_rename(event: &web_sys::Event, original: Option<&str>) {
+    pub fn warn_on_rename(event: &web_sys::Event) {
         let Some(input) = event
             .target()
             .and_then(|target| target.dyn_into::<web_sys::HtmlInputElement>().ok())
@@ -377,20 +424,13 @@ mod editor {
         else {
             return;
         };
-        let renamed =
-            original.is_some_and(|original| !original.eq_ignore_ascii_case(input.value().trim()));
-        if let Some(warning) = document().get_element_by_id("rename-warning") {
-            let _ = if renamed {
-                warning.remove_attribute("hidden")
-            } else {
-                warning.set_attribute("hidden", "")
-            };
-        }
+        let renamed = form_data("data-original-name")
+            .is_some_and(|original| !original.eq_ignore_ascii_case(input.value().trim()));
+        set_flag(by_id("rename-warning"), "hidden", !renamed);
     }
 
-    fn read_draft(setup: &FormSetup, confirm_field_removal: bool) -> IntegrationDraft {
-        let document = document();
-        let detail = |id: &str| input_value(document.get_element_by_id(id));
+    fn read_draft(confirm_field_removal: bool) -> IntegrationDraft {
+        let detail = |id: &str| input_value(by_id(id));
         let fields = rows()
             .iter()
             .map(|row| SchemaField {
@@ -415,22 +455,17 @@ mod editor {
             default_entity_id: detail(DETAILS[3].1),
             fields,
             confirm_field_removal,
-            opened_at_version: setup.opened_at_version,
+            opened_at_version: form_data("data-opened-at-version")
+                .and_then(|version| version.parse().ok()),
         }
     }
 
-    pub fn send(
-        setup: &FormSetup,
-        confirm: bool,
-        pending: RwSignal<bool>,
-        error: RwSignal<Option<String>>,
-        needs_confirmation: RwSignal<Option<String>>,
-    ) {
-        let draft = read_draft(setup, confirm);
-        let existing_id = setup.existing_id;
-        error.set(None);
-        needs_confirmation.set(None);
-        pending.set(true);
+    pub fn send(confirm: bool) {
+        let draft = read_draft(confirm);
+        let existing_id: Option<i64> = form_data("data-existing-id").and_then(|id| id.parse().ok());
+        show_error(None);
+        show_confirmation(None);
+        set_saving(true);
         leptos::task::spawn_local(async move {
             match save_integration(existing_id, draft).await {
                 Ok(name) => go_to(&match existing_id {
@@ -438,13 +473,11 @@ mod editor {
                     None => format!("{}/configuration?created=1", integration_href(&name)),
                 }),
                 Err(failure) => {
-                    pending.set(false);
+                    set_saving(false);
                     show_messages(&failure);
-                    match failure {
-                        AppError::NeedsConfirmation(message) => {
-                            needs_confirmation.set(Some(message))
-                        }
-                        other if !other.is_about_fields() => error.set(Some(other.to_string())),
+                    match &failure {
+                        AppError::NeedsConfirmation(message) => show_confirmation(Some(message)),
+                        other if !other.is_about_fields() => show_error(Some(&other.to_string())),
                         _ => {}
                     }
                 }
@@ -454,17 +487,12 @@ mod editor {
 
     /// Each field's message from the server beside it, the hint back where there is none.
     fn show_messages(failure: &AppError) {
-        let document = document();
         for (name, id) in DETAILS {
-            if let Some(shown) = document.get_element_by_id(&format!("{id}-message")) {
-                show_field_message(
-                    &shown,
-                    document.get_element_by_id(id),
-                    failure.for_field(name),
-                );
+            if let Some(shown) = by_id(&format!("{id}-message")) {
+                show_field_message(&shown, by_id(id), failure.for_field(name));
             }
         }
-        if let Some(shown) = document.get_element_by_id("schema-fields-message") {
+        if let Some(shown) = by_id("schema-fields-message") {
             show_field_message(&shown, None, failure.for_field("fields"));
         }
         for (index, row) in rows().iter().enumerate() {
