@@ -41,20 +41,21 @@ pub fn ConfirmDialog(
     #[prop(into)]
     error: Signal<Option<String>>,
     on_confirm: Callback<()>,
-    open: RwSignal<bool>,
+    /// Cancel and Escape call it; the caller removes the dialog.
+    on_close: Callback<()>,
     children: Children,
 ) -> impl IntoView {
     let dialog = NodeRef::<leptos::html::Div>::new();
     focus_on_open(dialog, Some("button.secondary"));
     view! {
         <div class="confirm" node_ref=dialog role="alertdialog" aria-labelledby=labelled_by
-            on:keydown=move |event| if event.key() == "Escape" { open.set(false) }>
+            on:keydown=move |event| if event.key() == "Escape" { on_close.run(()) }>
             {children()}
             {move || error.get().map(|message| view! { <p class="error" role="alert">{message}</p> })}
             <div class="confirm-actions">
                 <button type="button" class="button danger" disabled=pending
                     on:click=move |_| on_confirm.run(())>{confirm_label}</button>
-                <button type="button" class="button secondary" on:click=move |_| open.set(false)>"Cancel"</button>
+                <button type="button" class="button secondary" on:click=move |_| on_close.run(())>"Cancel"</button>
             </div>
         </div>
     }

@@ -111,16 +111,10 @@ fn ConfirmRemoval(id: i64, email: String, opened: RwSignal<Option<Opened>>) -> i
             go_to(PATH);
         }
     });
-    let open = RwSignal::new(true);
-    Effect::new(move |_| {
-        if !open.get() {
-            opened.set(None);
-        }
-    });
     view! {
         <ConfirmDialog labelled_by="confirm-remove-admin" confirm_label="Remove administrator" pending=remove.pending()
             error=Signal::derive(move || remove.value().get().and_then(Result::err).map(|error| error.to_string()))
-            on_confirm=Callback::new(move |()| { remove.dispatch(RemoveAdministrator { id }); }) open>
+            on_confirm=Callback::new(move |()| { remove.dispatch(RemoveAdministrator { id }); }) on_close=Callback::new(move |()| opened.set(None))>
             <p id="confirm-remove-admin"><strong>{format!("Remove the administrator {email}? They are signed out at once.")}</strong></p>
         </ConfirmDialog>
     }

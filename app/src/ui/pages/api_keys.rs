@@ -97,17 +97,10 @@ fn ConfirmRevoke(
             reload_page();
         }
     });
-    // The dialog closes by setting this to false.
-    let open = RwSignal::new(true);
-    Effect::new(move |_| {
-        if !open.get() {
-            revoking.set(None);
-        }
-    });
     view! {
         <ConfirmDialog labelled_by="confirm-revoke-key" confirm_label="Revoke key" pending=revoke.pending()
             error=Signal::derive(move || revoke.value().get().and_then(Result::err).map(|error| error.to_string()))
-            on_confirm=Callback::new(move |()| { revoke.dispatch(RevokeApiKey { id }); }) open>
+            on_confirm=Callback::new(move |()| { revoke.dispatch(RevokeApiKey { id }); }) on_close=Callback::new(move |()| revoking.set(None))>
             <p id="confirm-revoke-key"><strong>{format!("Revoke the API key “{name}”?")}</strong></p>
             <p>"Workflows using it are refused from their next request. This cannot be undone."</p>
         </ConfirmDialog>

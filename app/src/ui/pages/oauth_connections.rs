@@ -176,17 +176,10 @@ fn ConfirmDelete(id: i64, name: String, opened: RwSignal<Option<Opened>>) -> imp
             reload_page();
         }
     });
-    // The dialog closes by setting this to false.
-    let open = RwSignal::new(true);
-    Effect::new(move |_| {
-        if !open.get() {
-            opened.set(None);
-        }
-    });
     view! {
         <ConfirmDialog labelled_by="confirm-delete-connection" confirm_label="Delete connection" pending=delete.pending()
             error=Signal::derive(move || delete.value().get().and_then(Result::err).map(|error| error.to_string()))
-            on_confirm=Callback::new(move |()| { delete.dispatch(DeleteOauthConnection { id }); }) open>
+            on_confirm=Callback::new(move |()| { delete.dispatch(DeleteOauthConnection { id }); }) on_close=Callback::new(move |()| opened.set(None))>
             <p id="confirm-delete-connection"><strong>{format!("Delete the OAuth connection “{name}”?")}</strong></p>
             <p>"Its client settings are deleted; the provider's app registration is not touched."</p>
         </ConfirmDialog>

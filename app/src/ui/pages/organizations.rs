@@ -219,17 +219,10 @@ fn ConfirmDelete(id: i64, action: RwSignal<Option<RowAction>>) -> impl IntoView 
             reload_page();
         }
     });
-    // The dialog closes by setting this to false.
-    let open = RwSignal::new(true);
-    Effect::new(move |_| {
-        if !open.get() {
-            action.set(None);
-        }
-    });
     view! {
         <ConfirmDialog labelled_by="confirm-delete-organization" confirm_label="Delete organization" pending=delete.pending()
             error=Signal::derive(move || delete.value().get().and_then(Result::err).map(|error| error.to_string()))
-            on_confirm=Callback::new(move |()| { delete.dispatch(DeleteOrganization { id }); }) open>
+            on_confirm=Callback::new(move |()| { delete.dispatch(DeleteOrganization { id }); }) on_close=Callback::new(move |()| action.set(None))>
             <Suspense fallback=|| view! { <p class="muted">"Checking what goes with it…"</p> }>
                 {move || impact.get().map(|result| match result {
                     Ok(impact) => view! {

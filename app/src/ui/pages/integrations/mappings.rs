@@ -372,13 +372,6 @@ fn ConfirmDeleteMapping(
             reload_page();
         }
     });
-    // The dialog closes by setting this to false.
-    let open = RwSignal::new(true);
-    Effect::new(move |_| {
-        if !open.get() {
-            deleting.set(None);
-        }
-    });
     let DeleteTarget {
         mapping_id,
         organization,
@@ -389,7 +382,7 @@ fn ConfirmDeleteMapping(
     view! {
         <ConfirmDialog labelled_by=labelled_by confirm_label="Delete mapping" pending=delete.pending()
             error=Signal::derive(move || delete.value().get().and_then(Result::err).map(|error| error.to_string()))
-            on_confirm=Callback::new(move |()| { delete.dispatch(DeleteMapping { integration_id, mapping_id }); }) open>
+            on_confirm=Callback::new(move |()| { delete.dispatch(DeleteMapping { integration_id, mapping_id }); }) on_close=Callback::new(move |()| deleting.set(None))>
             <p id=title><strong>{format!("Delete the mapping of “{organization}”?")}</strong></p>
             <p>{format!("Its {overrides} override(s) go with it; the organization falls back to the defaults and the default entity ID.")}</p>
         </ConfirmDialog>

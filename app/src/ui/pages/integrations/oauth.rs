@@ -254,18 +254,11 @@ fn ConfirmDisconnect(
             reload_page();
         }
     });
-    // The dialog closes by setting this to false.
-    let open = RwSignal::new(true);
-    Effect::new(move |_| {
-        if !open.get() {
-            opened.set(None);
-        }
-    });
     view! {
         <ConfirmDialog labelled_by="confirm-disconnect" confirm_label="Disconnect" pending=disconnect.pending()
             error=Signal::derive(move || disconnect.value().get().and_then(Result::err).map(|error| error.to_string()))
             on_confirm=Callback::new(move |()| { disconnect.dispatch(DisconnectOauthToken { integration_id, token_id }); })
-            open>
+            on_close=Callback::new(move |()| opened.set(None))>
             <p id="confirm-disconnect"><strong>{format!("Disconnect “{connection}”?")}</strong></p>
             <p>"The stored access and refresh tokens are deleted (and revoked at the provider when the connection has a revocation URL). Workflows get no token until someone connects again."</p>
         </ConfirmDialog>

@@ -107,7 +107,7 @@ fn ConfirmDeleteIntegration(id: i64, confirming: RwSignal<bool>) -> impl IntoVie
     view! {
         <ConfirmDialog labelled_by="confirm-delete-integration" confirm_label="Delete integration" pending=delete.pending()
             error=Signal::derive(move || delete.value().get().and_then(Result::err).map(|error| error.to_string()))
-            on_confirm=Callback::new(move |()| { delete.dispatch(DeleteIntegration { id }); }) open=confirming>
+            on_confirm=Callback::new(move |()| { delete.dispatch(DeleteIntegration { id }); }) on_close=Callback::new(move |()| confirming.set(false))>
             <Suspense fallback=|| view! { <p class="muted">"Checking what goes with it…"</p> }>
                 {move || impact.get().map(|result| match result {
                     Ok(impact) => view! {
