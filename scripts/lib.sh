@@ -64,7 +64,25 @@ ensure_python_sdk() {
   export BIFROST_PYTHON="$BIFROST_VENV/bin/python"
 }
 
+# What the release build is made from.
+BUILD_INPUTS=(Cargo.toml Cargo.lock app server frontend style public migrations)
+
+# True when the server and the browser bundle are both newer than every file they are built from.
+release_is_current() {
+  local server="$CARGO_TARGET_DIR/release/bifrost" bundle="$CARGO_TARGET_DIR/site/pkg/bifrost.wasm"
+  [ -x "$server" ] && [ -f "$bundle" ] || return 1
+  local older=$server
+  [ "$bundle" -ot "$server" ] && older=$bundle
+  [ -z "$(cd "$ROOT" && find "${BUILD_INPUTS[@]}" -newer "$older" -print -quit)" ]
+}
+
 build_release() {
+  # cargo-leptos 0.3.10 runs wasm-opt over every split file on every build, minutes of work
+  # even when nothing changed; BIFROST_REBUILD=1 builds anyway.
+  if [ "${BIFROST_REBUILD:-0}" != 1 ] && release_is_current; then
+    log "The release build is newer than every file it is built from; not building it again"
+    return
+  fi
   log "Building the release server and the browser bundle"
   # --split: each lazy island's code goes to a WASM file of its own (see app/src/ui/app.rs).
   (cd "$ROOT" && cargo leptos build --release --split)

@@ -2,8 +2,8 @@
 
 use app::domain::admin::CurrentAdmin;
 use app::domain::integration::{
-    FieldType, IntegrationDraft, IntegrationView, MappingDraft, SchemaField, ShownValue,
-    ValueChange, ValueInput,
+    FieldType, IntegrationDraft, IntegrationView, MappingDraft, OrganizationChoice, SchemaField,
+    ShownValue, ValueChange, ValueInput,
 };
 use app::error::AppError;
 use app::ssr::{ConfigurationServices, IntegrationServices, MappingServices};
@@ -428,6 +428,65 @@ async fn an_organization_is_mapped_once_and_needs_an_entity_id(store: Store) {
     assert_eq!(impact.mappings, 1);
 }
 
+/// What is left to map in an integration for `search`: the count and the names shown.
+async fn left_to_map(
+    services: &ServerServices,
+    integration_id: i64,
+    search: &str,
+) -> (i64, Vec<String>) {
+    let choices = services
+        .unmapped_organizations(integration_id, search)
+        .await
+        .expect("choices");
+    let names = choices
+        .items
+        .into_iter()
+        .map(|choice: OrganizationChoice| choice.name)
+        .collect();
+    (choices.total, names)
+}
+
+async fn mapping_pages_and_choices_count_what_is_mapped_and_what_is_left(store: Store) {
+    let services = services_for(&store);
+    let halo = create_halo(&services).await;
+    let northwind = organization(&services, "Northwind").await;
+    let contoso = organization(&services, "Contoso").await;
+    let fabrikam = organization(&services, "Fabrikam").await;
+    let everyone = vec!["Contoso".to_string(), "Fabrikam".into(), "Northwind".into()];
+    assert_eq!(left_to_map(&services, halo.id, "").await, (3, everyone));
+    for (id, entity) in [(northwind, "n"), (fabrikam, "f")] {
+        mapping(&services, halo.id, id, entity, vec![set("timeout", "7")])
+            .await
+            .expect("mapping");
+    }
+    assert_eq!(
+        left_to_map(&services, halo.id, "").await,
+        (1, vec!["Contoso".to_string()])
+    );
+    assert_eq!(
+        left_to_map(&services, halo.id, "NORTH").await,
+        (0, vec![]),
+        "Northwind is mapped"
+    );
+    let page = services.mappings(halo.id, "", 1).await.expect("page");
+    let rows: Vec<(String, i64)> = page
+        .items
+        .into_iter()
+        .map(|row| (row.organization_name, row.override_count))
+        .collect();
+    assert_eq!(page.total, 2);
+    assert_eq!(
+        rows,
+        vec![("Fabrikam".to_string(), 1), ("Northwind".to_string(), 1)]
+    );
+    mapping(&services, halo.id, contoso, "c", vec![])
+        .await
+        .expect("last");
+    assert_eq!(left_to_map(&services, halo.id, "").await, (0, vec![]));
+    let page = services.mappings(halo.id, "orth", 1).await.expect("search");
+    assert_eq!((page.total, page.items.len()), (1, 1));
+}
+
 async fn type_changes_are_refused_while_values_would_not_parse(store: Store) {
     let services = services_for(&store);
     let halo = create_halo(&services).await;
@@ -630,6 +689,7 @@ crate::store_cases!(
     a_ciphertext_moved_to_another_row_fails_instead_of_giving_garbage,
     overrides_win_and_unmapped_organizations_get_the_global_scope,
     an_organization_is_mapped_once_and_needs_an_entity_id,
+    mapping_pages_and_choices_count_what_is_mapped_and_what_is_left,
     type_changes_are_refused_while_values_would_not_parse,
     removing_a_field_with_values_needs_confirmation,
     renaming_and_reordering_keep_mappings_and_values,
