@@ -67,10 +67,16 @@ ensure_python_sdk() {
 # What the release build is made from.
 BUILD_INPUTS=(Cargo.toml Cargo.lock app server frontend style public migrations)
 
-# True when the server and the browser bundle are both newer than every file they are built from.
+# Which checkout the last release build in this target directory was made from: CI and a
+# working copy may share one target directory.
+BUILD_STAMP="$CARGO_TARGET_DIR/release/.bifrost-built-from"
+
+# True when the server and the browser bundle were built from this checkout and are both newer
+# than every file they are built from.
 release_is_current() {
   local server="$CARGO_TARGET_DIR/release/bifrost" bundle="$CARGO_TARGET_DIR/site/pkg/bifrost.wasm"
   [ -x "$server" ] && [ -f "$bundle" ] || return 1
+  [ "$(cat "$BUILD_STAMP" 2>/dev/null)" = "$ROOT" ] || return 1
   local older=$server
   [ "$bundle" -ot "$server" ] && older=$bundle
   [ -z "$(cd "$ROOT" && find "${BUILD_INPUTS[@]}" -newer "$older" -print -quit)" ]
@@ -86,6 +92,7 @@ build_release() {
   log "Building the release server and the browser bundle"
   # --split: each lazy island's code goes to a WASM file of its own (see app/src/ui/app.rs).
   (cd "$ROOT" && cargo leptos build --release --split)
+  echo "$ROOT" >"$BUILD_STAMP"
 }
 
 # Debian's Chromium, for Playwright (end-to-end tests, the benchmark's first-load figures).
