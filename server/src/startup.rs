@@ -23,13 +23,14 @@ use crate::services::{ensure_provider_organization, ServerServices, ServicesConf
 use crate::site;
 use crate::store::{backend_of, Store};
 
-/// What every handler can reach.
+/// What every handler can reach. Cloned for every request (by each middleware and extractor),
+/// so each part is behind an `Arc`.
 #[derive(Clone)]
 pub struct AppState {
-    pub leptos_options: LeptosOptions,
+    pub leptos_options: Arc<LeptosOptions>,
     pub services: Arc<ServerServices>,
     /// `scheme://host[:port]` of the public URL, for the same-origin check.
-    pub public_origin: String,
+    pub public_origin: Arc<str>,
 }
 
 impl AppState {
@@ -43,16 +44,16 @@ impl AppState {
             .map(|url| url.origin().ascii_serialization())
             .unwrap_or_else(|_| config.public_url.clone());
         AppState {
-            leptos_options,
+            leptos_options: Arc::new(leptos_options),
             services: Arc::new(ServerServices::new(store, config, keyring)),
-            public_origin,
+            public_origin: public_origin.into(),
         }
     }
 }
 
 impl FromRef<AppState> for LeptosOptions {
     fn from_ref(state: &AppState) -> Self {
-        state.leptos_options.clone()
+        LeptosOptions::clone(&state.leptos_options)
     }
 }
 
@@ -64,7 +65,7 @@ pub const MAX_REQUEST_BYTES: usize = 16 * 1024 * 1024;
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let services: SharedServices = state.services.clone();
-    let options = state.leptos_options.clone();
+    let options = LeptosOptions::clone(&state.leptos_options);
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
