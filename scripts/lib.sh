@@ -67,19 +67,17 @@ ensure_python_sdk() {
 # What the release build is made from.
 BUILD_INPUTS=(Cargo.toml Cargo.lock app server frontend style public migrations)
 
-# Which checkout the last release build in this target directory was made from: CI and a
-# working copy may share one target directory.
+# Which checkout the last successful release build in this target directory was made from (CI
+# and a working copy may share one target directory); its time is when that build started.
 BUILD_STAMP="$CARGO_TARGET_DIR/release/.bifrost-built-from"
 
-# True when the server and the browser bundle were built from this checkout and are both newer
-# than every file they are built from.
+# True when the server and the browser bundle were built from this checkout and no file they are
+# built from changed since that build started. Compared with the stamp, not with the outputs:
+# cargo leaves the server binary untouched when only a file it does not read changed.
 release_is_current() {
-  local server="$CARGO_TARGET_DIR/release/bifrost" bundle="$CARGO_TARGET_DIR/site/pkg/bifrost.wasm"
-  [ -x "$server" ] && [ -f "$bundle" ] || return 1
-  [ "$(cat "$BUILD_STAMP" 2>/dev/null)" = "$ROOT" ] || return 1
-  local older=$server
-  [ "$bundle" -ot "$server" ] && older=$bundle
-  [ -z "$(cd "$ROOT" && find "${BUILD_INPUTS[@]}" -newer "$older" -print -quit)" ]
+  [ -x "$CARGO_TARGET_DIR/release/bifrost" ] && [ -f "$CARGO_TARGET_DIR/site/pkg/bifrost.wasm" ] || return 1
+  [ -f "$BUILD_STAMP" ] && [ "$(cat "$BUILD_STAMP")" = "$ROOT" ] || return 1
+  [ -z "$(cd "$ROOT" && find "${BUILD_INPUTS[@]}" -newer "$BUILD_STAMP" -print -quit)" ]
 }
 
 build_release() {
@@ -90,9 +88,14 @@ build_release() {
     return
   fi
   log "Building the release server and the browser bundle"
+  # No stamp while building: a build that fails part-way leaves outputs no checkout may trust.
+  rm -f "$BUILD_STAMP"
+  mkdir -p "$(dirname "$BUILD_STAMP")"
+  echo "$ROOT" >"$BUILD_STAMP.building"
   # --split: each lazy island's code goes to a WASM file of its own (see app/src/ui/app.rs).
-  (cd "$ROOT" && cargo leptos build --release --split)
-  echo "$ROOT" >"$BUILD_STAMP"
+  (cd "$ROOT" && cargo leptos build --release --split) || die "the release build failed"
+  # mv keeps the time the build started.
+  mv "$BUILD_STAMP.building" "$BUILD_STAMP"
 }
 
 # Debian's Chromium, for Playwright (end-to-end tests, the benchmark's first-load figures).
