@@ -84,7 +84,7 @@ build_release() {
   # cargo-leptos 0.3.10 runs wasm-opt over every split file on every build, minutes of work
   # even when nothing changed; BIFROST_REBUILD=1 builds anyway.
   if [ "${BIFROST_REBUILD:-0}" != 1 ] && release_is_current; then
-    log "The release build is newer than every file it is built from; not building it again"
+    log "Nothing the release build is made from changed since it was built; not building it again"
     return
   fi
   log "Building the release server and the browser bundle"
