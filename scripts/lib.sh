@@ -43,8 +43,13 @@ ensure_node_tools() {
     log "Installing the npm packages of end2end/ (Playwright, the OAuth fixture, binaryen's wasm-opt)"
     (cd "$ROOT/end2end" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
   fi
-  # npm's binaryen first: Debian's wasm-opt 108 produces WASM that fails to hydrate.
-  export PATH="$modules/.bin:$PATH"
+  # npm's binaryen: Debian's wasm-opt 108 produces WASM that fails to hydrate. cargo-leptos
+  # finds scripts/bin/wasm-opt first, which runs it only for files it has not optimized before.
+  export BIFROST_WASM_OPT_REAL="$modules/.bin/wasm-opt"
+  BIFROST_WASM_OPT_ID=$(sha256sum <"$(readlink -f "$BIFROST_WASM_OPT_REAL")" | cut -c1-64)
+  export BIFROST_WASM_OPT_ID
+  export BIFROST_WASM_OPT_CACHE="$CARGO_TARGET_DIR/wasm-opt-cache"
+  export PATH="$ROOT/scripts/bin:$modules/.bin:$PATH"
 }
 
 # The Python package of sdk/python in a virtual environment of its own (pytest, and the
@@ -67,35 +72,41 @@ ensure_python_sdk() {
 # What the release build is made from.
 BUILD_INPUTS=(Cargo.toml Cargo.lock app server frontend style public migrations)
 
-# Which checkout the last successful release build in this target directory was made from (CI
-# and a working copy may share one target directory); its time is when that build started.
+# The hash of the release build's inputs when it last succeeded in this target directory (CI
+# and a working copy may share one target directory).
 BUILD_STAMP="$CARGO_TARGET_DIR/release/.bifrost-built-from"
 
-# True when the server and the browser bundle were built from this checkout and no file they are
-# built from changed since that build started. Compared with the stamp, not with the outputs:
-# cargo leaves the server binary untouched when only a file it does not read changed.
+# The contents of every file the release build reads, and the compiler: the same hash means the
+# same build, whichever checkout it comes from and whatever its files' times.
+release_inputs_hash() {
+  {
+    rustc -V
+    (cd "$ROOT" && find "${BUILD_INPUTS[@]}" -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum)
+  } | sha256sum | cut -c1-64
+}
+
 release_is_current() {
   [ -x "$CARGO_TARGET_DIR/release/bifrost" ] && [ -f "$CARGO_TARGET_DIR/site/pkg/bifrost.wasm" ] || return 1
-  [ -f "$BUILD_STAMP" ] && [ "$(cat "$BUILD_STAMP")" = "$ROOT" ] || return 1
-  [ -z "$(cd "$ROOT" && find "${BUILD_INPUTS[@]}" -newer "$BUILD_STAMP" -print -quit)" ]
+  [ -f "$BUILD_STAMP" ] && [ "$(cat "$BUILD_STAMP")" = "$1" ]
 }
 
 build_release() {
-  # cargo-leptos 0.3.10 runs wasm-opt over every split file on every build, minutes of work
-  # even when nothing changed; BIFROST_REBUILD=1 builds anyway.
-  if [ "${BIFROST_REBUILD:-0}" != 1 ] && release_is_current; then
-    log "Nothing the release build is made from changed since it was built; not building it again"
+  local inputs
+  inputs=$(release_inputs_hash)
+  # BIFROST_REBUILD=1 builds anyway.
+  if [ "${BIFROST_REBUILD:-0}" != 1 ] && release_is_current "$inputs"; then
+    log "The release build is current (nothing it is made from changed); not building it again"
     return
   fi
   log "Building the release server and the browser bundle"
-  # No stamp while building: a build that fails part-way leaves outputs no checkout may trust.
+  # No stamp while building: a build that fails part-way leaves outputs nobody may trust.
   rm -f "$BUILD_STAMP"
-  mkdir -p "$(dirname "$BUILD_STAMP")"
-  echo "$ROOT" >"$BUILD_STAMP.building"
   # --split: each lazy island's code goes to a WASM file of its own (see app/src/ui/app.rs).
   (cd "$ROOT" && cargo leptos build --release --split) || die "the release build failed"
-  # mv keeps the time the build started.
-  mv "$BUILD_STAMP.building" "$BUILD_STAMP"
+  mkdir -p "$(dirname "$BUILD_STAMP")"
+  echo "$inputs" >"$BUILD_STAMP"
+  # Optimized files no build asked for in two weeks (the wrapper touches what it reuses).
+  find "$BIFROST_WASM_OPT_CACHE" -name '*.wasm' -mtime +14 -delete 2>/dev/null || true
 }
 
 # Debian's Chromium, for Playwright (end-to-end tests, the benchmark's first-load figures).
