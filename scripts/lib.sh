@@ -40,9 +40,9 @@ ensure_rust_tools() {
 # took 12 to 20 minutes to build here; this one about 4. What cargo-leptos itself computes for
 # this project is light (a 10 KB stylesheet, a 30 KB script; wasm-bindgen and wasm-opt are
 # programs of their own) but for the WASM split, so only the split's crates are optimized: a
-# release build that changed nothing took 3.2 s with either build of it. OpenSSL (for cargo-generate,
-# which this project never runs) comes from Debian's libssl-dev when it is installed, instead
-# of being compiled from source.
+# release build that changed nothing took 3.2 s with either build of it. OpenSSL (for
+# cargo-generate, which this project never runs) comes from Debian's libssl-dev when it is
+# installed, instead of being compiled from source.
 install_cargo_leptos() {
   local profile=(--config 'profile.release.lto="off"' --config 'profile.release.codegen-units=16'
     --config 'profile.release.opt-level=0')
@@ -92,8 +92,7 @@ ensure_python_sdk() {
 # What the release build is made from.
 BUILD_INPUTS=(Cargo.toml Cargo.lock app server frontend style public migrations)
 
-# The hash of the release build's inputs when it last succeeded in this target directory (CI
-# and a working copy may share one target directory).
+# The hash of the release build's inputs when it last succeeded in this target directory.
 BUILD_STAMP="$CARGO_TARGET_DIR/release/.bifrost-built-from"
 
 # The contents of every file the release build reads, and the tools that make it (binaryen's
