@@ -186,6 +186,9 @@ test('an integration is created, configured and mapped, and its secret never rea
   await expect(fabRow).toBeVisible();
   const unmapped = page.getByRole('region', { name: 'Unmapped organizations' });
   await expect(unmapped.getByRole('button', { name: `Map ${northwind}` }), 'an unmapped organization is listed').toBeVisible();
+  await expect(unmapped, 'what each kind of key gets for an unmapped organization').toContainText(
+    'Their own API keys get “not configured” for this integration; provider keys asking for them get the defaults',
+  );
   await expect(unmapped.getByRole('button', { name: `Map ${fabrikam}` })).toHaveCount(0);
   await unmapped.getByRole('button', { name: `Map ${northwind}` }).click();
   const mapAgain = page.getByRole('dialog', { name: 'Add Mapping' });

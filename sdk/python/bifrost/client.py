@@ -71,11 +71,12 @@ class Client:
 
     async def get_integration(self, name: str, scope: str | int | None = None) -> Integration | None:
         """The integration in `scope` (an organization id or name, or "global"); the client's
-        organization when None. None when no integration has that name."""
+        organization when None. None when no integration has that name, or when the
+        organization is not mapped to it (a customer key gets nothing configured)."""
         scope = scope if scope is not None else self.organization
         params = {} if scope is None else {"scope": str(scope)}
         response = await self._get(f"/api/v1/integrations/{_segment(name)}", params)
-        if response.status_code == 404 and _code(response) == "integration_not_found":
+        if response.status_code == 404 and _code(response) in ("integration_not_found", "integration_not_configured"):
             return None
         self._raise_for(response)
         return Integration.from_json(_answer(response))

@@ -78,6 +78,13 @@ async def test_an_unknown_integration_is_none():
     assert await integrations.get("Nothing") is None
 
 
+async def test_an_integration_not_configured_for_the_organization_is_none():
+    not_configured = httpx.Response(404, json={"error": "integration_not_configured", "message": "no"})
+    transport = stand_in([], {"/api/v1/integrations/HaloPSA": not_configured})
+    integrations.configure(Client("http://bifrost.test", "bfk_key", transport=transport))
+    assert await integrations.get("HaloPSA") is None
+
+
 @pytest.mark.parametrize(
     ("status", "code", "exception"),
     [

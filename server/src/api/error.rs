@@ -19,6 +19,8 @@ pub enum ApiError {
     IntegrationNotFound(String),
     #[error("no organization is “{0}”")]
     OrganizationNotFound(String),
+    #[error("“{0}” is not configured for this organization")]
+    IntegrationNotConfigured(String),
     #[error("{0}")]
     BadRequest(String),
     #[error("the integration's OAuth connection is not connected")]
@@ -39,7 +41,7 @@ pub enum ApiError {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ErrorBody {
     /// Stable, for programs: `unauthorized`, `forbidden`, `integration_not_found`,
-    /// `organization_not_found`, `bad_request`, `oauth_not_connected`, `oauth_needs_reconnect`,
+    /// `organization_not_found`, `integration_not_configured`, `bad_request`, `oauth_not_connected`, `oauth_needs_reconnect`,
     /// `oauth_provider_error`, `internal`, `not_found`, `method_not_allowed`.
     pub error: &'static str,
     /// For people.
@@ -53,6 +55,7 @@ impl ApiError {
             ApiError::Forbidden => "forbidden",
             ApiError::IntegrationNotFound(_) => "integration_not_found",
             ApiError::OrganizationNotFound(_) => "organization_not_found",
+            ApiError::IntegrationNotConfigured(_) => "integration_not_configured",
             ApiError::BadRequest(_) => "bad_request",
             ApiError::OAuthNotConnected => "oauth_not_connected",
             ApiError::OAuthNeedsReconnect(_) => "oauth_needs_reconnect",
@@ -67,9 +70,9 @@ impl ApiError {
         match self {
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden => StatusCode::FORBIDDEN,
-            ApiError::IntegrationNotFound(_) | ApiError::OrganizationNotFound(_) => {
-                StatusCode::NOT_FOUND
-            }
+            ApiError::IntegrationNotFound(_)
+            | ApiError::OrganizationNotFound(_)
+            | ApiError::IntegrationNotConfigured(_) => StatusCode::NOT_FOUND,
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::OAuthNotConnected | ApiError::OAuthNeedsReconnect(_) => StatusCode::CONFLICT,
             ApiError::OAuthProvider(_) => StatusCode::BAD_GATEWAY,

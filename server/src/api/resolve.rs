@@ -115,7 +115,7 @@ fn access_of(token: FreshToken) -> OAuthAccess {
         (status = 200, description = "The integration in the scope", body = ResolvedIntegration),
         (status = 401, description = "No, an unknown, a revoked or an expired key", body = ErrorBody),
         (status = 403, description = "A customer key asking for another organization or the global scope", body = ErrorBody),
-        (status = 404, description = "Unknown integration or organization", body = ErrorBody),
+        (status = 404, description = "Unknown integration or organization; or, for a customer key, an integration its organization is not mapped to (`integration_not_configured`)", body = ErrorBody),
         (status = 409, description = "The OAuth token needs reconnecting, or was never connected", body = ErrorBody),
         (status = 502, description = "The OAuth provider failed the refresh", body = ErrorBody),
     ),
@@ -145,6 +145,12 @@ pub async fn resolve_integration(
         .merged_config(&name, organization_id)
         .await
         .map_err(|error| from_app(error, &name))?;
+    // The global scope (defaults, secrets, the Default Entity ID, the shared token, often a
+    // partner-wide one) is the provider's: a customer organization without a mapping has nothing
+    // configured. Decided before the token is looked up, so none is fetched for it.
+    if !merged.mapped && !caller.provider {
+        return Err(ApiError::IntegrationNotConfigured(name));
+    }
     let token = services.merged_config_token(&merged).await?;
     let token_expires_at = token.as_ref().map(|token| token.expires_at);
     let resolved = ResolvedIntegration {

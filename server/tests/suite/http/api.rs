@@ -776,6 +776,101 @@ async fn every_change_shows_in_the_next_answer(db: TestDb) {
     w.app.finish().await;
 }
 
+/// Unmapped means not configured, for a customer key: an organization without a mapping, asking
+/// with its own key, and a mapped one asking for an integration it is not mapped to, get 404
+/// `integration_not_configured` and nothing of the defaults, the secret, the Default Entity ID or
+/// the shared token, which is connected. A provider key keeps the global fallback.
+async fn an_unmapped_customer_gets_nothing_of_the_integration(db: TestDb) {
+    let w = world(db).await;
+    let provider = FakeProvider::start().await;
+    w.link_halo_to(&provider).await;
+    w.connect_halo().await;
+    let northwind = w
+        .services
+        .create_organization(&w.admin, "Northwind")
+        .await
+        .expect("organization")
+        .id;
+    let northwind_key = new_api_key(&w.services, &w.admin, northwind, "northwind automation").await;
+    w.services
+        .create_integration(
+            &w.admin,
+            &integration_draft(
+                "NinjaOne",
+                "ninja-global",
+                vec![schema_field("region", FieldType::String)],
+            ),
+        )
+        .await
+        .expect("another integration");
+
+    // What the provider's key gets for Northwind: the global scope, with the shared token.
+    let (status, body) = w
+        .call(
+            Some(&w.provider_key),
+            "/api/v1/integrations/HaloPSA?scope=Northwind",
+        )
+        .await;
+    assert_eq!(
+        (status, body["mapped"].as_bool(), body["entity_id"].as_str()),
+        (200, Some(false), Some("global-tenant")),
+        "{body}"
+    );
+    let shared_token = body["oauth"]["access_token"]
+        .as_str()
+        .expect("the shared token is connected")
+        .to_string();
+
+    for (key, path) in [
+        (&northwind_key, "/api/v1/integrations/HaloPSA"),
+        (
+            &northwind_key,
+            "/api/v1/integrations/HaloPSA?scope=Northwind",
+        ),
+        (&northwind_key, "/api/v1/integrations/halopsa?scope=id:0"),
+        (&w.contoso_key, "/api/v1/integrations/NinjaOne"),
+    ] {
+        let (status, body) = w.call(Some(key), path).await;
+        let text = body.to_string();
+        if path.ends_with("id:0") {
+            // Another organization's id: forbidden before anything is looked up.
+            assert_eq!(status, 403, "{path}: {text}");
+        } else {
+            assert_eq!(
+                (status, body["error"].as_str()),
+                (404, Some("integration_not_configured")),
+                "{path}: {text}"
+            );
+        }
+        for leaked in [SECRET_VALUE, "global-tenant", "ninja-global", &shared_token] {
+            assert!(!text.contains(leaked), "{path} told {leaked}: {text}");
+        }
+    }
+    // Mapped, Northwind gets its own configuration; the answer is not kept from before.
+    w.services
+        .create_mapping(
+            &w.admin,
+            w.integration_id,
+            &MappingDraft {
+                organization_id: northwind,
+                entity_id: "tenant-n".into(),
+                entity_name: "Northwind Ltd".into(),
+                overrides: vec![],
+            },
+        )
+        .await
+        .expect("mapping");
+    let (status, body) = w
+        .call(Some(&northwind_key), "/api/v1/integrations/HaloPSA")
+        .await;
+    assert_eq!(
+        (status, body["mapped"].as_bool(), body["entity_id"].as_str()),
+        (200, Some(true), Some("tenant-n")),
+        "{body}"
+    );
+    w.app.finish().await;
+}
+
 /// A customer key, on every route the OpenAPI document lists and with every way of naming
 /// another organization, never gets anything of it back; nor do the admin server functions
 /// answer a bearer key instead of a session.
@@ -873,6 +968,7 @@ both_backends!(
     keys_and_scopes,
     every_change_shows_in_the_next_answer,
     a_customer_key_reads_nothing_of_another_organization,
+    an_unmapped_customer_gets_nothing_of_the_integration,
     oauth_states_map_to_their_codes,
     a_hanging_provider_holds_only_its_own_integration,
     the_openapi_document_describes_the_routes,

@@ -219,7 +219,8 @@ fn mappings_href(name: &str) -> String {
 /// How many unmapped organizations are named on the tab; the rest are found by searching.
 const UNMAPPED_SHOWN: usize = 10;
 
-/// Organizations without a mapping: they resolve to the global scope until mapped.
+/// Organizations without a mapping: nothing is configured for their own keys until mapped; a
+/// provider key asking for them gets the global scope.
 #[component]
 fn UnmappedOrganizations(paged: Paged<OrganizationChoice>) -> impl IntoView {
     let body = if paged.total == 0 {
@@ -228,7 +229,8 @@ fn UnmappedOrganizations(paged: Paged<OrganizationChoice>) -> impl IntoView {
         let more = (paged.total - UNMAPPED_SHOWN as i64).max(0);
         view! {
             <p class="muted">{format!(
-                "{} organization(s) have no mapping: they get the defaults and the Default Entity ID.",
+                "{} organization(s) have no mapping. Their own API keys get “not configured” for this integration; \
+                 provider keys asking for them get the defaults, the Default Entity ID and the shared token.",
                 paged.total
             )}</p>
             <ul class="unmapped-list">
