@@ -184,6 +184,21 @@ impl World {
     }
 
     /// Connects HaloPSA's shared token, as Connect and the provider's callback would.
+    /// A second integration, NinjaOne, with a Default Entity ID and no mappings.
+    async fn create_ninjaone(&self) {
+        self.services
+            .create_integration(
+                &self.admin,
+                &integration_draft(
+                    "NinjaOne",
+                    "ninja-global",
+                    vec![schema_field("region", FieldType::String)],
+                ),
+            )
+            .await
+            .expect("another integration");
+    }
+
     async fn connect_halo(&self) {
         connect_with_consent(
             &self.services,
@@ -506,17 +521,7 @@ async fn a_hanging_provider_holds_only_its_own_integration(db: TestDb) {
     let provider = FakeProvider::start().await;
     w.link_halo_to(&provider).await;
     w.connect_halo().await;
-    w.services
-        .create_integration(
-            &w.admin,
-            &integration_draft(
-                "NinjaOne",
-                "ninja-global",
-                vec![schema_field("region", FieldType::String)],
-            ),
-        )
-        .await
-        .expect("another integration");
+    w.create_ninjaone().await;
     let pool = w.app.db().store.raw_pool();
     sqlx::query("UPDATE oauth_tokens SET expires_at = 1")
         .execute(pool)
@@ -792,17 +797,7 @@ async fn an_unmapped_customer_gets_nothing_of_the_integration(db: TestDb) {
         .expect("organization")
         .id;
     let northwind_key = new_api_key(&w.services, &w.admin, northwind, "northwind automation").await;
-    w.services
-        .create_integration(
-            &w.admin,
-            &integration_draft(
-                "NinjaOne",
-                "ninja-global",
-                vec![schema_field("region", FieldType::String)],
-            ),
-        )
-        .await
-        .expect("another integration");
+    w.create_ninjaone().await;
 
     // What the provider's key gets for Northwind: the global scope, with the shared token.
     let (status, body) = w
