@@ -125,7 +125,7 @@ pub struct IntegrationDraft {
     pub fields: Vec<SchemaField>,
     /// The admin confirmed deleting the stored values of removed fields.
     pub confirm_field_removal: bool,
-    /// For an edit: the integration's `updated_at` when the form was opened, so a save over
+    /// For an edit: the integration's version when the form was opened, so a save over
     /// someone else's change is refused instead of silently undoing it.
     #[serde(default)]
     pub opened_at_version: Option<i64>,
@@ -260,6 +260,8 @@ pub struct IntegrationView {
     pub oauth_connection: Option<OAuthLink>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// Moves forward with every save; an edit names the version it started from.
+    pub version: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -300,7 +302,7 @@ impl IntegrationView {
                 })
                 .collect(),
             confirm_field_removal: false,
-            opened_at_version: Some(self.updated_at),
+            opened_at_version: Some(self.version),
         }
     }
 }

@@ -188,6 +188,7 @@ impl ServerServices {
             oauth_connection,
             created_at: row.created_at,
             updated_at: row.updated_at,
+            version: row.version,
         })
     }
 
@@ -359,12 +360,9 @@ impl IntegrationServices for ServerServices {
     ) -> Result<IntegrationView, AppError> {
         let draft = draft.validated()?;
         let before = self.integration_row_by_id(id).await?;
-        if draft
-            .opened_at_version
-            .is_some_and(|version| version != before.updated_at)
-        {
-            return Err(changed_meanwhile());
-        }
+        // The checks below read the integration at `before`; the store writes only if nothing
+        // moved since, whichever version the form was opened at.
+        let expected_version = draft.opened_at_version.unwrap_or(before.version);
         let existing = self.fields_of(id).await?;
         for (index, field) in draft.fields.iter().enumerate() {
             if let Some(field_id) = field.id {
@@ -389,6 +387,7 @@ impl IntegrationServices for ServerServices {
             .store
             .update_integration(
                 id,
+                expected_version,
                 &details_of(&draft),
                 &plans_of(&draft),
                 &removed_ids,
@@ -396,7 +395,10 @@ impl IntegrationServices for ServerServices {
                 now_millis(),
             )
             .await
-            .map_err(name_taken)?
+            .map_err(|error| match error {
+                StoreError::Stale => changed_meanwhile(),
+                other => name_taken(other),
+            })?
             .ok_or_else(not_found)?;
         self.view_of(row).await
     }

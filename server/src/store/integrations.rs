@@ -16,6 +16,7 @@ pub struct IntegrationRow {
     pub oauth_connection_id: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
+    pub version: i64,
 }
 
 /// A row of the integrations list, with its counts.
@@ -69,7 +70,7 @@ pub struct StoredFieldValue {
 }
 
 const COLUMNS: &str = "id, name, description, entity_id_name, default_entity_id, \
-     oauth_connection_id, created_at, updated_at";
+     oauth_connection_id, created_at, updated_at, version";
 const FIELD_COLUMNS: &str =
     "id, integration_id, position, field_key, field_type, required, description";
 
@@ -104,10 +105,13 @@ impl Store {
     }
 
     /// Updates details and schema in one transaction: removed fields go with their values,
-    /// kept fields keep theirs (also when renamed). `None` if the integration does not exist.
+    /// kept fields keep theirs (also when renamed). Only at `expected_version`: a save over a
+    /// change made since is `Stale`. `None` if the integration does not exist.
+    #[allow(clippy::too_many_arguments)]
     pub async fn update_integration(
         &self,
         id: i64,
+        expected_version: i64,
         details: &IntegrationDetails,
         fields: &[FieldPlan],
         removed_field_ids: &[i64],
@@ -117,7 +121,8 @@ impl Store {
         let mut transaction = self.begin_write().await?;
         let sql = format!(
             "UPDATE integrations SET name = $1, name_key = $2, description = $3, entity_id_name = $4, \
-             default_entity_id = $5, updated_at = $6 WHERE id = $7 RETURNING {COLUMNS}"
+             default_entity_id = $5, updated_at = $6, version = version + 1 \
+             WHERE id = $7 AND version = $8 RETURNING {COLUMNS}"
         );
         let Some(row) = sqlx::query_as::<_, IntegrationRow>(&sql)
             .bind(&details.name)
@@ -127,10 +132,14 @@ impl Store {
             .bind(&details.default_entity_id)
             .bind(now)
             .bind(id)
+            .bind(expected_version)
             .fetch_optional(&mut *transaction)
             .await?
         else {
-            return Ok(None);
+            return match self.find_integration(id).await? {
+                Some(_) => Err(StoreError::Stale),
+                None => Ok(None),
+            };
         };
         for field_id in removed_field_ids {
             sqlx::query("DELETE FROM integration_fields WHERE id = $1 AND integration_id = $2")
@@ -256,7 +265,8 @@ impl Store {
     ) -> Result<Option<IntegrationRow>, StoreError> {
         let mut transaction = self.begin_write().await?;
         let sql = format!(
-            "UPDATE integrations SET oauth_connection_id = $1, updated_at = $2 WHERE id = $3 RETURNING {COLUMNS}"
+            "UPDATE integrations SET oauth_connection_id = $1, updated_at = $2, version = version + 1 \
+             WHERE id = $3 RETURNING {COLUMNS}"
         );
         let Some(row) = sqlx::query_as::<_, IntegrationRow>(&sql)
             .bind(connection_id)

@@ -48,6 +48,9 @@ pub enum StoreError {
     /// A uniqueness rule was broken; the string names the constraint.
     #[error("already exists ({0})")]
     Conflict(String),
+    /// A write named the version it was read at, and the row has moved on since.
+    #[error("changed since it was read")]
+    Stale,
     #[error("database error: {0}")]
     Database(#[source] sqlx::Error),
     #[error(transparent)]

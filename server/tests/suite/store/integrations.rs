@@ -8,7 +8,9 @@ use app::domain::integration::{
 use app::error::AppError;
 use app::ssr::{ConfigurationServices, IntegrationServices, MappingServices};
 use bifrost::services::ServerServices;
-use bifrost::store::Store;
+use bifrost::store::audit::Actor;
+use bifrost::store::integrations::IntegrationDetails;
+use bifrost::store::{Store, StoreError};
 use serde_json::json;
 
 use crate::helpers::{services_for, set_value as set};
@@ -628,8 +630,6 @@ async fn a_save_over_someone_elses_change_is_refused(store: Store) {
         .to_draft();
     let mut second = opened_by_first.clone();
     second.description = "Changed by the second admin".into();
-    // Timestamps are milliseconds; make sure the second save gets a later one.
-    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     services
         .update_integration(&admin(), halo.id, &second)
         .await
@@ -647,6 +647,62 @@ async fn a_save_over_someone_elses_change_is_refused(store: Store) {
     let view = services.integration("HaloPSA").await.expect("view");
     assert_eq!(view.description, "Changed by the second admin");
     assert_eq!(view.fields.len(), 5, "nothing of the stale form was saved");
+}
+
+/// Two saves read at the same version race in the store itself: the database lets exactly one
+/// through, whichever runs first, and the other is `Stale` with nothing of it written.
+async fn the_database_refuses_the_second_of_two_saves_at_one_version(store: Store) {
+    let services = services_for(&store);
+    let halo = create_halo(&services).await;
+    let details = |description: &str| IntegrationDetails {
+        name: "HaloPSA".into(),
+        description: description.into(),
+        entity_id_name: "Tenant ID".into(),
+        default_entity_id: String::new(),
+    };
+    let (first, second) = (details("first"), details("second"));
+    let actor = Actor {
+        admin_id: None,
+        label: "test".into(),
+    };
+    let (a, b) = tokio::join!(
+        store.update_integration(
+            halo.id,
+            halo.version,
+            &first,
+            &[],
+            &[],
+            (&actor, json!({})),
+            1
+        ),
+        store.update_integration(
+            halo.id,
+            halo.version,
+            &second,
+            &[],
+            &[],
+            (&actor, json!({})),
+            2
+        ),
+    );
+    let (saved, refused) = match (a, b) {
+        (Ok(Some(row)), Err(StoreError::Stale)) | (Err(StoreError::Stale), Ok(Some(row))) => {
+            (row, "refused")
+        }
+        other => panic!("one save must win and the other be stale: {other:?}"),
+    };
+    assert_eq!(refused, "refused");
+    assert_eq!(saved.version, halo.version + 1);
+    let now = store
+        .find_integration(halo.id)
+        .await
+        .expect("read")
+        .expect("row");
+    assert_eq!(
+        now.description, saved.description,
+        "only the winner was written"
+    );
+    assert_eq!(now.version, halo.version + 1);
 }
 
 async fn deleting_an_integration_takes_its_mappings_and_values(store: Store) {
@@ -695,4 +751,5 @@ crate::store_cases!(
     renaming_and_reordering_keep_mappings_and_values,
     deleting_an_integration_takes_its_mappings_and_values,
     a_save_over_someone_elses_change_is_refused,
+    the_database_refuses_the_second_of_two_saves_at_one_version,
 );

@@ -646,6 +646,7 @@ mod tests {
             }),
             created_at: 0,
             updated_at: 0,
+            version: 1,
         }
     }
 
