@@ -2,11 +2,16 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 use secrecy::SecretString;
 
 use crate::error::StartupError;
+use crate::http::listener::{
+    ListenerLimits, DEFAULT_HEADER_TIMEOUT_SECS, DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_REQUEST_TIMEOUT_SECS,
+};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -107,7 +112,53 @@ pub struct Settings {
     pub allow_http_oauth: bool,
 
     #[command(flatten)]
+    pub limits: ListenerSettings,
+
+    #[command(flatten)]
     pub log: LogSettings,
+}
+
+/// What one client may hold of the server.
+#[derive(Debug, Clone, Args)]
+pub struct ListenerSettings {
+    /// Seconds a client has to send a request's headers; also how long an idle connection stays.
+    #[arg(
+        long = "header-timeout",
+        env = "BIFROST_HEADER_TIMEOUT_SECS",
+        default_value_t = DEFAULT_HEADER_TIMEOUT_SECS,
+        value_parser = clap::value_parser!(u64).range(1..=300),
+        global = true
+    )]
+    pub header_timeout_secs: u64,
+
+    /// Seconds a request may take, its body included, before it is answered 408.
+    #[arg(
+        long = "request-timeout",
+        env = "BIFROST_REQUEST_TIMEOUT_SECS",
+        default_value_t = DEFAULT_REQUEST_TIMEOUT_SECS,
+        value_parser = clap::value_parser!(u64).range(1..=3600),
+        global = true
+    )]
+    pub request_timeout_secs: u64,
+
+    /// Connections served at once; more wait until one closes.
+    #[arg(
+        long = "max-connections",
+        env = "BIFROST_MAX_CONNECTIONS",
+        default_value_t = DEFAULT_MAX_CONNECTIONS,
+        global = true
+    )]
+    pub max_connections: usize,
+}
+
+impl ListenerSettings {
+    pub fn limits(&self) -> ListenerLimits {
+        ListenerLimits {
+            header_read_timeout: Duration::from_secs(self.header_timeout_secs),
+            request_timeout: Duration::from_secs(self.request_timeout_secs),
+            max_connections: self.max_connections.max(1),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Args)]

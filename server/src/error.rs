@@ -28,6 +28,4 @@ pub enum StartupError {
     Crypto(#[from] crate::crypto::CryptoError),
     #[error("{0}")]
     Command(String),
-    #[error("the server failed: {0}")]
-    Serve(std::io::Error),
 }

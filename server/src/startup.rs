@@ -120,11 +120,30 @@ pub async fn open_store(settings: &Settings) -> Result<Store, StartupError> {
     Ok(store)
 }
 
+/// The data directory holds the database and the key file: only the server's user may enter it.
+/// One created by an earlier version with looser rights is tightened.
 fn create_data_dir(settings: &Settings) -> Result<(), StartupError> {
-    std::fs::create_dir_all(&settings.data_dir).map_err(|source| StartupError::DataDir {
-        path: settings.data_dir.display().to_string(),
+    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+    let path = &settings.data_dir;
+    let failed = |source| StartupError::DataDir {
+        path: path.display().to_string(),
         source,
-    })
+    };
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(path)
+        .map_err(failed)?;
+    let mode = std::fs::metadata(path)
+        .map_err(failed)?
+        .permissions()
+        .mode();
+    if mode & 0o077 != 0 {
+        if let Err(error) = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700)) {
+            tracing::warn!(path = %path.display(), %error, "the data directory is readable by other users");
+        }
+    }
+    Ok(())
 }
 
 /// The encryption keys: `BIFROST_SECRET_KEY`, else the key file in the data directory
@@ -165,13 +184,7 @@ pub async fn serve(settings: Settings) -> Result<(), StartupError> {
     tracing::info!(address = %settings.listen, %public_url, "Bifrost is listening");
     println!("Bifrost Integrations is running: open {public_url}");
 
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .map_err(StartupError::Serve)?;
+    crate::http::listener::serve(listener, app, settings.limits.limits(), shutdown_signal()).await;
     store.close().await;
     tracing::info!("Bifrost stopped");
     Ok(())

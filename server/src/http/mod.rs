@@ -3,5 +3,6 @@
 pub mod exports;
 pub mod guard;
 pub mod health;
+pub mod listener;
 pub mod oauth_callback;
 pub mod security_headers;

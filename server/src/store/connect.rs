@@ -32,6 +32,7 @@ impl Store {
         let options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(10));
         let pool = match backend {
             Backend::Sqlite => {
+                create_private_file(url).map_err(StoreError::Connect)?;
                 options
                     // WAL lets readers run beside the one writer; more connections would only queue.
                     .max_connections(8)
@@ -60,6 +61,37 @@ fn sqlite_pragmas() -> String {
     )
 }
 
+/// Creates a missing SQLite file readable by the server's user only; SQLite gives its WAL and
+/// shared-memory files the same rights. An existing file is left as the operator set it.
+fn create_private_file(url: &str) -> Result<(), sqlx::Error> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let Some(path) = sqlite_path(url) else {
+        return Ok(());
+    };
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        Ok(_) => Ok(()),
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(error) => Err(sqlx::Error::Io(error)),
+    }
+}
+
+/// The file a `sqlite:` URL names; `None` for an in-memory database.
+fn sqlite_path(url: &str) -> Option<&str> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or(rest);
+    if path.is_empty() || path.contains(":memory:") || url.contains("mode=memory") {
+        return None;
+    }
+    Some(path)
+}
+
 /// sqlx opens SQLite files read-write only if they exist, unless `mode=rwc` is asked for.
 fn with_create_mode(url: &str) -> String {
     if url.contains("mode=") || url.contains(":memory:") {
@@ -74,6 +106,18 @@ fn with_create_mode(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_file_of_a_sqlite_url_is_found() {
+        assert_eq!(
+            sqlite_path("sqlite://data/b.db?mode=rwc"),
+            Some("data/b.db")
+        );
+        assert_eq!(sqlite_path("sqlite:///var/b.db"), Some("/var/b.db"));
+        assert_eq!(sqlite_path("sqlite::memory:"), None);
+        assert_eq!(sqlite_path("sqlite://x?mode=memory&cache=shared"), None);
+        assert_eq!(sqlite_path("postgres://h/db"), None);
+    }
 
     #[test]
     fn backends_are_told_apart_by_scheme() {

@@ -195,3 +195,32 @@ async fn create_api_key_prints_a_provider_key_once_and_stores_its_hash() {
     assert_eq!((row.is_provider, row.name.as_str()), (1, "bench"));
     store.close().await;
 }
+
+/// The database and the key file are the server's alone: other users on the machine cannot
+/// enter the data directory, nor read the database file.
+#[tokio::test]
+async fn the_data_directory_and_database_are_for_the_servers_user_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let parent = tempfile::tempdir().expect("parent");
+    let data_dir = parent.path().join("data");
+    let output = Command::new(env!("CARGO_BIN_EXE_bifrost"))
+        .args(["--data-dir", &data_dir.to_string_lossy(), "--log", "warn"])
+        .arg("migrate")
+        .env_remove("DATABASE_URL")
+        .output()
+        .expect("run bifrost");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mode = |path: &std::path::Path| {
+        std::fs::metadata(path)
+            .expect("metadata")
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    assert_eq!(mode(&data_dir), 0o700, "data directory");
+    assert_eq!(mode(&data_dir.join("bifrost.db")), 0o600, "database file");
+}

@@ -6,6 +6,7 @@ mod auth;
 mod basics;
 mod guard;
 mod integrations;
+mod listener;
 mod organizations;
 mod security_headers;
 pub mod test_app;

@@ -1,5 +1,6 @@
 //! A running server for HTTP tests: the real router on a loopback port, with a cookie-keeping client.
 
+use bifrost::http::listener::{self, ListenerLimits};
 use bifrost::services::ensure_provider_organization;
 use bifrost::services::ServicesConfig;
 use bifrost::startup::{router, AppState};
@@ -32,6 +33,15 @@ impl TestApp {
 
     /// The real router on the given fresh database, with its services' settings adjusted.
     pub async fn spawn_configured(db: TestDb, adjust: impl FnOnce(&mut ServicesConfig)) -> TestApp {
+        TestApp::spawn_with(db, adjust, ListenerLimits::default()).await
+    }
+
+    /// The real router behind the listener with the given limits.
+    pub async fn spawn_with(
+        db: TestDb,
+        adjust: impl FnOnce(&mut ServicesConfig),
+        limits: ListenerLimits,
+    ) -> TestApp {
         ensure_provider_organization(&db.store)
             .await
             .expect("provider");
@@ -48,8 +58,12 @@ impl TestApp {
         let mut config = ServicesConfig::new(&address, false);
         adjust(&mut config);
         let state = AppState::new(leptos_options, db.store.clone(), keyring.clone(), config);
-        let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-        tokio::spawn(async move { axum::serve(listener, app).await });
+        tokio::spawn(listener::serve(
+            listener,
+            router(state),
+            limits,
+            std::future::pending(),
+        ));
         TestApp {
             address,
             client: new_client(),
