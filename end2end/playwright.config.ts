@@ -52,6 +52,8 @@ export default defineConfig({
         BIFROST_LISTEN: `127.0.0.1:${serverPort}`,
         BIFROST_DATA_DIR: process.env.BIFROST_E2E_DATA_DIR,
         BIFROST_LOG: 'warn',
+        // The OAuth fixture and the test APIs listen on loopback.
+        BIFROST_ALLOW_PRIVATE_NETWORK: 'true',
       },
       reuseExistingServer: false,
       timeout: 60_000,

@@ -5,7 +5,7 @@ use std::io::{BufRead, IsTerminal};
 use crate::config::Settings;
 use crate::crypto::{KeySource, SecretKey};
 use crate::error::StartupError;
-use crate::services::{ServerServices, ServicesConfig};
+use crate::services::ServerServices;
 use crate::startup::{load_keyring, open_store};
 use crate::store::audit::Actor;
 
@@ -35,7 +35,7 @@ async fn open_services(
 ) -> Result<(crate::store::Store, ServerServices), StartupError> {
     let keyring = load_keyring(settings)?;
     let store = open_store(settings).await?;
-    let config = ServicesConfig::new(&settings.public_url()?, settings.allow_http_oauth);
+    let config = settings.services_config()?;
     Ok((store.clone(), ServerServices::new(store, config, keyring)))
 }
 

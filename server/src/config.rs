@@ -12,6 +12,8 @@ use crate::http::listener::{
     ListenerLimits, DEFAULT_HEADER_TIMEOUT_SECS, DEFAULT_MAX_CONNECTIONS,
     DEFAULT_REQUEST_TIMEOUT_SECS,
 };
+use crate::oauth::outbound::{OutboundPolicy, ALLOWED_HOSTS_SETTING};
+use crate::services::ServicesConfig;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -111,6 +113,20 @@ pub struct Settings {
     )]
     pub allow_http_oauth: bool,
 
+    /// Let the server call loopback, private, link-local and cloud-metadata addresses (a
+    /// provider or API on the same machine or network).
+    #[arg(
+        long,
+        env = "BIFROST_ALLOW_PRIVATE_NETWORK",
+        default_value_t = false,
+        global = true
+    )]
+    pub allow_private_network: bool,
+
+    /// Internal host names, addresses or networks (CIDR) the server may call, comma-separated.
+    #[arg(long, env = "BIFROST_ALLOWED_HOSTS", default_value = "", global = true)]
+    pub allowed_hosts: String,
+
     #[command(flatten)]
     pub limits: ListenerSettings,
 
@@ -189,6 +205,17 @@ pub enum LogFormat {
 }
 
 impl Settings {
+    /// What the services need of the settings.
+    pub fn services_config(&self) -> Result<ServicesConfig, StartupError> {
+        let mut config = ServicesConfig::new(&self.public_url()?, self.allow_http_oauth);
+        config.outbound = OutboundPolicy::parse(self.allow_private_network, &self.allowed_hosts)
+            .map_err(|message| StartupError::Config {
+                variable: ALLOWED_HOSTS_SETTING,
+                message,
+            })?;
+        Ok(config)
+    }
+
     /// The database to open: `DATABASE_URL`, else `bifrost.db` in the data directory.
     pub fn database_url(&self) -> String {
         match &self.database_url {

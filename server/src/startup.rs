@@ -168,7 +168,7 @@ pub async fn serve(settings: Settings) -> Result<(), StartupError> {
     let leptos_options = site::leptos_options(settings.listen)?;
     let keyring = load_keyring(&settings)?;
     let store = open_store(&settings).await?;
-    let config = ServicesConfig::new(&public_url, settings.allow_http_oauth);
+    let config = settings.services_config()?;
     let state = AppState::new(leptos_options, store.clone(), keyring, config);
     tokio::spawn(sweep_sessions_periodically(state.services.clone()));
     tokio::spawn(refresh_tokens_periodically(state.services.clone()));

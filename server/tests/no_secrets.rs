@@ -71,7 +71,8 @@ async fn no_stored_secret_shows_anywhere_but_the_resolve_answer() {
     let app = TestApp::spawn_signed_in().await;
     let services = ServerServices::new(
         app.db().store.clone(),
-        ServicesConfig::new(&app.address, false),
+        ServicesConfig::new(&app.address, false)
+            .with_outbound(bifrost::oauth::outbound::OutboundPolicy::allow_private_network()),
         app.keyring.clone(),
     );
     let admin = CurrentAdmin {

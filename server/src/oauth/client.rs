@@ -1,7 +1,9 @@
 //! Calls to a provider: the authorization URL, code exchange, refresh, client credentials and
 //! revocation. HTTP goes through one `reqwest` client with a timeout and no redirects (a token
-//! endpoint that redirects is refused rather than followed with the client secret).
+//! endpoint that redirects is refused rather than followed with the client secret), whose
+//! resolver applies the outbound policy, and whose answers are read up to a cap.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use oauth2::basic::{
@@ -17,7 +19,11 @@ use oauth2::{
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
+use super::outbound::{refusal_of, GuardedResolver, OutboundPolicy, OutboundRefused};
 use super::{ProviderError, ProviderSettings, TokenGrant};
+
+/// The most of a provider's answer that is read; a token response is a few kilobytes.
+pub const MAX_PROVIDER_ANSWER_BYTES: usize = 1024 * 1024;
 
 /// How long one call to a provider may take by default, connection included.
 pub const PROVIDER_TIMEOUT: Duration = Duration::from_secs(10);
@@ -74,12 +80,56 @@ enum TransportError {
     Redirected,
     #[error("the request could not be built")]
     Request,
+    #[error("{0}")]
+    Refused(OutboundRefused),
+    #[error("the provider's answer is larger than {} KB", MAX_PROVIDER_ANSWER_BYTES / 1024)]
+    TooLarge,
+}
+
+impl TransportError {
+    fn of(error: &reqwest::Error) -> TransportError {
+        if let Some(refused) = refusal_of(error) {
+            TransportError::Refused(refused)
+        } else if error.is_timeout() {
+            TransportError::Timeout
+        } else {
+            TransportError::Unreachable
+        }
+    }
+
+    /// What a caller of the provider sees: a refused address or an oversized answer are the
+    /// connection's settings, not a passing failure worth retrying.
+    fn into_provider_error(self) -> ProviderError {
+        match self {
+            TransportError::Request => settings_error("token URL"),
+            TransportError::Refused(refused) => ProviderError::Settings(refused.to_string()),
+            TransportError::TooLarge => ProviderError::Refused {
+                code: "answer too large".to_string(),
+                description: TransportError::TooLarge.to_string(),
+            },
+            other => ProviderError::Unavailable(other.to_string()),
+        }
+    }
+}
+
+/// Why a request to an integration's own API (Test Connection) failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiCallError {
+    #[error("{0}")]
+    Refused(OutboundRefused),
+    #[error("did not answer in time")]
+    Timeout,
+    #[error("could not be reached")]
+    Unreachable,
+    #[error("is not a valid URL")]
+    BadUrl,
 }
 
 /// The HTTP client shared by every provider call.
 #[derive(Debug, Clone)]
 pub struct OAuthClient {
     http: reqwest::Client,
+    policy: Arc<OutboundPolicy>,
 }
 
 /// An authorization URL with the PKCE verifier that must accompany its code.
@@ -89,19 +139,56 @@ pub struct Authorization {
 }
 
 impl OAuthClient {
-    pub fn new(timeout: Duration) -> Result<OAuthClient, reqwest::Error> {
+    pub fn new(timeout: Duration, policy: OutboundPolicy) -> Result<OAuthClient, reqwest::Error> {
+        let policy = Arc::new(policy);
         let http = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(timeout)
             .redirect(reqwest::redirect::Policy::none())
+            .dns_resolver(Arc::new(GuardedResolver {
+                policy: policy.clone(),
+            }))
             .user_agent(concat!("Bifrost-Integrations/", env!("CARGO_PKG_VERSION")))
             .build()?;
-        Ok(OAuthClient { http })
+        Ok(OAuthClient { http, policy })
     }
 
-    /// The HTTP client itself, for requests to an integration's API (Test Connection).
-    pub fn http(&self) -> &reqwest::Client {
-        &self.http
+    /// A GET to an integration's API (Test Connection), with the bearer token when given.
+    pub async fn get(
+        &self,
+        url: &str,
+        bearer: Option<&SecretString>,
+    ) -> Result<reqwest::Response, ApiCallError> {
+        let url = reqwest::Url::parse(url).map_err(|_| ApiCallError::BadUrl)?;
+        self.policy
+            .check_literal(&url)
+            .map_err(ApiCallError::Refused)?;
+        let mut request = self.http.get(url);
+        if let Some(token) = bearer {
+            request = request.bearer_auth(token.expose_secret());
+        }
+        request
+            .send()
+            .await
+            .map_err(|error| match TransportError::of(&error) {
+                TransportError::Refused(refused) => ApiCallError::Refused(refused),
+                TransportError::Timeout => ApiCallError::Timeout,
+                _ => ApiCallError::Unreachable,
+            })
+    }
+
+    /// Refuses an authorization URL whose host is an internal address. The browser, not the
+    /// server, follows it; the check keeps one rule for every URL an admin types.
+    pub async fn check_authorization_url(
+        &self,
+        settings: &ProviderSettings,
+    ) -> Result<(), ProviderError> {
+        let url = reqwest::Url::parse(&settings.authorization_url)
+            .map_err(|_| settings_error("authorization URL"))?;
+        self.policy
+            .check_resolved(&url)
+            .await
+            .map_err(|refused| ProviderError::Settings(refused.to_string()))
     }
 
     /// Where to send the admin's browser: the scopes, the extra parameters (merged into any query
@@ -228,19 +315,16 @@ impl OAuthClient {
         if let Some(client_secret) = &settings.client_secret {
             form.push(("client_secret", client_secret.expose_secret().to_string()));
         }
+        self.policy
+            .check_literal(&url)
+            .map_err(|refused| TransportError::Refused(refused).into_provider_error())?;
         let response = self
             .http
             .post(url)
             .form(&form)
             .send()
             .await
-            .map_err(|error| {
-                ProviderError::Unavailable(if error.is_timeout() {
-                    TransportError::Timeout.to_string()
-                } else {
-                    TransportError::Unreachable.to_string()
-                })
-            })?;
+            .map_err(|error| TransportError::of(&error).into_provider_error())?;
         let status = response.status();
         if status.is_success() {
             Ok(())
@@ -267,7 +351,8 @@ impl OAuthClient {
     > + '_ {
         move |request: HttpRequest| {
             let http = self.http.clone();
-            Box::pin(async move { send(&http, request).await })
+            let policy = self.policy.clone();
+            Box::pin(async move { send(&http, &policy, request).await })
         }
     }
 }
@@ -280,23 +365,21 @@ pub enum RevocableToken<'a> {
 
 async fn send(
     http: &reqwest::Client,
+    policy: &OutboundPolicy,
     request: HttpRequest,
 ) -> Result<HttpResponse, TransportError> {
     let (parts, body) = request.into_parts();
     let url = reqwest::Url::parse(&parts.uri.to_string()).map_err(|_| TransportError::Request)?;
+    policy
+        .check_literal(&url)
+        .map_err(TransportError::Refused)?;
     let response = http
         .request(parts.method, url)
         .headers(parts.headers)
         .body(body)
         .send()
         .await
-        .map_err(|error| {
-            if error.is_timeout() {
-                TransportError::Timeout
-            } else {
-                TransportError::Unreachable
-            }
-        })?;
+        .map_err(|error| TransportError::of(&error))?;
     let status = response.status();
     if status.is_server_error() {
         return Err(TransportError::ServerError(status.as_u16()));
@@ -305,20 +388,37 @@ async fn send(
         return Err(TransportError::Redirected);
     }
     let headers = response.headers().clone();
-    let bytes = response.bytes().await.map_err(|error| {
-        if error.is_timeout() {
-            TransportError::Timeout
-        } else {
-            TransportError::Unreachable
-        }
-    })?;
+    let bytes = read_at_most(response, MAX_PROVIDER_ANSWER_BYTES).await?;
     let mut answer = http::Response::builder().status(status);
     if let Some(map) = answer.headers_mut() {
         *map = headers;
     }
-    answer
-        .body(bytes.to_vec())
-        .map_err(|_| TransportError::Request)
+    answer.body(bytes).map_err(|_| TransportError::Request)
+}
+
+/// The body, or `TooLarge` as soon as it passes `cap` bytes (whatever Content-Length said).
+async fn read_at_most(
+    mut response: reqwest::Response,
+    cap: usize,
+) -> Result<Vec<u8>, TransportError> {
+    if response
+        .content_length()
+        .is_some_and(|length| length > cap as u64)
+    {
+        return Err(TransportError::TooLarge);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|error| TransportError::of(&error))?
+    {
+        if body.len() + chunk.len() > cap {
+            return Err(TransportError::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 fn token_client(settings: &ProviderSettings) -> Result<TokenClient, ProviderError> {
@@ -387,10 +487,7 @@ fn grant_of(
                 },
             })
         }
-        Err(RequestTokenError::Request(transport)) => match transport {
-            TransportError::Request => Err(settings_error("token URL")),
-            other => Err(ProviderError::Unavailable(other.to_string())),
-        },
+        Err(RequestTokenError::Request(transport)) => Err(transport.into_provider_error()),
         Err(RequestTokenError::Parse(..)) | Err(RequestTokenError::Other(_)) => {
             Err(ProviderError::Garbage)
         }

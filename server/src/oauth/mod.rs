@@ -3,6 +3,7 @@
 //! the services decide those. Nothing here logs a token, a code or a client secret.
 
 pub mod client;
+pub mod outbound;
 
 pub use client::{OAuthClient, PROVIDER_TIMEOUT};
 

@@ -32,6 +32,7 @@ use app::error::AppError;
 
 use crate::auth::throttle::LoginThrottle;
 use crate::crypto::Keyring;
+use crate::oauth::outbound::OutboundPolicy;
 use crate::oauth::{OAuthClient, PROVIDER_TIMEOUT};
 use crate::store::audit::Actor;
 use crate::store::{Store, StoreError};
@@ -53,6 +54,8 @@ pub struct ServicesConfig {
     pub provider_timeout: Duration,
     /// The pause before the first retry of a refresh the provider could not answer.
     pub retry_pause: Duration,
+    /// Which internal addresses requests made on an admin's behalf may reach.
+    pub outbound: OutboundPolicy,
 }
 
 impl ServicesConfig {
@@ -63,7 +66,14 @@ impl ServicesConfig {
             allow_plain_http_oauth,
             provider_timeout: PROVIDER_TIMEOUT,
             retry_pause: Duration::from_millis(500),
+            outbound: OutboundPolicy::public_only(),
         }
+    }
+
+    /// The same settings with another outbound policy.
+    pub fn with_outbound(mut self, outbound: OutboundPolicy) -> ServicesConfig {
+        self.outbound = outbound;
+        self
     }
 }
 
@@ -91,7 +101,7 @@ impl ServerServices {
             keyring,
             setup_done: AtomicBool::new(false),
             // Building the client only fails when the TLS backend cannot start at all.
-            oauth: OAuthClient::new(config.provider_timeout)
+            oauth: OAuthClient::new(config.provider_timeout, config.outbound.clone())
                 .expect("the HTTP client for OAuth providers could not start"),
             refresh_locks: oauth_tokens::RefreshLocks::default(),
             resolve_cache: resolve_cache::ResolveCache::default(),

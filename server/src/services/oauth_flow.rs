@@ -133,6 +133,10 @@ impl ServerServices {
         let settings = self
             .provider_settings(&connection, &entity_id)
             .map_err(internal)?;
+        self.oauth
+            .check_authorization_url(&settings)
+            .await
+            .map_err(|error| AppError::Conflict(error.to_string()))?;
         let state = new_token();
         let authorization = self
             .oauth

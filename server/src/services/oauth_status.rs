@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 
 use super::oauth_tokens::token_view;
 use super::{actor_of, internal, ServerServices};
-use crate::oauth::client::RevocableToken;
+use crate::oauth::client::{ApiCallError, RevocableToken};
 use crate::store::audit::change;
 use crate::store::mappings::{MappingAudit, MappingColumn};
 use crate::store::oauth_tokens::{
@@ -338,17 +338,14 @@ impl OAuthTokenServices for ServerServices {
             .await
             .map_err(AppError::from)?;
         let started = Instant::now();
-        let mut request = self.oauth.http().get(&url);
-        if let Some(token) = &token {
-            request = request.bearer_auth(token.access_token.expose_secret());
-        }
-        let response = request.send().await.map_err(|error| {
-            AppError::Conflict(if error.is_timeout() {
-                format!("{url} did not answer in time")
-            } else {
-                format!("{url} could not be reached")
-            })
-        })?;
+        let response = self
+            .oauth
+            .get(&url, token.as_ref().map(|token| &token.access_token))
+            .await
+            .map_err(|error| match error {
+                ApiCallError::Refused(refused) => AppError::Conflict(refused.to_string()),
+                other => AppError::Conflict(format!("{url} {other}")),
+            })?;
         let status = response.status().as_u16();
         let body = read_capped(response).await;
         let millis = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);

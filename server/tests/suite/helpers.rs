@@ -162,7 +162,8 @@ pub fn test_keyring() -> Arc<Keyring> {
 
 /// The services over a store, as the server builds them.
 pub fn services_for(store: &Store) -> ServerServices {
-    let config = ServicesConfig::new("http://127.0.0.1:3000", false);
+    let config = ServicesConfig::new("http://127.0.0.1:3000", false)
+        .with_outbound(bifrost::oauth::outbound::OutboundPolicy::allow_private_network());
     ServerServices::new(store.clone(), config, test_keyring())
 }
 

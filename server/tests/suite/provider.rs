@@ -27,6 +27,8 @@ pub enum Fault {
     Garbage,
     /// Answers after the given delay.
     Slow(Duration),
+    /// A 2 MB answer, without Content-Length (streamed), to test the client's cap.
+    Huge,
 }
 
 #[derive(Default)]
@@ -187,6 +189,11 @@ async fn faulty(state: &ProviderState) -> Option<Response> {
         Fault::Slow(delay) => {
             tokio::time::sleep(delay).await;
             None
+        }
+        Fault::Huge => {
+            let chunks = (0..2048).map(|_| Ok::<_, std::io::Error>(vec![b' '; 1024]));
+            let body = axum::body::Body::from_stream(futures_util::stream::iter(chunks));
+            Some(([("content-type", "application/json")], body).into_response())
         }
     }
 }

@@ -45,6 +45,8 @@ impl Installation {
             .args(args)
             .env("DATABASE_URL", &self.database_url)
             .env("BIFROST_SECRET_KEY", &self.secret_key)
+            // The fake OAuth providers listen on loopback.
+            .env("BIFROST_ALLOW_PRIVATE_NETWORK", "true")
             .env("LEPTOS_SITE_ROOT", self.site.path())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -271,7 +273,8 @@ pub async fn oauth_integration(
 
     let services = ServerServices::new(
         store.clone(),
-        ServicesConfig::new("http://127.0.0.1:3000", false),
+        ServicesConfig::new("http://127.0.0.1:3000", false)
+            .with_outbound(bifrost::oauth::outbound::OutboundPolicy::allow_private_network()),
         installation.keyring.clone(),
     );
     let admin_id: i64 = sqlx::query_scalar("SELECT id FROM admins ORDER BY id LIMIT 1")

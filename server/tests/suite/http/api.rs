@@ -46,7 +46,8 @@ async fn world_configured(db: TestDb, adjust: impl FnOnce(&mut ServicesConfig)) 
         )
         .await;
     assert!(super::test_app::succeeded(&setup));
-    let mut config = ServicesConfig::new(&app.address, false);
+    let mut config = ServicesConfig::new(&app.address, false)
+        .with_outbound(bifrost::oauth::outbound::OutboundPolicy::allow_private_network());
     config.provider_timeout = Duration::from_secs(2);
     config.retry_pause = Duration::from_millis(10);
     let services = ServerServices::new(app.db().store.clone(), config, app.keyring.clone());

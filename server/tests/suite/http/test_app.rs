@@ -55,7 +55,8 @@ impl TestApp {
             .site_root(site.path().to_string_lossy().into_owned())
             .build();
         let keyring = crate::helpers::test_keyring();
-        let mut config = ServicesConfig::new(&address, false);
+        let mut config = ServicesConfig::new(&address, false)
+            .with_outbound(bifrost::oauth::outbound::OutboundPolicy::allow_private_network());
         adjust(&mut config);
         let state = AppState::new(leptos_options, db.store.clone(), keyring.clone(), config);
         tokio::spawn(listener::serve(

@@ -19,7 +19,8 @@ fn services(store: &Store, keys: &str) -> ServerServices {
     let keyring = Arc::new(Keyring::from_text(keys).expect("keys"));
     ServerServices::new(
         store.clone(),
-        ServicesConfig::new("http://127.0.0.1:3000", false),
+        ServicesConfig::new("http://127.0.0.1:3000", false)
+            .with_outbound(bifrost::oauth::outbound::OutboundPolicy::allow_private_network()),
         keyring,
     )
 }

@@ -9,4 +9,5 @@ mod key_rotation;
 mod oauth_connections;
 mod oauth_tokens;
 mod organizations;
+mod outbound;
 mod transfer;

@@ -14,6 +14,7 @@ use app::ssr::{IntegrationServices, MappingServices, OAuthServices, OAuthTokenSe
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use bifrost::crypto::Keyring;
+use bifrost::oauth::outbound::OutboundPolicy;
 use bifrost::services::{
     CallbackOutcome, CallbackQuery, ServerServices, ServicesConfig, TokenError,
 };
@@ -32,7 +33,16 @@ const CONNECTION: &str = "Halo_Auth";
 
 /// The services as the server builds them, with short provider timeouts for the fault tests.
 fn services(store: &Store, keyring: Arc<Keyring>) -> ServerServices {
-    let mut config = ServicesConfig::new("http://127.0.0.1:3000", false);
+    services_with(store, keyring, OutboundPolicy::allow_private_network())
+}
+
+/// The services with the given outbound policy.
+pub(super) fn services_with(
+    store: &Store,
+    keyring: Arc<Keyring>,
+    outbound: OutboundPolicy,
+) -> ServerServices {
+    let mut config = ServicesConfig::new("http://127.0.0.1:3000", false).with_outbound(outbound);
     config.provider_timeout = Duration::from_secs(2);
     config.retry_pause = Duration::from_millis(10);
     ServerServices::new(store.clone(), config, keyring)
@@ -61,16 +71,16 @@ async fn admin(store: &Store) -> CurrentAdmin {
     }
 }
 
-struct Setup {
-    services: ServerServices,
-    keyring: Arc<Keyring>,
-    admin: CurrentAdmin,
-    integration_id: i64,
-    connection_id: i64,
+pub(super) struct Setup {
+    pub services: ServerServices,
+    pub keyring: Arc<Keyring>,
+    pub admin: CurrentAdmin,
+    pub integration_id: i64,
+    pub connection_id: i64,
 }
 
 /// An integration linked to a connection at the fake provider.
-async fn setup(store: &Store, provider: &FakeProvider, grant_type: GrantType) -> Setup {
+pub(super) async fn setup(store: &Store, provider: &FakeProvider, grant_type: GrantType) -> Setup {
     let keyring = test_keyring();
     let services = services(store, keyring.clone());
     let admin = admin(store).await;
@@ -127,7 +137,7 @@ async fn setup(store: &Store, provider: &FakeProvider, grant_type: GrantType) ->
 }
 
 /// A new organization mapped to `tenant`: its id and the mapping's.
-async fn mapped_organization(setup: &Setup, name: &str, tenant: &str) -> (i64, i64) {
+pub(super) async fn mapped_organization(setup: &Setup, name: &str, tenant: &str) -> (i64, i64) {
     let organization = setup
         .services
         .create_organization(&setup.admin, name)
@@ -160,7 +170,7 @@ async fn start(setup: &Setup) -> String {
 }
 
 /// Connect, as the browser would: start, then come back with the provider's code.
-async fn connect(setup: &Setup, mapping_id: Option<i64>) -> (String, CallbackOutcome) {
+pub(super) async fn connect(setup: &Setup, mapping_id: Option<i64>) -> (String, CallbackOutcome) {
     connect_with_consent(
         &setup.services,
         &setup.admin,
