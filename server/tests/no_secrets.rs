@@ -134,6 +134,7 @@ async fn no_stored_secret_shows_anywhere_but_the_resolve_answer() {
                 audience: String::new(),
                 revocation_url: String::new(),
                 entity_id_source: String::new(),
+                opened_at_version: None,
             },
         )
         .await

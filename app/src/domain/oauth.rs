@@ -90,6 +90,10 @@ pub struct OAuthConnectionDraft {
     /// `id_token:<claim>` or `response:<field>`; empty for nowhere.
     #[serde(default)]
     pub entity_id_source: String,
+    /// For an edit: the connection's version when the form was opened, so a save over someone
+    /// else's change is refused instead of silently undoing it.
+    #[serde(default)]
+    pub opened_at_version: Option<i64>,
 }
 
 /// A connection as the browser sees it: the client secret only says whether it is set.
@@ -112,6 +116,8 @@ pub struct OAuthConnectionView {
     pub redirect_uri: String,
     pub created_at: i64,
     pub updated_at: i64,
+    /// Moves forward with every save; an edit names the version it started from.
+    pub version: i64,
 }
 
 impl OAuthConnectionView {
@@ -135,6 +141,7 @@ impl OAuthConnectionView {
             audience: self.audience.clone(),
             revocation_url: self.revocation_url.clone(),
             entity_id_source: self.entity_id_source.clone(),
+            opened_at_version: Some(self.version),
         }
     }
 }

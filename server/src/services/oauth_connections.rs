@@ -308,6 +308,7 @@ impl ServerServices {
             entity_id_source: row.entity_id_source,
             created_at: row.created_at,
             updated_at: row.updated_at,
+            version: row.version,
         }
     }
 }
@@ -370,19 +371,42 @@ impl OAuthServices for ServerServices {
             .await
             .map_err(internal)?
             .ok_or_else(not_found)?;
+        let moved_to = new_host(&before, &fields);
+        if let (Some(host), SecretWrite::Keep, Some(_)) =
+            (&moved_to, &secret, &before.client_secret)
+        {
+            return Err(AppError::invalid(
+                "client_secret",
+                &format!(
+                    "enter the client secret again: the token or revocation URL now points at {host}, \
+                     and the stored secret is sent only to the host it was entered for"
+                ),
+            ));
+        }
+        let tokens_moved = moved_to.as_ref().map(|host| {
+            format!("the connection's token or revocation URL moved to {host}; connect again")
+        });
         let changes = audit_changes(Some(&before), &fields, &secret);
         let row = self
             .store
             .update_oauth_connection(
                 &self.keyring,
                 id,
+                draft.opened_at_version.unwrap_or(before.version),
                 &fields,
                 &secret,
+                tokens_moved.as_deref(),
                 (&actor_of(admin), changes),
                 now_millis(),
             )
             .await
-            .map_err(name_taken)?
+            .map_err(|error| match error {
+                StoreError::Stale => AppError::Conflict(
+                    "This OAuth connection was changed by someone else after you opened it; reload the page to see the changes, then edit again."
+                        .to_string(),
+                ),
+                other => name_taken(other),
+            })?
             .ok_or_else(not_found)?;
         Ok(self.connection_view(row))
     }
@@ -395,6 +419,28 @@ impl OAuthServices for ServerServices {
             .map(|_| ())
             .ok_or_else(not_found)
     }
+}
+
+/// The host the saved token or revocation URL reaches that the stored secret and tokens were
+/// not sent to before; `None` when every host stays the same.
+fn new_host(before: &OAuthConnectionRow, after: &OAuthConnectionFields) -> Option<String> {
+    let host = |url: &str| {
+        url::Url::parse(&url.replace("{entity_id}", "x"))
+            .ok()
+            .and_then(|url| {
+                url.host_str()
+                    .map(|host| (host.to_ascii_lowercase(), url.port_or_known_default()))
+            })
+    };
+    let known: Vec<_> = [&before.token_url, &before.revocation_url]
+        .into_iter()
+        .filter_map(|url| host(url))
+        .collect();
+    [&after.token_url, &after.revocation_url]
+        .into_iter()
+        .filter_map(|url| host(url))
+        .find(|target| !known.contains(target))
+        .map(|(host, _)| host)
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 use std::time::Instant;
 
 use app::domain::admin::CurrentAdmin;
-use app::domain::integration::{parse_text, MAX_ENTITY_TEXT_CHARS};
+use app::domain::integration::{parse_text, FieldType, MAX_ENTITY_TEXT_CHARS};
 use app::domain::oauth::{ConnectionTestResult, GrantType, IntegrationOAuthView, OAuthTokenView};
 use app::error::AppError;
 use app::ssr::OAuthTokenServices;
@@ -94,13 +94,13 @@ impl ServerServices {
         }
     }
 
-    /// `base_url` + `path`, checked.
+    /// `base_url` + `path`, checked, with the scope's secret values (to blank in what is shown).
     async fn test_url(
         &self,
         integration_name: &str,
         organization_id: Option<i64>,
         path: &str,
-    ) -> Result<String, AppError> {
+    ) -> Result<(String, Vec<String>), AppError> {
         let path = path.trim();
         if path.chars().count() > MAX_TEST_PATH_CHARS || path.chars().any(char::is_control) {
             return Err(AppError::invalid(
@@ -117,6 +117,25 @@ impl ServerServices {
         let merged = self
             .merged_config(integration_name, organization_id)
             .await?;
+        let fields = self.fields_of(merged.integration.id).await?;
+        let is_secret = |key: &str| {
+            fields.iter().any(|field| {
+                field.field_key == key && field.field_type == FieldType::Secret.as_str()
+            })
+        };
+        if is_secret("base_url") {
+            return Err(AppError::invalid(
+                "path",
+                "cannot use base_url: it is a secret field, and a secret is never sent as a URL or shown in one; make base_url a string field",
+            ));
+        }
+        let secrets: Vec<String> = merged
+            .config
+            .iter()
+            .filter(|(key, _)| is_secret(key))
+            .filter_map(|(_, value)| value.as_str().filter(|text| !text.is_empty()))
+            .map(str::to_string)
+            .collect();
         let Some(Value::String(base_url)) = merged.config.get("base_url") else {
             return Err(AppError::invalid(
                 "path",
@@ -129,7 +148,7 @@ impl ServerServices {
             path.trim_start_matches('/')
         );
         match url::Url::parse(&url) {
-            Ok(parsed) if matches!(parsed.scheme(), "http" | "https") => Ok(url),
+            Ok(parsed) if matches!(parsed.scheme(), "http" | "https") => Ok((url, secrets)),
             _ => Err(AppError::invalid(
                 "path",
                 "base_url and the path do not make an http(s) URL",
@@ -330,7 +349,7 @@ impl OAuthTokenServices for ServerServices {
         path: &str,
     ) -> Result<ConnectionTestResult, AppError> {
         let integration = self.integration_row_by_id(integration_id).await?;
-        let url = self
+        let (url, secrets) = self
             .test_url(&integration.name, organization_id, path)
             .await?;
         let token = self
@@ -350,12 +369,15 @@ impl OAuthTokenServices for ServerServices {
         let body = read_capped(response).await;
         let millis = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         let mut body = String::from_utf8_lossy(&body).into_owned();
-        // Blank the token before cutting, so no part of it survives the cut.
+        // Blank the token and the secret values before cutting, so no part survives the cut.
         if let Some(token) = &token {
             let secret = token.access_token.expose_secret();
             if !secret.is_empty() {
                 body = body.replace(secret, "[access token]");
             }
+        }
+        for secret in &secrets {
+            body = body.replace(secret.as_str(), "[secret]");
         }
         let excerpt: String = body.chars().take(BODY_EXCERPT_CHARS).collect();
         Ok(ConnectionTestResult {

@@ -39,6 +39,7 @@ pub struct OAuthConnectionRow {
     pub entity_id_source: String,
     pub created_at: i64,
     pub updated_at: i64,
+    pub version: i64,
 }
 
 /// A connection's settings as written; the secret separately.
@@ -87,7 +88,8 @@ macro_rules! bind_fields {
 
 const COLUMNS: &str =
     "id, name, grant_type, authorization_url, token_url, client_id, client_secret, \
-     scopes, pkce, extra_parameters, audience, revocation_url, entity_id_source, created_at, updated_at";
+     scopes, pkce, extra_parameters, audience, revocation_url, entity_id_source, created_at, updated_at, \
+     version";
 
 fn record<'a>(
     actor: &'a Actor,
@@ -158,12 +160,15 @@ impl Store {
     }
 
     /// `None` if the connection does not exist.
+    #[allow(clippy::too_many_arguments)]
     pub async fn update_oauth_connection(
         &self,
         keyring: &Keyring,
         id: i64,
+        expected_version: i64,
         fields: &OAuthConnectionFields,
         secret: &SecretWrite,
+        tokens_moved: Option<&str>,
         audit: (&Actor, Value),
         now: i64,
     ) -> Result<Option<OAuthConnectionRow>, StoreError> {
@@ -171,17 +176,35 @@ impl Store {
         let update = sqlx::query(
             "UPDATE oauth_connections SET name = $1, name_key = $2, grant_type = $3, authorization_url = $4, \
              token_url = $5, client_id = $6, scopes = $7, pkce = $8, extra_parameters = $9, audience = $10, \
-             revocation_url = $11, entity_id_source = $12, updated_at = $13 WHERE id = $14",
+             revocation_url = $11, entity_id_source = $12, updated_at = $13, version = version + 1 \
+             WHERE id = $14 AND version = $15",
         );
         let updated = bind_fields!(update, fields)
             .bind(now)
             .bind(id)
+            .bind(expected_version)
             .execute(&mut *transaction)
             .await?;
         if updated.rows_affected() == 0 {
-            return Ok(None);
+            return match self.find_oauth_connection(id).await? {
+                Some(_) => Err(StoreError::Stale),
+                None => Ok(None),
+            };
         }
         write_secret(&mut transaction, keyring, id, secret).await?;
+        if let Some(reason) = tokens_moved {
+            // The tokens were granted for the old host; neither they nor a lease may reach the new one.
+            sqlx::query(
+                "UPDATE oauth_tokens SET status = 'needs_reconnect', last_error = $1, version = version + 1, \
+                 lease_owner = NULL, lease_until = NULL, updated_at = $2 \
+                 WHERE connection_id = $3 AND status <> 'disconnected'",
+            )
+            .bind(reason)
+            .bind(now)
+            .bind(id)
+            .execute(&mut *transaction)
+            .await?;
+        }
         let row = select_one(&mut transaction, id).await?;
         insert_audit(
             &mut transaction,

@@ -217,6 +217,7 @@ pub fn ConnectionForm(
     let audience = RwSignal::new(draft.audience);
     let revocation_url = RwSignal::new(draft.revocation_url);
     let entity_id_source = RwSignal::new(draft.entity_id_source);
+    let opened_at_version = draft.opened_at_version;
 
     let create = ServerAction::<CreateOauthConnection>::new();
     let update = ServerAction::<UpdateOauthConnection>::new();
@@ -253,6 +254,7 @@ pub fn ConnectionForm(
             audience: audience.get_untracked(),
             revocation_url: revocation_url.get_untracked(),
             entity_id_source: entity_id_source.get_untracked(),
+            opened_at_version,
         };
         match existing_id {
             Some(id) => {

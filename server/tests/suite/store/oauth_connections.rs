@@ -34,6 +34,7 @@ fn graph() -> OAuthConnectionDraft {
         audience: String::new(),
         revocation_url: String::new(),
         entity_id_source: String::new(),
+        opened_at_version: None,
     }
 }
 

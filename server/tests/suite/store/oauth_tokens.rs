@@ -104,6 +104,7 @@ pub(super) async fn setup(store: &Store, provider: &FakeProvider, grant_type: Gr
                 audience: String::new(),
                 revocation_url: format!("{}/revoke", provider.base_url),
                 entity_id_source: "id_token:tid".into(),
+                opened_at_version: None,
             },
         )
         .await

@@ -3,12 +3,13 @@
 //! the operator allows it, and a provider's answer is read only up to a cap.
 
 use app::domain::integration::{FieldType, SchemaField, ValueChange, ValueInput};
-use app::domain::oauth::GrantType;
+use app::domain::oauth::{GrantType, SecretChange};
 use app::error::AppError;
-use app::ssr::{ConfigurationServices, IntegrationServices, OAuthTokenServices};
+use app::ssr::{ConfigurationServices, IntegrationServices, OAuthServices, OAuthTokenServices};
 use bifrost::oauth::outbound::{OutboundPolicy, ALLOWED_HOSTS_SETTING, ALLOW_PRIVATE_SETTING};
 use bifrost::services::ServerServices;
 use bifrost::store::Store;
+use secrecy::ExposeSecret;
 
 use super::oauth_tokens::{connect, mapped_organization, services_with, setup};
 use crate::provider::{FakeProvider, Fault};
@@ -161,7 +162,126 @@ async fn a_providers_answer_is_read_only_up_to_the_cap(store: Store) {
     assert!(error.to_string().contains("larger than"), "{error}");
 }
 
+/// Moving the token URL to another host: the stored client secret is not sent there unless the
+/// admin enters it again, and the tokens granted by the old host wait for a reconnect instead of
+/// having their refresh tokens presented to the new one.
+async fn secrets_and_tokens_do_not_follow_a_url_to_another_host(store: Store) {
+    let provider = FakeProvider::start().await;
+    let elsewhere = FakeProvider::start().await;
+    let setup = setup(&store, &provider, GrantType::AuthorizationCode).await;
+    let (organization, _) = mapped_organization(&setup, "Contoso", "tenant-a").await;
+    connect(&setup, None).await;
+    let services = &setup.services;
+    let opened = services
+        .oauth_connection(setup.connection_id)
+        .await
+        .expect("view")
+        .to_draft();
+
+    let mut moved = opened.clone();
+    moved.token_url = format!("{}/token", elsewhere.base_url);
+    moved.revocation_url = format!("{}/revoke", elsewhere.base_url);
+    let error = services
+        .update_oauth_connection(&setup.admin, setup.connection_id, &moved)
+        .await
+        .expect_err("the secret is not sent to a new host");
+    assert!(
+        error
+            .for_field("client_secret")
+            .is_some_and(|message| message.contains("enter the client secret again")),
+        "{error}"
+    );
+    let token = services
+        .integration_token(setup.integration_id, Some(organization))
+        .await
+        .expect("still connected")
+        .expect("oauth");
+    assert!(!token.access_token.expose_secret().is_empty());
+
+    moved.client_secret = SecretChange::Set(crate::provider::CLIENT_SECRET.into());
+    services
+        .update_oauth_connection(&setup.admin, setup.connection_id, &moved)
+        .await
+        .expect("saved with the secret entered again");
+    let error = services
+        .integration_token(setup.integration_id, Some(organization))
+        .await
+        .expect_err("the old host's token waits for a reconnect");
+    assert!(error.to_string().contains("reconnect"), "{error}");
+    sqlx::query("UPDATE oauth_tokens SET expires_at = 1")
+        .execute(store.raw_pool())
+        .await
+        .expect("expire");
+    let _ = services.refresh_expiring_tokens().await;
+    let _ = services
+        .integration_token(setup.integration_id, Some(organization))
+        .await;
+    assert_eq!(
+        elsewhere.count(&elsewhere.state.calls.refresh)
+            + elsewhere.count(&elsewhere.state.calls.revoke),
+        0,
+        "no refresh token of the old host reached the new one"
+    );
+
+    // The form opened before the move is now stale: saving it would undo the move.
+    let mut stale = opened;
+    stale.client_secret = SecretChange::Set(crate::provider::CLIENT_SECRET.into());
+    let error = services
+        .update_oauth_connection(&setup.admin, setup.connection_id, &stale)
+        .await
+        .expect_err("stale form");
+    assert!(
+        matches!(&error, AppError::Conflict(message) if message.contains("changed by someone else")),
+        "{error}"
+    );
+}
+
+/// A secret field is never the URL Test Connection calls (nor shown as one).
+async fn a_secret_base_url_is_refused_by_test_connection(store: Store) {
+    let provider = FakeProvider::start().await;
+    let setup = setup(&store, &provider, GrantType::AuthorizationCode).await;
+    connect(&setup, None).await;
+    let services = &setup.services;
+    let mut draft = services
+        .integration("HaloPSA")
+        .await
+        .expect("view")
+        .to_draft();
+    draft.fields.push(SchemaField {
+        id: None,
+        key: "base_url".into(),
+        field_type: FieldType::Secret,
+        required: false,
+        description: String::new(),
+    });
+    services
+        .update_integration(&setup.admin, setup.integration_id, &draft)
+        .await
+        .expect("schema");
+    let secret_url = format!("{}/?key=canary-secret-url", provider.base_url);
+    services
+        .save_defaults(
+            &setup.admin,
+            setup.integration_id,
+            &[ValueInput {
+                key: "base_url".into(),
+                change: ValueChange::Set(secret_url),
+            }],
+        )
+        .await
+        .expect("secret base_url");
+    let error = services
+        .test_connection(setup.integration_id, None, "/api/echo")
+        .await
+        .expect_err("a secret base_url");
+    let message = error.for_field("path").unwrap_or_default().to_string();
+    assert!(message.contains("secret field"), "{error}");
+    assert!(!error.to_string().contains("canary"), "{error}");
+}
+
 crate::store_cases!(
     loopback_providers_are_refused_unless_the_operator_allows_them,
     a_providers_answer_is_read_only_up_to_the_cap,
+    secrets_and_tokens_do_not_follow_a_url_to_another_host,
+    a_secret_base_url_is_refused_by_test_connection,
 );
