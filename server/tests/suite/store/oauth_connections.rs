@@ -82,6 +82,8 @@ async fn a_connection_keeps_its_secret_sealed_and_shows_its_redirect_uri(store: 
         .await
         .expect("keep");
     assert!(kept.client_secret_set);
+    // The next save is of the form as reopened after the first.
+    draft.opened_at_version = Some(kept.version);
     draft.client_secret = SecretChange::Clear;
     let cleared = services
         .update_oauth_connection(&admin(), created.id, &draft)
