@@ -265,7 +265,9 @@ impl ServerServices {
                     return self.open_token(&row);
                 }
                 let reason = "the access token expired and the provider gave no refresh token";
-                self.store.mark_needs_reconnect(row.id, reason, now).await?;
+                self.store
+                    .mark_needs_reconnect((row.id, row.version), reason, now)
+                    .await?;
                 return Err(TokenError::NeedsReconnect(reason.into()));
             }
             if (!live_lease || backoff)
@@ -330,13 +332,21 @@ impl ServerServices {
                 let tokens = granted(grant, &requested, now);
                 let saved = self
                     .store
-                    .save_refreshed_token(&self.keyring, row.id, &self.instance_id, &tokens, now)
+                    .save_refreshed_token(
+                        &self.keyring,
+                        (row.id, row.version),
+                        &self.instance_id,
+                        &tokens,
+                        now,
+                    )
                     .await;
                 match saved {
                     Ok(true) => {}
-                    Ok(false) => tracing::error!(
+                    // The grant answered the request as the row was when it began; a row that
+                    // moved on meanwhile (another entity, a reconnect) keeps what it has now.
+                    Ok(false) => tracing::warn!(
                         token = row.id,
-                        "the refresh lease ran out before the new tokens were stored"
+                        "the token changed or the lease ran out before the new tokens were stored"
                     ),
                     Err(error) => {
                         tracing::error!(token = row.id, %error, "storing refreshed tokens failed");

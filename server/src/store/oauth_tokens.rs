@@ -254,9 +254,11 @@ impl Store {
             if row.entity_id == owner.entity_id {
                 return Ok(row);
             }
+            // The lease goes too: a grant in flight for the old entity must not be stored.
             sqlx::query(
                 "UPDATE oauth_tokens SET entity_id = $1, access_token = NULL, refresh_token = NULL, \
-                 expires_at = 0, version = version + 1, updated_at = $2 WHERE id = $3",
+                 expires_at = 0, lease_owner = NULL, lease_until = NULL, version = version + 1, \
+                 updated_at = $2 WHERE id = $3",
             )
             .bind(&owner.entity_id)
             .bind(now)
@@ -334,11 +336,12 @@ impl Store {
     }
 
     /// Stores refreshed tokens and releases the lease, in one statement, if `owner` still holds
-    /// it. A rotated refresh token replaces the old one; `None` keeps it.
+    /// it and the row is still at `leased_version` (its entity, its grant). A rotated refresh
+    /// token replaces the old one; `None` keeps it.
     pub async fn save_refreshed_token(
         &self,
         keyring: &Keyring,
-        id: i64,
+        (id, leased_version): (i64, i64),
         owner: &str,
         tokens: &GrantedTokens,
         now: i64,
@@ -353,7 +356,7 @@ impl Store {
             "UPDATE oauth_tokens SET access_token = $1, refresh_token = COALESCE($2, refresh_token), \
              token_type = $3, scopes = $4, expires_at = $5, refreshed_at = $6, last_error = '', \
              status = 'connected', lease_owner = NULL, lease_until = NULL, version = version + 1, \
-             updated_at = $6 WHERE id = $7 AND lease_owner = $8",
+             updated_at = $6 WHERE id = $7 AND lease_owner = $8 AND version = $9",
         )
         .bind(access)
         .bind(refresh)
@@ -363,6 +366,7 @@ impl Store {
         .bind(now)
         .bind(id)
         .bind(owner)
+        .bind(leased_version)
         .execute(&self.pool)
         .await?;
         Ok(result.rows_affected() == 1)
@@ -398,20 +402,22 @@ impl Store {
         Ok(())
     }
 
-    /// Marks a token that cannot be refreshed (no refresh token) as needing a reconnect.
+    /// Marks a token that cannot be refreshed (no refresh token) as needing a reconnect, if it
+    /// is still the one read at `version` (not a reconnect that landed meanwhile).
     pub async fn mark_needs_reconnect(
         &self,
-        id: i64,
+        (id, version): (i64, i64),
         error: &str,
         now: i64,
     ) -> Result<(), StoreError> {
         sqlx::query(
             "UPDATE oauth_tokens SET status = 'needs_reconnect', last_error = $1, version = version + 1, \
-             updated_at = $2 WHERE id = $3 AND status = 'connected'",
+             updated_at = $2 WHERE id = $3 AND status = 'connected' AND version = $4",
         )
         .bind(error)
         .bind(now)
         .bind(id)
+        .bind(version)
         .execute(&self.pool)
         .await?;
         Ok(())

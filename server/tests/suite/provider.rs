@@ -360,8 +360,18 @@ async fn tenant_token(
     if let Some(answer) = faulty(&state).await {
         return answer;
     }
-    state.tenants.lock().expect("lock").push(tenant);
-    issue(&state, false, form.get("scope"), None)
+    state.tenants.lock().expect("lock").push(tenant.clone());
+    let (answer, n) = issue_numbered(&state, false, form.get("scope"), None);
+    // The tenant's name in the token, so a test sees whose token an organization got.
+    let mut body = serde_json::json!({
+        "access_token": format!("canary-access-{n}-of-{tenant}"),
+        "token_type": "Bearer",
+    });
+    if let Some(seconds) = *state.expires_in.lock().expect("lock") {
+        body["expires_in"] = serde_json::json!(seconds);
+    }
+    drop(answer);
+    Json(body).into_response()
 }
 
 async fn revoke(

@@ -856,6 +856,42 @@ async fn client_credentials_get_a_token_per_organization_with_its_entity_id(stor
     }
 }
 
+/// A client-credentials grant for the old tenant is still in flight at a slow provider when the
+/// mapping's entity ID changes: its token must not be stored for the new tenant.
+async fn a_grant_in_flight_for_an_old_entity_is_not_stored_for_the_new_one(store: Store) {
+    let provider = FakeProvider::start().await;
+    let setup = setup(&store, &provider, GrantType::ClientCredentials).await;
+    let (organization, mapping) = mapped_organization(&setup, "Contoso", "tenant-a").await;
+    provider.set_fault(Fault::Slow(Duration::from_millis(800)));
+    let in_flight = access_token_text(&setup, Some(organization));
+    let moved_meanwhile = async {
+        while provider.count(&provider.state.calls.client_credentials) == 0 {
+            tokio::task::yield_now().await;
+        }
+        setup
+            .services
+            .update_mapping(
+                &setup.admin,
+                setup.integration_id,
+                mapping,
+                &MappingDraft {
+                    organization_id: organization,
+                    entity_id: "tenant-b".into(),
+                    entity_name: String::new(),
+                    overrides: Vec::new(),
+                },
+            )
+            .await
+            .expect("new entity");
+        access_token_text(&setup, Some(organization)).await
+    };
+    let (_, after_the_move) = tokio::join!(in_flight, moved_meanwhile);
+    assert!(after_the_move.ends_with("-of-tenant-b"), "{after_the_move}");
+    provider.set_fault(Fault::None);
+    let stored = access_token_text(&setup, Some(organization)).await;
+    assert!(stored.ends_with("-of-tenant-b"), "{stored}");
+}
+
 async fn an_organization_connects_its_own_token_and_disconnect_revokes(store: Store) {
     let provider = FakeProvider::start().await;
     let setup = setup(&store, &provider, GrantType::AuthorizationCode).await;
@@ -980,6 +1016,7 @@ crate::store_cases!(
     test_connection_sends_the_token_and_never_shows_it,
     client_credentials_get_a_token_per_organization_with_its_entity_id,
     an_organization_connects_its_own_token_and_disconnect_revokes,
+    a_grant_in_flight_for_an_old_entity_is_not_stored_for_the_new_one,
 );
 
 /// 100 concurrent requests on an expired token, half through each of two server instances
