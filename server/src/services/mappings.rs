@@ -17,7 +17,7 @@ use serde_json::Value;
 use super::configuration::{by_field, plan_writes, shown};
 use super::integrations::field_view;
 use super::{actor_of, internal, ServerServices};
-use crate::store::audit::change;
+use crate::store::audit::{change, Actor};
 use crate::store::mappings::{MappingAudit, MappingDetails, MappingRow};
 use crate::store::StoreError;
 use crate::time::now_millis;
@@ -342,16 +342,60 @@ impl MappingServices for ServerServices {
         mapping_id: i64,
     ) -> Result<(), AppError> {
         let integration = self.integration_row_by_id(integration_id).await?;
+        let actor = actor_of(admin);
         let audit = MappingAudit {
-            actor: &actor_of(admin),
+            actor: &actor,
             integration_name: &integration.name,
             changes: Value::Object(Default::default()),
         };
-        self.store
+        let removed = self
+            .store
             .delete_mapping(integration_id, mapping_id, audit, now_millis())
             .await
             .map_err(internal)?
-            .map(|_| ())
-            .ok_or_else(mapping_not_found)
+            .ok_or_else(mapping_not_found)?;
+        if let Some(token_id) = removed.oauth_token_id {
+            self.disconnect_unused_token(&actor, token_id, removed.organization_id)
+                .await?;
+        }
+        Ok(())
+    }
+}
+
+impl ServerServices {
+    /// The organization's own token that the removed mapping linked is disconnected and revoked
+    /// once no other mapping links it; the shared token and tokens still in use stay.
+    async fn disconnect_unused_token(
+        &self,
+        actor: &Actor,
+        token_id: i64,
+        organization_id: i64,
+    ) -> Result<(), AppError> {
+        let Some(token) = self
+            .store
+            .find_oauth_token(token_id)
+            .await
+            .map_err(internal)?
+        else {
+            return Ok(());
+        };
+        let still_linked = self
+            .store
+            .mappings_linking_token(token_id)
+            .await
+            .map_err(internal)?;
+        if token.organization_id != Some(organization_id) || still_linked > 0 {
+            return Ok(());
+        }
+        if let Some(before) = self
+            .store
+            .disconnect_oauth_token(token_id, actor, now_millis())
+            .await
+            .map_err(internal)?
+        {
+            self.revoke_each_quietly(actor, std::slice::from_ref(&before))
+                .await;
+        }
+        Ok(())
     }
 }

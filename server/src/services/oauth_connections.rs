@@ -411,13 +411,24 @@ impl OAuthServices for ServerServices {
         Ok(self.connection_view(row))
     }
 
+    /// Deletes the connection with its tokens, then revokes those at the provider.
     async fn delete_oauth_connection(&self, admin: &CurrentAdmin, id: i64) -> Result<(), AppError> {
-        self.store
-            .delete_oauth_connection(id, &actor_of(admin), now_millis())
+        let actor = actor_of(admin);
+        let tokens = self
+            .store
+            .oauth_tokens_held(Some(id), None)
+            .await
+            .map_err(internal)?;
+        let connection = self
+            .store
+            .delete_oauth_connection(id, &actor, now_millis())
             .await
             .map_err(internal)?
-            .map(|_| ())
-            .ok_or_else(not_found)
+            .ok_or_else(not_found)?;
+        for token in &tokens {
+            self.revoke_quietly(&actor, &connection, token).await;
+        }
+        Ok(())
     }
 }
 

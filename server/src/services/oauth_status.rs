@@ -15,8 +15,9 @@ use serde_json::{json, Value};
 use super::oauth_tokens::token_view;
 use super::{actor_of, internal, ServerServices};
 use crate::oauth::client::{ApiCallError, RevocableToken};
-use crate::store::audit::change;
+use crate::store::audit::{change, Actor};
 use crate::store::mappings::{MappingAudit, MappingColumn};
+use crate::store::oauth_connections::OAuthConnectionRow;
 use crate::store::oauth_tokens::{
     token_identity, OAuthTokenRow, ACCESS_TOKEN_COLUMN, REFRESH_TOKEN_COLUMN,
 };
@@ -64,34 +65,78 @@ impl ServerServices {
         Ok(token)
     }
 
-    /// Asks the provider to revoke the token's refresh (else access) token; a failure is logged
-    /// and does not stop the disconnect.
-    async fn revoke_quietly(&self, row: &OAuthTokenRow) {
-        let Ok(Some(connection)) = self.store.find_oauth_connection(row.connection_id).await else {
+    /// Asks the provider to revoke the token's refresh (else access) token, when its connection
+    /// has a revocation URL, and records the outcome in the audit log. Best effort: a failure
+    /// is logged and audited and stops nothing.
+    pub(super) async fn revoke_quietly(
+        &self,
+        actor: &Actor,
+        connection: &OAuthConnectionRow,
+        row: &OAuthTokenRow,
+    ) {
+        let Some(outcome) = self.revoke_at_provider(connection, row).await else {
             return;
         };
-        if connection.revocation_url.is_empty() {
-            return;
+        let text = match &outcome {
+            Ok(()) => "revoked at the provider".to_string(),
+            Err(error) => {
+                tracing::warn!(token = row.id, %error, "revoking an OAuth token failed");
+                format!("failed: {error}")
+            }
+        };
+        if let Err(error) = self
+            .store
+            .audit_revocation(actor, row, &text, now_millis())
+            .await
+        {
+            tracing::warn!(token = row.id, %error, "recording a revocation failed");
         }
-        let Ok(settings) = self.provider_settings(&connection, &row.entity_id) else {
-            return;
-        };
+    }
+
+    /// Revokes each token of the rows with its own connection: for an organization's tokens,
+    /// which may belong to several connections.
+    pub(super) async fn revoke_each_quietly(&self, actor: &Actor, rows: &[OAuthTokenRow]) {
+        for row in rows {
+            if let Ok(Some(connection)) = self.store.find_oauth_connection(row.connection_id).await
+            {
+                self.revoke_quietly(actor, &connection, row).await;
+            }
+        }
+    }
+
+    /// `None` when there is nothing to revoke or nowhere to revoke it.
+    async fn revoke_at_provider(
+        &self,
+        connection: &OAuthConnectionRow,
+        row: &OAuthTokenRow,
+    ) -> Option<Result<(), String>> {
+        if connection.revocation_url.is_empty() {
+            return None;
+        }
         let (sealed, column) = match (&row.refresh_token, &row.access_token) {
             (Some(refresh), _) => (refresh, REFRESH_TOKEN_COLUMN),
             (None, Some(access)) => (access, ACCESS_TOKEN_COLUMN),
-            (None, None) => return,
+            (None, None) => return None,
         };
-        let Ok(secret) = self.keyring.decrypt(token_identity(row.id, column), sealed) else {
-            return;
+        let settings = match self.provider_settings(connection, &row.entity_id) {
+            Ok(settings) => settings,
+            Err(error) => return Some(Err(error.to_string())),
+        };
+        let secret = match self.keyring.decrypt(token_identity(row.id, column), sealed) {
+            Ok(secret) => secret,
+            Err(_) => return Some(Err("the stored token could not be opened".to_string())),
         };
         let token = if column == REFRESH_TOKEN_COLUMN {
             RevocableToken::Refresh(&secret)
         } else {
             RevocableToken::Access(&secret)
         };
-        if let Err(error) = self.oauth.revoke(&settings, token).await {
-            tracing::warn!(token = row.id, %error, "revoking an OAuth token failed");
-        }
+        Some(
+            self.oauth
+                .revoke(&settings, token)
+                .await
+                .map_err(|error| error.to_string()),
+        )
     }
 
     /// `base_url` + `path`, checked, with the scope's secret values (to blank in what is shown).
@@ -241,13 +286,15 @@ impl OAuthTokenServices for ServerServices {
         token_id: i64,
     ) -> Result<(), AppError> {
         self.token_of_integration(integration_id, token_id).await?;
+        let actor = actor_of(admin);
         let before = self
             .store
-            .disconnect_oauth_token(token_id, &actor_of(admin), now_millis())
+            .disconnect_oauth_token(token_id, &actor, now_millis())
             .await
             .map_err(internal)?
             .ok_or_else(token_not_found)?;
-        self.revoke_quietly(&before).await;
+        self.revoke_each_quietly(&actor, std::slice::from_ref(&before))
+            .await;
         Ok(())
     }
 

@@ -136,12 +136,20 @@ impl ServerServices {
         if row.is_provider == 1 {
             return Err(provider_is_permanent());
         }
+        let actor = actor_of(admin);
+        let tokens = self
+            .store
+            .oauth_tokens_held(None, Some(id))
+            .await
+            .map_err(internal)?;
         self.store
-            .delete_customer_organization(id, &actor_of(admin), now_millis())
+            .delete_customer_organization(id, &actor, now_millis())
             .await
             .map_err(internal)?
-            .map(|_| ())
-            .ok_or_else(not_found)
+            .ok_or_else(not_found)?;
+        // The organization's tokens went with it; the providers are told after the fact.
+        self.revoke_each_quietly(&actor, &tokens).await;
+        Ok(())
     }
 }
 

@@ -159,6 +159,51 @@ impl Store {
             .await?)
     }
 
+    /// The tokens that would go with a connection or an organization (`connection_id` or
+    /// `organization_id` matches), to revoke them at the provider once they are deleted.
+    pub async fn oauth_tokens_held(
+        &self,
+        connection_id: Option<i64>,
+        organization_id: Option<i64>,
+    ) -> Result<Vec<OAuthTokenRow>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM oauth_tokens WHERE (connection_id = $1 OR organization_id = $2) \
+             AND (access_token IS NOT NULL OR refresh_token IS NOT NULL) ORDER BY id"
+        );
+        Ok(sqlx::query_as(&sql)
+            .bind(connection_id.unwrap_or(-1))
+            .bind(organization_id.unwrap_or(-1))
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    /// How many mappings link the token.
+    pub async fn mappings_linking_token(&self, token_id: i64) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT COUNT(*) FROM integration_mappings WHERE oauth_token_id = $1",
+        )
+        .bind(token_id)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    /// Records in the audit log what the provider answered to revoking a token.
+    pub async fn audit_revocation(
+        &self,
+        actor: &Actor,
+        row: &OAuthTokenRow,
+        outcome: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let changes =
+            serde_json::json!({ "revocation": super::audit::change(None, Some(outcome)) });
+        self.append_audit(
+            &token_record(actor, "oauth_token.revoke", row, changes),
+            now,
+        )
+        .await
+    }
+
     /// Every token of a connection with its organization's name, shared token first.
     pub async fn list_oauth_tokens(
         &self,

@@ -892,6 +892,62 @@ async fn a_grant_in_flight_for_an_old_entity_is_not_stored_for_the_new_one(store
     assert!(stored.ends_with("-of-tenant-b"), "{stored}");
 }
 
+/// Deleting a mapping (whose organization's token nothing else links), an organization or a
+/// connection revokes the tokens that go with it, each revocation in the audit log.
+async fn removing_a_mapping_an_organization_or_a_connection_revokes_its_tokens(store: Store) {
+    let provider = FakeProvider::start().await;
+    let setup = setup(&store, &provider, GrantType::AuthorizationCode).await;
+    let (_, mapping_a) = mapped_organization(&setup, "Contoso", "tenant-a").await;
+    let (organization_b, mapping_b) = mapped_organization(&setup, "Fabrikam", "tenant-b").await;
+    connect(&setup, None).await;
+    connect(&setup, Some(mapping_a)).await;
+    connect(&setup, Some(mapping_b)).await;
+    let revocations = || provider.count(&provider.state.calls.revoke);
+    assert_eq!(revocations(), 0);
+
+    setup
+        .services
+        .delete_mapping(&setup.admin, setup.integration_id, mapping_a)
+        .await
+        .expect("delete mapping");
+    assert_eq!(revocations(), 1, "the mapping's own token");
+    assert_eq!(
+        provider.last_form().get("token").map(String::as_str),
+        Some("canary-refresh-2")
+    );
+    setup
+        .services
+        .delete_organization(&setup.admin, organization_b)
+        .await
+        .expect("delete organization");
+    assert_eq!(revocations(), 2, "the organization's token");
+    assert_eq!(
+        provider.last_form().get("token").map(String::as_str),
+        Some("canary-refresh-3")
+    );
+    setup
+        .services
+        .delete_oauth_connection(&setup.admin, setup.connection_id)
+        .await
+        .expect("delete connection");
+    assert_eq!(revocations(), 3, "the shared token");
+    assert_eq!(
+        provider.last_form().get("token").map(String::as_str),
+        Some("canary-refresh-1")
+    );
+    let audited: Vec<String> = sqlx::query_scalar(
+        "SELECT changes FROM audit_log WHERE action = 'oauth_token.revoke' ORDER BY id",
+    )
+    .fetch_all(store.raw_pool())
+    .await
+    .expect("audit");
+    assert_eq!(audited.len(), 3);
+    for changes in audited {
+        assert!(changes.contains("revoked at the provider"), "{changes}");
+        assert!(!changes.contains("canary"), "{changes}");
+    }
+}
+
 async fn an_organization_connects_its_own_token_and_disconnect_revokes(store: Store) {
     let provider = FakeProvider::start().await;
     let setup = setup(&store, &provider, GrantType::AuthorizationCode).await;
@@ -1017,6 +1073,7 @@ crate::store_cases!(
     client_credentials_get_a_token_per_organization_with_its_entity_id,
     an_organization_connects_its_own_token_and_disconnect_revokes,
     a_grant_in_flight_for_an_old_entity_is_not_stored_for_the_new_one,
+    removing_a_mapping_an_organization_or_a_connection_revokes_its_tokens,
 );
 
 /// 100 concurrent requests on an expired token, half through each of two server instances
