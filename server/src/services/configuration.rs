@@ -20,6 +20,7 @@ use crate::store::audit::AuditRecord;
 use crate::store::config_values::{secret_identity, FieldWrite, ValueRow, ValueWrite};
 use crate::store::integrations::{FieldRow, IntegrationRow};
 use crate::store::mappings::MappingRow;
+use crate::store::StoreError;
 use crate::time::now_millis;
 
 /// What the browser may see of a stored value.
@@ -43,6 +44,17 @@ pub(super) fn by_field(rows: Vec<ValueRow>) -> HashMap<i64, ValueRow> {
 pub(super) struct PlannedWrites {
     pub writes: Vec<FieldWrite>,
     pub changes: Map<String, Value>,
+}
+
+/// A value save that found the schema changed since its values were checked.
+pub(super) fn schema_changed_meanwhile(error: StoreError) -> AppError {
+    match error {
+        StoreError::Stale => AppError::Conflict(
+            "The integration's fields changed while you were saving; reload the page and enter the values again."
+                .to_string(),
+        ),
+        other => internal(other),
+    }
 }
 
 pub(super) fn plan_writes(
@@ -102,6 +114,7 @@ pub(super) fn plan_writes(
         );
         writes.push(FieldWrite {
             field_id: field.id,
+            field_type: field.field_type.clone(),
             write,
         });
     }
@@ -277,7 +290,7 @@ impl ConfigurationServices for ServerServices {
                     now_millis(),
                 )
                 .await
-                .map_err(internal)?;
+                .map_err(schema_changed_meanwhile)?;
         }
         self.default_values(integration_id).await
     }

@@ -14,7 +14,7 @@ use app::error::AppError;
 use app::ssr::MappingServices;
 use serde_json::Value;
 
-use super::configuration::{by_field, plan_writes, shown};
+use super::configuration::{by_field, plan_writes, schema_changed_meanwhile, shown};
 use super::integrations::field_view;
 use super::{actor_of, internal, ServerServices};
 use crate::store::audit::{change, Actor};
@@ -267,7 +267,7 @@ impl MappingServices for ServerServices {
                         organization.name
                     ),
                 ),
-                other => internal(other),
+                other => schema_changed_meanwhile(other),
             })?;
         Ok(summary(row, Vec::new()))
     }
@@ -330,7 +330,7 @@ impl MappingServices for ServerServices {
                 now_millis(),
             )
             .await
-            .map_err(internal)?
+            .map_err(schema_changed_meanwhile)?
             .ok_or_else(mapping_not_found)?;
         Ok(summary(row, Vec::new()))
     }

@@ -41,6 +41,8 @@ pub enum ValueWrite {
 #[derive(Debug, Clone)]
 pub struct FieldWrite {
     pub field_id: i64,
+    /// The field's type the value was checked against.
+    pub field_type: String,
     pub write: ValueWrite,
 }
 
@@ -111,6 +113,30 @@ pub(super) async fn apply_value_writes(
     writes: &[FieldWrite],
     now: i64,
 ) -> Result<(), StoreError> {
+    if writes.is_empty() {
+        return Ok(());
+    }
+    // The values were checked against the schema as it was read. Moving the integration's
+    // version first takes its row (a schema save waits, or has already moved it, on PostgreSQL)
+    // and makes a schema save planned over the old values stale; then every field must still
+    // have the type its value was checked against.
+    sqlx::query("UPDATE integrations SET version = version + 1, updated_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(integration_id)
+        .execute(&mut *connection)
+        .await?;
+    for write in writes {
+        let field_type: Option<String> = sqlx::query_scalar(
+            "SELECT field_type FROM integration_fields WHERE id = $1 AND integration_id = $2",
+        )
+        .bind(write.field_id)
+        .bind(integration_id)
+        .fetch_optional(&mut *connection)
+        .await?;
+        if field_type.as_deref() != Some(write.field_type.as_str()) {
+            return Err(StoreError::Stale);
+        }
+    }
     for write in writes {
         let existing = existing_value_id(connection, write.field_id, mapping_id).await?;
         match (&write.write, existing) {
@@ -237,11 +263,6 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut transaction = self.begin_write().await?;
         apply_value_writes(&mut transaction, keyring, integration_id, None, writes, now).await?;
-        sqlx::query("UPDATE integrations SET updated_at = $1 WHERE id = $2")
-            .bind(now)
-            .bind(integration_id)
-            .execute(&mut *transaction)
-            .await?;
         super::audit::insert_audit(&mut transaction, &audit, now).await?;
         transaction.commit().await?;
         Ok(())

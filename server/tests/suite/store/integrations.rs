@@ -8,12 +8,13 @@ use app::domain::integration::{
 use app::error::AppError;
 use app::ssr::{ConfigurationServices, IntegrationServices, MappingServices};
 use bifrost::services::ServerServices;
-use bifrost::store::audit::Actor;
+use bifrost::store::audit::{Actor, AuditRecord};
+use bifrost::store::config_values::{FieldWrite, ValueWrite};
 use bifrost::store::integrations::IntegrationDetails;
 use bifrost::store::{Store, StoreError};
 use serde_json::json;
 
-use crate::helpers::{services_for, set_value as set};
+use crate::helpers::{services_for, set_value as set, test_keyring};
 
 fn admin() -> CurrentAdmin {
     CurrentAdmin {
@@ -705,6 +706,61 @@ async fn the_database_refuses_the_second_of_two_saves_at_one_version(store: Stor
     assert_eq!(now.version, halo.version + 1);
 }
 
+/// A value checked against the schema as it was (here: `timeout` as a string) is refused once
+/// the field has another type; a schema save planned before a value save is refused too.
+async fn values_and_schema_changes_planned_over_each_other_are_refused(store: Store) {
+    let services = services_for(&store);
+    let halo = create_halo(&services).await;
+    let fields = store.integration_fields(halo.id).await.expect("fields");
+    let timeout = fields
+        .iter()
+        .find(|field| field.field_key == "timeout")
+        .expect("timeout");
+    let planned_as_text = FieldWrite {
+        field_id: timeout.id,
+        field_type: "string".into(),
+        write: ValueWrite::Plain("soon".into()),
+    };
+    let actor = Actor {
+        admin_id: None,
+        label: "test".into(),
+    };
+    let record = AuditRecord {
+        actor: &actor,
+        action: "integration.defaults",
+        object_type: "integration",
+        object_id: halo.id.to_string(),
+        object_label: halo.name.clone(),
+        changes: json!({}),
+    };
+    let result = store
+        .save_default_values(&test_keyring(), halo.id, &[planned_as_text], record, 1)
+        .await;
+    assert!(matches!(result, Err(StoreError::Stale)), "{result:?}");
+    let values: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM config_values")
+        .fetch_one(store.raw_pool())
+        .await
+        .expect("count");
+    assert_eq!(values, 0, "nothing of the stale save was written");
+
+    let opened = services
+        .integration("HaloPSA")
+        .await
+        .expect("view")
+        .to_draft();
+    services
+        .save_defaults(&admin(), halo.id, &[set("timeout", "5")])
+        .await
+        .expect("a value saved meanwhile");
+    let mut schema = opened;
+    schema.fields[1].field_type = FieldType::String;
+    let error = services
+        .update_integration(&admin(), halo.id, &schema)
+        .await
+        .expect_err("its checks read the values before the save");
+    assert!(matches!(&error, AppError::Conflict(_)), "{error}");
+}
+
 async fn deleting_an_integration_takes_its_mappings_and_values(store: Store) {
     let services = services_for(&store);
     let halo = create_halo(&services).await;
@@ -752,4 +808,5 @@ crate::store_cases!(
     deleting_an_integration_takes_its_mappings_and_values,
     a_save_over_someone_elses_change_is_refused,
     the_database_refuses_the_second_of_two_saves_at_one_version,
+    values_and_schema_changes_planned_over_each_other_are_refused,
 );
