@@ -6,6 +6,7 @@ use app::error::AppError;
 use super::{actor_of, internal, ServerServices};
 use crate::auth::password::{hash_password, verify_password};
 use crate::auth::session_token::hash_token;
+use crate::store::StoreError;
 use crate::time::now_millis;
 
 impl ServerServices {
@@ -66,7 +67,7 @@ impl ServerServices {
             .await
             .map_err(internal)?
             .ok_or(AppError::Unauthorized)?;
-        let verified = verify_password(current.to_string(), Some(row.password_hash))
+        let verified = verify_password(current.to_string(), Some(row.password_hash.clone()))
             .await
             .map_err(super::auth::password_failure)?;
         if !verified {
@@ -82,12 +83,18 @@ impl ServerServices {
         self.store
             .change_admin_password(
                 admin.id,
-                &password_hash,
+                (&password_hash, &row.password_hash),
                 &hash_token(session_token),
                 &actor_of(admin),
                 now_millis(),
             )
             .await
-            .map_err(internal)
+            .map_err(|error| match error {
+                // Changed by another session since it was checked: that one wins.
+                StoreError::Stale => {
+                    AppError::invalid("current_password", "is not your current password")
+                }
+                other => internal(other),
+            })
     }
 }

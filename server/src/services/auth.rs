@@ -150,8 +150,24 @@ impl ServerServices {
         match admin {
             Some(admin) if verified => {
                 self.throttle.record_success(&account);
+                let token = new_token();
+                let now = now_millis();
+                let started = self
+                    .store
+                    .insert_session_if_password(
+                        &hash_token(&token),
+                        (admin.id, &admin.password_hash),
+                        now,
+                        now + SESSION_ABSOLUTE_MS,
+                    )
+                    .await
+                    .map_err(internal)?;
+                if !started {
+                    // The password changed since it was checked.
+                    return Err(AppError::invalid("password", WRONG_CREDENTIALS));
+                }
                 tracing::info!(admin_id = admin.id, "administrator signed in");
-                self.start_session(admin.id).await
+                Ok(self.session_cookie(token, false))
             }
             _ => {
                 self.throttle

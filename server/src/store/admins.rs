@@ -129,22 +129,29 @@ impl Store {
         Ok(Some(deleted))
     }
 
-    /// Replaces an administrator's password hash and ends their other sessions.
+    /// Replaces an administrator's password hash, if it is still `verified_hash` (the one the
+    /// current password was checked against; else `Stale`), and ends their other sessions.
     pub async fn change_admin_password(
         &self,
         id: i64,
-        password_hash: &str,
+        (password_hash, verified_hash): (&str, &str),
         keep_session: &str,
         actor: &Actor,
         now: i64,
     ) -> Result<(), StoreError> {
         let mut transaction = self.begin_write().await?;
-        sqlx::query("UPDATE admins SET password_hash = $1, updated_at = $2 WHERE id = $3")
-            .bind(password_hash)
-            .bind(now)
-            .bind(id)
-            .execute(&mut *transaction)
-            .await?;
+        let changed = sqlx::query(
+            "UPDATE admins SET password_hash = $1, updated_at = $2 WHERE id = $3 AND password_hash = $4",
+        )
+        .bind(password_hash)
+        .bind(now)
+        .bind(id)
+        .bind(verified_hash)
+        .execute(&mut *transaction)
+        .await?;
+        if changed.rows_affected() == 0 {
+            return Err(StoreError::Stale);
+        }
         sqlx::query("DELETE FROM sessions WHERE admin_id = $1 AND token_hash <> $2")
             .bind(id)
             .bind(keep_session)

@@ -1,5 +1,6 @@
 //! Session rows, keyed by the hash of their token.
 
+use app::domain::status::Backend;
 use sqlx::FromRow;
 
 use super::{Store, StoreError};
@@ -33,6 +34,37 @@ impl Store {
         .execute(&self.pool)
         .await?;
         Ok(())
+    }
+
+    /// Starts a session for a sign-in whose password was checked against `verified_hash`, only
+    /// if that hash is still the administrator's: a password change that lands between the
+    /// check and this insert (and ends every other session) is not outlived. `false` if not.
+    pub async fn insert_session_if_password(
+        &self,
+        token_hash: &str,
+        (admin_id, verified_hash): (i64, &str),
+        now: i64,
+        expires_at: i64,
+    ) -> Result<bool, StoreError> {
+        // On PostgreSQL the admin row is share-locked: a password change waits for this insert
+        // (and then ends the session) or this insert waits for it (and finds the new hash).
+        let lock = match self.backend {
+            Backend::Postgres => " FOR SHARE",
+            Backend::Sqlite => "",
+        };
+        let sql = format!(
+            "INSERT INTO sessions (token_hash, admin_id, created_at, last_seen_at, expires_at) \
+             SELECT $1, id, $3, $3, $4 FROM admins WHERE id = $2 AND password_hash = $5{lock}"
+        );
+        let inserted = sqlx::query(&sql)
+            .bind(token_hash)
+            .bind(admin_id)
+            .bind(now)
+            .bind(expires_at)
+            .bind(verified_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(inserted.rows_affected() == 1)
     }
 
     pub async fn find_session(&self, token_hash: &str) -> Result<Option<SessionRow>, StoreError> {

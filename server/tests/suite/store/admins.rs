@@ -203,8 +203,22 @@ async fn other_sessions_end_when_the_password_changes(store: Store) {
         admin_id: Some(a.id),
         label: "a@example.com".into(),
     };
+    let verified = a.password_hash.clone();
+    // A change checked against a hash that is no longer stored (another session changed the
+    // password meanwhile) is refused and ends no session.
+    let stale = store
+        .change_admin_password(
+            a.id,
+            ("$argon2id$other", "$argon2id$old"),
+            "other",
+            &actor,
+            4,
+        )
+        .await;
+    assert!(matches!(stale, Err(StoreError::Stale)), "{stale:?}");
+    assert!(store.find_session("this").await.expect("find").is_some());
     store
-        .change_admin_password(a.id, "$argon2id$new", "this", &actor, 5)
+        .change_admin_password(a.id, ("$argon2id$new", &verified), "this", &actor, 5)
         .await
         .expect("change");
     assert!(store.find_session("this").await.expect("find").is_some());
@@ -226,7 +240,28 @@ async fn other_sessions_end_when_the_password_changes(store: Store) {
     );
 }
 
+/// A sign-in checked against a password that changed before its session was stored gets none.
+async fn a_sign_in_does_not_outlive_a_password_change(store: Store) {
+    let a = store
+        .insert_admin(admin("a@example.com", "a@example.com"), &system(), 1)
+        .await
+        .expect("a");
+    let stale = store
+        .insert_session_if_password("late", (a.id, "$argon2id$before-the-change"), 0, 10_000)
+        .await
+        .expect("insert");
+    assert!(!stale);
+    assert!(store.find_session("late").await.expect("find").is_none());
+    let current = store
+        .insert_session_if_password("fresh", (a.id, &a.password_hash), 0, 10_000)
+        .await
+        .expect("insert");
+    assert!(current);
+    assert!(store.find_session("fresh").await.expect("find").is_some());
+}
+
 crate::store_cases!(
+    a_sign_in_does_not_outlive_a_password_change,
     the_first_admin_can_be_claimed_only_once,
     admin_emails_are_unique_by_key,
     the_last_admin_cannot_be_deleted,
