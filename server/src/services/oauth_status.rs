@@ -21,6 +21,7 @@ use crate::store::oauth_connections::OAuthConnectionRow;
 use crate::store::oauth_tokens::{
     token_identity, OAuthTokenRow, ACCESS_TOKEN_COLUMN, REFRESH_TOKEN_COLUMN,
 };
+use crate::store::StoreError;
 use crate::time::now_millis;
 
 /// How much of a Test Connection answer is shown.
@@ -39,6 +40,17 @@ async fn read_capped(mut response: reqwest::Response) -> Vec<u8> {
         }
     }
     body
+}
+
+/// A mapping write that found the mapping changed since it was read.
+fn mapping_changed_meanwhile(error: StoreError) -> AppError {
+    match error {
+        StoreError::Stale => AppError::Conflict(
+            "This mapping was changed by someone else meanwhile; reload the page and try again."
+                .to_string(),
+        ),
+        other => internal(other),
+    }
 }
 
 fn token_not_found() -> AppError {
@@ -341,7 +353,7 @@ impl OAuthTokenServices for ServerServices {
                 now_millis(),
             )
             .await
-            .map_err(internal)
+            .map_err(mapping_changed_meanwhile)
     }
 
     async fn adopt_detected_entity_id(
@@ -386,7 +398,7 @@ impl OAuthTokenServices for ServerServices {
                 now_millis(),
             )
             .await
-            .map_err(internal)
+            .map_err(mapping_changed_meanwhile)
     }
 
     async fn test_connection(

@@ -412,24 +412,40 @@ impl Store {
         change: MappingColumn<'_>,
         now: i64,
     ) -> Result<(), StoreError> {
+        // Only over the mapping as it was read: the token was chosen for its organization and
+        // entity, the adopted entity ID for the token it linked.
         let (query, action) = match change {
             MappingColumn::OAuthToken(token_id) => (
-                sqlx::query("UPDATE integration_mappings SET oauth_token_id = $1, updated_at = $2 WHERE id = $3")
-                    .bind(token_id),
+                sqlx::query(
+                    "UPDATE integration_mappings SET oauth_token_id = $1, updated_at = $2 WHERE id = $3 \
+                     AND organization_id = $4 AND entity_id = $5",
+                )
+                .bind(token_id),
                 "mapping.link_token",
             ),
             MappingColumn::EntityId(entity_id) => (
-                sqlx::query("UPDATE integration_mappings SET entity_id = $1, updated_at = $2 WHERE id = $3")
-                    .bind(entity_id),
+                sqlx::query(
+                    "UPDATE integration_mappings SET entity_id = $1, updated_at = $2 WHERE id = $3 \
+                     AND organization_id = $4 AND entity_id = $5 AND oauth_token_id = $6",
+                )
+                .bind(entity_id),
                 "mapping.update",
             ),
         };
-        let mut transaction = self.begin_write().await?;
-        query
+        let query = query
             .bind(now)
             .bind(mapping.id)
-            .execute(&mut *transaction)
-            .await?;
+            .bind(mapping.organization_id)
+            .bind(&mapping.entity_id);
+        let query = match change {
+            MappingColumn::EntityId(_) => query.bind(mapping.oauth_token_id),
+            MappingColumn::OAuthToken(_) => query,
+        };
+        let mut transaction = self.begin_write().await?;
+        let updated = query.execute(&mut *transaction).await?;
+        if updated.rows_affected() == 0 {
+            return Err(StoreError::Stale);
+        }
         let record = mapping_record(&audit, action, mapping.id, &mapping.organization_name);
         insert_audit(&mut transaction, &record, now).await?;
         transaction.commit().await?;

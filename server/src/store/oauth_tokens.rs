@@ -264,11 +264,18 @@ impl Store {
         .execute(&mut *transaction)
         .await?;
         if let Some(mapping_id) = mapping_id {
-            sqlx::query("UPDATE integration_mappings SET oauth_token_id = $1 WHERE id = $2")
-                .bind(id)
-                .bind(mapping_id)
-                .execute(&mut *transaction)
-                .await?;
+            // Linked only while the mapping is still the organization's, at the entity the
+            // consent was asked for: a mapping moved to another tenant meanwhile stays unlinked.
+            sqlx::query(
+                "UPDATE integration_mappings SET oauth_token_id = $1 WHERE id = $2 \
+                 AND organization_id = $3 AND entity_id = $4",
+            )
+            .bind(id)
+            .bind(mapping_id)
+            .bind(owner.organization_id)
+            .bind(&owner.entity_id)
+            .execute(&mut *transaction)
+            .await?;
         }
         let row = select_one(&mut transaction, id).await?;
         if let Some((actor, changes)) = audit {

@@ -20,7 +20,8 @@ use bifrost::services::{
 };
 use bifrost::store::admins::NewAdmin;
 use bifrost::store::audit::Actor;
-use bifrost::store::Store;
+use bifrost::store::mappings::{MappingAudit, MappingColumn};
+use bifrost::store::{Store, StoreError};
 use sha2::{Digest, Sha256};
 
 use crate::helpers::{test_keyring, TestDb};
@@ -948,6 +949,97 @@ async fn removing_a_mapping_an_organization_or_a_connection_revokes_its_tokens(s
     }
 }
 
+/// A consent asked for one tenant that completes after the mapping moved to another does not
+/// link its token to the mapping; adopting a detected entity ID over a mapping changed since it
+/// was read is refused.
+async fn mapping_links_are_written_only_over_the_mapping_as_it_was_read(store: Store) {
+    let provider = FakeProvider::start().await;
+    let setup = setup(&store, &provider, GrantType::AuthorizationCode).await;
+    let (organization, mapping) = mapped_organization(&setup, "Contoso", "tenant-a").await;
+    let move_to = |tenant: &'static str| {
+        let services = &setup.services;
+        let admin = &setup.admin;
+        let integration_id = setup.integration_id;
+        async move {
+            services
+                .update_mapping(
+                    admin,
+                    integration_id,
+                    mapping,
+                    &MappingDraft {
+                        organization_id: organization,
+                        entity_id: tenant.into(),
+                        entity_name: String::new(),
+                        overrides: Vec::new(),
+                    },
+                )
+                .await
+                .expect("move")
+        }
+    };
+    let url = setup
+        .services
+        .start_connect(&setup.admin, SESSION, setup.integration_id, Some(mapping))
+        .await
+        .expect("start");
+    move_to("tenant-b").await;
+    setup
+        .services
+        .complete_authorization(
+            &setup.admin,
+            SESSION,
+            CONNECTION,
+            &CallbackQuery {
+                code: Some(GOOD_CODE.into()),
+                state: Some(query_param(&url, "state")),
+                error: None,
+            },
+        )
+        .await
+        .expect("callback");
+    let row = setup
+        .services
+        .store()
+        .find_mapping(setup.integration_id, mapping)
+        .await
+        .expect("read")
+        .expect("mapping");
+    assert_eq!(
+        row.oauth_token_id, None,
+        "tenant-a's token is not linked to tenant-b"
+    );
+
+    connect(&setup, Some(mapping)).await;
+    let read = setup
+        .services
+        .store()
+        .find_mapping(setup.integration_id, mapping)
+        .await
+        .expect("read")
+        .expect("mapping");
+    assert!(read.oauth_token_id.is_some());
+    move_to("tenant-c").await;
+    let actor = Actor {
+        admin_id: None,
+        label: "test".into(),
+    };
+    let stale = setup
+        .services
+        .store()
+        .set_mapping_column(
+            &read,
+            MappingAudit {
+                actor: &actor,
+                integration_name: "HaloPSA",
+                changes: serde_json::json!({}),
+            },
+            MappingColumn::EntityId("detected-tenant-9"),
+            now(),
+        )
+        .await;
+    assert!(matches!(stale, Err(StoreError::Stale)), "{stale:?}");
+}
+
 async fn an_organization_connects_its_own_token_and_disconnect_revokes(store: Store) {
     let provider = FakeProvider::start().await;
     let setup = setup(&store, &provider, GrantType::AuthorizationCode).await;
@@ -1074,6 +1166,7 @@ crate::store_cases!(
     an_organization_connects_its_own_token_and_disconnect_revokes,
     a_grant_in_flight_for_an_old_entity_is_not_stored_for_the_new_one,
     removing_a_mapping_an_organization_or_a_connection_revokes_its_tokens,
+    mapping_links_are_written_only_over_the_mapping_as_it_was_read,
 );
 
 /// 100 concurrent requests on an expired token, half through each of two server instances
