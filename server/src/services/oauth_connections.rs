@@ -433,15 +433,13 @@ impl OAuthServices for ServerServices {
 }
 
 /// The host the saved token or revocation URL reaches that the stored secret and tokens were
-/// not sent to before; `None` when every host stays the same.
+/// not sent to before; `None` when every host stays the same. Ports are not compared: the
+/// host's operator owns them all.
 fn new_host(before: &OAuthConnectionRow, after: &OAuthConnectionFields) -> Option<String> {
     let host = |url: &str| {
         url::Url::parse(&url.replace("{entity_id}", "x"))
             .ok()
-            .and_then(|url| {
-                url.host_str()
-                    .map(|host| (host.to_ascii_lowercase(), url.port_or_known_default()))
-            })
+            .and_then(|url| url.host_str().map(str::to_ascii_lowercase))
     };
     let known: Vec<_> = [&before.token_url, &before.revocation_url]
         .into_iter()
@@ -451,7 +449,6 @@ fn new_host(before: &OAuthConnectionRow, after: &OAuthConnectionFields) -> Optio
         .into_iter()
         .filter_map(|url| host(url))
         .find(|target| !known.contains(target))
-        .map(|(host, _)| host)
 }
 
 #[cfg(test)]

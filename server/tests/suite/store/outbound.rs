@@ -178,9 +178,11 @@ async fn secrets_and_tokens_do_not_follow_a_url_to_another_host(store: Store) {
         .expect("view")
         .to_draft();
 
+    // The same machine under another name: another host as far as the secret is concerned.
+    let elsewhere_url = elsewhere.base_url.replace("127.0.0.1", "localhost");
     let mut moved = opened.clone();
-    moved.token_url = format!("{}/token", elsewhere.base_url);
-    moved.revocation_url = format!("{}/revoke", elsewhere.base_url);
+    moved.token_url = format!("{elsewhere_url}/token");
+    moved.revocation_url = format!("{elsewhere_url}/revoke");
     let error = services
         .update_oauth_connection(&setup.admin, setup.connection_id, &moved)
         .await
