@@ -12,7 +12,7 @@ const oidcPort = Number(process.env.OIDC_PORT ?? 3171);
 process.env.BIFROST_E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), 'bifrost-e2e-'));
 process.env.OIDC_PORT = String(oidcPort);
 export const adminStateFile = join(process.env.BIFROST_E2E_DATA_DIR, 'admin-session.json');
-const serverBin = process.env.BIFROST_BIN ?? '../target/release/bifrost';
+export const serverBin = process.env.BIFROST_BIN ?? '../target/release/bifrost';
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export default defineConfig({

@@ -29,6 +29,9 @@ pub enum AppError {
     NeedsConfirmation(String),
     #[error("something went wrong on the server; the details are in its log")]
     Internal,
+    /// Too many requests of this kind at once; try again after the given seconds.
+    #[error("the server is busy checking other passwords; try again in {0} seconds")]
+    Busy(u64),
     /// Transport problems: the request never reached the server function, or the answer was garbled.
     #[error("the server could not be reached: {0}")]
     Transport(String),

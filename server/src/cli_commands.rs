@@ -168,3 +168,16 @@ fn read_password() -> Result<(String, String), StartupError> {
     let password = line.trim_end_matches(['\r', '\n']).to_string();
     Ok((password.clone(), password))
 }
+
+/// Prints the first-run setup code, or says that setup is done.
+pub async fn print_setup_code(settings: Settings) -> Result<(), StartupError> {
+    use secrecy::ExposeSecret;
+    let (store, services) = open_services(&settings).await?;
+    let code = services.first_run_setup_code().await;
+    store.close().await;
+    match code? {
+        Some(code) => println!("{}", code.expose_secret()),
+        None => println!("An administrator exists: first-run setup is done."),
+    }
+    Ok(())
+}

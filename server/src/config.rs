@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand};
 use secrecy::SecretString;
 
 use crate::error::StartupError;
+use crate::http::client_address::{parse_trusted_proxies, TRUSTED_PROXIES_SETTING};
 use crate::http::listener::{
     ListenerLimits, DEFAULT_HEADER_TIMEOUT_SECS, DEFAULT_MAX_CONNECTIONS,
     DEFAULT_REQUEST_TIMEOUT_SECS,
@@ -44,6 +45,8 @@ pub enum Command {
     RotateKey,
     /// Print a new random key for BIFROST_SECRET_KEY.
     GenerateKey,
+    /// Print the first-run setup code the setup page asks for (while no administrator exists).
+    SetupCode,
     /// Add demo and load data: organizations, integrations with defaults, and mappings.
     SeedDemo {
         #[arg(long, default_value_t = 100)]
@@ -123,9 +126,39 @@ pub struct Settings {
     )]
     pub allow_private_network: bool,
 
+    /// Reverse proxies (addresses or CIDR networks, comma-separated) whose `Forwarded` or
+    /// `X-Forwarded-For` header names the client; from anyone else those headers are ignored.
+    #[arg(
+        long,
+        env = "BIFROST_TRUSTED_PROXIES",
+        default_value = "",
+        global = true
+    )]
+    pub trusted_proxies: String,
+
     /// Internal host names, addresses or networks (CIDR) the server may call, comma-separated.
     #[arg(long, env = "BIFROST_ALLOWED_HOSTS", default_value = "", global = true)]
     pub allowed_hosts: String,
+
+    /// Minutes without a request after which an administrator's session ends.
+    #[arg(
+        long = "session-idle-minutes",
+        env = "BIFROST_SESSION_IDLE_MINUTES",
+        default_value_t = 30,
+        value_parser = clap::value_parser!(u64).range(1..=24 * 60),
+        global = true
+    )]
+    pub session_idle_minutes: u64,
+
+    /// Hours after sign-in at which a session ends, however active.
+    #[arg(
+        long = "session-hours",
+        env = "BIFROST_SESSION_HOURS",
+        default_value_t = 12,
+        value_parser = clap::value_parser!(u64).range(1..=24 * 30),
+        global = true
+    )]
+    pub session_hours: u64,
 
     #[command(flatten)]
     pub limits: ListenerSettings,
@@ -212,6 +245,15 @@ impl Settings {
             .map_err(|message| StartupError::Config {
                 variable: ALLOWED_HOSTS_SETTING,
                 message,
+            })?;
+        config.session_idle = Duration::from_secs(self.session_idle_minutes * 60);
+        config.session_lifetime = Duration::from_secs(self.session_hours * 60 * 60);
+        config.trusted_proxies =
+            parse_trusted_proxies(&self.trusted_proxies).map_err(|message| {
+                StartupError::Config {
+                    variable: TRUSTED_PROXIES_SETTING,
+                    message,
+                }
             })?;
         Ok(config)
     }

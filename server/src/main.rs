@@ -32,6 +32,7 @@ async fn main() -> ExitCode {
         Command::CreateApiKey { name, organization } => {
             cli_commands::create_api_key(cli.settings, &name, organization.as_deref()).await
         }
+        Command::SetupCode => cli_commands::print_setup_code(cli.settings).await,
         Command::GenerateKey => {
             cli_commands::generate_key();
             Ok(())

@@ -172,6 +172,7 @@ pub async fn serve(settings: Settings) -> Result<(), StartupError> {
     let state = AppState::new(leptos_options, store.clone(), keyring, config);
     tokio::spawn(sweep_sessions_periodically(state.services.clone()));
     tokio::spawn(refresh_tokens_periodically(state.services.clone()));
+    let setup_code = state.services.first_run_setup_code().await?;
     let app = router(state);
 
     let listener =
@@ -183,6 +184,14 @@ pub async fn serve(settings: Settings) -> Result<(), StartupError> {
             })?;
     tracing::info!(address = %settings.listen, %public_url, "Bifrost is listening");
     println!("Bifrost Integrations is running: open {public_url}");
+    // On stdout, not in the log: the code is a secret for whoever started the server.
+    if let Some(code) = setup_code {
+        use secrecy::ExposeSecret;
+        println!(
+            "First-run setup code: {} (the setup page asks for it; `bifrost setup-code` prints it again)",
+            code.expose_secret()
+        );
+    }
 
     crate::http::listener::serve(listener, app, settings.limits.limits(), shutdown_signal()).await;
     store.close().await;

@@ -138,3 +138,26 @@ mod tests {
         assert!(check_new_password("correct horse battery", "correct horse battery").is_ok());
     }
 }
+
+/// What the first-run setup form sends.
+#[derive(Debug, Clone, Copy)]
+pub struct FirstAdminForm<'a> {
+    /// The code the server printed when it started.
+    pub setup_code: &'a str,
+    pub email: &'a str,
+    pub password: &'a str,
+    pub confirm: &'a str,
+}
+
+/// The password given again with an action that reaches every customer, and the session it
+/// was given in: such actions ask for it when it was last given long ago.
+#[derive(Debug, Clone, Copy)]
+pub struct PasswordProof<'a> {
+    pub session_token: &'a str,
+    /// Empty when the form did not ask for it.
+    pub password: &'a str,
+}
+
+/// How long after the password was last given an action that reaches every customer asks for it
+/// again, in minutes.
+pub const PASSWORD_AGAIN_AFTER_MINUTES: i64 = 10;

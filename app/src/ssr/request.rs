@@ -66,6 +66,9 @@ pub fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
         // (Leptos' form redirects); an error status would replace that redirect.
         if let (Some(response), false) = (use_context::<ResponseOptions>(), is_html_form_post()) {
             response.set_status(status_of(error));
+            if let AppError::Busy(seconds) = error {
+                response.insert_header(http::header::RETRY_AFTER, HeaderValue::from(*seconds));
+            }
         }
     }
     result
@@ -89,6 +92,7 @@ fn status_of(error: &AppError) -> http::StatusCode {
         AppError::Unauthorized => StatusCode::UNAUTHORIZED,
         AppError::Forbidden => StatusCode::FORBIDDEN,
         AppError::Conflict(_) | AppError::NeedsConfirmation(_) => StatusCode::CONFLICT,
+        AppError::Busy(_) => StatusCode::TOO_MANY_REQUESTS,
         AppError::Internal | AppError::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use leptos::prelude::use_context;
 
-use crate::domain::admin::{AdminView, CurrentAdmin};
+use crate::domain::admin::{AdminView, CurrentAdmin, FirstAdminForm, PasswordProof};
 use crate::domain::api_key::{ApiKeyDraft, ApiKeyView, CreatedApiKey};
 use crate::domain::audit::{AuditEntryView, AuditFilter};
 use crate::domain::integration::{
@@ -222,9 +222,11 @@ pub trait ApiKeyServices: Send + Sync {
     /// Newest first.
     async fn api_keys(&self, page: i64) -> Result<Paged<ApiKeyView>, AppError>;
     /// The key is in the answer this once; only its hash is stored.
+    /// Creates a key; a provider-wide one asks for the password again when it is not recent.
     async fn create_api_key(
         &self,
         admin: &CurrentAdmin,
+        proof: PasswordProof<'_>,
         draft: &ApiKeyDraft,
     ) -> Result<CreatedApiKey, AppError>;
     async fn revoke_api_key(&self, admin: &CurrentAdmin, id: i64) -> Result<(), AppError>;
@@ -249,12 +251,12 @@ pub trait Services:
 
     /// Whether no administrator exists yet, so the first-run setup page applies.
     async fn setup_needed(&self) -> Result<bool, AppError>;
-    /// Creates the first administrator and signs them in; refused once any exists.
+    /// Creates the first administrator and signs them in, for a visitor with the setup code the
+    /// server printed; refused once any administrator exists.
     async fn setup_first_admin(
         &self,
-        email: &str,
-        password: &str,
-        confirm: &str,
+        form: FirstAdminForm<'_>,
+        client: Option<&str>,
     ) -> Result<SetCookie, AppError>;
     async fn login(
         &self,
@@ -292,14 +294,21 @@ pub trait Services:
     ) -> Result<Paged<AuditEntryView>, AppError>;
 
     async fn administrators(&self, admin: &CurrentAdmin) -> Result<Vec<AdminView>, AppError>;
+    /// Adds an administrator; asks for the acting one's password again when it is not recent.
     async fn add_administrator(
         &self,
         admin: &CurrentAdmin,
+        proof: PasswordProof<'_>,
         email: &str,
         password: &str,
         confirm: &str,
     ) -> Result<CurrentAdmin, AppError>;
-    async fn remove_administrator(&self, admin: &CurrentAdmin, id: i64) -> Result<(), AppError>;
+    async fn remove_administrator(
+        &self,
+        admin: &CurrentAdmin,
+        proof: PasswordProof<'_>,
+        id: i64,
+    ) -> Result<(), AppError>;
     async fn change_own_password(
         &self,
         admin: &CurrentAdmin,

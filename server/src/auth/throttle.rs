@@ -1,12 +1,24 @@
-//! Slows down password guessing: after a few failures for an account or from a client address,
-//! each further attempt must wait, doubling up to a cap. Kept in memory, per server process.
+//! Slows down password guessing without letting a guesser lock anyone else out.
+//!
+//! Failures are counted per (account, client address) and per client address, never per
+//! account alone: an attacker who knows an administrator's e-mail address slows only their own
+//! address, and the administrator signing in from elsewhere is not affected. After a few
+//! failures each further attempt must wait, doubling up to a cap.
+//!
+//! An attempt is counted when it is reserved, before the password is checked, under one lock:
+//! N guesses sent at once count as N, so no more than the free allowance reach the check.
+//! A correct password gives its reservation back.
+//!
+//! The counters live in this process. With several replicas behind a load balancer each keeps
+//! its own, so an attacker spread over them gets the allowance once per replica (documented in
+//! the README).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// Failures allowed before attempts are delayed.
-const FREE_FAILURES_PER_ACCOUNT: u32 = 5;
+const FREE_FAILURES_PER_ACCOUNT_AND_ADDRESS: u32 = 5;
 const FREE_FAILURES_PER_ADDRESS: u32 = 20;
 const MAX_DELAY: Duration = Duration::from_secs(15 * 60);
 /// Entries idle this long are forgotten.
@@ -24,31 +36,25 @@ struct Failures {
 }
 
 impl LoginThrottle {
-    /// `Err(wait)` when the account or the address must wait before trying again.
-    pub fn check(
-        &self,
-        account: &str,
-        address: Option<&str>,
-        now: Instant,
-    ) -> Result<(), Duration> {
-        let failures = self.lock();
-        let mut wait = Duration::ZERO;
-        for (key, free) in keys(account, address) {
-            if let Some(entry) = failures.get(&key) {
-                wait = wait.max(remaining_delay(entry, free, now));
-            }
-        }
-        if wait.is_zero() {
-            Ok(())
-        } else {
-            Err(wait)
-        }
-    }
-
-    pub fn record_failure(&self, account: &str, address: Option<&str>, now: Instant) {
+    /// Counts an attempt for `account` from `address` if neither must wait; `Err(wait)` (and
+    /// nothing counted) when one must.
+    pub fn reserve(&self, account: &str, address: &str, now: Instant) -> Result<(), Duration> {
         let mut failures = self.lock();
         failures.retain(|_, entry| now.duration_since(entry.last) < FORGET_AFTER);
-        for (key, _) in keys(account, address) {
+        let keys = keys(account, address);
+        let wait = keys
+            .iter()
+            .filter_map(|(key, free)| {
+                failures
+                    .get(key)
+                    .map(|entry| remaining_delay(entry, *free, now))
+            })
+            .max()
+            .unwrap_or(Duration::ZERO);
+        if !wait.is_zero() {
+            return Err(wait);
+        }
+        for (key, _) in keys {
             let entry = failures.entry(key).or_insert(Failures {
                 count: 0,
                 last: now,
@@ -56,11 +62,24 @@ impl LoginThrottle {
             entry.count = entry.count.saturating_add(1);
             entry.last = now;
         }
+        Ok(())
     }
 
-    /// A successful login clears the account's record, not the address's.
-    pub fn record_success(&self, account: &str) {
-        self.lock().remove(&account_key(account));
+    /// The password was right: the account's record from this address is cleared and the
+    /// address gets its reserved attempt back.
+    pub fn succeeded(&self, account: &str, address: &str) {
+        let mut failures = self.lock();
+        failures.remove(&pair_key(account, address));
+        if let Some(entry) = failures.get_mut(&address_key(address)) {
+            entry.count = entry.count.saturating_sub(1);
+        }
+    }
+
+    /// How many attempts are counted for the account from the address (for tests and logs).
+    pub fn attempts(&self, account: &str, address: &str) -> u32 {
+        self.lock()
+            .get(&pair_key(account, address))
+            .map_or(0, |entry| entry.count)
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Failures>> {
@@ -71,16 +90,22 @@ impl LoginThrottle {
     }
 }
 
-fn account_key(account: &str) -> String {
-    format!("account:{account}")
+fn pair_key(account: &str, address: &str) -> String {
+    format!("pair:{address}|{account}")
 }
 
-fn keys(account: &str, address: Option<&str>) -> Vec<(String, u32)> {
-    let mut keys = vec![(account_key(account), FREE_FAILURES_PER_ACCOUNT)];
-    if let Some(address) = address {
-        keys.push((format!("address:{address}"), FREE_FAILURES_PER_ADDRESS));
-    }
-    keys
+fn address_key(address: &str) -> String {
+    format!("address:{address}")
+}
+
+fn keys(account: &str, address: &str) -> [(String, u32); 2] {
+    [
+        (
+            pair_key(account, address),
+            FREE_FAILURES_PER_ACCOUNT_AND_ADDRESS,
+        ),
+        (address_key(address), FREE_FAILURES_PER_ADDRESS),
+    ]
 }
 
 fn remaining_delay(entry: &Failures, free: u32, now: Instant) -> Duration {
@@ -96,56 +121,62 @@ fn remaining_delay(entry: &Failures, free: u32, now: Instant) -> Duration {
 mod tests {
     use super::*;
 
+    const HOME: &str = "198.51.100.7";
+    const ATTACKER: &str = "203.0.113.9";
+
     #[test]
-    fn five_failures_are_free_then_the_account_waits_longer_each_time() {
+    fn five_failures_are_free_then_the_pair_waits_longer_each_time() {
         let throttle = LoginThrottle::default();
         let start = Instant::now();
-        for _ in 0..FREE_FAILURES_PER_ACCOUNT {
-            assert!(throttle.check("a@example.com", None, start).is_ok());
-            throttle.record_failure("a@example.com", None, start);
+        for _ in 0..FREE_FAILURES_PER_ACCOUNT_AND_ADDRESS {
+            assert!(throttle.reserve("a@example.com", ATTACKER, start).is_ok());
         }
         assert_eq!(
-            throttle.check("a@example.com", None, start),
+            throttle.reserve("a@example.com", ATTACKER, start),
             Err(Duration::from_secs(1))
         );
-        throttle.record_failure("a@example.com", None, start);
+        let later = start + Duration::from_secs(1);
+        assert!(throttle.reserve("a@example.com", ATTACKER, later).is_ok());
         assert_eq!(
-            throttle.check("a@example.com", None, start),
+            throttle.reserve("a@example.com", ATTACKER, later),
             Err(Duration::from_secs(2))
         );
-        assert!(throttle
-            .check("a@example.com", None, start + Duration::from_secs(2))
-            .is_ok());
         assert!(
-            throttle.check("b@example.com", None, start).is_ok(),
-            "other accounts are not slowed"
+            throttle.reserve("a@example.com", HOME, start).is_ok(),
+            "the account is not locked for its owner's address"
+        );
+        assert!(
+            throttle.reserve("b@example.com", ATTACKER, start).is_ok(),
+            "other accounts are not slowed until the address is"
         );
     }
 
     #[test]
-    fn an_address_guessing_many_accounts_is_slowed_too() {
+    fn an_address_guessing_many_accounts_is_slowed_and_only_it() {
         let throttle = LoginThrottle::default();
         let now = Instant::now();
         for n in 0..FREE_FAILURES_PER_ADDRESS {
-            throttle.record_failure(&format!("user{n}@example.com"), Some("10.0.0.9"), now);
+            assert!(throttle
+                .reserve(&format!("user{n}@example.com"), ATTACKER, now)
+                .is_ok());
         }
         assert!(throttle
-            .check("fresh@example.com", Some("10.0.0.9"), now)
+            .reserve("fresh@example.com", ATTACKER, now)
             .is_err());
-        assert!(throttle
-            .check("fresh@example.com", Some("10.0.0.10"), now)
-            .is_ok());
+        assert!(throttle.reserve("fresh@example.com", HOME, now).is_ok());
     }
 
     #[test]
-    fn success_clears_the_account() {
+    fn a_correct_password_gives_the_reservation_back() {
         let throttle = LoginThrottle::default();
         let now = Instant::now();
-        for _ in 0..10 {
-            throttle.record_failure("a@example.com", None, now);
+        for _ in 0..4 {
+            throttle.reserve("a@example.com", HOME, now).expect("free");
         }
-        throttle.record_success("a@example.com");
-        assert!(throttle.check("a@example.com", None, now).is_ok());
+        throttle.reserve("a@example.com", HOME, now).expect("free");
+        throttle.succeeded("a@example.com", HOME);
+        assert_eq!(throttle.attempts("a@example.com", HOME), 0);
+        assert!(throttle.reserve("a@example.com", HOME, now).is_ok());
     }
 
     #[test]

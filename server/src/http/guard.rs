@@ -15,7 +15,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
 use serde_json::json;
 
-use crate::services::auth::SESSION_COOKIE;
+use crate::http::client_address::client_address;
+use crate::services::auth::session_cookie_name;
 use crate::startup::AppState;
 
 /// Probes and static files: open to anyone, whatever the setup state. The workflow API
@@ -40,12 +41,33 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
             "cross-origin requests may not change anything",
         );
     }
-    if let Some(ConnectInfo(address)) = request.extensions().get::<ConnectInfo<SocketAddr>>() {
-        let client = ClientAddress(address.ip().to_string());
-        request.extensions_mut().insert(client);
+    // DNS rebinding: a page on another name that resolves here is same-origin with itself, so
+    // the origin check above lets it post. Sign-in and setup answer only at the public host.
+    if is_sign_in(request.uri().path()) && !for_public_host(request.headers(), &state.public_origin)
+    {
+        tracing::warn!(
+            path = request.uri().path(),
+            "sign-in for another host refused"
+        );
+        return error_response(
+            StatusCode::MISDIRECTED_REQUEST,
+            "wrong_host",
+            "sign-in and setup answer only at the address in BIFROST_PUBLIC_URL",
+        );
+    }
+    if let Some(ConnectInfo(peer)) = request.extensions().get::<ConnectInfo<SocketAddr>>() {
+        let address = client_address(
+            peer.ip(),
+            request.headers(),
+            &state.services.config().trusted_proxies,
+        );
+        request
+            .extensions_mut()
+            .insert(ClientAddress(address.to_string()));
     }
 
-    let admin = match session_cookie(request.headers()) {
+    let cookie_name = session_cookie_name(state.services.config().secure_cookies);
+    let admin = match session_cookie(request.headers(), cookie_name) {
         Some(token) => match state.services.admin_of_session(&token).await {
             Ok(Some(admin)) => {
                 request.extensions_mut().insert(SessionToken(token));
@@ -144,14 +166,25 @@ fn same_origin(headers: &HeaderMap, public_origin: &str) -> bool {
     }
 }
 
-fn session_cookie(headers: &HeaderMap) -> Option<String> {
+/// Whether the `Host` header names the public URL's host (and port).
+fn for_public_host(headers: &HeaderMap, public_origin: &str) -> bool {
+    let public_authority = public_origin
+        .split_once("://")
+        .map_or(public_origin, |(_, authority)| authority);
+    headers
+        .get(header::HOST)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|host| host.eq_ignore_ascii_case(public_authority))
+}
+
+fn session_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(cookie::Cookie::split_parse)
         .filter_map(Result::ok)
-        .find(|cookie| cookie.name() == SESSION_COOKIE)
+        .find(|cookie| cookie.name() == name)
         .map(|cookie| cookie.value().to_string())
         .filter(|token| !token.is_empty())
 }
@@ -213,10 +246,25 @@ mod tests {
     #[test]
     fn the_session_cookie_is_found_among_others() {
         let map = headers(&[("cookie", "theme=dark; bifrost_session=abc123; other=1")]);
-        assert_eq!(session_cookie(&map).as_deref(), Some("abc123"));
         assert_eq!(
-            session_cookie(&headers(&[("cookie", "bifrost_session=")])),
+            session_cookie(&map, "bifrost_session").as_deref(),
+            Some("abc123")
+        );
+        assert_eq!(
+            session_cookie(
+                &headers(&[("cookie", "bifrost_session=")]),
+                "bifrost_session"
+            ),
             None
+        );
+        let https = headers(&[(
+            "cookie",
+            "bifrost_session=planted; __Host-bifrost_session=real",
+        )]);
+        assert_eq!(
+            session_cookie(&https, "__Host-bifrost_session").as_deref(),
+            Some("real"),
+            "over https only the prefixed cookie counts"
         );
     }
 }

@@ -1,5 +1,6 @@
 //! Plain HTTP routes and middleware outside the Leptos app.
 
+pub mod client_address;
 pub mod exports;
 pub mod guard;
 pub mod health;

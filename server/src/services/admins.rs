@@ -4,7 +4,6 @@ use app::domain::admin::{check_new_password, AdminView, CurrentAdmin};
 use app::error::AppError;
 
 use super::{actor_of, internal, ServerServices};
-use crate::auth::password::{hash_password, verify_password};
 use crate::auth::session_token::hash_token;
 use crate::store::StoreError;
 use crate::time::now_millis;
@@ -61,13 +60,29 @@ impl ServerServices {
         new: &str,
         confirm: &str,
     ) -> Result<(), AppError> {
+        // Someone at an unattended signed-in browser may not guess the current password freely.
+        let throttle_key = ("password change", format!("administrator {}", admin.id));
+        if let Err(wait) =
+            self.throttle
+                .reserve(throttle_key.0, &throttle_key.1, std::time::Instant::now())
+        {
+            return Err(AppError::invalid(
+                "current_password",
+                &format!(
+                    "too many wrong passwords; try again in {} seconds",
+                    wait.as_secs().max(1)
+                ),
+            ));
+        }
         let row = self
             .store
             .find_admin(admin.id)
             .await
             .map_err(internal)?
             .ok_or(AppError::Unauthorized)?;
-        let verified = verify_password(current.to_string(), Some(row.password_hash.clone()))
+        let verified = self
+            .hashing
+            .verify(current.to_string(), Some(row.password_hash.clone()))
             .await
             .map_err(super::auth::password_failure)?;
         if !verified {
@@ -76,8 +91,11 @@ impl ServerServices {
                 "is not your current password",
             ));
         }
+        self.throttle.succeeded(throttle_key.0, &throttle_key.1);
         check_new_password(new, confirm)?;
-        let password_hash = hash_password(new.to_string())
+        let password_hash = self
+            .hashing
+            .hash(new.to_string())
             .await
             .map_err(super::auth::password_failure)?;
         self.store

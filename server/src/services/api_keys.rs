@@ -3,7 +3,7 @@
 //! revoked at once. Authenticating a key records its last use at most once a minute, so the
 //! hot path rarely writes.
 
-use app::domain::admin::CurrentAdmin;
+use app::domain::admin::{CurrentAdmin, PasswordProof};
 use app::domain::api_key::{
     parse_expiry, parse_key_name, status_of, ApiKeyDraft, ApiKeyStatus, ApiKeyView, CreatedApiKey,
     KEY_PREFIX,
@@ -176,8 +176,16 @@ impl ApiKeyServices for ServerServices {
     async fn create_api_key(
         &self,
         admin: &CurrentAdmin,
+        proof: PasswordProof<'_>,
         draft: &ApiKeyDraft,
     ) -> Result<CreatedApiKey, AppError> {
+        if let Some(id) = draft.organization_id {
+            let organization = self.store.find_organization(id).await.map_err(internal)?;
+            if organization.is_some_and(|row| row.is_provider == 1) {
+                // A provider key reaches every customer.
+                self.confirm_recent_password(admin, proof).await?;
+            }
+        }
         self.create_api_key_as(&actor_of(admin), draft).await
     }
 

@@ -3,13 +3,17 @@
 use std::sync::atomic::Ordering;
 use std::time::Instant;
 
-use app::domain::admin::{check_new_password, CurrentAdmin, EmailAddress};
+use app::domain::admin::{
+    check_new_password, CurrentAdmin, EmailAddress, FirstAdminForm, PasswordProof,
+    PASSWORD_AGAIN_AFTER_MINUTES,
+};
 use app::error::AppError;
 use app::ssr::SetCookie;
 use cookie::{Cookie, SameSite};
+use secrecy::{ExposeSecret, SecretString};
 
 use super::{internal, ServerServices};
-use crate::auth::password::{hash_password, verify_password, PasswordError};
+use crate::auth::password::PasswordError;
 use crate::auth::session_token::{hash_token, new_token};
 use crate::store::admins::NewAdmin;
 use crate::store::audit::Actor;
@@ -17,16 +21,52 @@ use crate::store::StoreError;
 use crate::time::now_millis;
 
 pub const SESSION_COOKIE: &str = "bifrost_session";
-/// A session ends after this long without a request…
-pub const SESSION_IDLE_MS: i64 = 12 * 60 * 60 * 1000;
-/// …and after this long in any case.
-pub const SESSION_ABSOLUTE_MS: i64 = 7 * 24 * 60 * 60 * 1000;
+/// Over https the cookie is `__Host-` prefixed: the browser then takes it only with `Secure`,
+/// `Path=/` and no `Domain`, so no other host (a sibling subdomain) can set or shadow it.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-bifrost_session";
+
+/// The session cookie's name for a server reached over https or not.
+pub fn session_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        SECURE_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
+}
 /// `last_seen_at` is written at most this often, not on every request.
 const SESSION_TOUCH_MS: i64 = 60 * 1000;
 
 const WRONG_CREDENTIALS: &str = "the e-mail address or the password is wrong";
 
+/// Twelve characters from an alphabet without look-alikes (no 0/O, 1/I/L), in groups of four:
+/// about 60 bits, typed by hand from a terminal.
+fn new_setup_code() -> SecretString {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::thread_rng();
+    let characters: Vec<char> = (0..12)
+        .map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())]))
+        .collect();
+    let groups: Vec<String> = characters
+        .chunks(4)
+        .map(|group| group.iter().collect())
+        .collect();
+    SecretString::from(groups.join("-"))
+}
+
+/// A code as typed: case, spaces and dashes do not matter.
+fn normalized_code(code: &str) -> String {
+    code.chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
 pub(super) fn password_failure(error: PasswordError) -> AppError {
+    if let PasswordError::Busy { retry_after } = error {
+        tracing::warn!("password checks are queueing; a request was turned away");
+        return AppError::Busy(retry_after.as_secs().max(1));
+    }
     tracing::error!(%error, "password hashing failed");
     AppError::Internal
 }
@@ -43,18 +83,29 @@ impl ServerServices {
         Ok(admins == 0)
     }
 
+    /// The first-run setup code while no administrator exists (created on first asking).
+    pub async fn first_run_setup_code(&self) -> Result<Option<SecretString>, StoreError> {
+        self.store
+            .setup_code(&self.keyring, &new_setup_code(), now_millis())
+            .await
+    }
+
+    /// Creates the first administrator for a visitor who has the setup code.
     pub async fn create_first_admin(
         &self,
-        email: &str,
-        password: &str,
-        confirm: &str,
+        form: FirstAdminForm<'_>,
+        client: Option<&str>,
     ) -> Result<SetCookie, AppError> {
-        let email = EmailAddress::parse("email", email)?;
-        check_new_password(password, confirm)?;
+        let email = EmailAddress::parse("email", form.email)?;
+        check_new_password(form.password, form.confirm)?;
         if !self.is_setup_needed().await? {
             return Err(setup_already_done());
         }
-        let password_hash = hash_password(password.to_string())
+        self.check_setup_code(form.setup_code, client.unwrap_or("unknown"))
+            .await?;
+        let password_hash = self
+            .hashing
+            .hash(form.password.to_string())
             .await
             .map_err(password_failure)?;
         let new_admin = NewAdmin {
@@ -72,6 +123,44 @@ impl ServerServices {
         self.start_session(admin.id).await
     }
 
+    /// The code must match; guesses are throttled like passwords (per address).
+    async fn check_setup_code(&self, code: &str, address: &str) -> Result<(), AppError> {
+        if code.trim().is_empty() {
+            return Err(AppError::invalid(
+                "setup_code",
+                "is required: the server printed it when it started (`bifrost setup-code` prints it again)",
+            ));
+        }
+        if let Err(wait) = self
+            .throttle
+            .reserve("first-run setup", address, Instant::now())
+        {
+            return Err(AppError::invalid(
+                "setup_code",
+                &format!(
+                    "too many wrong codes; try again in {} seconds",
+                    wait.as_secs().max(1)
+                ),
+            ));
+        }
+        let expected = self.first_run_setup_code().await.map_err(internal)?;
+        let matches = expected.is_some_and(|expected| {
+            use sha2::{Digest, Sha256};
+            // Compared as digests, so the time taken does not tell how much of a guess was right.
+            Sha256::digest(normalized_code(expected.expose_secret()))
+                == Sha256::digest(normalized_code(code))
+        });
+        if !matches {
+            tracing::warn!("a wrong first-run setup code was entered");
+            return Err(AppError::invalid(
+                "setup_code",
+                "is not the code the server printed when it started (`bifrost setup-code` prints it again)",
+            ));
+        }
+        self.throttle.succeeded("first-run setup", address);
+        Ok(())
+    }
+
     /// Adds an administrator (the CLI and the administrators page); the first one also completes
     /// the first-run setup.
     pub async fn add_admin(
@@ -83,7 +172,9 @@ impl ServerServices {
     ) -> Result<CurrentAdmin, AppError> {
         let email = EmailAddress::parse("email", email)?;
         check_new_password(password, confirm)?;
-        let password_hash = hash_password(password.to_string())
+        let password_hash = self
+            .hashing
+            .hash(password.to_string())
             .await
             .map_err(password_failure)?;
         let email_key = email.key();
@@ -129,7 +220,9 @@ impl ServerServices {
             return Err(AppError::invalid("password", "is required"));
         }
         let account = email.key();
-        if let Err(wait) = self.throttle.check(&account, client, Instant::now()) {
+        // Without a known address (no socket: tests, a future transport) one shared key.
+        let address = client.unwrap_or("unknown");
+        if let Err(wait) = self.throttle.reserve(&account, address, Instant::now()) {
             return Err(AppError::invalid(
                 "password",
                 &format!(
@@ -144,12 +237,14 @@ impl ServerServices {
             .await
             .map_err(internal)?;
         let stored_hash = admin.as_ref().map(|admin| admin.password_hash.clone());
-        let verified = verify_password(password.to_string(), stored_hash)
+        let verified = self
+            .hashing
+            .verify(password.to_string(), stored_hash)
             .await
             .map_err(password_failure)?;
         match admin {
             Some(admin) if verified => {
-                self.throttle.record_success(&account);
+                self.throttle.succeeded(&account, address);
                 let token = new_token();
                 let now = now_millis();
                 let started = self
@@ -158,7 +253,7 @@ impl ServerServices {
                         &hash_token(&token),
                         (admin.id, &admin.password_hash),
                         now,
-                        now + SESSION_ABSOLUTE_MS,
+                        now + self.session_lifetime_ms(),
                     )
                     .await
                     .map_err(internal)?;
@@ -170,8 +265,6 @@ impl ServerServices {
                 Ok(self.session_cookie(token, false))
             }
             _ => {
-                self.throttle
-                    .record_failure(&account, client, Instant::now());
                 tracing::warn!("failed sign-in attempt");
                 Err(AppError::invalid("password", WRONG_CREDENTIALS))
             }
@@ -202,7 +295,7 @@ impl ServerServices {
             return Ok(None);
         };
         let now = now_millis();
-        if session.expires_at <= now || session.last_seen_at + SESSION_IDLE_MS <= now {
+        if session.expires_at <= now || session.last_seen_at + self.session_idle_ms() <= now {
             self.store
                 .delete_session(&token_hash)
                 .await
@@ -221,11 +314,81 @@ impl ServerServices {
         }))
     }
 
+    /// Actions that reach every customer need the password given in this session within the
+    /// configured time (10 minutes), or given again now, so a browser left signed in is not
+    /// enough to create a provider key or an administrator.
+    pub async fn confirm_recent_password(
+        &self,
+        admin: &CurrentAdmin,
+        proof: PasswordProof<'_>,
+    ) -> Result<(), AppError> {
+        let token_hash = hash_token(proof.session_token);
+        let session = self
+            .store
+            .find_session(&token_hash)
+            .await
+            .map_err(internal)?
+            .filter(|session| session.admin_id == admin.id)
+            .ok_or(AppError::Unauthorized)?;
+        let now = now_millis();
+        let window =
+            i64::try_from(self.config.password_again_after.as_millis()).unwrap_or(i64::MAX);
+        if now - session.password_at <= window {
+            return Ok(());
+        }
+        if proof.password.is_empty() {
+            return Err(AppError::invalid(
+                "current_password",
+                &format!(
+                    "enter your password again: this reaches every customer, and you last gave it more than {PASSWORD_AGAIN_AFTER_MINUTES} minutes ago"
+                ),
+            ));
+        }
+        let throttle = (
+            "password confirmation",
+            format!("administrator {}", admin.id),
+        );
+        if let Err(wait) = self
+            .throttle
+            .reserve(throttle.0, &throttle.1, Instant::now())
+        {
+            return Err(AppError::invalid(
+                "current_password",
+                &format!(
+                    "too many wrong passwords; try again in {} seconds",
+                    wait.as_secs().max(1)
+                ),
+            ));
+        }
+        let stored = self
+            .store
+            .find_admin(admin.id)
+            .await
+            .map_err(internal)?
+            .map(|row| row.password_hash);
+        let verified = self
+            .hashing
+            .verify(proof.password.to_string(), stored)
+            .await
+            .map_err(password_failure)?;
+        if !verified {
+            return Err(AppError::invalid(
+                "current_password",
+                "is not your password",
+            ));
+        }
+        self.throttle.succeeded(throttle.0, &throttle.1);
+        self.store
+            .mark_password_given(&token_hash, now)
+            .await
+            .map_err(internal)
+    }
+
     /// Deletes sessions that can no longer be used; run periodically.
     pub async fn sweep_sessions(&self) -> Result<u64, StoreError> {
         let now = now_millis();
         self.store
-            .delete_expired_sessions(now, now - SESSION_IDLE_MS)
+            .delete_expired_sessions(now, now - self.session_idle_ms())
             .await
     }
 
@@ -237,16 +400,25 @@ impl ServerServices {
                 &hash_token(&token),
                 admin_id,
                 now,
-                now + SESSION_ABSOLUTE_MS,
+                now + self.session_lifetime_ms(),
             )
             .await
             .map_err(internal)?;
         Ok(self.session_cookie(token, false))
     }
 
+    fn session_idle_ms(&self) -> i64 {
+        i64::try_from(self.config.session_idle.as_millis()).unwrap_or(i64::MAX)
+    }
+
+    fn session_lifetime_ms(&self) -> i64 {
+        i64::try_from(self.config.session_lifetime.as_millis()).unwrap_or(i64::MAX)
+    }
+
     /// The session cookie; `clear` makes the browser drop it.
     fn session_cookie(&self, token: String, clear: bool) -> SetCookie {
-        let mut cookie = Cookie::build((SESSION_COOKIE, token))
+        let name = session_cookie_name(self.config.secure_cookies);
+        let mut cookie = Cookie::build((name, token))
             .path("/")
             .http_only(true)
             .same_site(SameSite::Lax)
@@ -254,7 +426,9 @@ impl ServerServices {
         cookie = if clear {
             cookie.max_age(cookie::time::Duration::ZERO)
         } else {
-            cookie.max_age(cookie::time::Duration::milliseconds(SESSION_ABSOLUTE_MS))
+            cookie.max_age(cookie::time::Duration::milliseconds(
+                self.session_lifetime_ms(),
+            ))
         };
         SetCookie(cookie.build().to_string())
     }

@@ -24,12 +24,13 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::domain::admin::{AdminView, CurrentAdmin};
+use app::domain::admin::{AdminView, CurrentAdmin, PasswordProof};
 use app::domain::audit::{AuditEntryView, AuditFilter};
 use app::domain::organization::{DeletionImpact, OrganizationView};
 use app::domain::paging::Paged;
 use app::error::AppError;
 
+use crate::auth::password::HashingGate;
 use crate::auth::throttle::LoginThrottle;
 use crate::crypto::Keyring;
 use crate::oauth::outbound::OutboundPolicy;
@@ -56,6 +57,17 @@ pub struct ServicesConfig {
     pub retry_pause: Duration,
     /// Which internal addresses requests made on an admin's behalf may reach.
     pub outbound: OutboundPolicy,
+    /// Password hashes that may run at once, and how long a sign-in waits for a slot.
+    pub hashing_slots: usize,
+    pub hashing_wait: Duration,
+    /// A session ends after this long without a request, and after `session_lifetime` in any
+    /// case.
+    pub session_idle: Duration,
+    pub session_lifetime: Duration,
+    /// Actions that reach every customer ask for the password again after this long.
+    pub password_again_after: Duration,
+    /// Reverse proxies whose `Forwarded`/`X-Forwarded-For` headers name the client.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl ServicesConfig {
@@ -67,6 +79,14 @@ impl ServicesConfig {
             provider_timeout: PROVIDER_TIMEOUT,
             retry_pause: Duration::from_millis(500),
             outbound: OutboundPolicy::public_only(),
+            hashing_slots: HashingGate::slots_for_this_machine(),
+            hashing_wait: Duration::from_secs(5),
+            trusted_proxies: Vec::new(),
+            session_idle: Duration::from_secs(30 * 60),
+            session_lifetime: Duration::from_secs(12 * 60 * 60),
+            password_again_after: Duration::from_secs(
+                app::domain::admin::PASSWORD_AGAIN_AFTER_MINUTES.unsigned_abs() * 60,
+            ),
         }
     }
 
@@ -82,6 +102,7 @@ pub struct ServerServices {
     store: Store,
     config: ServicesConfig,
     throttle: LoginThrottle,
+    hashing: HashingGate,
     keyring: Arc<Keyring>,
     /// Once an administrator exists it always will (the last one cannot be deleted), so the
     /// answer is cached to spare the store a query on every anonymous request.
@@ -98,6 +119,7 @@ impl ServerServices {
         Self {
             store,
             throttle: LoginThrottle::default(),
+            hashing: HashingGate::new(config.hashing_slots, config.hashing_wait),
             keyring,
             setup_done: AtomicBool::new(false),
             // Building the client only fails when the TLS backend cannot start at all.
@@ -112,6 +134,15 @@ impl ServerServices {
 
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// The password hashing gate, for its figures.
+    pub fn password_hashing(&self) -> &HashingGate {
+        &self.hashing
+    }
+
+    pub fn config(&self) -> &ServicesConfig {
+        &self.config
     }
 
     pub fn keyring(&self) -> &Keyring {
@@ -145,11 +176,10 @@ impl app::ssr::Services for ServerServices {
 
     async fn setup_first_admin(
         &self,
-        email: &str,
-        password: &str,
-        confirm: &str,
+        form: app::domain::admin::FirstAdminForm<'_>,
+        client: Option<&str>,
     ) -> Result<app::ssr::SetCookie, AppError> {
-        self.create_first_admin(email, password, confirm).await
+        self.create_first_admin(form, client).await
     }
 
     async fn login(
@@ -213,15 +243,23 @@ impl app::ssr::Services for ServerServices {
     async fn add_administrator(
         &self,
         admin: &CurrentAdmin,
+        proof: PasswordProof<'_>,
         email: &str,
         password: &str,
         confirm: &str,
     ) -> Result<CurrentAdmin, AppError> {
+        self.confirm_recent_password(admin, proof).await?;
         self.add_admin(&actor_of(admin), email, password, confirm)
             .await
     }
 
-    async fn remove_administrator(&self, admin: &CurrentAdmin, id: i64) -> Result<(), AppError> {
+    async fn remove_administrator(
+        &self,
+        admin: &CurrentAdmin,
+        proof: PasswordProof<'_>,
+        id: i64,
+    ) -> Result<(), AppError> {
+        self.confirm_recent_password(admin, proof).await?;
         ServerServices::remove_administrator(self, admin, id).await
     }
 

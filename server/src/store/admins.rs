@@ -46,6 +46,9 @@ impl Store {
             .execute(&mut *transaction)
             .await?;
         let row = insert_admin_row(&mut *transaction, &admin, now).await?;
+        sqlx::query("DELETE FROM setup_code")
+            .execute(&mut *transaction)
+            .await?;
         let actor = Actor {
             admin_id: Some(row.id),
             label: row.email.clone(),

@@ -19,6 +19,7 @@ pub mod oauth_tokens;
 pub mod organizations;
 pub mod secrets;
 pub mod sessions;
+pub mod setup_code;
 
 use app::domain::status::Backend;
 use sqlx::AnyPool;

@@ -4,6 +4,7 @@ use super::config_values::{CONFIG_VALUES_TABLE, SECRET_COLUMN};
 use super::oauth_connections::{CLIENT_SECRET_COLUMN, OAUTH_CONNECTIONS_TABLE};
 use super::oauth_states::{OAUTH_STATES_TABLE, PKCE_VERIFIER_COLUMN};
 use super::oauth_tokens::{ACCESS_TOKEN_COLUMN, OAUTH_TOKENS_TABLE, REFRESH_TOKEN_COLUMN};
+use super::setup_code::{CODE_COLUMN, SETUP_CODE_TABLE};
 use super::{Store, StoreError};
 use crate::crypto::SecretIdentity;
 
@@ -24,7 +25,7 @@ impl EncryptedColumn {
     }
 }
 
-pub const ENCRYPTED_COLUMNS: [EncryptedColumn; 5] = [
+pub const ENCRYPTED_COLUMNS: [EncryptedColumn; 6] = [
     EncryptedColumn {
         table: CONFIG_VALUES_TABLE,
         column: SECRET_COLUMN,
@@ -44,6 +45,10 @@ pub const ENCRYPTED_COLUMNS: [EncryptedColumn; 5] = [
     EncryptedColumn {
         table: OAUTH_STATES_TABLE,
         column: PKCE_VERIFIER_COLUMN,
+    },
+    EncryptedColumn {
+        table: SETUP_CODE_TABLE,
+        column: CODE_COLUMN,
     },
 ];
 

@@ -13,6 +13,8 @@ pub struct SessionRow {
     pub created_at: i64,
     pub last_seen_at: i64,
     pub expires_at: i64,
+    /// When the administrator last gave their password in this session.
+    pub password_at: i64,
 }
 
 impl Store {
@@ -24,8 +26,8 @@ impl Store {
         expires_at: i64,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO sessions (token_hash, admin_id, created_at, last_seen_at, expires_at) \
-             VALUES ($1, $2, $3, $3, $4)",
+            "INSERT INTO sessions (token_hash, admin_id, created_at, last_seen_at, expires_at, password_at) \
+             VALUES ($1, $2, $3, $3, $4, $3)",
         )
         .bind(token_hash)
         .bind(admin_id)
@@ -53,8 +55,8 @@ impl Store {
             Backend::Sqlite => "",
         };
         let sql = format!(
-            "INSERT INTO sessions (token_hash, admin_id, created_at, last_seen_at, expires_at) \
-             SELECT $1, id, $3, $3, $4 FROM admins WHERE id = $2 AND password_hash = $5{lock}"
+            "INSERT INTO sessions (token_hash, admin_id, created_at, last_seen_at, expires_at, password_at) \
+             SELECT $1, id, $3, $3, $4, $3 FROM admins WHERE id = $2 AND password_hash = $5{lock}"
         );
         let inserted = sqlx::query(&sql)
             .bind(token_hash)
@@ -69,7 +71,7 @@ impl Store {
 
     pub async fn find_session(&self, token_hash: &str) -> Result<Option<SessionRow>, StoreError> {
         Ok(sqlx::query_as(
-            "SELECT s.admin_id, a.email, s.created_at, s.last_seen_at, s.expires_at \
+            "SELECT s.admin_id, a.email, s.created_at, s.last_seen_at, s.expires_at, s.password_at \
              FROM sessions s JOIN admins a ON a.id = s.admin_id WHERE s.token_hash = $1",
         )
         .bind(token_hash)
@@ -79,6 +81,16 @@ impl Store {
 
     pub async fn touch_session(&self, token_hash: &str, now: i64) -> Result<(), StoreError> {
         sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+            .bind(now)
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Records that the session's administrator gave their password again.
+    pub async fn mark_password_given(&self, token_hash: &str, now: i64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE sessions SET password_at = $1 WHERE token_hash = $2")
             .bind(now)
             .bind(token_hash)
             .execute(&self.pool)

@@ -8,7 +8,6 @@ use std::sync::Arc;
 use app::domain::admin::CurrentAdmin;
 use app::domain::api_key::ApiKeyDraft;
 use app::domain::integration::{FieldType, IntegrationDraft, SchemaField, ValueChange, ValueInput};
-use app::ssr::ApiKeyServices;
 use bifrost::crypto::{Keyring, SecretKey};
 use bifrost::services::{ServerServices, ServicesConfig};
 use bifrost::store::Store;
@@ -208,7 +207,7 @@ pub async fn new_api_key(
         expires_on: String::new(),
     };
     services
-        .create_api_key(admin, &draft)
+        .create_api_key_as(&bifrost::services::actor_of(admin), &draft)
         .await
         .expect("API key")
         .key

@@ -3,9 +3,18 @@ use leptos::prelude::*;
 use crate::error::AppError;
 
 #[server(endpoint = "admins/remove")]
-pub async fn remove_administrator(id: i64) -> Result<(), AppError> {
+pub async fn remove_administrator(
+    id: i64,
+    current_password: Option<String>,
+) -> Result<(), AppError> {
+    use crate::domain::admin::PasswordProof;
     crate::ssr::as_admin(|services, admin| async move {
-        services.remove_administrator(&admin, id).await
+        let session = crate::ssr::session_token().ok_or(AppError::Unauthorized)?;
+        let proof = PasswordProof {
+            session_token: &session,
+            password: current_password.as_deref().unwrap_or_default(),
+        };
+        services.remove_administrator(&admin, proof, id).await
     })
     .await
 }

@@ -9,7 +9,7 @@ use crate::serverfns::admins::{
     list_administrators, AddAdministrator, ChangeOwnPassword, RemoveAdministrator,
 };
 use crate::ui::components::dialog::{focus_on_open, ConfirmDialog};
-use crate::ui::components::form::{FormError, FormField};
+use crate::ui::components::form::{BoundField, FormError, FormField};
 use crate::ui::components::loaded::when_loaded;
 use crate::ui::islands::{clicked_button, go_to, on_demand, start_page_island, PageQuery};
 
@@ -106,16 +106,24 @@ fn administrator_dialog(chosen: Opened, opened: RwSignal<Option<Opened>>) -> Any
 #[component]
 fn ConfirmRemoval(id: i64, email: String, opened: RwSignal<Option<Opened>>) -> impl IntoView {
     let remove = ServerAction::<RemoveAdministrator>::new();
+    let password = RwSignal::new(String::new());
     Effect::new(move |_| {
         if let Some(Ok(())) = remove.value().get() {
             go_to(PATH);
         }
     });
+    let failure = move || remove.value().get().and_then(Result::err);
     view! {
         <ConfirmDialog labelled_by="confirm-remove-admin" confirm_label="Remove administrator" pending=remove.pending()
-            error=Signal::derive(move || remove.value().get().and_then(Result::err).map(|error| error.to_string()))
-            on_confirm=Callback::new(move |()| { remove.dispatch(RemoveAdministrator { id }); }) on_close=Callback::new(move |()| opened.set(None))>
+            error=Signal::derive(move || failure().filter(|error| error.for_field("current_password").is_none()).map(|error| error.to_string()))
+            on_confirm=Callback::new(move |()| {
+                remove.dispatch(RemoveAdministrator { id, current_password: Some(password.get_untracked()) });
+            })
+            on_close=Callback::new(move |()| opened.set(None))>
             <p id="confirm-remove-admin"><strong>{format!("Remove the administrator {email}? They are signed out at once.")}</strong></p>
+            <BoundField id="remove-admin-password" label="Your password" value=password input_type="password"
+                error=Signal::derive(move || failure().and_then(|error| error.for_field("current_password").map(str::to_string)))
+                hint="Asked for again when you last gave it more than 10 minutes ago." />
         </ConfirmDialog>
     }
 }
@@ -137,10 +145,12 @@ fn AddAdministratorForm(opened: RwSignal<Option<Opened>>) -> impl IntoView {
             on:keydown=move |event| if event.key() == "Escape" { opened.set(None) }>
             <h2 id="add-admin-heading">"Add an administrator"</h2>
             <ActionForm action=add attr:class="form">
-                <FormError error fields=&["email", "password", "confirm_password"] />
+                <FormError error fields=&["email", "password", "confirm_password", "current_password"] />
                 <FormField label="E-mail address" name="email" input_type="email" autocomplete="off" error />
                 <FormField label="Password" name="password" input_type="password" autocomplete="new-password" hint=PASSWORD_HINT error />
                 <FormField label="Confirm password" name="confirm_password" input_type="password" autocomplete="new-password" error />
+                <FormField label="Your password" name="current_password" id="add-admin-your-password" input_type="password"
+                    autocomplete="current-password" hint="Asked for again when you last gave it more than 10 minutes ago." error />
                 <div class="form-actions">
                     <button type="submit" class="button" disabled=add.pending()>"Add administrator"</button>
                     <button type="button" class="button secondary" on:click=move |_| opened.set(None)>"Cancel"</button>

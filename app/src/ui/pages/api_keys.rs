@@ -116,6 +116,7 @@ fn CreateKeyForm(
     let expires_on = RwSignal::new(String::new());
     let find = RwSignal::new(String::new());
     let organization = RwSignal::new(None::<i64>);
+    let password = RwSignal::new(String::new());
     let organizations = Resource::new(move || find.get(), |search| list_organizations(search, 1));
     let create = ServerAction::<CreateApiKey>::new();
     let error = RwSignal::new(None::<AppError>);
@@ -134,11 +135,14 @@ fn CreateKeyForm(
             <form node_ref=form novalidate=true on:submit=move |event| {
                 event.prevent_default();
                 error.set(None);
-                create.dispatch(CreateApiKey { draft: ApiKeyDraft {
-                    name: name.get_untracked(),
-                    organization_id: organization.get_untracked(),
-                    expires_on: expires_on.get_untracked(),
-                }});
+                create.dispatch(CreateApiKey {
+                    draft: ApiKeyDraft {
+                        name: name.get_untracked(),
+                        organization_id: organization.get_untracked(),
+                        expires_on: expires_on.get_untracked(),
+                    },
+                    current_password: Some(password.get_untracked()),
+                });
             }>
                 <NonFieldError error />
                 <BoundField id="api-key-name" label="Name" value=name error=field_message(error, "name")
@@ -177,6 +181,9 @@ fn CreateKeyForm(
                 </div>
                 <BoundField id="api-key-expires" label="Expires on" value=expires_on error=field_message(error, "expires_on")
                     hint="Optional: the last day the key works (UTC)." input_type="date" />
+                <BoundField id="api-key-your-password" label="Your password" value=password input_type="password"
+                    error=field_message(error, "current_password")
+                    hint="For a provider key, which reaches every customer: asked for again when you last gave it more than 10 minutes ago." />
                 <div class="form-actions">
                     <button type="submit" class="button" disabled=create.pending()>"Create key"</button>
                     <button type="button" class="button secondary" on:click=move |_| creating.set(false)>"Cancel"</button>

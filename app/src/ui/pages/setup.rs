@@ -18,8 +18,10 @@ pub fn SetupPage(query: PageQuery) -> impl IntoView {
         <AuthLayout title="Welcome to Bifrost Integrations">
             <p class="muted">"Create the first administrator account. You can add more administrators later."</p>
             <ActionForm action=setup attr:class="form">
-                <FormError error fields=&["email", "password", "confirm_password"] />
-                <FormField label="E-mail address" name="email" input_type="email" autocomplete="username" autofocus=true error />
+                <FormError error fields=&["setup_code", "email", "password", "confirm_password"] />
+                <FormField label="Setup code" name="setup_code" autocomplete="off" autofocus=true
+                    hint="Printed by the server when it started; run `bifrost setup-code` to see it again." error />
+                <FormField label="E-mail address" name="email" input_type="email" autocomplete="username" error />
                 <FormField label="Password" name="password" input_type="password" autocomplete="new-password" hint=PASSWORD_HINT error />
                 <FormField label="Confirm password" name="confirm_password" input_type="password" autocomplete="new-password" error />
                 <button type="submit" class="button" disabled=pending>

@@ -112,3 +112,110 @@ async fn changing_the_password_needs_the_current_one_and_signs_out_other_session
     );
     assert!(succeeded(&fresh.login(ADMIN_EMAIL, new_password).await));
 }
+
+/// Guessing the current password from a signed-in browser is throttled like a sign-in.
+#[tokio::test]
+async fn guessing_the_current_password_is_throttled() {
+    let app = TestApp::spawn_signed_in().await;
+    let new_password = "a brand new long password";
+    for n in 0..5 {
+        let guess = format!("guess number {n}");
+        let form = [
+            ("current_password", guess.as_str()),
+            ("password", new_password),
+            ("confirm_password", new_password),
+        ];
+        app.call_server_fn("/api/admins/change-password", &form)
+            .await;
+    }
+    let right = [
+        ("current_password", ADMIN_PASSWORD),
+        ("password", new_password),
+        ("confirm_password", new_password),
+    ];
+    let refused = app
+        .call_server_fn("/api/admins/change-password", &right)
+        .await;
+    let error: Value = refused.json().await.expect("json");
+    assert_eq!(error["Invalid"]["field"], "current_password");
+    assert!(
+        error.to_string().contains("too many wrong passwords"),
+        "{error}"
+    );
+    app.finish().await;
+}
+
+/// Adding or removing an administrator and creating a provider key, once the password was last
+/// given longer ago than allowed (here: at once), need it again; a customer's key does not.
+#[tokio::test]
+async fn actions_that_reach_every_customer_ask_for_the_password_again() {
+    let db = crate::helpers::TestDb::sqlite().await;
+    let app = TestApp::spawn_configured(db, |config| {
+        config.password_again_after = std::time::Duration::ZERO;
+    })
+    .await;
+    assert!(succeeded(
+        &app.setup(ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_PASSWORD).await
+    ));
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    let add = |current: &'static str| {
+        let app = &app;
+        async move {
+            let form = [
+                ("email", SECOND),
+                ("password", SECOND_PASSWORD),
+                ("confirm_password", SECOND_PASSWORD),
+                ("current_password", current),
+            ];
+            app.call_server_fn("/api/admins/add", &form).await
+        }
+    };
+    for (given, rule) in [
+        ("", "enter your password again"),
+        ("not it", "is not your password"),
+    ] {
+        let refused = add(given).await;
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let error: Value = refused.json().await.expect("json");
+        assert_eq!(error["Invalid"]["field"], "current_password", "{error}");
+        assert!(error.to_string().contains(rule), "{error}");
+    }
+    assert_eq!(add(ADMIN_PASSWORD).await.status(), StatusCode::OK);
+
+    let provider_id: i64 = sqlx::query_scalar("SELECT id FROM organizations WHERE is_provider = 1")
+        .fetch_one(app.db().store.raw_pool())
+        .await
+        .expect("provider");
+    let key = |organization_id: i64, current: &'static str| {
+        let app = &app;
+        async move {
+            let body = serde_json::json!({
+                "draft": { "name": "Runner", "organization_id": organization_id, "expires_on": "" },
+                "current_password": current,
+            });
+            app.call_json("/api/api-keys/create", &body).await
+        }
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    let refused = key(provider_id, "").await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        key(provider_id, ADMIN_PASSWORD).await.status(),
+        StatusCode::OK
+    );
+
+    let organization: Value = app
+        .call_server_fn("/api/organizations/create", &[("name", "Contoso")])
+        .await
+        .json()
+        .await
+        .expect("organization");
+    let customer = organization["id"].as_i64().expect("id");
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    assert_eq!(
+        key(customer, "").await.status(),
+        StatusCode::OK,
+        "a customer's key reaches one customer"
+    );
+    app.finish().await;
+}

@@ -5,6 +5,7 @@ use bifrost::services::ensure_provider_organization;
 use bifrost::services::ServicesConfig;
 use bifrost::startup::{router, AppState};
 use leptos::config::LeptosOptions;
+use secrecy::ExposeSecret;
 
 use crate::helpers::TestDb;
 
@@ -13,6 +14,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// The server's keys, for services that share its database.
     pub keyring: std::sync::Arc<bifrost::crypto::Keyring>,
+    /// The first-run setup code the server would have printed.
+    pub setup_code: String,
     db: Option<TestDb>,
     _site: Option<tempfile::TempDir>,
 }
@@ -59,6 +62,13 @@ impl TestApp {
             .with_outbound(bifrost::oauth::outbound::OutboundPolicy::allow_private_network());
         adjust(&mut config);
         let state = AppState::new(leptos_options, db.store.clone(), keyring.clone(), config);
+        let setup_code = state
+            .services
+            .first_run_setup_code()
+            .await
+            .expect("setup code")
+            .map(|code| code.expose_secret().to_string())
+            .unwrap_or_default();
         tokio::spawn(listener::serve(
             listener,
             router(state),
@@ -69,6 +79,7 @@ impl TestApp {
             address,
             client: new_client(),
             keyring,
+            setup_code,
             db: Some(db),
             _site: Some(site),
         }
@@ -80,6 +91,7 @@ impl TestApp {
             address: app.address.clone(),
             client: new_client(),
             keyring: app.keyring.clone(),
+            setup_code: app.setup_code.clone(),
             db: None,
             _site: None,
         }
@@ -137,7 +149,19 @@ impl TestApp {
     }
 
     pub async fn setup(&self, email: &str, password: &str, confirm: &str) -> reqwest::Response {
+        self.setup_with_code(&self.setup_code, email, password, confirm)
+            .await
+    }
+
+    pub async fn setup_with_code(
+        &self,
+        code: &str,
+        email: &str,
+        password: &str,
+        confirm: &str,
+    ) -> reqwest::Response {
         let form = [
+            ("setup_code", code),
             ("email", email),
             ("password", password),
             ("confirm_password", confirm),

@@ -903,39 +903,35 @@ async fn removing_a_mapping_an_organization_or_a_connection_revokes_its_tokens(s
     connect(&setup, None).await;
     connect(&setup, Some(mapping_a)).await;
     connect(&setup, Some(mapping_b)).await;
-    let revocations = || provider.count(&provider.state.calls.revoke);
-    assert_eq!(revocations(), 0);
-
-    setup
-        .services
+    let revoked = |count: usize, token: &str, what: &str| {
+        assert_eq!(
+            provider.count(&provider.state.calls.revoke),
+            count,
+            "{what}"
+        );
+        assert_eq!(
+            provider.last_form().get("token").map(String::as_str),
+            Some(token),
+            "{what}"
+        );
+    };
+    assert_eq!(provider.count(&provider.state.calls.revoke), 0);
+    let services = &setup.services;
+    services
         .delete_mapping(&setup.admin, setup.integration_id, mapping_a)
         .await
         .expect("delete mapping");
-    assert_eq!(revocations(), 1, "the mapping's own token");
-    assert_eq!(
-        provider.last_form().get("token").map(String::as_str),
-        Some("canary-refresh-2")
-    );
-    setup
-        .services
+    revoked(1, "canary-refresh-2", "the mapping's own token");
+    services
         .delete_organization(&setup.admin, organization_b)
         .await
         .expect("delete organization");
-    assert_eq!(revocations(), 2, "the organization's token");
-    assert_eq!(
-        provider.last_form().get("token").map(String::as_str),
-        Some("canary-refresh-3")
-    );
-    setup
-        .services
+    revoked(2, "canary-refresh-3", "the organization's token");
+    services
         .delete_oauth_connection(&setup.admin, setup.connection_id)
         .await
         .expect("delete connection");
-    assert_eq!(revocations(), 3, "the shared token");
-    assert_eq!(
-        provider.last_form().get("token").map(String::as_str),
-        Some("canary-refresh-1")
-    );
+    revoked(3, "canary-refresh-1", "the shared token");
     let audited: Vec<String> = sqlx::query_scalar(
         "SELECT changes FROM audit_log WHERE action = 'oauth_token.revoke' ORDER BY id",
     )
