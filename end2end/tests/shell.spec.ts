@@ -16,7 +16,7 @@ test('the Settings navigation reaches every settings page', async ({ page }) => 
   await page.goto('/');
   await waitForHydration(page);
   const nav = page.getByRole('navigation', { name: 'Settings' });
-  for (const title of ['Integrations', 'OAuth Connections', 'Organizations', 'API Keys', 'Audit Log', 'Administrators']) {
+  for (const title of ['Integrations', 'OAuth Connections', 'Organizations', 'API Keys', 'Audit Log', 'Administrators', 'Two-factor sign-in']) {
     await nav.getByRole('link', { name: title, exact: true }).click();
     await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
     await expect(nav.getByRole('link', { name: title, exact: true })).toHaveAttribute('aria-current', 'page');

@@ -181,3 +181,22 @@ pub async fn print_setup_code(settings: Settings) -> Result<(), StartupError> {
     }
     Ok(())
 }
+
+/// Turns off an administrator's second factor, audited as the CLI's doing.
+pub async fn reset_two_factor(settings: Settings, email: &str) -> Result<(), StartupError> {
+    let email = app::domain::admin::EmailAddress::parse("email", email)
+        .map_err(|error| StartupError::Command(error.to_string()))?;
+    let (store, services) = open_services(&settings).await?;
+    let actor = Actor {
+        admin_id: None,
+        label: "bifrost reset-2fa (command line)".to_string(),
+    };
+    let reset = services.reset_two_factor(&email.key(), &actor).await;
+    store.close().await;
+    reset.map_err(|error| StartupError::Command(error.to_string()))?;
+    println!(
+        "Two-factor sign-in is off for {}; they set it up again after signing in.",
+        email.as_str()
+    );
+    Ok(())
+}

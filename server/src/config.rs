@@ -47,6 +47,12 @@ pub enum Command {
     GenerateKey,
     /// Print the first-run setup code the setup page asks for (while no administrator exists).
     SetupCode,
+    /// Turn off an administrator's two-factor sign-in (a lost phone and lost recovery codes).
+    Reset2fa {
+        /// The administrator's e-mail address.
+        #[arg(long)]
+        email: String,
+    },
     /// Add demo and load data: organizations, integrations with defaults, and mappings.
     SeedDemo {
         #[arg(long, default_value_t = 100)]
@@ -125,6 +131,16 @@ pub struct Settings {
         global = true
     )]
     pub allow_private_network: bool,
+
+    /// Every administrator must use two-factor sign-in; those without it enrol at their next
+    /// sign-in before anything else.
+    #[arg(
+        long = "require-2fa",
+        env = "BIFROST_REQUIRE_2FA",
+        default_value_t = false,
+        global = true
+    )]
+    pub require_two_factor: bool,
 
     /// Reverse proxies (addresses or CIDR networks, comma-separated) whose `Forwarded` or
     /// `X-Forwarded-For` header names the client; from anyone else those headers are ignored.
@@ -246,6 +262,7 @@ impl Settings {
                 variable: ALLOWED_HOSTS_SETTING,
                 message,
             })?;
+        config.require_two_factor = self.require_two_factor;
         config.session_idle = Duration::from_secs(self.session_idle_minutes * 60);
         config.session_lifetime = Duration::from_secs(self.session_hours * 60 * 60);
         config.trusted_proxies =

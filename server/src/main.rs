@@ -33,6 +33,7 @@ async fn main() -> ExitCode {
             cli_commands::create_api_key(cli.settings, &name, organization.as_deref()).await
         }
         Command::SetupCode => cli_commands::print_setup_code(cli.settings).await,
+        Command::Reset2fa { email } => cli_commands::reset_two_factor(cli.settings, &email).await,
         Command::GenerateKey => {
             cli_commands::generate_key();
             Ok(())

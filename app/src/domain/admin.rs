@@ -161,3 +161,25 @@ pub struct PasswordProof<'a> {
 /// How long after the password was last given an action that reaches every customer asks for it
 /// again, in minutes.
 pub const PASSWORD_AGAIN_AFTER_MINUTES: i64 = 10;
+
+/// An administrator's two-factor sign-in, for their account section.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TwoFactorStatus {
+    pub enabled: bool,
+    pub recovery_codes_left: i64,
+    /// The operator requires every administrator to use it (`BIFROST_REQUIRE_2FA`).
+    pub required: bool,
+}
+
+/// A new TOTP secret waiting for its confirming code: shown this once, to its owner.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TwoFactorEnrolment {
+    /// Base32, for typing into an authenticator app.
+    pub secret: String,
+    pub otpauth_url: String,
+    /// The same URL as a QR code (SVG markup made by the server).
+    pub qr_svg: String,
+}
+
+/// The cookie of a sign-in waiting for its second factor.
+pub const SIGN_IN_CHALLENGE_COOKIE: &str = "bifrost_sign_in";

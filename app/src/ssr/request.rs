@@ -42,6 +42,22 @@ pub fn session_token() -> Option<String> {
     })
 }
 
+/// A cookie the browser sent with this request.
+pub fn request_cookie(name: &str) -> Option<String> {
+    parts().and_then(|parts| {
+        parts
+            .headers
+            .get_all(http::header::COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|value| value.split(';'))
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(key, _)| *key == name)
+            .map(|(_, value)| value.to_string())
+            .filter(|value| !value.is_empty())
+    })
+}
+
 pub fn client_address() -> Option<String> {
     parts().and_then(|parts| {
         parts

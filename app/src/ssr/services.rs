@@ -4,7 +4,9 @@ use std::sync::Arc;
 
 use leptos::prelude::use_context;
 
-use crate::domain::admin::{AdminView, CurrentAdmin, FirstAdminForm, PasswordProof};
+use crate::domain::admin::{
+    AdminView, CurrentAdmin, FirstAdminForm, PasswordProof, TwoFactorEnrolment, TwoFactorStatus,
+};
 use crate::domain::api_key::{ApiKeyDraft, ApiKeyView, CreatedApiKey};
 use crate::domain::audit::{AuditEntryView, AuditFilter};
 use crate::domain::integration::{
@@ -24,6 +26,15 @@ use crate::error::AppError;
 /// A `Set-Cookie` header value produced by the server.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SetCookie(pub String);
+
+/// What signing in with a right password led to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignInStep {
+    /// Signed in: the session cookie.
+    SignedIn(SetCookie),
+    /// The second factor is asked for next: the cookie of the waiting sign-in.
+    CodeNeeded(SetCookie),
+}
 
 /// Integrations and their schemas.
 #[async_trait::async_trait]
@@ -263,6 +274,14 @@ pub trait Services:
         email: &str,
         password: &str,
         client: Option<&str>,
+    ) -> Result<SignInStep, AppError>;
+    /// The second step of a sign-in: a code from the authenticator app or a recovery code,
+    /// for the waiting sign-in named by `challenge`.
+    async fn login_code(
+        &self,
+        challenge: &str,
+        code: &str,
+        client: Option<&str>,
     ) -> Result<SetCookie, AppError>;
     /// Ends the session (if any) and returns the cookie that clears it in the browser.
     async fn logout(&self, session_token: Option<&str>) -> Result<SetCookie, AppError>;
@@ -294,6 +313,23 @@ pub trait Services:
     ) -> Result<Paged<AuditEntryView>, AppError>;
 
     async fn administrators(&self, admin: &CurrentAdmin) -> Result<Vec<AdminView>, AppError>;
+    async fn two_factor_status(&self, admin: &CurrentAdmin) -> Result<TwoFactorStatus, AppError>;
+    /// A new secret for the administrator's authenticator app, pending until confirmed.
+    async fn start_two_factor(&self, admin: &CurrentAdmin) -> Result<TwoFactorEnrolment, AppError>;
+    /// Confirms the pending secret with a code from the app; returns ten recovery codes, shown
+    /// this once.
+    async fn confirm_two_factor(
+        &self,
+        admin: &CurrentAdmin,
+        code: &str,
+    ) -> Result<Vec<String>, AppError>;
+    /// Turns two-factor sign-in off, with the password and a current code.
+    async fn disable_two_factor(
+        &self,
+        admin: &CurrentAdmin,
+        password: &str,
+        code: &str,
+    ) -> Result<(), AppError>;
     /// Adds an administrator; asks for the acting one's password again when it is not recent.
     async fn add_administrator(
         &self,

@@ -25,8 +25,9 @@ use crate::ui::pages::integrations::{
 };
 use crate::ui::pages::{
     administrators::AdministratorsPage, api_keys::ApiKeysPage, audit_log::AuditLogPage,
-    dashboard::DashboardPage, login::LoginPage, not_found::NotFoundPage,
+    dashboard::DashboardPage, login::LoginPage, login_code::LoginCodePage, not_found::NotFoundPage,
     oauth_connections::OAuthConnectionsPage, organizations::OrganizationsPage, setup::SetupPage,
+    two_factor::TwoFactorPage,
 };
 
 /// The document around the app, rendered on the server only.
@@ -64,6 +65,9 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFoundPage>
                 <Route path=path!("/login") view=|| view! {
                     <Title text="Sign in" /><LoginPage query=PageQuery::current() />
+                } />
+                <Route path=path!("/login/code") view=|| view! {
+                    <Title text="Two-factor sign-in" /><LoginCodePage query=PageQuery::current() />
                 } />
                 <Route path=path!("/setup") view=|| view! {
                     <Title text="Set up Bifrost" /><SetupPage query=PageQuery::current() />
@@ -110,6 +114,9 @@ pub fn App() -> impl IntoView {
                     } />
                     <Route path=path!("settings/administrators") view=|| view! {
                         <Title text="Administrators" /><AdministratorsPage query=PageQuery::current() />
+                    } />
+                    <Route path=path!("settings/two-factor") view=|| view! {
+                        <Title text="Two-factor sign-in" /><TwoFactorPage query=PageQuery::current() />
                     } />
                 </ParentRoute>
             </Routes>

@@ -29,7 +29,7 @@ fn is_always_open(path: &str) -> bool {
 
 /// The pages and server functions that let one sign in or set up.
 fn is_sign_in(path: &str) -> bool {
-    matches!(path, "/login" | "/setup") || PUBLIC_SERVER_FN_PATHS.contains(&path)
+    matches!(path, "/login" | "/login/code" | "/setup") || PUBLIC_SERVER_FN_PATHS.contains(&path)
 }
 
 pub async fn guard(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
@@ -86,14 +86,52 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
     };
     let path = request.uri().path().to_string();
     match admin {
-        Some(admin) => signed_in(admin, request, next, &path).await,
+        Some(admin) => signed_in(&state, admin, request, next, &path).await,
         None => anonymous(&state, request, next, &path).await,
     }
 }
 
-async fn signed_in(admin: CurrentAdmin, mut request: Request, next: Next, path: &str) -> Response {
-    if request.method() == Method::GET && matches!(path, "/login" | "/setup") {
+/// Where an administrator who must still enrol a second factor may go.
+fn is_enrolment(path: &str) -> bool {
+    is_always_open(path)
+        || path == TWO_FACTOR_PAGE
+        || path.starts_with("/api/two-factor/")
+        || matches!(path, "/api/auth/logout" | "/api/auth/me")
+}
+
+const TWO_FACTOR_PAGE: &str = "/settings/two-factor";
+
+async fn signed_in(
+    state: &AppState,
+    admin: CurrentAdmin,
+    mut request: Request,
+    next: Next,
+    path: &str,
+) -> Response {
+    if request.method() == Method::GET && matches!(path, "/login" | "/login/code" | "/setup") {
         return Redirect::to("/").into_response();
+    }
+    if !is_enrolment(path) {
+        match state.services.must_enrol_two_factor(admin.id).await {
+            Ok(false) => {}
+            Ok(true) if request.method() == Method::GET && !path.starts_with("/api/") => {
+                return Redirect::to(TWO_FACTOR_PAGE).into_response();
+            }
+            Ok(true) => {
+                return error_response(
+                    StatusCode::FORBIDDEN,
+                    "two_factor_required",
+                    "set up two-factor sign-in first (Settings > Two-factor sign-in)",
+                )
+            }
+            Err(_) => {
+                return error_response(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "the store is unreachable",
+                )
+            }
+        }
     }
     request.extensions_mut().insert(admin);
     next.run(request).await

@@ -62,18 +62,11 @@ impl ServerServices {
     ) -> Result<(), AppError> {
         // Someone at an unattended signed-in browser may not guess the current password freely.
         let throttle_key = ("password change", format!("administrator {}", admin.id));
-        if let Err(wait) =
-            self.throttle
-                .reserve(throttle_key.0, &throttle_key.1, std::time::Instant::now())
-        {
-            return Err(AppError::invalid(
-                "current_password",
-                &format!(
-                    "too many wrong passwords; try again in {} seconds",
-                    wait.as_secs().max(1)
-                ),
-            ));
-        }
+        self.reserve_attempt(
+            throttle_key.0,
+            &throttle_key.1,
+            ("current_password", "too many wrong passwords"),
+        )?;
         let row = self
             .store
             .find_admin(admin.id)

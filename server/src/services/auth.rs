@@ -8,7 +8,7 @@ use app::domain::admin::{
     PASSWORD_AGAIN_AFTER_MINUTES,
 };
 use app::error::AppError;
-use app::ssr::SetCookie;
+use app::ssr::{SetCookie, SignInStep};
 use cookie::{Cookie, SameSite};
 use secrecy::{ExposeSecret, SecretString};
 
@@ -131,18 +131,11 @@ impl ServerServices {
                 "is required: the server printed it when it started (`bifrost setup-code` prints it again)",
             ));
         }
-        if let Err(wait) = self
-            .throttle
-            .reserve("first-run setup", address, Instant::now())
-        {
-            return Err(AppError::invalid(
-                "setup_code",
-                &format!(
-                    "too many wrong codes; try again in {} seconds",
-                    wait.as_secs().max(1)
-                ),
-            ));
-        }
+        self.reserve_attempt(
+            "first-run setup",
+            address,
+            ("setup_code", "too many wrong codes"),
+        )?;
         let expected = self.first_run_setup_code().await.map_err(internal)?;
         let matches = expected.is_some_and(|expected| {
             use sha2::{Digest, Sha256};
@@ -214,7 +207,7 @@ impl ServerServices {
         email: &str,
         password: &str,
         client: Option<&str>,
-    ) -> Result<SetCookie, AppError> {
+    ) -> Result<SignInStep, AppError> {
         let email = EmailAddress::parse("email", email)?;
         if password.is_empty() {
             return Err(AppError::invalid("password", "is required"));
@@ -222,15 +215,7 @@ impl ServerServices {
         let account = email.key();
         // Without a known address (no socket: tests, a future transport) one shared key.
         let address = client.unwrap_or("unknown");
-        if let Err(wait) = self.throttle.reserve(&account, address, Instant::now()) {
-            return Err(AppError::invalid(
-                "password",
-                &format!(
-                    "too many failed attempts; try again in {} seconds",
-                    wait.as_secs().max(1)
-                ),
-            ));
-        }
+        self.reserve_attempt(&account, address, ("password", "too many failed attempts"))?;
         let admin = self
             .store
             .find_admin_by_email_key(&account)
@@ -245,6 +230,15 @@ impl ServerServices {
         match admin {
             Some(admin) if verified => {
                 self.throttle.succeeded(&account, address);
+                if self
+                    .store
+                    .two_factor(admin.id)
+                    .await
+                    .map_err(internal)?
+                    .is_some_and(|row| row.totp_secret.is_some())
+                {
+                    return Ok(SignInStep::CodeNeeded(self.challenge(admin.id).await?));
+                }
                 let token = new_token();
                 let now = now_millis();
                 let started = self
@@ -262,7 +256,7 @@ impl ServerServices {
                     return Err(AppError::invalid("password", WRONG_CREDENTIALS));
                 }
                 tracing::info!(admin_id = admin.id, "administrator signed in");
-                Ok(self.session_cookie(token, false))
+                Ok(SignInStep::SignedIn(self.session_cookie(token, false)))
             }
             _ => {
                 tracing::warn!("failed sign-in attempt");
@@ -314,6 +308,23 @@ impl ServerServices {
         }))
     }
 
+    /// Counts an attempt (see `LoginThrottle::reserve`), or says on `field` how long to wait.
+    pub(super) fn reserve_attempt(
+        &self,
+        account: &str,
+        address: &str,
+        (field, what): (&str, &str),
+    ) -> Result<(), AppError> {
+        self.throttle
+            .reserve(account, address, Instant::now())
+            .map_err(|wait| {
+                AppError::invalid(
+                    field,
+                    &format!("{what}; try again in {} seconds", wait.as_secs().max(1)),
+                )
+            })
+    }
+
     /// Actions that reach every customer need the password given in this session within the
     /// configured time (10 minutes), or given again now, so a browser left signed in is not
     /// enough to create a provider key or an administrator.
@@ -348,18 +359,11 @@ impl ServerServices {
             "password confirmation",
             format!("administrator {}", admin.id),
         );
-        if let Err(wait) = self
-            .throttle
-            .reserve(throttle.0, &throttle.1, Instant::now())
-        {
-            return Err(AppError::invalid(
-                "current_password",
-                &format!(
-                    "too many wrong passwords; try again in {} seconds",
-                    wait.as_secs().max(1)
-                ),
-            ));
-        }
+        self.reserve_attempt(
+            throttle.0,
+            &throttle.1,
+            ("current_password", "too many wrong passwords"),
+        )?;
         let stored = self
             .store
             .find_admin(admin.id)
@@ -392,7 +396,7 @@ impl ServerServices {
             .await
     }
 
-    async fn start_session(&self, admin_id: i64) -> Result<SetCookie, AppError> {
+    pub(super) async fn start_session(&self, admin_id: i64) -> Result<SetCookie, AppError> {
         let token = new_token();
         let now = now_millis();
         self.store

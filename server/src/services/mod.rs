@@ -18,6 +18,7 @@ mod organizations;
 pub mod resolve_cache;
 mod status;
 mod transfer;
+pub mod two_factor;
 pub mod values;
 
 use std::sync::atomic::AtomicBool;
@@ -64,6 +65,8 @@ pub struct ServicesConfig {
     /// case.
     pub session_idle: Duration,
     pub session_lifetime: Duration,
+    /// Every administrator must sign in with a second factor (`BIFROST_REQUIRE_2FA`).
+    pub require_two_factor: bool,
     /// Actions that reach every customer ask for the password again after this long.
     pub password_again_after: Duration,
     /// Reverse proxies whose `Forwarded`/`X-Forwarded-For` headers name the client.
@@ -82,6 +85,7 @@ impl ServicesConfig {
             hashing_slots: HashingGate::slots_for_this_machine(),
             hashing_wait: Duration::from_secs(5),
             trusted_proxies: Vec::new(),
+            require_two_factor: false,
             session_idle: Duration::from_secs(30 * 60),
             session_lifetime: Duration::from_secs(12 * 60 * 60),
             password_again_after: Duration::from_secs(
@@ -187,8 +191,17 @@ impl app::ssr::Services for ServerServices {
         email: &str,
         password: &str,
         client: Option<&str>,
-    ) -> Result<app::ssr::SetCookie, AppError> {
+    ) -> Result<app::ssr::SignInStep, AppError> {
         self.sign_in(email, password, client).await
+    }
+
+    async fn login_code(
+        &self,
+        challenge: &str,
+        code: &str,
+        client: Option<&str>,
+    ) -> Result<app::ssr::SetCookie, AppError> {
+        self.answer_challenge(challenge, code, client).await
     }
 
     async fn logout(&self, session_token: Option<&str>) -> Result<app::ssr::SetCookie, AppError> {
@@ -238,6 +251,37 @@ impl app::ssr::Services for ServerServices {
 
     async fn administrators(&self, admin: &CurrentAdmin) -> Result<Vec<AdminView>, AppError> {
         ServerServices::administrators(self, admin).await
+    }
+
+    async fn two_factor_status(
+        &self,
+        admin: &CurrentAdmin,
+    ) -> Result<app::domain::admin::TwoFactorStatus, AppError> {
+        self.two_factor_status_of(admin.id).await
+    }
+
+    async fn start_two_factor(
+        &self,
+        admin: &CurrentAdmin,
+    ) -> Result<app::domain::admin::TwoFactorEnrolment, AppError> {
+        self.begin_two_factor(admin).await
+    }
+
+    async fn confirm_two_factor(
+        &self,
+        admin: &CurrentAdmin,
+        code: &str,
+    ) -> Result<Vec<String>, AppError> {
+        self.finish_two_factor(admin, code).await
+    }
+
+    async fn disable_two_factor(
+        &self,
+        admin: &CurrentAdmin,
+        password: &str,
+        code: &str,
+    ) -> Result<(), AppError> {
+        self.turn_off_two_factor(admin, password, code).await
     }
 
     async fn add_administrator(

@@ -20,6 +20,7 @@ pub mod organizations;
 pub mod secrets;
 pub mod sessions;
 pub mod setup_code;
+pub mod two_factor;
 
 use app::domain::status::Backend;
 use sqlx::AnyPool;

@@ -5,6 +5,7 @@ use super::oauth_connections::{CLIENT_SECRET_COLUMN, OAUTH_CONNECTIONS_TABLE};
 use super::oauth_states::{OAUTH_STATES_TABLE, PKCE_VERIFIER_COLUMN};
 use super::oauth_tokens::{ACCESS_TOKEN_COLUMN, OAUTH_TOKENS_TABLE, REFRESH_TOKEN_COLUMN};
 use super::setup_code::{CODE_COLUMN, SETUP_CODE_TABLE};
+use super::two_factor::{ADMINS_TABLE, TOTP_PENDING_COLUMN, TOTP_SECRET_COLUMN};
 use super::{Store, StoreError};
 use crate::crypto::SecretIdentity;
 
@@ -25,7 +26,7 @@ impl EncryptedColumn {
     }
 }
 
-pub const ENCRYPTED_COLUMNS: [EncryptedColumn; 6] = [
+pub const ENCRYPTED_COLUMNS: [EncryptedColumn; 8] = [
     EncryptedColumn {
         table: CONFIG_VALUES_TABLE,
         column: SECRET_COLUMN,
@@ -49,6 +50,14 @@ pub const ENCRYPTED_COLUMNS: [EncryptedColumn; 6] = [
     EncryptedColumn {
         table: SETUP_CODE_TABLE,
         column: CODE_COLUMN,
+    },
+    EncryptedColumn {
+        table: ADMINS_TABLE,
+        column: TOTP_SECRET_COLUMN,
+    },
+    EncryptedColumn {
+        table: ADMINS_TABLE,
+        column: TOTP_PENDING_COLUMN,
     },
 ];
 

@@ -11,9 +11,18 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
         async {
             let services = ssr::services()?;
             let client = ssr::client_address();
-            let cookie = services.login(&email, &password, client.as_deref()).await?;
-            ssr::set_cookie(cookie)?;
-            leptos_axum::redirect(&safe_return_path(next.as_deref()));
+            let next = safe_return_path(next.as_deref());
+            match services.login(&email, &password, client.as_deref()).await? {
+                ssr::SignInStep::SignedIn(cookie) => {
+                    ssr::set_cookie(cookie)?;
+                    leptos_axum::redirect(&next);
+                }
+                ssr::SignInStep::CodeNeeded(cookie) => {
+                    ssr::set_cookie(cookie)?;
+                    let next = urlencoding::encode(&next).into_owned();
+                    leptos_axum::redirect(&format!("/login/code?next={next}"));
+                }
+            }
             Ok(())
         }
         .await,

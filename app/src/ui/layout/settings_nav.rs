@@ -2,13 +2,14 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 /// The Settings pages, in the order the navigation shows them.
-pub const SETTINGS_PAGES: [(&str, &str); 6] = [
+pub const SETTINGS_PAGES: [(&str, &str); 7] = [
     ("Integrations", "/settings/integrations"),
     ("OAuth Connections", "/settings/oauth"),
     ("Organizations", "/settings/organizations"),
     ("API Keys", "/settings/api-keys"),
     ("Audit Log", "/settings/audit-log"),
     ("Administrators", "/settings/administrators"),
+    ("Two-factor sign-in", "/settings/two-factor"),
 ];
 
 /// Side navigation; the router marks the current page with `aria-current="page"`.

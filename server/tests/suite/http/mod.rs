@@ -10,3 +10,4 @@ mod listener;
 mod organizations;
 mod security_headers;
 pub mod test_app;
+mod two_factor;

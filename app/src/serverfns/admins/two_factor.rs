@@ -1,0 +1,36 @@
+//! The signed-in administrator's own two-factor sign-in.
+
+use leptos::prelude::*;
+
+use crate::domain::admin::{TwoFactorEnrolment, TwoFactorStatus};
+use crate::error::AppError;
+
+#[server(endpoint = "two-factor/status")]
+pub async fn get_two_factor_status() -> Result<TwoFactorStatus, AppError> {
+    crate::ssr::as_admin(|services, admin| async move { services.two_factor_status(&admin).await })
+        .await
+}
+
+/// A new secret, shown this once to its owner, waiting for the confirming code.
+#[server(endpoint = "two-factor/start")]
+pub async fn start_two_factor() -> Result<TwoFactorEnrolment, AppError> {
+    crate::ssr::as_admin(|services, admin| async move { services.start_two_factor(&admin).await })
+        .await
+}
+
+/// Confirms with a code from the app; answers the ten recovery codes, shown this once.
+#[server(endpoint = "two-factor/confirm")]
+pub async fn confirm_two_factor(code: String) -> Result<Vec<String>, AppError> {
+    crate::ssr::as_admin(|services, admin| async move {
+        services.confirm_two_factor(&admin, &code).await
+    })
+    .await
+}
+
+#[server(endpoint = "two-factor/disable")]
+pub async fn disable_two_factor(password: String, code: String) -> Result<(), AppError> {
+    crate::ssr::as_admin(|services, admin| async move {
+        services.disable_two_factor(&admin, &password, &code).await
+    })
+    .await
+}
