@@ -314,8 +314,13 @@ pub trait Services:
 
     async fn administrators(&self, admin: &CurrentAdmin) -> Result<Vec<AdminView>, AppError>;
     async fn two_factor_status(&self, admin: &CurrentAdmin) -> Result<TwoFactorStatus, AppError>;
-    /// A new secret for the administrator's authenticator app, pending until confirmed.
-    async fn start_two_factor(&self, admin: &CurrentAdmin) -> Result<TwoFactorEnrolment, AppError>;
+    /// A new secret for the administrator's authenticator app, pending until confirmed; asks
+    /// for the password again when it is not recent (a sign-in setting).
+    async fn start_two_factor(
+        &self,
+        admin: &CurrentAdmin,
+        proof: PasswordProof<'_>,
+    ) -> Result<TwoFactorEnrolment, AppError>;
     /// Confirms the pending secret with a code from the app; returns ten recovery codes, shown
     /// this once.
     async fn confirm_two_factor(

@@ -263,7 +263,9 @@ impl app::ssr::Services for ServerServices {
     async fn start_two_factor(
         &self,
         admin: &CurrentAdmin,
+        proof: PasswordProof<'_>,
     ) -> Result<app::domain::admin::TwoFactorEnrolment, AppError> {
+        self.confirm_recent_password(admin, proof).await?;
         self.begin_two_factor(admin).await
     }
 

@@ -13,9 +13,19 @@ pub async fn get_two_factor_status() -> Result<TwoFactorStatus, AppError> {
 
 /// A new secret, shown this once to its owner, waiting for the confirming code.
 #[server(endpoint = "two-factor/start")]
-pub async fn start_two_factor() -> Result<TwoFactorEnrolment, AppError> {
-    crate::ssr::as_admin(|services, admin| async move { services.start_two_factor(&admin).await })
-        .await
+pub async fn start_two_factor(
+    current_password: Option<String>,
+) -> Result<TwoFactorEnrolment, AppError> {
+    use crate::domain::admin::PasswordProof;
+    crate::ssr::as_admin(|services, admin| async move {
+        let session = crate::ssr::session_token().ok_or(AppError::Unauthorized)?;
+        let proof = PasswordProof {
+            session_token: &session,
+            password: current_password.as_deref().unwrap_or_default(),
+        };
+        services.start_two_factor(&admin, proof).await
+    })
+    .await
 }
 
 /// Confirms with a code from the app; answers the ten recovery codes, shown this once.

@@ -7,7 +7,7 @@ use crate::domain::admin::{TwoFactorEnrolment, TwoFactorStatus};
 use crate::serverfns::admins::{
     get_two_factor_status, ConfirmTwoFactor, DisableTwoFactor, StartTwoFactor,
 };
-use crate::ui::components::form::{FormError, FormField};
+use crate::ui::components::form::{BoundField, FormError, FormField};
 use crate::ui::islands::{go_to, start_page_island, PageQuery};
 
 const PATH: &str = "/settings/two-factor";
@@ -32,6 +32,8 @@ pub fn TwoFactorPage(query: PageQuery) -> impl IntoView {
 #[component]
 fn Enrol(required: bool) -> impl IntoView {
     let start = ServerAction::<StartTwoFactor>::new();
+    let password = RwSignal::new(String::new());
+    let failure = move || start.value().get().and_then(Result::err);
     view! {
         <section class="card" aria-labelledby="enrol-heading">
             <h2 id="enrol-heading">"Set up"</h2>
@@ -40,10 +42,15 @@ fn Enrol(required: bool) -> impl IntoView {
             })}
             {move || match start.value().get() {
                 Some(Ok(enrolment)) => view! { <Confirm enrolment /> }.into_any(),
-                Some(Err(error)) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
-                None => view! {
+                _ => view! {
+                    {move || failure().filter(|error| error.for_field("current_password").is_none()).map(|error| view! {
+                        <p class="error" role="alert">{error.to_string()}</p>
+                    })}
+                    <BoundField id="two-factor-password" label="Your password" value=password input_type="password"
+                        error=Signal::derive(move || failure().and_then(|error| error.for_field("current_password").map(str::to_string)))
+                        hint="Asked for again when you last gave it more than 10 minutes ago." />
                     <button type="button" class="button" disabled=start.pending()
-                        on:click=move |_| { start.dispatch(StartTwoFactor {}); }>
+                        on:click=move |_| { start.dispatch(StartTwoFactor { current_password: Some(password.get_untracked()) }); }>
                         "Set up two-factor sign-in"
                     </button>
                 }.into_any(),

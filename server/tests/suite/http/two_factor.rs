@@ -152,3 +152,30 @@ async fn the_command_line_resets_a_lost_second_factor() {
     assert!(succeeded(&browser.login(ADMIN_EMAIL, ADMIN_PASSWORD).await));
     app.finish().await;
 }
+
+/// Setting up a second factor is a sign-in setting: with the password given long ago (here: at
+/// once), it is asked for again.
+#[tokio::test]
+async fn setting_up_asks_for_the_password_when_it_was_given_long_ago() {
+    let db = crate::helpers::TestDb::sqlite().await;
+    let app = TestApp::spawn_configured(db, |config| {
+        config.password_again_after = std::time::Duration::ZERO;
+    })
+    .await;
+    assert!(succeeded(
+        &app.setup(ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_PASSWORD).await
+    ));
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    let refused = app.call_server_fn("/api/two-factor/start", &[]).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let error: Value = refused.json().await.expect("json");
+    assert_eq!(error["Invalid"]["field"], "current_password", "{error}");
+    let started = app
+        .call_server_fn(
+            "/api/two-factor/start",
+            &[("current_password", ADMIN_PASSWORD)],
+        )
+        .await;
+    assert_eq!(started.status(), StatusCode::OK);
+    app.finish().await;
+}
