@@ -42,6 +42,29 @@ pub fn session_token() -> Option<String> {
     })
 }
 
+/// This request's session and the password its form gave again (empty when it gave none), for
+/// the actions that may ask for it.
+pub struct PasswordAgain {
+    session_token: String,
+    password: String,
+}
+
+impl PasswordAgain {
+    pub fn proof(&self) -> crate::domain::admin::PasswordProof<'_> {
+        crate::domain::admin::PasswordProof {
+            session_token: &self.session_token,
+            password: &self.password,
+        }
+    }
+}
+
+pub fn password_again(current_password: Option<String>) -> Result<PasswordAgain, AppError> {
+    Ok(PasswordAgain {
+        session_token: session_token().ok_or(AppError::Unauthorized)?,
+        password: current_password.unwrap_or_default(),
+    })
+}
+
 /// A cookie the browser sent with this request.
 pub fn request_cookie(name: &str) -> Option<String> {
     parts().and_then(|parts| {

@@ -1,12 +1,8 @@
 //! Accounts and sessions: first-run setup, sign-in with throttling, sign-out, session checks.
 
 use std::sync::atomic::Ordering;
-use std::time::Instant;
 
-use app::domain::admin::{
-    check_new_password, CurrentAdmin, EmailAddress, FirstAdminForm, PasswordProof,
-    PASSWORD_AGAIN_AFTER_MINUTES,
-};
+use app::domain::admin::{check_new_password, CurrentAdmin, EmailAddress, FirstAdminForm};
 use app::error::AppError;
 use app::ssr::{SetCookie, SignInStep};
 use cookie::{Cookie, SameSite};
@@ -306,86 +302,6 @@ impl ServerServices {
             id: session.admin_id,
             email: session.email,
         }))
-    }
-
-    /// Counts an attempt (see `LoginThrottle::reserve`), or says on `field` how long to wait.
-    pub(super) fn reserve_attempt(
-        &self,
-        account: &str,
-        address: &str,
-        (field, what): (&str, &str),
-    ) -> Result<(), AppError> {
-        self.throttle
-            .reserve(account, address, Instant::now())
-            .map_err(|wait| {
-                AppError::invalid(
-                    field,
-                    &format!("{what}; try again in {} seconds", wait.as_secs().max(1)),
-                )
-            })
-    }
-
-    /// Actions that reach every customer need the password given in this session within the
-    /// configured time (10 minutes), or given again now, so a browser left signed in is not
-    /// enough to create a provider key or an administrator.
-    pub async fn confirm_recent_password(
-        &self,
-        admin: &CurrentAdmin,
-        proof: PasswordProof<'_>,
-    ) -> Result<(), AppError> {
-        let token_hash = hash_token(proof.session_token);
-        let session = self
-            .store
-            .find_session(&token_hash)
-            .await
-            .map_err(internal)?
-            .filter(|session| session.admin_id == admin.id)
-            .ok_or(AppError::Unauthorized)?;
-        let now = now_millis();
-        let window =
-            i64::try_from(self.config.password_again_after.as_millis()).unwrap_or(i64::MAX);
-        if now - session.password_at <= window {
-            return Ok(());
-        }
-        if proof.password.is_empty() {
-            return Err(AppError::invalid(
-                "current_password",
-                &format!(
-                    "enter your password again: this reaches every customer, and you last gave it more than {PASSWORD_AGAIN_AFTER_MINUTES} minutes ago"
-                ),
-            ));
-        }
-        let throttle = (
-            "password confirmation",
-            format!("administrator {}", admin.id),
-        );
-        self.reserve_attempt(
-            throttle.0,
-            &throttle.1,
-            ("current_password", "too many wrong passwords"),
-        )?;
-        let stored = self
-            .store
-            .find_admin(admin.id)
-            .await
-            .map_err(internal)?
-            .map(|row| row.password_hash);
-        let verified = self
-            .hashing
-            .verify(proof.password.to_string(), stored)
-            .await
-            .map_err(password_failure)?;
-        if !verified {
-            return Err(AppError::invalid(
-                "current_password",
-                "is not your password",
-            ));
-        }
-        self.throttle.succeeded(throttle.0, &throttle.1);
-        self.store
-            .mark_password_given(&token_hash, now)
-            .await
-            .map_err(internal)
     }
 
     /// Deletes sessions that can no longer be used; run periodically.

@@ -15,6 +15,7 @@ mod oauth_flow;
 mod oauth_status;
 pub mod oauth_tokens;
 mod organizations;
+mod reauthentication;
 pub mod resolve_cache;
 mod status;
 mod transfer;

@@ -12,7 +12,6 @@ use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 use totp_rs::{Algorithm, Secret, TOTP};
 
-use super::auth::password_failure;
 use super::{actor_of, internal, ServerServices};
 use crate::auth::session_token::{hash_token, new_token};
 use crate::store::audit::Actor;
@@ -183,20 +182,8 @@ impl ServerServices {
         password: &str,
         code: &str,
     ) -> Result<(), AppError> {
-        let stored = self
-            .store
-            .find_admin(admin.id)
-            .await
-            .map_err(internal)?
-            .map(|row| row.password_hash);
-        let verified = self
-            .hashing
-            .verify(password.to_string(), stored)
-            .await
-            .map_err(password_failure)?;
-        if !verified {
-            return Err(AppError::invalid("password", "is not your password"));
-        }
+        self.check_own_password(admin.id, password, ("password", "two-factor change"))
+            .await?;
         self.check_second_factor(admin.id, &admin.email, code, "administrator")
             .await?;
         self.store

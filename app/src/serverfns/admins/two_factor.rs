@@ -16,14 +16,9 @@ pub async fn get_two_factor_status() -> Result<TwoFactorStatus, AppError> {
 pub async fn start_two_factor(
     current_password: Option<String>,
 ) -> Result<TwoFactorEnrolment, AppError> {
-    use crate::domain::admin::PasswordProof;
     crate::ssr::as_admin(|services, admin| async move {
-        let session = crate::ssr::session_token().ok_or(AppError::Unauthorized)?;
-        let proof = PasswordProof {
-            session_token: &session,
-            password: current_password.as_deref().unwrap_or_default(),
-        };
-        services.start_two_factor(&admin, proof).await
+        let given = crate::ssr::password_again(current_password)?;
+        services.start_two_factor(&admin, given.proof()).await
     })
     .await
 }

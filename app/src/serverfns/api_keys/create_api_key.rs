@@ -10,14 +10,9 @@ pub async fn create_api_key(
     draft: ApiKeyDraft,
     current_password: Option<String>,
 ) -> Result<CreatedApiKey, AppError> {
-    use crate::domain::admin::PasswordProof;
     crate::ssr::as_admin(|services, admin| async move {
-        let session = crate::ssr::session_token().ok_or(AppError::Unauthorized)?;
-        let proof = PasswordProof {
-            session_token: &session,
-            password: current_password.as_deref().unwrap_or_default(),
-        };
-        services.create_api_key(&admin, proof, &draft).await
+        let given = crate::ssr::password_again(current_password)?;
+        services.create_api_key(&admin, given.proof(), &draft).await
     })
     .await
 }

@@ -179,3 +179,41 @@ async fn setting_up_asks_for_the_password_when_it_was_given_long_ago() {
     assert_eq!(started.status(), StatusCode::OK);
     app.finish().await;
 }
+
+/// Turning the second factor off from an unattended signed-in browser needs the password, and
+/// guessing it there is throttled.
+#[tokio::test]
+async fn guessing_the_password_to_turn_it_off_is_throttled() {
+    let app = TestApp::spawn_signed_in().await;
+    let (secret, _) = enrol(&app).await;
+    for n in 0..5 {
+        let guess = format!("guess number {n}");
+        let refused = app
+            .call_server_fn(
+                "/api/two-factor/disable",
+                &[("password", guess.as_str()), ("code", "000000")],
+            )
+            .await;
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let code = code_at(&secret, now_secs() + 30);
+    let throttled = app
+        .call_server_fn(
+            "/api/two-factor/disable",
+            &[("password", ADMIN_PASSWORD), ("code", &code)],
+        )
+        .await;
+    let error: Value = throttled.json().await.expect("json");
+    assert!(
+        error.to_string().contains("too many wrong passwords"),
+        "{error}"
+    );
+    let status: Value = app
+        .call_server_fn("/api/two-factor/status", &[])
+        .await
+        .json()
+        .await
+        .expect("status");
+    assert_eq!(status["enabled"], true, "still on");
+    app.finish().await;
+}
