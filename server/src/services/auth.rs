@@ -37,17 +37,22 @@ const WRONG_CREDENTIALS: &str = "the e-mail address or the password is wrong";
 /// Twelve characters from an alphabet without look-alikes (no 0/O, 1/I/L), in groups of four:
 /// about 60 bits, typed by hand from a terminal.
 fn new_setup_code() -> SecretString {
+    SecretString::from(typed_code(b"ABCDEFGHJKMNPQRSTUVWXYZ23456789", 3, 4))
+}
+
+/// A random code typed by hand: `groups` groups of `length` characters of `alphabet`, joined by
+/// dashes (the setup code, recovery codes).
+pub(super) fn typed_code(alphabet: &[u8], groups: usize, length: usize) -> String {
     use rand::Rng;
-    const ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
     let mut rng = rand::thread_rng();
-    let characters: Vec<char> = (0..12)
-        .map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())]))
-        .collect();
-    let groups: Vec<String> = characters
-        .chunks(4)
-        .map(|group| group.iter().collect())
-        .collect();
-    SecretString::from(groups.join("-"))
+    (0..groups)
+        .map(|_| {
+            (0..length)
+                .map(|_| char::from(alphabet[rng.gen_range(0..alphabet.len())]))
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 /// A code as typed: case, spaces and dashes do not matter.

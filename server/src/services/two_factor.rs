@@ -12,10 +12,13 @@ use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 use totp_rs::{Algorithm, Secret, TOTP};
 
+use super::auth::typed_code;
 use super::{actor_of, internal, ServerServices};
 use crate::auth::session_token::{hash_token, new_token};
 use crate::store::audit::Actor;
-use crate::store::two_factor::{totp_identity, TOTP_PENDING_COLUMN, TOTP_SECRET_COLUMN};
+use crate::store::two_factor::{
+    totp_identity, TwoFactorRow, TOTP_PENDING_COLUMN, TOTP_SECRET_COLUMN,
+};
 use crate::time::now_millis;
 
 const STEP_SECONDS: u64 = 30;
@@ -60,14 +63,7 @@ fn now_secs() -> u64 {
 
 /// `xxxxx-xxxxx` from an alphabet without look-alikes: about 50 bits each.
 fn new_recovery_code() -> String {
-    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
-    let mut bytes = [0u8; 10];
-    rand::thread_rng().fill_bytes(&mut bytes);
-    let characters: String = bytes
-        .iter()
-        .map(|byte| char::from(ALPHABET[usize::from(*byte) % ALPHABET.len()]))
-        .collect();
-    format!("{}-{}", &characters[..5], &characters[5..])
+    typed_code(b"abcdefghjkmnpqrstuvwxyz23456789", 2, 5)
 }
 
 fn recovery_code_hash(code: &str) -> String {
@@ -87,13 +83,16 @@ fn wrong_code() -> AppError {
 }
 
 impl ServerServices {
-    pub async fn two_factor_status_of(&self, admin_id: i64) -> Result<TwoFactorStatus, AppError> {
-        let row = self
-            .store
+    async fn two_factor_row(&self, admin_id: i64) -> Result<TwoFactorRow, AppError> {
+        self.store
             .two_factor(admin_id)
             .await
             .map_err(internal)?
-            .ok_or(AppError::Unauthorized)?;
+            .ok_or(AppError::Unauthorized)
+    }
+
+    pub async fn two_factor_status_of(&self, admin_id: i64) -> Result<TwoFactorStatus, AppError> {
+        let row = self.two_factor_row(admin_id).await?;
         Ok(TwoFactorStatus {
             enabled: row.totp_secret.is_some(),
             recovery_codes_left: self
@@ -143,12 +142,7 @@ impl ServerServices {
         admin: &CurrentAdmin,
         code: &str,
     ) -> Result<Vec<String>, AppError> {
-        let row = self
-            .store
-            .two_factor(admin.id)
-            .await
-            .map_err(internal)?
-            .ok_or(AppError::Unauthorized)?;
+        let row = self.two_factor_row(admin.id).await?;
         let sealed = row.totp_pending_secret.ok_or_else(|| {
             AppError::Conflict("start the set-up again: no new secret is waiting".into())
         })?;
@@ -269,12 +263,7 @@ impl ServerServices {
     ) -> Result<(), AppError> {
         let account = format!("second factor {admin_id}");
         self.reserve_attempt(&account, address, ("code", "too many wrong codes"))?;
-        let row = self
-            .store
-            .two_factor(admin_id)
-            .await
-            .map_err(internal)?
-            .ok_or(AppError::Unauthorized)?;
+        let row = self.two_factor_row(admin_id).await?;
         let sealed = row.totp_secret.ok_or_else(wrong_code)?;
         let secret = self
             .keyring
