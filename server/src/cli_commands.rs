@@ -1,4 +1,6 @@
 //! Administrative commands run from the shell (`bifrost create-admin …`, `bifrost rotate-key`).
+//! They answer on the terminal, so printing is how they speak.
+#![expect(clippy::print_stdout, reason = "the command line's own output")]
 
 use std::io::{BufRead, IsTerminal};
 

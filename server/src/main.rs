@@ -43,7 +43,10 @@ async fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             tracing::error!(%error, "bifrost stopped");
-            eprintln!("error: {error}");
+            #[expect(clippy::print_stderr, reason = "the exit message is for the terminal")]
+            {
+                eprintln!("error: {error}");
+            }
             ExitCode::FAILURE
         }
     }

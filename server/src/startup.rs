@@ -183,15 +183,7 @@ pub async fn serve(settings: Settings) -> Result<(), StartupError> {
                 source,
             })?;
     tracing::info!(address = %settings.listen, %public_url, "Bifrost is listening");
-    println!("Bifrost Integrations is running: open {public_url}");
-    // On stdout, not in the log: the code is a secret for whoever started the server.
-    if let Some(code) = setup_code {
-        use secrecy::ExposeSecret;
-        println!(
-            "First-run setup code: {} (the setup page asks for it; `bifrost setup-code` prints it again)",
-            code.expose_secret()
-        );
-    }
+    print_banner(&public_url, setup_code.as_ref());
 
     crate::http::listener::serve(listener, app, settings.limits.limits(), shutdown_signal()).await;
     store.close().await;
@@ -256,5 +248,22 @@ async fn shutdown_signal() {
     tokio::select! {
         () = ctrl_c => tracing::info!("Ctrl-C received, shutting down"),
         () = terminate => tracing::info!("SIGTERM received, shutting down"),
+    }
+}
+
+/// Tells whoever started the server where to open it, and the first-run setup code: on
+/// stdout, not in the log, because the code is a secret for whoever started the server.
+#[expect(
+    clippy::print_stdout,
+    reason = "the start-up banner is for the terminal"
+)]
+fn print_banner(public_url: &str, setup_code: Option<&secrecy::SecretString>) {
+    use secrecy::ExposeSecret;
+    println!("Bifrost Integrations is running: open {public_url}");
+    if let Some(code) = setup_code {
+        println!(
+            "First-run setup code: {} (the setup page asks for it; `bifrost setup-code` prints it again)",
+            code.expose_secret()
+        );
     }
 }

@@ -4,11 +4,13 @@
 //!
 //! A test binary of its own: it installs the process's global log subscriber, which no other
 //! test may share.
+#![expect(clippy::too_many_lines, reason = "one scenario that visits every place a secret could leak")]
+#![expect(clippy::print_stderr, reason = "a skipped backend says so")]
 
-#[allow(dead_code)]
+#[expect(dead_code, reason = "this binary uses a few of the suite's helpers")]
 #[path = "suite/helpers.rs"]
 mod helpers;
-#[allow(dead_code)]
+#[expect(dead_code, reason = "this binary uses a few of the TestApp's methods")]
 #[path = "suite/http/test_app.rs"]
 mod test_app;
 
@@ -20,7 +22,10 @@ use std::sync::{Arc, Mutex};
 use app::domain::admin::CurrentAdmin;
 use app::domain::integration::{FieldType, MappingDraft, SchemaField};
 use app::domain::oauth::{GrantType, OAuthConnectionDraft, SecretChange};
-use app::ssr::{ConfigurationServices, IntegrationServices, MappingServices, OAuthServices};
+use app::ssr::{
+    ConfigurationServices, IntegrationServices, MappingServices, OAuthServices,
+    OrganizationServices,
+};
 use bifrost::services::{ServerServices, ServicesConfig};
 use bifrost::store::oauth_tokens::{GrantedTokens, TokenOwner};
 use secrecy::SecretString;

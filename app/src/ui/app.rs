@@ -10,6 +10,7 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::hooks::use_params_map;
 use leptos_router::path;
+use leptos_router::MatchNestedRoutes;
 
 use crate::ui::islands::PageQuery;
 
@@ -58,9 +59,7 @@ pub fn App() -> impl IntoView {
 
     view! {
         <Stylesheet id="leptos" href="/pkg/bifrost.css" />
-        <Title formatter=|page: String| {
-            if page.is_empty() { "Bifrost Integrations".to_string() } else { format!("{page} · Bifrost") }
-        } />
+        <Title formatter=page_title />
         <Router>
             <Routes fallback=NotFoundPage>
                 <Route path=path!("/login") view=|| view! {
@@ -82,24 +81,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("settings/integrations/new") view=|| view! {
                         <Title text="Create Integration" /><CreateIntegrationPage />
                     } />
-                    <ParentRoute path=path!("settings/integrations/:name") view=IntegrationLayout>
-                        <Route path=path!("") view=|| view! {
-                            <OverviewTab name=integration_name() query=PageQuery::current() />
-                        } />
-                        <Route path=path!("configuration") view=|| view! {
-                            <ConfigurationTab name=integration_name() query=PageQuery::current() />
-                        } />
-                        <Route path=path!("mappings") view=|| view! {
-                            <MappingsTab name=integration_name() query=PageQuery::current() />
-                        } />
-                        <Route path=path!("oauth") view=|| view! {
-                            <OAuthTab name=integration_name() query=PageQuery::current() />
-                        } />
-                        <Route path=path!("edit") view=|| view! {
-                            <Title text="Edit integration" />
-                            <EditIntegrationPage name=integration_name() />
-                        } />
-                    </ParentRoute>
+                    <IntegrationRoutes />
                     <Route path=path!("settings/oauth") view=|| view! {
                         <Title text="OAuth Connections" /><OAuthConnectionsPage query=PageQuery::current() />
                     } />
@@ -124,15 +106,49 @@ pub fn App() -> impl IntoView {
     }
 }
 
+/// The document's title for a page's `<Title>`.
+fn page_title(page: String) -> String {
+    if page.is_empty() {
+        "Bifrost Integrations".to_string()
+    } else {
+        format!("{page} · Bifrost")
+    }
+}
+
+/// An integration's page (`/settings/integrations/:name`): its tabs, and Edit.
+#[component(transparent)]
+fn IntegrationRoutes() -> impl MatchNestedRoutes + Clone {
+    view! {
+        <ParentRoute path=path!("settings/integrations/:name") view=IntegrationLayout>
+            <Route path=path!("") view=|| view! {
+                <OverviewTab name=integration_name() query=PageQuery::current() />
+            } />
+            <Route path=path!("configuration") view=|| view! {
+                <ConfigurationTab name=integration_name() query=PageQuery::current() />
+            } />
+            <Route path=path!("mappings") view=|| view! {
+                <MappingsTab name=integration_name() query=PageQuery::current() />
+            } />
+            <Route path=path!("oauth") view=|| view! {
+                <OAuthTab name=integration_name() query=PageQuery::current() />
+            } />
+            <Route path=path!("edit") view=|| view! {
+                <Title text="Edit integration" />
+                <EditIntegrationPage name=integration_name() />
+            } />
+        </ParentRoute>
+    }
+    .into_inner()
+}
+
 /// The page's Content-Security-Policy: scripts from this origin and the inline ones Leptos writes
 /// (hydration, streamed data) with this response's nonce; WASM compilation for the app and its
 /// lazily loaded pages; no plugins, no framing, no `<base>`.
 #[cfg(feature = "ssr")]
 fn set_page_security_policy() {
-    let (Some(response), Some(nonce)) = (
-        use_context::<leptos_axum::ResponseOptions>(),
-        leptos::nonce::use_nonce(),
-    ) else {
+    let (Some(response), Some(nonce)) =
+        (use_context::<leptos_axum::ResponseOptions>(), use_nonce())
+    else {
         return;
     };
     let policy = format!(

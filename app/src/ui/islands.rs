@@ -4,6 +4,32 @@
 //! Pages render on the server; only their interactive part, one island per page, ships WASM and
 //! hydrates. The router runs on the server alone, so the server hands each island the address's
 //! query (and the integration's name) as props.
+//!
+//! Forms are built one of two ways:
+//! - `<ActionForm>` with `FormField` and `FormError` (`components::form`), for flat inputs sent
+//!   as they are: sign-in, setup, two-factor, organizations, administrators. They post as plain
+//!   HTML forms, so they work before the island is live: a failed post comes back with the error
+//!   in the address (`__err`, `__path`), which `start_page_island` hands to the island.
+//! - Controls bound to signals (`BoundField`, `CheckboxField`, `NonFieldError` and
+//!   `field_message`) and an `on:submit` that dispatches one structured value (nested lists, a
+//!   secret to keep, set or clear): the dialogs rendered in the browser only, whose code loads when
+//!   they first open (`on_demand`): the OAuth connection, API key and mapping forms. (The
+//!   integration and defaults forms are the server's plain controls, read and answered by their
+//!   islands with DOM calls and `show_field_message`.)
+//!
+//! Leptos internals this module relies on, as of leptos 0.8.23 (leptos_server 0.8.8,
+//! leptos_router 0.8.17, reactive_graph 0.2.16, hydration_context 0.3.2 in Cargo.lock); check
+//! them again on an upgrade:
+//! - A `ServerActionError` in context seeds `ServerAction::new`'s value when its path is the
+//!   server function's; on the server `<Routes>` provides it from the address, in the browser
+//!   `start_page_island` does.
+//! - `Owner::with_hydration` (`sent_with_page`): only resources made under it while an island's
+//!   body runs are numbered for, and sent with, the page.
+//! - `Owner::current_shared_context()` and `SharedContext::hydration_complete()`: in islands
+//!   mode Leptos leaves ending hydration to the app.
+//! - Islands render as `<leptos-island>` elements, which `expect_islands` counts.
+//! - `#[lazy]` functions become WASM files of their own with `cargo leptos build --split`;
+//!   `show_when_loaded` awaits one with a `Suspend` outside any `Suspense`.
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -91,7 +117,7 @@ pub fn start_page_island(query: PageQuery) {
     // the island's actions; in the browser, where there is no router, it comes from here, so
     // both render the error and hydration matches.
     if let (Some(err), Some(path)) = (query.get("__err"), query.get("__path")) {
-        provide_context(leptos::server::ServerActionError::new(&path, &err));
+        provide_context(ServerActionError::new(&path, &err));
     }
     provide_context(query);
     island_ready();
@@ -165,6 +191,33 @@ pub fn clicked_button(event: &leptos::ev::MouseEvent, selector: &str) -> Option<
         .target()
         .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
         .and_then(|target| target.closest(selector).ok().flatten())
+}
+
+/// A click on a button of a server-rendered list that names what it does in its action attribute
+/// (`data-…-action`), and what it does it to in its other data attributes.
+pub struct ListButton {
+    pub element: web_sys::Element,
+    /// The action attribute's value.
+    pub action: String,
+}
+
+impl ListButton {
+    /// The button with `action_attribute` that the click landed on, if any.
+    pub fn clicked(event: &leptos::ev::MouseEvent, action_attribute: &str) -> Option<Self> {
+        let element = clicked_button(event, &format!("button[{action_attribute}]"))?;
+        let action = element.get_attribute(action_attribute).unwrap_or_default();
+        Some(Self { element, action })
+    }
+
+    /// The data attribute `name`, empty when there is none.
+    pub fn data(&self, name: &str) -> String {
+        self.element.get_attribute(name).unwrap_or_default()
+    }
+
+    /// `data-id`, 0 when there is none.
+    pub fn id(&self) -> i64 {
+        self.data("data-id").parse().unwrap_or(0)
+    }
 }
 
 /// Goes to `href` with a full page load: pages are rendered by the server.

@@ -6,7 +6,7 @@ use axum::http::request::Parts;
 
 use super::ApiError;
 use crate::services::api_keys::ApiCaller;
-use crate::services::ServerServices;
+use crate::services::workflow_api::WorkflowError;
 use crate::startup::AppState;
 
 /// The key a request carries, not yet checked; a request without one is refused with 401.
@@ -25,16 +25,7 @@ impl<S: Sync> FromRequestParts<S> for BearerKey {
             .map(|(_, key)| key.trim())
             .filter(|key| !key.is_empty())
             .map(|key| BearerKey(key.to_string()))
-            .ok_or(ApiError::Unauthorized)
-    }
-}
-
-/// The caller a key belongs to; an unknown, revoked or expired key is refused with 401.
-pub async fn authenticate(services: &ServerServices, key: &str) -> Result<ApiCaller, ApiError> {
-    match services.authenticate_api_key(key).await {
-        Ok(Some(caller)) => Ok(caller),
-        Ok(None) => Err(ApiError::Unauthorized),
-        Err(_) => Err(ApiError::Internal),
+            .ok_or(ApiError::Workflow(WorkflowError::Unauthorized))
     }
 }
 
@@ -46,6 +37,6 @@ impl FromRequestParts<AppState> for Caller {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let BearerKey(key) = BearerKey::from_request_parts(parts, state).await?;
-        authenticate(&state.services, &key).await.map(Caller)
+        Ok(Caller(state.services.api_caller(&key).await?))
     }
 }

@@ -12,10 +12,10 @@ use utoipa::{Modify, OpenApi};
 
 use super::auth::Caller;
 use super::error::{ApiError, ErrorBody};
-use super::resolve::{
+use crate::http::oauth_callback::escape_html;
+use crate::services::workflow_api::answers::{
     MappedOrganization, MappingPage, OAuthAccess, ResolvedIntegration, ScopeOrganization,
 };
-use crate::http::oauth_callback::escape_html;
 
 #[derive(OpenApi)]
 #[openapi(

@@ -1,36 +1,18 @@
 //! API errors: a stable code and a message, as JSON, with the HTTP status that goes with them.
+//! What the workflow API service refuses is a `WorkflowError`; this layer adds only what HTTP
+//! itself can get wrong (an unknown route, another method than GET).
 
-use app::error::AppError;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
 
-use crate::services::TokenError;
-use crate::store::StoreError;
+use crate::services::workflow_api::WorkflowError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
-    #[error("a valid API key is required: Authorization: Bearer <key>")]
-    Unauthorized,
-    #[error("this API key acts only for its own organization")]
-    Forbidden,
-    #[error("no integration is named “{0}”")]
-    IntegrationNotFound(String),
-    #[error("no organization is “{0}”")]
-    OrganizationNotFound(String),
-    #[error("“{0}” is not configured for this organization")]
-    IntegrationNotConfigured(String),
-    #[error("{0}")]
-    BadRequest(String),
-    #[error("the integration's OAuth connection is not connected")]
-    OAuthNotConnected,
-    #[error("the OAuth token needs reconnecting: {0}")]
-    OAuthNeedsReconnect(String),
-    #[error("the OAuth provider failed the refresh: {0}")]
-    OAuthProvider(String),
-    #[error("the server could not answer")]
-    Internal,
+    #[error(transparent)]
+    Workflow(#[from] WorkflowError),
     #[error("no such API route; see /api/v1/docs")]
     UnknownRoute,
     #[error("{0} is not allowed here; the workflow API answers GET")]
@@ -51,16 +33,18 @@ pub struct ErrorBody {
 impl ApiError {
     pub fn code(&self) -> &'static str {
         match self {
-            ApiError::Unauthorized => "unauthorized",
-            ApiError::Forbidden => "forbidden",
-            ApiError::IntegrationNotFound(_) => "integration_not_found",
-            ApiError::OrganizationNotFound(_) => "organization_not_found",
-            ApiError::IntegrationNotConfigured(_) => "integration_not_configured",
-            ApiError::BadRequest(_) => "bad_request",
-            ApiError::OAuthNotConnected => "oauth_not_connected",
-            ApiError::OAuthNeedsReconnect(_) => "oauth_needs_reconnect",
-            ApiError::OAuthProvider(_) => "oauth_provider_error",
-            ApiError::Internal => "internal",
+            ApiError::Workflow(refused) => match refused {
+                WorkflowError::Unauthorized => "unauthorized",
+                WorkflowError::Forbidden => "forbidden",
+                WorkflowError::IntegrationNotFound(_) => "integration_not_found",
+                WorkflowError::OrganizationNotFound(_) => "organization_not_found",
+                WorkflowError::IntegrationNotConfigured(_) => "integration_not_configured",
+                WorkflowError::BadRequest(_) => "bad_request",
+                WorkflowError::OAuthNotConnected => "oauth_not_connected",
+                WorkflowError::OAuthNeedsReconnect(_) => "oauth_needs_reconnect",
+                WorkflowError::OAuthProvider(_) => "oauth_provider_error",
+                WorkflowError::Internal => "internal",
+            },
             ApiError::UnknownRoute => "not_found",
             ApiError::MethodNotAllowed(_) => "method_not_allowed",
         }
@@ -68,15 +52,19 @@ impl ApiError {
 
     pub fn status(&self) -> StatusCode {
         match self {
-            ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden => StatusCode::FORBIDDEN,
-            ApiError::IntegrationNotFound(_)
-            | ApiError::OrganizationNotFound(_)
-            | ApiError::IntegrationNotConfigured(_) => StatusCode::NOT_FOUND,
-            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            ApiError::OAuthNotConnected | ApiError::OAuthNeedsReconnect(_) => StatusCode::CONFLICT,
-            ApiError::OAuthProvider(_) => StatusCode::BAD_GATEWAY,
-            ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Workflow(refused) => match refused {
+                WorkflowError::Unauthorized => StatusCode::UNAUTHORIZED,
+                WorkflowError::Forbidden => StatusCode::FORBIDDEN,
+                WorkflowError::IntegrationNotFound(_)
+                | WorkflowError::OrganizationNotFound(_)
+                | WorkflowError::IntegrationNotConfigured(_) => StatusCode::NOT_FOUND,
+                WorkflowError::BadRequest(_) => StatusCode::BAD_REQUEST,
+                WorkflowError::OAuthNotConnected | WorkflowError::OAuthNeedsReconnect(_) => {
+                    StatusCode::CONFLICT
+                }
+                WorkflowError::OAuthProvider(_) => StatusCode::BAD_GATEWAY,
+                WorkflowError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            },
             ApiError::UnknownRoute => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
         }
@@ -90,33 +78,5 @@ impl IntoResponse for ApiError {
             message: self.to_string(),
         };
         (self.status(), Json(body)).into_response()
-    }
-}
-
-impl From<StoreError> for ApiError {
-    /// Logged once here; the caller sees only that the server could not answer.
-    fn from(error: StoreError) -> ApiError {
-        tracing::error!(%error, "store operation failed");
-        ApiError::Internal
-    }
-}
-
-impl From<TokenError> for ApiError {
-    fn from(error: TokenError) -> ApiError {
-        match error {
-            TokenError::NotConnected => ApiError::OAuthNotConnected,
-            TokenError::NeedsReconnect(reason) => ApiError::OAuthNeedsReconnect(reason),
-            TokenError::Provider(provider) => ApiError::OAuthProvider(provider.to_string()),
-            TokenError::Busy => ApiError::OAuthProvider(error.to_string()),
-            TokenError::Store(store) => ApiError::from(store),
-        }
-    }
-}
-
-/// Services errors the API can meet; anything else is internal (already logged).
-pub fn from_app(error: AppError, integration: &str) -> ApiError {
-    match error {
-        AppError::NotFound(_) => ApiError::IntegrationNotFound(integration.to_string()),
-        _ => ApiError::Internal,
     }
 }

@@ -1,12 +1,11 @@
 //! The workflow API under `/api/v1`: JSON, authenticated with `Authorization: Bearer <API key>`.
-//! Handlers parse, call the services and map the result; the OpenAPI document is generated from
+//! Handlers parse, call one method of the workflow API service and map the result; the OpenAPI document is generated from
 //! the handlers' annotations, and a readable reference page from that document.
 
 mod auth;
 mod docs;
 mod error;
 mod resolve;
-mod scope;
 
 use axum::http::Method;
 use axum::response::IntoResponse;

@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use app::domain::admin::CurrentAdmin;
 use app::error::AppError;
 use app::serverfns::auth::PUBLIC_SERVER_FN_PATHS;
-use app::ssr::{ClientAddress, SessionToken};
+use app::ssr::{AuthenticationServices, ClientAddress, SessionToken};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
@@ -16,7 +16,7 @@ use axum::Json;
 use serde_json::json;
 
 use crate::http::client_address::client_address;
-use crate::services::auth::session_cookie_name;
+use crate::services::sessions::session_cookie_name;
 use crate::startup::AppState;
 
 /// Probes and static files: open to anyone, whatever the setup state. The workflow API
@@ -68,7 +68,7 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
 
     let cookie_name = session_cookie_name(state.services.config().secure_cookies);
     let admin = match session_cookie(request.headers(), cookie_name) {
-        Some(token) => match state.services.admin_of_session(&token).await {
+        Some(token) => match state.services.authenticate(&token).await {
             Ok(Some(admin)) => {
                 request.extensions_mut().insert(SessionToken(token));
                 Some(admin)
@@ -141,7 +141,7 @@ async fn anonymous(state: &AppState, request: Request, next: Next, path: &str) -
     if is_always_open(path) {
         return next.run(request).await;
     }
-    let setup_needed = match state.services.is_setup_needed().await {
+    let setup_needed = match state.services.setup_needed().await {
         Ok(needed) => needed,
         Err(_) => {
             return error_response(

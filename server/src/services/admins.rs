@@ -1,15 +1,17 @@
 //! Managing administrators: list, add, remove, change one's own password.
 
-use app::domain::admin::{check_new_password, AdminView, CurrentAdmin};
+use app::domain::admin::{check_new_password, AdminView, CurrentAdmin, PasswordProof};
 use app::error::AppError;
+use app::ssr::AdministratorServices;
 
 use super::{actor_of, internal, ServerServices};
 use crate::auth::session_token::hash_token;
 use crate::store::StoreError;
 use crate::time::now_millis;
 
-impl ServerServices {
-    pub async fn administrators(&self, admin: &CurrentAdmin) -> Result<Vec<AdminView>, AppError> {
+#[async_trait::async_trait]
+impl AdministratorServices for ServerServices {
+    async fn administrators(&self, admin: &CurrentAdmin) -> Result<Vec<AdminView>, AppError> {
         let rows = self.store.list_admins().await.map_err(internal)?;
         Ok(rows
             .into_iter()
@@ -22,12 +24,27 @@ impl ServerServices {
             .collect())
     }
 
-    /// Removes another administrator; one's own account and the last one stay.
-    pub async fn remove_administrator(
+    async fn add_administrator(
         &self,
         admin: &CurrentAdmin,
+        proof: PasswordProof<'_>,
+        email: &str,
+        password: &str,
+        confirm: &str,
+    ) -> Result<CurrentAdmin, AppError> {
+        self.confirm_recent_password(admin, proof).await?;
+        self.add_admin(&actor_of(admin), email, password, confirm)
+            .await
+    }
+
+    /// Removes another administrator; one's own account and the last one stay.
+    async fn remove_administrator(
+        &self,
+        admin: &CurrentAdmin,
+        proof: PasswordProof<'_>,
         id: i64,
     ) -> Result<(), AppError> {
+        self.confirm_recent_password(admin, proof).await?;
         if id == admin.id {
             return Err(AppError::Conflict(
                 "you cannot remove your own account; ask another administrator to do it"
@@ -52,7 +69,7 @@ impl ServerServices {
 
     /// Changes the signed-in administrator's password after checking the current one, and signs
     /// out their other sessions.
-    pub async fn change_own_password(
+    async fn change_own_password(
         &self,
         admin: &CurrentAdmin,
         session_token: &str,

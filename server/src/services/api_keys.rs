@@ -86,7 +86,7 @@ impl ServerServices {
 
     /// Records a key's use, off the request's path, at most once a minute per key and process
     /// (`last_known`: when the store last recorded it, if just read).
-    pub(super) fn record_key_use(&self, key_id: i64, last_known: Option<i64>, now: i64) {
+    pub(crate) fn record_key_use(&self, key_id: i64, last_known: Option<i64>, now: i64) {
         if !self
             .resolve_cache
             .key_use_due(key_id, last_known, now, LAST_USED_RESOLUTION_MS)

@@ -4,13 +4,15 @@ use app::domain::audit::{AuditEntryView, AuditFilter, FieldChange, AUDIT_ENTRIES
 use app::domain::paging::{clamp_page, offset_of, Paged};
 use app::domain::time::{end_of_date, parse_date};
 use app::error::AppError;
+use app::ssr::AuditServices;
 use serde_json::Value;
 
 use super::{internal, ServerServices};
 use crate::store::audit::{AuditQuery, AuditRow};
 
-impl ServerServices {
-    pub async fn audit_entries(
+#[async_trait::async_trait]
+impl AuditServices for ServerServices {
+    async fn audit_entries(
         &self,
         filter: &AuditFilter,
         page: i64,

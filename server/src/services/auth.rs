@@ -4,33 +4,16 @@ use std::sync::atomic::Ordering;
 
 use app::domain::admin::{check_new_password, CurrentAdmin, EmailAddress, FirstAdminForm};
 use app::error::AppError;
-use app::ssr::{SetCookie, SignInStep};
-use cookie::{Cookie, SameSite};
+use app::ssr::{AuthenticationServices, SetCookie, SignInStep};
 use secrecy::{ExposeSecret, SecretString};
 
 use super::{internal, ServerServices};
 use crate::auth::password::PasswordError;
 use crate::auth::session_token::{hash_token, new_token};
-use crate::store::admins::NewAdmin;
+use crate::store::admins::{AdminRow, NewAdmin};
 use crate::store::audit::Actor;
 use crate::store::StoreError;
 use crate::time::now_millis;
-
-pub const SESSION_COOKIE: &str = "bifrost_session";
-/// Over https the cookie is `__Host-` prefixed: the browser then takes it only with `Secure`,
-/// `Path=/` and no `Domain`, so no other host (a sibling subdomain) can set or shadow it.
-pub const SECURE_SESSION_COOKIE: &str = "__Host-bifrost_session";
-
-/// The session cookie's name for a server reached over https or not.
-pub fn session_cookie_name(secure: bool) -> &'static str {
-    if secure {
-        SECURE_SESSION_COOKIE
-    } else {
-        SESSION_COOKIE
-    }
-}
-/// `last_seen_at` is written at most this often, not on every request.
-const SESSION_TOUCH_MS: i64 = 60 * 1000;
 
 const WRONG_CREDENTIALS: &str = "the e-mail address or the password is wrong";
 
@@ -42,7 +25,7 @@ fn new_setup_code() -> SecretString {
 
 /// A random code typed by hand: `groups` groups of `length` characters of `alphabet`, joined by
 /// dashes (the setup code, recovery codes).
-pub(super) fn typed_code(alphabet: &[u8], groups: usize, length: usize) -> String {
+pub(crate) fn typed_code(alphabet: &[u8], groups: usize, length: usize) -> String {
     use rand::Rng;
     let mut rng = rand::thread_rng();
     (0..groups)
@@ -63,7 +46,7 @@ fn normalized_code(code: &str) -> String {
         .collect()
 }
 
-pub(super) fn password_failure(error: PasswordError) -> AppError {
+pub(crate) fn password_failure(error: PasswordError) -> AppError {
     if let PasswordError::Busy { retry_after } = error {
         tracing::warn!("password checks are queueing; a request was turned away");
         return AppError::Busy(retry_after.as_secs().max(1));
@@ -72,8 +55,9 @@ pub(super) fn password_failure(error: PasswordError) -> AppError {
     AppError::Internal
 }
 
-impl ServerServices {
-    pub async fn is_setup_needed(&self) -> Result<bool, AppError> {
+#[async_trait::async_trait]
+impl AuthenticationServices for ServerServices {
+    async fn setup_needed(&self) -> Result<bool, AppError> {
         if self.setup_done.load(Ordering::Relaxed) {
             return Ok(false);
         }
@@ -84,22 +68,15 @@ impl ServerServices {
         Ok(admins == 0)
     }
 
-    /// The first-run setup code while no administrator exists (created on first asking).
-    pub async fn first_run_setup_code(&self) -> Result<Option<SecretString>, StoreError> {
-        self.store
-            .setup_code(&self.keyring, &new_setup_code(), now_millis())
-            .await
-    }
-
     /// Creates the first administrator for a visitor who has the setup code.
-    pub async fn create_first_admin(
+    async fn setup_first_admin(
         &self,
         form: FirstAdminForm<'_>,
         client: Option<&str>,
     ) -> Result<SetCookie, AppError> {
         let email = EmailAddress::parse("email", form.email)?;
         check_new_password(form.password, form.confirm)?;
-        if !self.is_setup_needed().await? {
+        if !self.setup_needed().await? {
             return Err(setup_already_done());
         }
         self.check_setup_code(form.setup_code, client.unwrap_or("unknown"))
@@ -122,6 +99,159 @@ impl ServerServices {
         self.setup_done.store(true, Ordering::Relaxed);
         tracing::info!(admin_id = admin.id, "first administrator created");
         self.start_session(admin.id).await
+    }
+
+    async fn login(
+        &self,
+        email: &str,
+        password: &str,
+        client: Option<&str>,
+    ) -> Result<SignInStep, AppError> {
+        let email = EmailAddress::parse("email", email)?;
+        if password.is_empty() {
+            return Err(AppError::invalid("password", "is required"));
+        }
+        let account = email.key();
+        // Without a known address (no socket: tests, a future transport) one shared key.
+        let address = client.unwrap_or("unknown");
+        self.reserve_attempt(&account, address, ("password", "too many failed attempts"))?;
+        let admin = self
+            .store
+            .find_admin_by_email_key(&account)
+            .await
+            .map_err(internal)?;
+        let stored_hash = admin.as_ref().map(|admin| admin.password_hash.clone());
+        let verified = self
+            .hashing
+            .verify(password.to_string(), stored_hash)
+            .await
+            .map_err(password_failure)?;
+        match admin {
+            Some(admin) if verified => {
+                self.throttle.succeeded(&account, address);
+                self.open_session_after_password(&admin).await
+            }
+            _ => {
+                tracing::warn!("failed sign-in attempt");
+                Err(AppError::invalid("password", WRONG_CREDENTIALS))
+            }
+        }
+    }
+
+    /// The second step: a code for the waiting sign-in, throttled like passwords.
+    async fn login_code(
+        &self,
+        challenge: &str,
+        code: &str,
+        client: Option<&str>,
+    ) -> Result<SetCookie, AppError> {
+        let token_hash = hash_token(challenge);
+        let now = now_millis();
+        let admin_id = self
+            .store
+            .sign_in_challenge(&token_hash, now)
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| {
+                AppError::Conflict(
+                    "this sign-in waited too long for its code; sign in again".into(),
+                )
+            })?;
+        let email = self
+            .store
+            .find_admin(admin_id)
+            .await
+            .map_err(internal)?
+            .ok_or(AppError::Unauthorized)?
+            .email;
+        self.check_second_factor(admin_id, &email, code, client.unwrap_or("unknown"))
+            .await?;
+        self.store
+            .delete_sign_in_challenge(&token_hash, now)
+            .await
+            .map_err(internal)?;
+        tracing::info!(admin_id, "administrator signed in with a second factor");
+        self.start_session(admin_id).await
+    }
+
+    async fn logout(&self, session_token: Option<&str>) -> Result<SetCookie, AppError> {
+        if let Some(token) = session_token {
+            self.store
+                .delete_session(&hash_token(token))
+                .await
+                .map_err(internal)?;
+        }
+        Ok(self.session_cookie(String::new(), true))
+    }
+
+    async fn authenticate(&self, session_token: &str) -> Result<Option<CurrentAdmin>, AppError> {
+        let token_hash = hash_token(session_token);
+        let Some(session) = self
+            .store
+            .find_session(&token_hash)
+            .await
+            .map_err(internal)?
+        else {
+            return Ok(None);
+        };
+        let now = now_millis();
+        if session.expires_at <= now || session.last_seen_at + self.session_idle_ms() <= now {
+            self.store
+                .delete_session(&token_hash)
+                .await
+                .map_err(internal)?;
+            return Ok(None);
+        }
+        if now - session.last_seen_at >= super::sessions::SESSION_TOUCH_MS {
+            self.store
+                .touch_session(&token_hash, now)
+                .await
+                .map_err(internal)?;
+        }
+        Ok(Some(CurrentAdmin {
+            id: session.admin_id,
+            email: session.email,
+        }))
+    }
+}
+
+impl ServerServices {
+    /// After the right password: the second factor is asked for when the administrator has
+    /// one; otherwise the session starts, unless the password changed since it was checked.
+    async fn open_session_after_password(&self, admin: &AdminRow) -> Result<SignInStep, AppError> {
+        if self
+            .store
+            .two_factor(admin.id)
+            .await
+            .map_err(internal)?
+            .is_some_and(|row| row.totp_secret.is_some())
+        {
+            return Ok(SignInStep::CodeNeeded(self.challenge(admin.id).await?));
+        }
+        let token = new_token();
+        let now = now_millis();
+        let started = self
+            .store
+            .insert_session_if_password(
+                &hash_token(&token),
+                (admin.id, &admin.password_hash),
+                now,
+                now + self.session_lifetime_ms(),
+            )
+            .await
+            .map_err(internal)?;
+        if !started {
+            return Err(AppError::invalid("password", WRONG_CREDENTIALS));
+        }
+        tracing::info!(admin_id = admin.id, "administrator signed in");
+        Ok(SignInStep::SignedIn(self.session_cookie(token, false)))
+    }
+
+    /// The first-run setup code while no administrator exists (created on first asking).
+    pub async fn first_run_setup_code(&self) -> Result<Option<SecretString>, StoreError> {
+        self.store
+            .setup_code(&self.keyring, &new_setup_code(), now_millis())
+            .await
     }
 
     /// The code must match; guesses are throttled like passwords (per address).
@@ -179,7 +309,7 @@ impl ServerServices {
         };
         let now = now_millis();
         let mut inserted = Err(StoreError::Conflict("setup_claim".into()));
-        if self.is_setup_needed().await? {
+        if self.setup_needed().await? {
             inserted = self.store.insert_first_admin(new_admin(), now).await;
         }
         if matches!(&inserted, Err(StoreError::Conflict(constraint)) if !constraint.contains("email"))
@@ -201,161 +331,6 @@ impl ServerServices {
             )),
             Err(error) => Err(internal(error)),
         }
-    }
-
-    pub async fn sign_in(
-        &self,
-        email: &str,
-        password: &str,
-        client: Option<&str>,
-    ) -> Result<SignInStep, AppError> {
-        let email = EmailAddress::parse("email", email)?;
-        if password.is_empty() {
-            return Err(AppError::invalid("password", "is required"));
-        }
-        let account = email.key();
-        // Without a known address (no socket: tests, a future transport) one shared key.
-        let address = client.unwrap_or("unknown");
-        self.reserve_attempt(&account, address, ("password", "too many failed attempts"))?;
-        let admin = self
-            .store
-            .find_admin_by_email_key(&account)
-            .await
-            .map_err(internal)?;
-        let stored_hash = admin.as_ref().map(|admin| admin.password_hash.clone());
-        let verified = self
-            .hashing
-            .verify(password.to_string(), stored_hash)
-            .await
-            .map_err(password_failure)?;
-        match admin {
-            Some(admin) if verified => {
-                self.throttle.succeeded(&account, address);
-                if self
-                    .store
-                    .two_factor(admin.id)
-                    .await
-                    .map_err(internal)?
-                    .is_some_and(|row| row.totp_secret.is_some())
-                {
-                    return Ok(SignInStep::CodeNeeded(self.challenge(admin.id).await?));
-                }
-                let token = new_token();
-                let now = now_millis();
-                let started = self
-                    .store
-                    .insert_session_if_password(
-                        &hash_token(&token),
-                        (admin.id, &admin.password_hash),
-                        now,
-                        now + self.session_lifetime_ms(),
-                    )
-                    .await
-                    .map_err(internal)?;
-                if !started {
-                    // The password changed since it was checked.
-                    return Err(AppError::invalid("password", WRONG_CREDENTIALS));
-                }
-                tracing::info!(admin_id = admin.id, "administrator signed in");
-                Ok(SignInStep::SignedIn(self.session_cookie(token, false)))
-            }
-            _ => {
-                tracing::warn!("failed sign-in attempt");
-                Err(AppError::invalid("password", WRONG_CREDENTIALS))
-            }
-        }
-    }
-
-    pub async fn sign_out(&self, session_token: Option<&str>) -> Result<SetCookie, AppError> {
-        if let Some(token) = session_token {
-            self.store
-                .delete_session(&hash_token(token))
-                .await
-                .map_err(internal)?;
-        }
-        Ok(self.session_cookie(String::new(), true))
-    }
-
-    pub async fn admin_of_session(
-        &self,
-        session_token: &str,
-    ) -> Result<Option<CurrentAdmin>, AppError> {
-        let token_hash = hash_token(session_token);
-        let Some(session) = self
-            .store
-            .find_session(&token_hash)
-            .await
-            .map_err(internal)?
-        else {
-            return Ok(None);
-        };
-        let now = now_millis();
-        if session.expires_at <= now || session.last_seen_at + self.session_idle_ms() <= now {
-            self.store
-                .delete_session(&token_hash)
-                .await
-                .map_err(internal)?;
-            return Ok(None);
-        }
-        if now - session.last_seen_at >= SESSION_TOUCH_MS {
-            self.store
-                .touch_session(&token_hash, now)
-                .await
-                .map_err(internal)?;
-        }
-        Ok(Some(CurrentAdmin {
-            id: session.admin_id,
-            email: session.email,
-        }))
-    }
-
-    /// Deletes sessions that can no longer be used; run periodically.
-    pub async fn sweep_sessions(&self) -> Result<u64, StoreError> {
-        let now = now_millis();
-        self.store
-            .delete_expired_sessions(now, now - self.session_idle_ms())
-            .await
-    }
-
-    pub(super) async fn start_session(&self, admin_id: i64) -> Result<SetCookie, AppError> {
-        let token = new_token();
-        let now = now_millis();
-        self.store
-            .insert_session(
-                &hash_token(&token),
-                admin_id,
-                now,
-                now + self.session_lifetime_ms(),
-            )
-            .await
-            .map_err(internal)?;
-        Ok(self.session_cookie(token, false))
-    }
-
-    fn session_idle_ms(&self) -> i64 {
-        i64::try_from(self.config.session_idle.as_millis()).unwrap_or(i64::MAX)
-    }
-
-    fn session_lifetime_ms(&self) -> i64 {
-        i64::try_from(self.config.session_lifetime.as_millis()).unwrap_or(i64::MAX)
-    }
-
-    /// The session cookie; `clear` makes the browser drop it.
-    fn session_cookie(&self, token: String, clear: bool) -> SetCookie {
-        let name = session_cookie_name(self.config.secure_cookies);
-        let mut cookie = Cookie::build((name, token))
-            .path("/")
-            .http_only(true)
-            .same_site(SameSite::Lax)
-            .secure(self.config.secure_cookies);
-        cookie = if clear {
-            cookie.max_age(cookie::time::Duration::ZERO)
-        } else {
-            cookie.max_age(cookie::time::Duration::milliseconds(
-                self.session_lifetime_ms(),
-            ))
-        };
-        SetCookie(cookie.build().to_string())
     }
 }
 

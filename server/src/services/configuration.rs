@@ -13,7 +13,8 @@ use app::ssr::ConfigurationServices;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Map, Value};
 
-use super::integrations::{field_view, value_change};
+use super::changes::value_change;
+use super::integrations::field_view;
 use super::values::{canonical_value, display_value, typed_value};
 use super::{actor_of, internal, ServerServices};
 use crate::store::audit::AuditRecord;
@@ -24,7 +25,7 @@ use crate::store::StoreError;
 use crate::time::now_millis;
 
 /// What the browser may see of a stored value.
-pub(super) fn shown(field: &SchemaFieldView, row: Option<&ValueRow>) -> ShownValue {
+pub(crate) fn shown(field: &SchemaFieldView, row: Option<&ValueRow>) -> ShownValue {
     match row {
         None => ShownValue::Unset,
         Some(row) if row.secret_value.is_some() => ShownValue::SecretSet,
@@ -35,19 +36,19 @@ pub(super) fn shown(field: &SchemaFieldView, row: Option<&ValueRow>) -> ShownVal
     }
 }
 
-pub(super) fn by_field(rows: Vec<ValueRow>) -> HashMap<i64, ValueRow> {
+pub(crate) fn by_field(rows: Vec<ValueRow>) -> HashMap<i64, ValueRow> {
     rows.into_iter().map(|row| (row.field_id, row)).collect()
 }
 
 /// The writes and audit changes for a set of inputs, or every rule broken, each named by its
 /// field's key.
-pub(super) struct PlannedWrites {
+pub(crate) struct PlannedWrites {
     pub writes: Vec<FieldWrite>,
     pub changes: Map<String, Value>,
 }
 
 /// A value save that found the schema changed since its values were checked.
-pub(super) fn schema_changed_meanwhile(error: StoreError) -> AppError {
+pub(crate) fn schema_changed_meanwhile(error: StoreError) -> AppError {
     match error {
         StoreError::Stale => AppError::Conflict(
             "The integration's fields changed while you were saving; reload the page and enter the values again."
@@ -57,14 +58,16 @@ pub(super) fn schema_changed_meanwhile(error: StoreError) -> AppError {
     }
 }
 
-pub(super) fn plan_writes(
+pub(crate) fn plan_writes(
     fields: &[FieldRow],
     current: &HashMap<i64, ValueRow>,
     inputs: &[ValueInput],
     field_name: impl Fn(&str) -> String,
 ) -> Result<PlannedWrites, AppError> {
-    let mut writes = Vec::new();
-    let mut changes = Map::new();
+    let mut planned = PlannedWrites {
+        writes: Vec::new(),
+        changes: Map::new(),
+    };
     let mut errors = Vec::new();
     for input in inputs {
         let Some(field) = fields.iter().find(|field| field.field_key == input.key) else {
@@ -74,52 +77,70 @@ pub(super) fn plan_writes(
             });
             continue;
         };
-        let field_type = field_view(field).field_type;
-        let before = current.get(&field.id);
-        let before_text = before.map(|row| row.value.as_deref().unwrap_or("(secret)"));
-        let write = match &input.change {
-            ValueChange::Keep => continue,
-            ValueChange::Clear => ValueWrite::Remove,
-            ValueChange::Set(text) if text.is_empty() => ValueWrite::Remove,
-            ValueChange::Set(text) => {
-                let canonical = match canonical_value(field_type, text) {
-                    Ok(canonical) => canonical,
-                    Err(message) => {
-                        errors.push(FieldError {
-                            field: field_name(&input.key),
-                            message,
-                        });
-                        continue;
-                    }
-                };
-                if field_type == FieldType::Secret {
-                    ValueWrite::Secret(SecretString::from(canonical))
-                } else {
-                    if before.and_then(|row| row.value.as_deref()) == Some(canonical.as_str()) {
-                        continue;
-                    }
-                    ValueWrite::Plain(canonical)
-                }
+        match plan_field_write(field, current.get(&field.id), &input.change) {
+            Ok(Some((write, change))) => {
+                planned.changes.insert(field.field_key.clone(), change);
+                planned.writes.push(write);
             }
-        };
-        let after_text = match &write {
-            ValueWrite::Remove if before.is_none() => continue,
-            ValueWrite::Remove => None,
-            ValueWrite::Plain(text) => Some(text.as_str()),
-            ValueWrite::Secret(_) => Some("(secret)"),
-        };
-        changes.insert(
-            field.field_key.clone(),
-            value_change(field_type, before_text, after_text),
-        );
-        writes.push(FieldWrite {
-            field_id: field.id,
-            field_type: field.field_type.clone(),
-            write,
-        });
+            Ok(None) => {}
+            Err(message) => errors.push(FieldError {
+                field: field_name(&input.key),
+                message,
+            }),
+        }
     }
     AppError::check_fields(errors)?;
-    Ok(PlannedWrites { writes, changes })
+    Ok(planned)
+}
+
+/// One field's write with its audit change, `None` when it changes nothing, or the rule its
+/// value broke.
+fn plan_field_write(
+    field: &FieldRow,
+    before: Option<&ValueRow>,
+    change: &ValueChange,
+) -> Result<Option<(FieldWrite, Value)>, String> {
+    let field_type = field_view(field).field_type;
+    let Some(write) = value_write(field_type, before, change)? else {
+        return Ok(None);
+    };
+    let before_text = before.map(|row| row.value.as_deref().unwrap_or("(secret)"));
+    let after_text = match &write {
+        ValueWrite::Remove if before.is_none() => return Ok(None),
+        ValueWrite::Remove => None,
+        ValueWrite::Plain(text) => Some(text.as_str()),
+        ValueWrite::Secret(_) => Some("(secret)"),
+    };
+    let change = value_change(field_type, before_text, after_text);
+    let write = FieldWrite {
+        field_id: field.id,
+        field_type: field.field_type.clone(),
+        write,
+    };
+    Ok(Some((write, change)))
+}
+
+/// What a change asks to write (`None`: nothing, as for an unchanged plain value), or the rule
+/// its value broke.
+fn value_write(
+    field_type: FieldType,
+    before: Option<&ValueRow>,
+    change: &ValueChange,
+) -> Result<Option<ValueWrite>, String> {
+    let text = match change {
+        ValueChange::Keep => return Ok(None),
+        ValueChange::Clear => return Ok(Some(ValueWrite::Remove)),
+        ValueChange::Set(text) if text.is_empty() => return Ok(Some(ValueWrite::Remove)),
+        ValueChange::Set(text) => text,
+    };
+    let canonical = canonical_value(field_type, text)?;
+    if field_type == FieldType::Secret {
+        return Ok(Some(ValueWrite::Secret(SecretString::from(canonical))));
+    }
+    if before.and_then(|row| row.value.as_deref()) == Some(canonical.as_str()) {
+        return Ok(None);
+    }
+    Ok(Some(ValueWrite::Plain(canonical)))
 }
 
 /// The config an organization (or the global scope) resolves to. Holds decrypted secrets:
@@ -168,33 +189,11 @@ impl ServerServices {
                 .map_err(internal)?,
             None => None,
         };
-        let defaults = by_field(
-            self.store
-                .config_values(integration.id, None)
-                .await
-                .map_err(internal)?,
-        );
-        let overrides = match &mapping {
-            Some(mapping) => by_field(
-                self.store
-                    .config_values(integration.id, Some(mapping.id))
-                    .await
-                    .map_err(internal)?,
-            ),
-            None => HashMap::new(),
-        };
-        let mut config = Map::new();
-        let mut missing_required = Vec::new();
-        for field in &fields {
-            let field_type = field_view(field).field_type;
-            match overrides.get(&field.id).or_else(|| defaults.get(&field.id)) {
-                Some(row) => {
-                    config.insert(field.field_key.clone(), self.typed(field_type, row)?);
-                }
-                None if field.required == 1 => missing_required.push(field.field_key.clone()),
-                None => {}
-            }
-        }
+        let defaults = self.defaults_by_field(integration.id).await?;
+        let overrides = self
+            .overrides_by_field(integration.id, mapping.as_ref().map(|mapping| mapping.id))
+            .await?;
+        let (config, missing_required) = self.merge(&fields, &overrides, &defaults)?;
         let (entity_id, entity_name) = match &mapping {
             Some(mapping) => (mapping.entity_id.clone(), mapping.entity_name.clone()),
             None => (integration.default_entity_id.clone(), String::new()),
@@ -210,6 +209,58 @@ impl ServerServices {
             integration,
             mapping,
         })
+    }
+
+    /// Each field's override, else its default, typed; and the required fields with neither.
+    fn merge(
+        &self,
+        fields: &[FieldRow],
+        overrides: &HashMap<i64, ValueRow>,
+        defaults: &HashMap<i64, ValueRow>,
+    ) -> Result<(Map<String, Value>, Vec<String>), AppError> {
+        let mut config = Map::new();
+        let mut missing_required = Vec::new();
+        for field in fields {
+            let field_type = field_view(field).field_type;
+            match overrides.get(&field.id).or_else(|| defaults.get(&field.id)) {
+                Some(row) => {
+                    config.insert(field.field_key.clone(), self.typed(field_type, row)?);
+                }
+                None if field.required == 1 => missing_required.push(field.field_key.clone()),
+                None => {}
+            }
+        }
+        Ok((config, missing_required))
+    }
+
+    /// An integration's defaults by field id.
+    pub(crate) async fn defaults_by_field(
+        &self,
+        integration_id: i64,
+    ) -> Result<HashMap<i64, ValueRow>, AppError> {
+        let rows = self
+            .store
+            .config_values(integration_id, None)
+            .await
+            .map_err(internal)?;
+        Ok(by_field(rows))
+    }
+
+    /// A mapping's overrides by field id; none without a mapping.
+    pub(crate) async fn overrides_by_field(
+        &self,
+        integration_id: i64,
+        mapping_id: Option<i64>,
+    ) -> Result<HashMap<i64, ValueRow>, AppError> {
+        let Some(mapping_id) = mapping_id else {
+            return Ok(HashMap::new());
+        };
+        let rows = self
+            .store
+            .config_values(integration_id, Some(mapping_id))
+            .await
+            .map_err(internal)?;
+        Ok(by_field(rows))
     }
 
     fn typed(&self, field_type: FieldType, row: &ValueRow) -> Result<Value, AppError> {
@@ -235,12 +286,7 @@ impl ConfigurationServices for ServerServices {
     /// Every field with its default, for the Configuration tab.
     async fn default_values(&self, integration_id: i64) -> Result<Vec<FieldValueView>, AppError> {
         let fields = self.fields_of(integration_id).await?;
-        let defaults = by_field(
-            self.store
-                .config_values(integration_id, None)
-                .await
-                .map_err(internal)?,
-        );
+        let defaults = self.defaults_by_field(integration_id).await?;
         Ok(fields
             .iter()
             .map(|row| {
@@ -264,23 +310,16 @@ impl ConfigurationServices for ServerServices {
     ) -> Result<Vec<FieldValueView>, AppError> {
         let integration = self.integration_row_by_id(integration_id).await?;
         let fields = self.fields_of(integration_id).await?;
-        let current = by_field(
-            self.store
-                .config_values(integration_id, None)
-                .await
-                .map_err(internal)?,
-        );
+        let current = self.defaults_by_field(integration_id).await?;
         let planned = plan_writes(&fields, &current, inputs, |key| key.to_string())?;
         if !planned.writes.is_empty() {
             let actor = actor_of(admin);
-            let record = AuditRecord {
-                actor: &actor,
-                action: "integration.defaults",
-                object_type: "integration",
-                object_id: integration.id.to_string(),
-                object_label: integration.name.clone(),
-                changes: Value::Object(planned.changes),
-            };
+            let record = AuditRecord::new(
+                &actor,
+                "integration.defaults",
+                ("integration", integration.id, &integration.name),
+                Value::Object(planned.changes),
+            );
             self.store
                 .save_default_values(
                     &self.keyring,

@@ -90,6 +90,83 @@ fn set(key: &str, value: String) -> ValueInput {
     }
 }
 
+/// The names of `count` customer organizations, each starting with `prefix`.
+fn organization_names(prefix: &str, count: usize) -> Vec<String> {
+    (0..count)
+        .map(|i| {
+            format!(
+                "{prefix}{} {} {i:06} {}",
+                COMPANIES[i % COMPANIES.len()],
+                TRADES[i / COMPANIES.len() % TRADES.len()],
+                SUFFIXES[i % SUFFIXES.len()]
+            )
+        })
+        .collect()
+}
+
+/// The `j`th integration of run `run`: six fields, one of each type and a second string.
+fn demo_integration(run: &str, j: usize) -> IntegrationDraft {
+    IntegrationDraft {
+        name: format!("{}_{run}_{j:03}", VENDORS[j % VENDORS.len()]),
+        description: format!("Demo integration {j}"),
+        entity_id_name: "Tenant ID".into(),
+        default_entity_id: format!("default-tenant-{j}"),
+        fields: vec![
+            field("base_url", FieldType::String, true),
+            field("timeout", FieldType::Int, false),
+            field("verbose", FieldType::Bool, false),
+            field("options", FieldType::Json, false),
+            field("api_key", FieldType::Secret, false),
+            field("region", FieldType::String, false),
+        ],
+        confirm_field_removal: false,
+        opened_at_version: None,
+    }
+}
+
+/// The defaults of the `j`th integration of run `run`, one for each field.
+fn demo_defaults(run: &str, j: usize) -> [ValueInput; 6] {
+    [
+        set("base_url", format!("https://api{j}.example.com")),
+        set("timeout", "30".into()),
+        set("verbose", "false".into()),
+        set("options", r#"{"page_size": 100}"#.into()),
+        set("api_key", format!("demo-secret-{run}-{j}")),
+        set("region", "eu-west".into()),
+    ]
+}
+
+/// What the integrations of one run share.
+struct DemoRun {
+    admin: CurrentAdmin,
+    /// Sets this run's names apart from earlier runs'.
+    run: String,
+    organization_ids: Vec<i64>,
+    connection_id: i64,
+    mappings_per_integration: usize,
+}
+
+impl DemoRun {
+    /// The mappings of the `j`th integration, named `integration_name`.
+    fn mappings_of(&self, j: usize, integration_name: &str) -> Vec<DemoMapping> {
+        let organization_ids = &self.organization_ids;
+        (0..self.mappings_per_integration)
+            .map(|i| DemoMapping {
+                // A different spread of organizations for each integration, each at most once.
+                organization_id: organization_ids[(j * 7919 + i) % organization_ids.len()],
+                entity_id: format!("tenant-{j}-{i}"),
+                entity_name: format!("Tenant {i} of {integration_name}"),
+            })
+            .collect()
+    }
+}
+
+/// What one integration of a run added: its mappings, and an organization mapped in it.
+struct SeededIntegration {
+    mappings: u64,
+    sample: Option<(String, i64)>,
+}
+
 impl ServerServices {
     pub async fn seed_demo(
         &self,
@@ -110,94 +187,18 @@ impl ServerServices {
             email: "seed-demo".into(),
         };
         let prefix = format!("Demo {run} ");
-        let names: Vec<String> = (0..organizations)
-            .map(|i| {
-                format!(
-                    "{prefix}{} {} {i:06} {}",
-                    COMPANIES[i % COMPANIES.len()],
-                    TRADES[i / COMPANIES.len() % TRADES.len()],
-                    SUFFIXES[i % SUFFIXES.len()]
-                )
-            })
-            .collect();
-        let created = self
-            .store
-            .insert_demo_organizations(&names, started)
-            .await
-            .map_err(internal)?;
-        let organization_ids = self
-            .store
-            .demo_organization_ids(&prefix)
-            .await
-            .map_err(internal)?;
-        let connection_id = self.create_demo_connection(&admin, &run).await?;
-        let mut mappings = 0;
-        let mut sample = None;
-        for j in 0..integrations {
-            let draft = IntegrationDraft {
-                name: format!("{}_{run}_{j:03}", VENDORS[j % VENDORS.len()]),
-                description: format!("Demo integration {j}"),
-                entity_id_name: "Tenant ID".into(),
-                default_entity_id: format!("default-tenant-{j}"),
-                fields: vec![
-                    field("base_url", FieldType::String, true),
-                    field("timeout", FieldType::Int, false),
-                    field("verbose", FieldType::Bool, false),
-                    field("options", FieldType::Json, false),
-                    field("api_key", FieldType::Secret, false),
-                    field("region", FieldType::String, false),
-                ],
-                confirm_field_removal: false,
-                opened_at_version: None,
-            };
-            let integration = self.create_integration(&admin, &draft).await?;
-            self.save_defaults(
-                &admin,
-                integration.id,
-                &[
-                    set("base_url", format!("https://api{j}.example.com")),
-                    set("timeout", "30".into()),
-                    set("verbose", "false".into()),
-                    set("options", r#"{"page_size": 100}"#.into()),
-                    set("api_key", format!("demo-secret-{run}-{j}")),
-                    set("region", "eu-west".into()),
-                ],
-            )
+        let (created, organization_ids) = self
+            .seed_demo_organizations(&prefix, organizations, started)
             .await?;
-            let timeout_field = integration
-                .fields
-                .iter()
-                .find(|field| field.key == "timeout")
-                .map(|field| field.id)
-                .ok_or(AppError::Internal)?;
-            let rows: Vec<DemoMapping> = (0..mappings_per_integration)
-                .map(|i| DemoMapping {
-                    // A different spread of organizations for each integration, each at most once.
-                    organization_id: organization_ids[(j * 7919 + i) % organization_ids.len()],
-                    entity_id: format!("tenant-{j}-{i}"),
-                    entity_name: format!("Tenant {i} of {}", draft.name),
-                })
-                .collect();
-            if let Some(first) = rows.first() {
-                sample.get_or_insert((draft.name.clone(), first.organization_id));
-            }
-            mappings += self
-                .store
-                .insert_demo_mappings(integration.id, &rows, (timeout_field, "60"), now_millis())
-                .await
-                .map_err(internal)?;
-            if j % OAUTH_EVERY == 0 {
-                self.link_oauth_connection(&admin, integration.id, Some(connection_id))
-                    .await?;
-                let organizations: Vec<(i64, String)> = rows
-                    .iter()
-                    .take(ORGANIZATION_TOKENS_PER_INTEGRATION)
-                    .map(|row| (row.organization_id, row.entity_id.clone()))
-                    .collect();
-                self.add_demo_organization_tokens(connection_id, integration.id, &organizations)
-                    .await?;
-            }
-        }
+        let connection_id = self.create_demo_connection(&admin, &run).await?;
+        let demo = DemoRun {
+            admin,
+            run,
+            organization_ids,
+            connection_id,
+            mappings_per_integration,
+        };
+        let (mappings, sample) = self.seed_demo_integrations(&demo, integrations).await?;
         let shared = TokenOwner {
             connection_id,
             organization_id: None,
@@ -211,6 +212,84 @@ impl ServerServices {
             millis: now_millis() - started,
             sample,
         })
+    }
+
+    /// Adds `count` organizations named with `prefix`; returns how many, and the ids of all
+    /// organizations with that prefix.
+    async fn seed_demo_organizations(
+        &self,
+        prefix: &str,
+        count: usize,
+        now: i64,
+    ) -> Result<(u64, Vec<i64>), AppError> {
+        let names = organization_names(prefix, count);
+        let created = self
+            .store
+            .insert_demo_organizations(&names, now)
+            .await
+            .map_err(internal)?;
+        let organization_ids = self
+            .store
+            .demo_organization_ids(prefix)
+            .await
+            .map_err(internal)?;
+        Ok((created, organization_ids))
+    }
+
+    /// Adds `count` integrations; returns how many mappings they have, and the first sample.
+    async fn seed_demo_integrations(
+        &self,
+        demo: &DemoRun,
+        count: usize,
+    ) -> Result<(u64, Option<(String, i64)>), AppError> {
+        let mut mappings = 0;
+        let mut sample = None;
+        for j in 0..count {
+            let seeded = self.seed_demo_integration(demo, j).await?;
+            mappings += seeded.mappings;
+            sample = sample.or(seeded.sample);
+        }
+        Ok((mappings, sample))
+    }
+
+    /// The `j`th integration with its defaults and mappings; every `OAUTH_EVERY`th also with
+    /// the demo OAuth connection and organization-specific tokens.
+    async fn seed_demo_integration(
+        &self,
+        demo: &DemoRun,
+        j: usize,
+    ) -> Result<SeededIntegration, AppError> {
+        let draft = demo_integration(&demo.run, j);
+        let integration = self.create_integration(&demo.admin, &draft).await?;
+        self.save_defaults(&demo.admin, integration.id, &demo_defaults(&demo.run, j))
+            .await?;
+        let timeout_field = integration
+            .fields
+            .iter()
+            .find(|field| field.key == "timeout")
+            .map(|field| field.id)
+            .ok_or(AppError::Internal)?;
+        let rows = demo.mappings_of(j, &draft.name);
+        let sample = rows
+            .first()
+            .map(|first| (draft.name.clone(), first.organization_id));
+        let mappings = self
+            .store
+            .insert_demo_mappings(integration.id, &rows, (timeout_field, "60"), now_millis())
+            .await
+            .map_err(internal)?;
+        if j.is_multiple_of(OAUTH_EVERY) {
+            self.link_oauth_connection(&demo.admin, integration.id, Some(demo.connection_id))
+                .await?;
+            let organizations: Vec<(i64, String)> = rows
+                .iter()
+                .take(ORGANIZATION_TOKENS_PER_INTEGRATION)
+                .map(|row| (row.organization_id, row.entity_id.clone()))
+                .collect();
+            self.add_demo_organization_tokens(demo.connection_id, integration.id, &organizations)
+                .await?;
+        }
+        Ok(SeededIntegration { mappings, sample })
     }
 
     async fn create_demo_connection(

@@ -13,14 +13,16 @@ use app::error::AppError;
 use app::ssr::IntegrationServices;
 use serde_json::{json, Map, Value};
 
-use super::values::canonical_value;
+use super::changes::record_changes;
 use super::{actor_of, internal, ServerServices};
 use crate::store::audit::change;
 use crate::store::integrations::{FieldPlan, FieldRow, IntegrationDetails, IntegrationRow};
 use crate::store::StoreError;
 use crate::time::now_millis;
 
-pub(super) fn not_found() -> AppError {
+mod schema_checks;
+
+pub(crate) fn not_found() -> AppError {
     AppError::NotFound("the integration".to_string())
 }
 
@@ -40,7 +42,7 @@ fn name_taken(error: StoreError) -> AppError {
     }
 }
 
-pub(super) fn field_view(row: &FieldRow) -> SchemaFieldView {
+pub(crate) fn field_view(row: &FieldRow) -> SchemaFieldView {
     SchemaFieldView {
         id: row.id,
         key: row.field_key.clone(),
@@ -95,15 +97,14 @@ fn audit_changes(
             .iter()
             .map(|f| (f.key.as_str(), f.field_type.as_str(), f.required)),
     );
-    let (old_row, old_schema) = match before {
-        Some((row, fields)) => (
-            Some(row),
-            Some(schema_summary(fields.iter().map(|f| {
-                (f.field_key.as_str(), f.field_type.as_str(), f.required == 1)
-            }))),
-        ),
-        None => (None, None),
-    };
+    let old_row = before.map(|(row, _)| row);
+    let old_schema = before.map(|(_, fields)| {
+        schema_summary(
+            fields
+                .iter()
+                .map(|f| (f.field_key.as_str(), f.field_type.as_str(), f.required == 1)),
+        )
+    });
     let pairs = [
         (
             "name",
@@ -127,16 +128,12 @@ fn audit_changes(
         ),
         ("schema", old_schema.as_deref(), after_schema.as_str()),
     ];
-    for (field, old, new) in pairs {
-        if old != Some(new) && !(old.is_none() && new.is_empty()) {
-            changes.insert(field.to_string(), change(old, Some(new)));
-        }
-    }
+    record_changes(&mut changes, pairs);
     Value::Object(changes)
 }
 
 impl ServerServices {
-    pub(super) async fn integration_row(&self, name: &str) -> Result<IntegrationRow, AppError> {
+    pub(crate) async fn integration_row(&self, name: &str) -> Result<IntegrationRow, AppError> {
         self.store
             .find_integration_by_name(name.trim())
             .await
@@ -144,7 +141,7 @@ impl ServerServices {
             .ok_or_else(not_found)
     }
 
-    pub(super) async fn integration_row_by_id(&self, id: i64) -> Result<IntegrationRow, AppError> {
+    pub(crate) async fn integration_row_by_id(&self, id: i64) -> Result<IntegrationRow, AppError> {
         self.store
             .find_integration(id)
             .await
@@ -152,7 +149,7 @@ impl ServerServices {
             .ok_or_else(not_found)
     }
 
-    pub(super) async fn fields_of(&self, integration_id: i64) -> Result<Vec<FieldRow>, AppError> {
+    pub(crate) async fn fields_of(&self, integration_id: i64) -> Result<Vec<FieldRow>, AppError> {
         self.store
             .integration_fields(integration_id)
             .await
@@ -190,93 +187,6 @@ impl ServerServices {
             updated_at: row.updated_at,
             version: row.version,
         })
-    }
-
-    /// A field's type may change only while every stored value is already in the canonical
-    /// form of the new type; secrets never turn into plain text or back while values exist.
-    async fn check_type_change(
-        &self,
-        index: usize,
-        old: &FieldRow,
-        new_type: FieldType,
-    ) -> Result<(), AppError> {
-        if old.field_type == new_type.as_str() {
-            return Ok(());
-        }
-        let values = self
-            .store
-            .stored_values_of_field(old.id)
-            .await
-            .map_err(internal)?;
-        if values.is_empty() {
-            return Ok(());
-        }
-        let field = schema_field_name(index, "type");
-        if old.field_type == FieldType::Secret.as_str() || new_type == FieldType::Secret {
-            return Err(AppError::invalid(
-                &field,
-                &format!(
-                    "\"{}\" cannot change to or from secret while it has stored values ({}); clear them first",
-                    old.field_key,
-                    values.len()
-                ),
-            ));
-        }
-        let failing: Vec<String> = values
-            .iter()
-            .filter(|stored| {
-                let text = stored.value.as_deref().unwrap_or_default();
-                canonical_value(new_type, text).as_deref() != Ok(text)
-            })
-            .map(|stored| {
-                stored
-                    .organization_name
-                    .clone()
-                    .unwrap_or_else(|| "the default".to_string())
-            })
-            .collect();
-        if failing.is_empty() {
-            return Ok(());
-        }
-        Err(AppError::invalid(
-            &field,
-            &format!(
-                "\"{}\" cannot become {}: the values of {} would not parse as {}",
-                old.field_key,
-                new_type.as_str(),
-                failing.join(", "),
-                new_type.as_str()
-            ),
-        ))
-    }
-
-    async fn check_removals(&self, removed: &[&FieldRow], confirmed: bool) -> Result<(), AppError> {
-        if confirmed {
-            return Ok(());
-        }
-        let mut with_values = Vec::new();
-        for field in removed {
-            let count = self
-                .store
-                .stored_values_of_field(field.id)
-                .await
-                .map_err(internal)?
-                .len();
-            if count > 0 {
-                with_values.push(format!(
-                    "\"{}\" ({count} stored value{})",
-                    field.field_key,
-                    if count == 1 { "" } else { "s" }
-                ));
-            }
-        }
-        if with_values.is_empty() {
-            return Ok(());
-        }
-        Err(AppError::NeedsConfirmation(format!(
-            "Removing {} deletes its stored values. Confirm to delete them.",
-            with_values.join(", ")
-        )))
     }
 }
 
@@ -364,24 +274,7 @@ impl IntegrationServices for ServerServices {
         // moved since, whichever version the form was opened at.
         let expected_version = draft.opened_at_version.unwrap_or(before.version);
         let existing = self.fields_of(id).await?;
-        for (index, field) in draft.fields.iter().enumerate() {
-            if let Some(field_id) = field.id {
-                let Some(old) = existing.iter().find(|old| old.id == field_id) else {
-                    return Err(AppError::invalid(
-                        &schema_field_name(index, "key"),
-                        "is not a field of this integration (reload the page)",
-                    ));
-                };
-                self.check_type_change(index, old, field.field_type).await?;
-            }
-        }
-        let removed: Vec<&FieldRow> = existing
-            .iter()
-            .filter(|old| !draft.fields.iter().any(|field| field.id == Some(old.id)))
-            .collect();
-        self.check_removals(&removed, draft.confirm_field_removal)
-            .await?;
-        let removed_ids: Vec<i64> = removed.iter().map(|field| field.id).collect();
+        let removed_ids = self.check_schema_change(&existing, &draft).await?;
         let changes = audit_changes(Some((&before, &existing)), &draft);
         let row = self
             .store
@@ -455,17 +348,4 @@ impl IntegrationServices for ServerServices {
             .map(|_| ())
             .ok_or_else(not_found)
     }
-}
-
-/// The audit `changes` for a value: the text for plain values, only set/unset for secrets.
-pub(super) fn value_change(
-    field_type: FieldType,
-    before: Option<&str>,
-    after: Option<&str>,
-) -> Value {
-    if field_type == FieldType::Secret {
-        let state = |value: Option<&str>| value.map(|_| "(secret set)");
-        return json!({ "from": state(before), "to": state(after) });
-    }
-    change(before, after)
 }

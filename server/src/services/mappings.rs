@@ -5,8 +5,8 @@ use std::collections::HashSet;
 
 use app::domain::admin::CurrentAdmin;
 use app::domain::integration::{
-    parse_text, FieldValueView, MappingDraft, MappingSummary, MappingView, OrganizationChoice,
-    MAPPINGS_PER_PAGE, MAX_ENTITY_TEXT_CHARS,
+    FieldValueView, MappingDraft, MappingSummary, MappingView, OrganizationChoice,
+    MAPPINGS_PER_PAGE,
 };
 use app::domain::oauth::TokenState;
 use app::domain::paging::{clamp_page, offset_of, Paged};
@@ -14,23 +14,23 @@ use app::error::AppError;
 use app::ssr::MappingServices;
 use serde_json::Value;
 
-use super::configuration::{by_field, plan_writes, schema_changed_meanwhile, shown};
+use super::configuration::{schema_changed_meanwhile, shown};
 use super::integrations::field_view;
 use super::{actor_of, internal, ServerServices};
-use crate::store::audit::{change, Actor};
-use crate::store::mappings::{MappingAudit, MappingDetails, MappingRow};
+use crate::store::audit::Actor;
+use crate::store::mappings::{MappingAudit, MappingRow};
 use crate::store::StoreError;
 use crate::time::now_millis;
+
+mod drafts;
+
+pub(crate) use drafts::entity_texts;
 
 /// How many unmapped organizations the Add Mapping form offers per search.
 const ORGANIZATION_CHOICES: i64 = 50;
 
 fn mapping_not_found() -> AppError {
     AppError::NotFound("the mapping".to_string())
-}
-
-fn override_field(key: &str) -> String {
-    format!("overrides.{key}")
 }
 
 fn summary(row: MappingRow, missing_required: Vec<String>) -> MappingSummary {
@@ -50,20 +50,6 @@ fn summary(row: MappingRow, missing_required: Vec<String>) -> MappingSummary {
             .zip(row.oauth_token_status.as_deref().map(TokenState::parse)),
         detected_entity_id,
     }
-}
-
-fn entity_texts(draft: &MappingDraft) -> Result<(String, String), AppError> {
-    let entity_id = parse_text("entity_id", &draft.entity_id, MAX_ENTITY_TEXT_CHARS, false)?;
-    if entity_id.is_empty() {
-        return Err(AppError::invalid("entity_id", "is required"));
-    }
-    let entity_name = parse_text(
-        "entity_name",
-        &draft.entity_name,
-        MAX_ENTITY_TEXT_CHARS,
-        false,
-    )?;
-    Ok((entity_id, entity_name))
 }
 
 #[async_trait::async_trait]
@@ -86,40 +72,7 @@ impl MappingServices for ServerServices {
             )
             .await
             .map_err(internal)?;
-        let fields = self.fields_of(integration_id).await?;
-        let defaults = by_field(
-            self.store
-                .config_values(integration_id, None)
-                .await
-                .map_err(internal)?,
-        );
-        let unfilled: Vec<_> = fields
-            .iter()
-            .filter(|field| field.required == 1 && !defaults.contains_key(&field.id))
-            .collect();
-        let overridden: HashSet<(i64, i64)> = if unfilled.is_empty() {
-            HashSet::new()
-        } else {
-            let ids: Vec<i64> = rows.items.iter().map(|row| row.id).collect();
-            self.store
-                .overridden_fields(integration_id, &ids)
-                .await
-                .map_err(internal)?
-                .into_iter()
-                .collect()
-        };
-        let items = rows
-            .items
-            .into_iter()
-            .map(|row| {
-                let missing = unfilled
-                    .iter()
-                    .filter(|field| !overridden.contains(&(row.id, field.id)))
-                    .map(|field| field.field_key.clone())
-                    .collect();
-                summary(row, missing)
-            })
-            .collect();
+        let items = self.summaries(integration_id, rows.items).await?;
         Ok(Paged {
             items,
             total: rows.total,
@@ -182,21 +135,8 @@ impl MappingServices for ServerServices {
         mapping_id: Option<i64>,
     ) -> Result<Vec<FieldValueView>, AppError> {
         let fields = self.fields_of(integration_id).await?;
-        let defaults = by_field(
-            self.store
-                .config_values(integration_id, None)
-                .await
-                .map_err(internal)?,
-        );
-        let overrides = match mapping_id {
-            Some(id) => by_field(
-                self.store
-                    .config_values(integration_id, Some(id))
-                    .await
-                    .map_err(internal)?,
-            ),
-            None => Default::default(),
-        };
+        let defaults = self.defaults_by_field(integration_id).await?;
+        let overrides = self.overrides_by_field(integration_id, mapping_id).await?;
         Ok(fields
             .iter()
             .map(|row| {
@@ -219,43 +159,24 @@ impl MappingServices for ServerServices {
         draft: &MappingDraft,
     ) -> Result<MappingSummary, AppError> {
         let integration = self.integration_row_by_id(integration_id).await?;
-        let (entity_id, entity_name) = entity_texts(draft)?;
+        let entity = entity_texts(&draft.entity_id, &draft.entity_name)?;
         let organization = self
             .store
             .find_organization(draft.organization_id)
             .await
             .map_err(internal)?
             .ok_or_else(|| AppError::invalid("organization_id", "choose an organization"))?;
-        let fields = self.fields_of(integration_id).await?;
-        let planned = plan_writes(
-            &fields,
-            &Default::default(),
-            &draft.overrides,
-            override_field,
-        )?;
-        let mut changes = planned.changes;
-        changes.insert("entity_id".into(), change(None, Some(&entity_id)));
-        if !entity_name.is_empty() {
-            changes.insert("entity_name".into(), change(None, Some(&entity_name)));
-        }
-        let details = MappingDetails {
-            integration_id,
-            organization_id: organization.id,
-            entity_id,
-            entity_name,
-        };
-        let audit = MappingAudit {
-            actor: &actor_of(admin),
-            integration_name: &integration.name,
-            changes: Value::Object(changes),
-        };
+        let save = self
+            .plan_mapping_save(None, (integration_id, organization.id), entity, draft)
+            .await?;
+        let actor = actor_of(admin);
         let row = self
             .store
             .create_mapping(
                 &self.keyring,
-                &details,
-                &planned.writes,
-                audit,
+                &save.details,
+                &save.writes,
+                save.audit(&actor, &integration),
                 now_millis(),
             )
             .await
@@ -286,47 +207,20 @@ impl MappingServices for ServerServices {
             .await
             .map_err(internal)?
             .ok_or_else(mapping_not_found)?;
-        let (entity_id, entity_name) = entity_texts(draft)?;
-        let fields = self.fields_of(integration_id).await?;
-        let current = by_field(
-            self.store
-                .config_values(integration_id, Some(mapping_id))
-                .await
-                .map_err(internal)?,
-        );
-        let planned = plan_writes(&fields, &current, &draft.overrides, override_field)?;
-        let mut changes = planned.changes;
-        if before.entity_id != entity_id {
-            changes.insert(
-                "entity_id".into(),
-                change(Some(&before.entity_id), Some(&entity_id)),
-            );
-        }
-        if before.entity_name != entity_name {
-            changes.insert(
-                "entity_name".into(),
-                change(Some(&before.entity_name), Some(&entity_name)),
-            );
-        }
-        let details = MappingDetails {
-            integration_id,
-            organization_id: before.organization_id,
-            entity_id,
-            entity_name,
-        };
-        let audit = MappingAudit {
-            actor: &actor_of(admin),
-            integration_name: &integration.name,
-            changes: Value::Object(changes),
-        };
+        let entity = entity_texts(&draft.entity_id, &draft.entity_name)?;
+        let owner = (integration_id, before.organization_id);
+        let save = self
+            .plan_mapping_save(Some(&before), owner, entity, draft)
+            .await?;
+        let actor = actor_of(admin);
         let row = self
             .store
             .update_mapping(
                 &self.keyring,
                 mapping_id,
-                &details,
-                &planned.writes,
-                audit,
+                &save.details,
+                &save.writes,
+                save.audit(&actor, &integration),
                 now_millis(),
             )
             .await
@@ -363,6 +257,44 @@ impl MappingServices for ServerServices {
 }
 
 impl ServerServices {
+    /// The summaries of a page of mappings, each with the required fields it still lacks (no
+    /// default and no override).
+    async fn summaries(
+        &self,
+        integration_id: i64,
+        rows: Vec<MappingRow>,
+    ) -> Result<Vec<MappingSummary>, AppError> {
+        let fields = self.fields_of(integration_id).await?;
+        let defaults = self.defaults_by_field(integration_id).await?;
+        let unfilled: Vec<_> = fields
+            .iter()
+            .filter(|field| field.required == 1 && !defaults.contains_key(&field.id))
+            .collect();
+        let overridden: HashSet<(i64, i64)> = if unfilled.is_empty() {
+            HashSet::new()
+        } else {
+            let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
+            self.store
+                .overridden_fields(integration_id, &ids)
+                .await
+                .map_err(internal)?
+                .into_iter()
+                .collect()
+        };
+        let items = rows
+            .into_iter()
+            .map(|row| {
+                let missing = unfilled
+                    .iter()
+                    .filter(|field| !overridden.contains(&(row.id, field.id)))
+                    .map(|field| field.field_key.clone())
+                    .collect();
+                summary(row, missing)
+            })
+            .collect();
+        Ok(items)
+    }
+
     /// The organization's own token that the removed mapping linked is disconnected and revoked
     /// once no other mapping links it; the shared token and tokens still in use stay.
     async fn disconnect_unused_token(

@@ -5,31 +5,26 @@ mod admins;
 pub mod api_keys;
 mod audit;
 pub mod auth;
+mod changes;
 pub mod configuration;
 pub mod demo;
 mod integrations;
 pub mod key_rotation;
 mod mappings;
-mod oauth_connections;
-mod oauth_flow;
-mod oauth_status;
-pub mod oauth_tokens;
 mod organizations;
 mod reauthentication;
-pub mod resolve_cache;
+pub mod sessions;
 mod status;
 mod transfer;
 pub mod two_factor;
 pub mod values;
+pub mod workflow_api;
 
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::domain::admin::{AdminView, CurrentAdmin, PasswordProof};
-use app::domain::audit::{AuditEntryView, AuditFilter};
-use app::domain::organization::{DeletionImpact, OrganizationView};
-use app::domain::paging::Paged;
+use app::domain::admin::CurrentAdmin;
 use app::error::AppError;
 
 use crate::auth::password::HashingGate;
@@ -40,8 +35,7 @@ use crate::oauth::{OAuthClient, PROVIDER_TIMEOUT};
 use crate::store::audit::Actor;
 use crate::store::{Store, StoreError};
 
-pub use oauth_flow::{CallbackOutcome, CallbackQuery};
-pub use oauth_tokens::{FreshToken, TokenError};
+pub use crate::oauth::{CallbackOutcome, CallbackQuery, FreshToken, TokenError};
 pub use organizations::ensure_provider_organization;
 
 /// Settings the services need from the server's configuration.
@@ -104,19 +98,19 @@ impl ServicesConfig {
 
 #[derive(Debug)]
 pub struct ServerServices {
-    store: Store,
-    config: ServicesConfig,
-    throttle: LoginThrottle,
-    hashing: HashingGate,
-    keyring: Arc<Keyring>,
+    pub(crate) store: Store,
+    pub(crate) config: ServicesConfig,
+    pub(crate) throttle: LoginThrottle,
+    pub(crate) hashing: HashingGate,
+    pub(crate) keyring: Arc<Keyring>,
     /// Once an administrator exists it always will (the last one cannot be deleted), so the
     /// answer is cached to spare the store a query on every anonymous request.
-    setup_done: AtomicBool,
-    oauth: OAuthClient,
-    refresh_locks: oauth_tokens::RefreshLocks,
-    resolve_cache: resolve_cache::ResolveCache,
+    pub(crate) setup_done: AtomicBool,
+    pub(crate) oauth: OAuthClient,
+    pub(crate) refresh_locks: crate::oauth::refresh::RefreshLocks,
+    pub(crate) resolve_cache: workflow_api::answer_cache::ResolveCache,
     /// Names this process as the holder of a token's refresh lease.
-    instance_id: String,
+    pub(crate) instance_id: String,
 }
 
 impl ServerServices {
@@ -130,8 +124,8 @@ impl ServerServices {
             // Building the client only fails when the TLS backend cannot start at all.
             oauth: OAuthClient::new(config.provider_timeout, config.outbound.clone())
                 .expect("the HTTP client for OAuth providers could not start"),
-            refresh_locks: oauth_tokens::RefreshLocks::default(),
-            resolve_cache: resolve_cache::ResolveCache::default(),
+            refresh_locks: crate::oauth::refresh::RefreshLocks::default(),
+            resolve_cache: workflow_api::answer_cache::ResolveCache::default(),
             instance_id: crate::auth::session_token::new_token(),
             config,
         }
@@ -169,159 +163,5 @@ pub fn internal(error: StoreError) -> AppError {
     AppError::Internal
 }
 
-#[async_trait::async_trait]
-impl app::ssr::Services for ServerServices {
-    async fn server_status(&self) -> Result<app::domain::status::ServerStatus, AppError> {
-        self.status().await
-    }
-
-    async fn setup_needed(&self) -> Result<bool, AppError> {
-        self.is_setup_needed().await
-    }
-
-    async fn setup_first_admin(
-        &self,
-        form: app::domain::admin::FirstAdminForm<'_>,
-        client: Option<&str>,
-    ) -> Result<app::ssr::SetCookie, AppError> {
-        self.create_first_admin(form, client).await
-    }
-
-    async fn login(
-        &self,
-        email: &str,
-        password: &str,
-        client: Option<&str>,
-    ) -> Result<app::ssr::SignInStep, AppError> {
-        self.sign_in(email, password, client).await
-    }
-
-    async fn login_code(
-        &self,
-        challenge: &str,
-        code: &str,
-        client: Option<&str>,
-    ) -> Result<app::ssr::SetCookie, AppError> {
-        self.answer_challenge(challenge, code, client).await
-    }
-
-    async fn logout(&self, session_token: Option<&str>) -> Result<app::ssr::SetCookie, AppError> {
-        self.sign_out(session_token).await
-    }
-
-    async fn organizations(
-        &self,
-        search: &str,
-        page: i64,
-    ) -> Result<Paged<OrganizationView>, AppError> {
-        ServerServices::organizations(self, search, page).await
-    }
-
-    async fn create_organization(
-        &self,
-        admin: &CurrentAdmin,
-        name: &str,
-    ) -> Result<OrganizationView, AppError> {
-        ServerServices::create_organization(self, admin, name).await
-    }
-
-    async fn rename_organization(
-        &self,
-        admin: &CurrentAdmin,
-        id: i64,
-        name: &str,
-    ) -> Result<OrganizationView, AppError> {
-        ServerServices::rename_organization(self, admin, id, name).await
-    }
-
-    async fn organization_deletion_impact(&self, id: i64) -> Result<DeletionImpact, AppError> {
-        ServerServices::organization_deletion_impact(self, id).await
-    }
-
-    async fn delete_organization(&self, admin: &CurrentAdmin, id: i64) -> Result<(), AppError> {
-        ServerServices::delete_organization(self, admin, id).await
-    }
-
-    async fn audit_entries(
-        &self,
-        filter: &AuditFilter,
-        page: i64,
-    ) -> Result<Paged<AuditEntryView>, AppError> {
-        ServerServices::audit_entries(self, filter, page).await
-    }
-
-    async fn administrators(&self, admin: &CurrentAdmin) -> Result<Vec<AdminView>, AppError> {
-        ServerServices::administrators(self, admin).await
-    }
-
-    async fn two_factor_status(
-        &self,
-        admin: &CurrentAdmin,
-    ) -> Result<app::domain::admin::TwoFactorStatus, AppError> {
-        self.two_factor_status_of(admin.id).await
-    }
-
-    async fn start_two_factor(
-        &self,
-        admin: &CurrentAdmin,
-        proof: PasswordProof<'_>,
-    ) -> Result<app::domain::admin::TwoFactorEnrolment, AppError> {
-        self.confirm_recent_password(admin, proof).await?;
-        self.begin_two_factor(admin).await
-    }
-
-    async fn confirm_two_factor(
-        &self,
-        admin: &CurrentAdmin,
-        code: &str,
-    ) -> Result<Vec<String>, AppError> {
-        self.finish_two_factor(admin, code).await
-    }
-
-    async fn disable_two_factor(
-        &self,
-        admin: &CurrentAdmin,
-        password: &str,
-        code: &str,
-    ) -> Result<(), AppError> {
-        self.turn_off_two_factor(admin, password, code).await
-    }
-
-    async fn add_administrator(
-        &self,
-        admin: &CurrentAdmin,
-        proof: PasswordProof<'_>,
-        email: &str,
-        password: &str,
-        confirm: &str,
-    ) -> Result<CurrentAdmin, AppError> {
-        self.confirm_recent_password(admin, proof).await?;
-        self.add_admin(&actor_of(admin), email, password, confirm)
-            .await
-    }
-
-    async fn remove_administrator(
-        &self,
-        admin: &CurrentAdmin,
-        proof: PasswordProof<'_>,
-        id: i64,
-    ) -> Result<(), AppError> {
-        self.confirm_recent_password(admin, proof).await?;
-        ServerServices::remove_administrator(self, admin, id).await
-    }
-
-    async fn change_own_password(
-        &self,
-        admin: &CurrentAdmin,
-        session_token: &str,
-        current: &str,
-        new: &str,
-        confirm: &str,
-    ) -> Result<(), AppError> {
-        ServerServices::change_own_password(self, admin, session_token, current, new, confirm).await
-    }
-
-    async fn authenticate(&self, session_token: &str) -> Result<Option<CurrentAdmin>, AppError> {
-        self.admin_of_session(session_token).await
-    }
-}
+/// Every part of the port is implemented in the service module of its area.
+impl app::ssr::Services for ServerServices {}

@@ -6,6 +6,7 @@ use app::domain::organization::{
 };
 use app::domain::paging::{clamp_page, offset_of, Paged};
 use app::error::AppError;
+use app::ssr::OrganizationServices;
 
 use super::{actor_of, internal, ServerServices};
 use crate::store::organizations::OrganizationRow;
@@ -52,8 +53,9 @@ fn not_found() -> AppError {
     AppError::NotFound("the organization".to_string())
 }
 
-impl ServerServices {
-    pub async fn organizations(
+#[async_trait::async_trait]
+impl OrganizationServices for ServerServices {
+    async fn organizations(
         &self,
         search: &str,
         page: i64,
@@ -76,7 +78,7 @@ impl ServerServices {
         })
     }
 
-    pub async fn create_organization(
+    async fn create_organization(
         &self,
         admin: &CurrentAdmin,
         name: &str,
@@ -90,7 +92,7 @@ impl ServerServices {
         Ok(view(row))
     }
 
-    pub async fn rename_organization(
+    async fn rename_organization(
         &self,
         admin: &CurrentAdmin,
         id: i64,
@@ -106,7 +108,7 @@ impl ServerServices {
     }
 
     /// What the confirmation before deleting must say.
-    pub async fn organization_deletion_impact(&self, id: i64) -> Result<DeletionImpact, AppError> {
+    async fn organization_deletion_impact(&self, id: i64) -> Result<DeletionImpact, AppError> {
         let row = self
             .store
             .find_organization(id)
@@ -126,7 +128,7 @@ impl ServerServices {
         })
     }
 
-    pub async fn delete_organization(&self, admin: &CurrentAdmin, id: i64) -> Result<(), AppError> {
+    async fn delete_organization(&self, admin: &CurrentAdmin, id: i64) -> Result<(), AppError> {
         let row = self
             .store
             .find_organization(id)

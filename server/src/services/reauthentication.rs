@@ -13,7 +13,7 @@ use crate::time::now_millis;
 
 impl ServerServices {
     /// Counts an attempt (see `LoginThrottle::reserve`), or says on `field` how long to wait.
-    pub(super) fn reserve_attempt(
+    pub(crate) fn reserve_attempt(
         &self,
         account: &str,
         address: &str,
@@ -74,7 +74,7 @@ impl ServerServices {
     /// Checks a signed-in administrator's own password, throttled per administrator: someone
     /// at an unattended signed-in browser may not guess it freely. `purpose` keeps the counts of
     /// different forms apart.
-    pub(super) async fn check_own_password(
+    pub(crate) async fn check_own_password(
         &self,
         admin_id: i64,
         password: &str,

@@ -2,11 +2,13 @@
 
 use app::domain::status::ServerStatus;
 use app::error::AppError;
+use app::ssr::StatusServices;
 
 use super::{internal, ServerServices};
 
-impl ServerServices {
-    pub async fn status(&self) -> Result<ServerStatus, AppError> {
+#[async_trait::async_trait]
+impl StatusServices for ServerServices {
+    async fn server_status(&self) -> Result<ServerStatus, AppError> {
         let schema_version = self.store.schema_version().await.map_err(internal)?;
         Ok(ServerStatus {
             version: env!("CARGO_PKG_VERSION").to_string(),

@@ -3,10 +3,10 @@
 //! the second step of a sign-in, turning it off with the password and a code, and the CLI's reset.
 
 use app::domain::admin::{
-    CurrentAdmin, TwoFactorEnrolment, TwoFactorStatus, SIGN_IN_CHALLENGE_COOKIE,
+    CurrentAdmin, PasswordProof, TwoFactorEnrolment, TwoFactorStatus, SIGN_IN_CHALLENGE_COOKIE,
 };
 use app::error::AppError;
-use app::ssr::SetCookie;
+use app::ssr::{SetCookie, TwoFactorServices};
 use rand::RngCore;
 use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
@@ -82,40 +82,28 @@ fn wrong_code() -> AppError {
     )
 }
 
-impl ServerServices {
-    async fn two_factor_row(&self, admin_id: i64) -> Result<TwoFactorRow, AppError> {
-        self.store
-            .two_factor(admin_id)
-            .await
-            .map_err(internal)?
-            .ok_or(AppError::Unauthorized)
-    }
-
-    pub async fn two_factor_status_of(&self, admin_id: i64) -> Result<TwoFactorStatus, AppError> {
-        let row = self.two_factor_row(admin_id).await?;
+/// Settings > Two-factor sign-in, for the signed-in administrator.
+#[async_trait::async_trait]
+impl TwoFactorServices for ServerServices {
+    async fn two_factor_status(&self, admin: &CurrentAdmin) -> Result<TwoFactorStatus, AppError> {
+        let row = self.two_factor_row(admin.id).await?;
         Ok(TwoFactorStatus {
             enabled: row.totp_secret.is_some(),
             recovery_codes_left: self
                 .store
-                .unused_recovery_codes(admin_id)
+                .unused_recovery_codes(admin.id)
                 .await
                 .map_err(internal)?,
             required: self.config.require_two_factor,
         })
     }
 
-    /// Whether the operator requires two-factor sign-in and this administrator has none yet.
-    pub async fn must_enrol_two_factor(&self, admin_id: i64) -> Result<bool, AppError> {
-        if !self.config.require_two_factor {
-            return Ok(false);
-        }
-        Ok(!self.two_factor_status_of(admin_id).await?.enabled)
-    }
-
-    pub async fn begin_two_factor(
+    async fn start_two_factor(
         &self,
         admin: &CurrentAdmin,
+        proof: PasswordProof<'_>,
     ) -> Result<TwoFactorEnrolment, AppError> {
+        self.confirm_recent_password(admin, proof).await?;
         let mut bytes = [0u8; 20];
         rand::thread_rng().fill_bytes(&mut bytes);
         let secret = Secret::Raw(bytes.to_vec()).to_encoded().to_string();
@@ -127,7 +115,7 @@ impl ServerServices {
         let otpauth_url = totp.get_url();
         let qr_svg = qrcode::QrCode::new(otpauth_url.as_bytes())
             .map_err(|_| AppError::Internal)?
-            .render::<qrcode::render::svg::Color>()
+            .render::<qrcode::render::svg::Color<'_>>()
             .min_dimensions(200, 200)
             .build();
         Ok(TwoFactorEnrolment {
@@ -137,7 +125,7 @@ impl ServerServices {
         })
     }
 
-    pub async fn finish_two_factor(
+    async fn confirm_two_factor(
         &self,
         admin: &CurrentAdmin,
         code: &str,
@@ -170,7 +158,7 @@ impl ServerServices {
         Ok(codes)
     }
 
-    pub async fn turn_off_two_factor(
+    async fn disable_two_factor(
         &self,
         admin: &CurrentAdmin,
         password: &str,
@@ -184,6 +172,24 @@ impl ServerServices {
             .disable_totp(admin.id, &actor_of(admin), now_millis())
             .await
             .map_err(internal)
+    }
+}
+
+impl ServerServices {
+    async fn two_factor_row(&self, admin_id: i64) -> Result<TwoFactorRow, AppError> {
+        self.store
+            .two_factor(admin_id)
+            .await
+            .map_err(internal)?
+            .ok_or(AppError::Unauthorized)
+    }
+
+    /// Whether the operator requires two-factor sign-in and this administrator has none yet.
+    pub async fn must_enrol_two_factor(&self, admin_id: i64) -> Result<bool, AppError> {
+        if !self.config.require_two_factor {
+            return Ok(false);
+        }
+        Ok(self.two_factor_row(admin_id).await?.totp_secret.is_none())
     }
 
     /// The CLI's reset, for an administrator who lost their device and recovery codes.
@@ -201,7 +207,7 @@ impl ServerServices {
     }
 
     /// Starts the wait for the second factor: the cookie that names it.
-    pub(super) async fn challenge(&self, admin_id: i64) -> Result<SetCookie, AppError> {
+    pub(crate) async fn challenge(&self, admin_id: i64) -> Result<SetCookie, AppError> {
         let token = new_token();
         let now = now_millis();
         self.store
@@ -217,44 +223,8 @@ impl ServerServices {
         Ok(SetCookie(cookie.build().to_string()))
     }
 
-    /// The second step: a code for the waiting sign-in, throttled like passwords.
-    pub async fn answer_challenge(
-        &self,
-        challenge: &str,
-        code: &str,
-        client: Option<&str>,
-    ) -> Result<SetCookie, AppError> {
-        let token_hash = hash_token(challenge);
-        let now = now_millis();
-        let admin_id = self
-            .store
-            .sign_in_challenge(&token_hash, now)
-            .await
-            .map_err(internal)?
-            .ok_or_else(|| {
-                AppError::Conflict(
-                    "this sign-in waited too long for its code; sign in again".into(),
-                )
-            })?;
-        let email = self
-            .store
-            .find_admin(admin_id)
-            .await
-            .map_err(internal)?
-            .ok_or(AppError::Unauthorized)?
-            .email;
-        self.check_second_factor(admin_id, &email, code, client.unwrap_or("unknown"))
-            .await?;
-        self.store
-            .delete_sign_in_challenge(&token_hash, now)
-            .await
-            .map_err(internal)?;
-        tracing::info!(admin_id, "administrator signed in with a second factor");
-        self.start_session(admin_id).await
-    }
-
     /// A current TOTP code not used before, or an unused recovery code (used up by this).
-    async fn check_second_factor(
+    pub(crate) async fn check_second_factor(
         &self,
         admin_id: i64,
         email: &str,

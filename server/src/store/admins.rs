@@ -3,9 +3,8 @@
 use sqlx::FromRow;
 
 use serde_json::json;
-use sqlx::AnyConnection;
 
-use super::audit::{change, insert_audit, Actor, AuditRecord};
+use super::audit::{change, insert_audit, Actor, AuditRecord, Written};
 use super::{Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
@@ -53,7 +52,8 @@ impl Store {
             admin_id: Some(row.id),
             label: row.email.clone(),
         };
-        audit_admin_created(&mut transaction, &row, &actor, "first-run setup", now).await?;
+        let record = admin_created_record(&row, &actor, "first-run setup");
+        insert_audit(&mut transaction, &record, now).await?;
         transaction.commit().await?;
         Ok(row)
     }
@@ -65,11 +65,12 @@ impl Store {
         actor: &Actor,
         now: i64,
     ) -> Result<AdminRow, StoreError> {
-        let mut transaction = self.begin_write().await?;
-        let row = insert_admin_row(&mut *transaction, &admin, now).await?;
-        audit_admin_created(&mut transaction, &row, actor, "added", now).await?;
-        transaction.commit().await?;
-        Ok(row)
+        self.write_audited(now, async |connection| {
+            let row = insert_admin_row(&mut *connection, &admin, now).await?;
+            let record = admin_created_record(&row, actor, "added");
+            Ok(Written::changed(row, record))
+        })
+        .await
     }
 
     pub async fn find_admin_by_email_key(
@@ -105,31 +106,25 @@ impl Store {
         actor: &Actor,
         now: i64,
     ) -> Result<Option<AdminRow>, StoreError> {
-        let mut transaction = self.begin_write().await?;
-        sqlx::query("UPDATE admins SET email = email")
-            .execute(&mut *transaction)
-            .await?;
-        let sql = format!(
-            "DELETE FROM admins WHERE id = $1 AND (SELECT COUNT(*) FROM admins) > 1 RETURNING {COLUMNS}"
-        );
-        let Some(deleted) = sqlx::query_as::<_, AdminRow>(&sql)
-            .bind(id)
-            .fetch_optional(&mut *transaction)
-            .await?
-        else {
-            return Ok(None);
-        };
-        let record = AuditRecord {
-            actor,
-            action: "admin.delete",
-            object_type: "administrator",
-            object_id: id.to_string(),
-            object_label: deleted.email.clone(),
-            changes: json!({ "email": change(Some(&deleted.email), None) }),
-        };
-        insert_audit(&mut transaction, &record, now).await?;
-        transaction.commit().await?;
-        Ok(Some(deleted))
+        self.write_audited(now, async |connection| {
+            sqlx::query("UPDATE admins SET email = email")
+                .execute(&mut *connection)
+                .await?;
+            let sql = format!(
+                "DELETE FROM admins WHERE id = $1 AND (SELECT COUNT(*) FROM admins) > 1 RETURNING {COLUMNS}"
+            );
+            let Some(deleted) = sqlx::query_as::<_, AdminRow>(&sql)
+                .bind(id)
+                .fetch_optional(&mut *connection)
+                .await?
+            else {
+                return Ok(Written::unchanged(None));
+            };
+            let changes = json!({ "email": change(Some(&deleted.email), None) });
+            let record = admin_record(actor, "admin.delete", (id, &deleted.email), changes);
+            Ok(Written::changed(Some(deleted), record))
+        })
+        .await
     }
 
     /// Replaces an administrator's password hash, if it is still `verified_hash` (the one the
@@ -142,54 +137,46 @@ impl Store {
         actor: &Actor,
         now: i64,
     ) -> Result<(), StoreError> {
-        let mut transaction = self.begin_write().await?;
-        let changed = sqlx::query(
-            "UPDATE admins SET password_hash = $1, updated_at = $2 WHERE id = $3 AND password_hash = $4",
-        )
-        .bind(password_hash)
-        .bind(now)
-        .bind(id)
-        .bind(verified_hash)
-        .execute(&mut *transaction)
-        .await?;
-        if changed.rows_affected() == 0 {
-            return Err(StoreError::Stale);
-        }
-        sqlx::query("DELETE FROM sessions WHERE admin_id = $1 AND token_hash <> $2")
+        self.write_audited(now, async |connection| {
+            let changed = sqlx::query(
+                "UPDATE admins SET password_hash = $1, updated_at = $2 WHERE id = $3 AND password_hash = $4",
+            )
+            .bind(password_hash)
+            .bind(now)
             .bind(id)
-            .bind(keep_session)
-            .execute(&mut *transaction)
+            .bind(verified_hash)
+            .execute(&mut *connection)
             .await?;
-        let record = AuditRecord {
-            actor,
-            action: "admin.password_change",
-            object_type: "administrator",
-            object_id: id.to_string(),
-            object_label: actor.label.clone(),
-            changes: json!({ "password": change(None, Some("(changed)")) }),
-        };
-        insert_audit(&mut transaction, &record, now).await?;
-        transaction.commit().await?;
-        Ok(())
+            if changed.rows_affected() == 0 {
+                return Err(StoreError::Stale);
+            }
+            sqlx::query("DELETE FROM sessions WHERE admin_id = $1 AND token_hash <> $2")
+                .bind(id)
+                .bind(keep_session)
+                .execute(&mut *connection)
+                .await?;
+            let changes = json!({ "password": change(None, Some("(changed)")) });
+            let record = admin_record(actor, "admin.password_change", (id, &actor.label), changes);
+            Ok(Written::changed((), record))
+        })
+        .await
     }
 }
 
-async fn audit_admin_created(
-    connection: &mut AnyConnection,
-    row: &AdminRow,
-    actor: &Actor,
-    how: &str,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    let record = AuditRecord {
-        actor,
-        action: "admin.create",
-        object_type: "administrator",
-        object_id: row.id.to_string(),
-        object_label: row.email.clone(),
-        changes: json!({ "email": change(None, Some(&row.email)), "via": change(None, Some(how)) }),
-    };
-    insert_audit(connection, &record, now).await
+fn admin_created_record<'a>(row: &AdminRow, actor: &'a Actor, how: &str) -> AuditRecord<'a> {
+    let changes =
+        json!({ "email": change(None, Some(&row.email)), "via": change(None, Some(how)) });
+    admin_record(actor, "admin.create", (row.id, &row.email), changes)
+}
+
+/// An entry about the administrator `(id, label)`.
+pub(super) fn admin_record<'a>(
+    actor: &'a Actor,
+    action: &'static str,
+    (id, label): (i64, &str),
+    changes: serde_json::Value,
+) -> AuditRecord<'a> {
+    AuditRecord::new(actor, action, ("administrator", id, label), changes)
 }
 
 async fn insert_admin_row<'c, E>(

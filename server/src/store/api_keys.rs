@@ -2,7 +2,7 @@
 
 use sqlx::FromRow;
 
-use super::audit::{insert_audit, Actor, AuditRecord};
+use super::audit::{Actor, AuditRecord, Written};
 use super::{Page, Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
@@ -36,17 +36,12 @@ const SELECT_KEYS: &str =
      FROM api_keys k JOIN organizations o ON o.id = k.organization_id";
 
 fn key_record<'a>(actor: &'a Actor, action: &'static str, row: &ApiKeyRow) -> AuditRecord<'a> {
-    AuditRecord {
-        actor,
-        action,
-        object_type: "api key",
-        object_id: row.id.to_string(),
-        object_label: format!("{} ({}…)", row.name, row.prefix),
-        changes: serde_json::json!({
-            "organization": row.organization_name,
-            "expires_at": row.expires_at,
-        }),
-    }
+    let label = format!("{} ({}…)", row.name, row.prefix);
+    let changes = serde_json::json!({
+        "organization": row.organization_name,
+        "expires_at": row.expires_at,
+    });
+    AuditRecord::new(actor, action, ("api key", row.id, &label), changes)
 }
 
 impl Store {
@@ -56,32 +51,28 @@ impl Store {
         actor: &Actor,
         now: i64,
     ) -> Result<ApiKeyRow, StoreError> {
-        let mut transaction = self.begin_write().await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO api_keys (name, prefix, key_hash, organization_id, created_by, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-        )
-        .bind(key.name)
-        .bind(key.prefix)
-        .bind(key.key_hash)
-        .bind(key.organization_id)
-        .bind(&actor.label)
-        .bind(now)
-        .bind(key.expires_at)
-        .fetch_one(&mut *transaction)
-        .await?;
-        let row: ApiKeyRow = sqlx::query_as(&format!("{SELECT_KEYS} WHERE k.id = $1"))
-            .bind(id)
-            .fetch_one(&mut *transaction)
+        self.write_audited(now, async |connection| {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO api_keys (name, prefix, key_hash, organization_id, created_by, created_at, expires_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            )
+            .bind(key.name)
+            .bind(key.prefix)
+            .bind(key.key_hash)
+            .bind(key.organization_id)
+            .bind(&actor.label)
+            .bind(now)
+            .bind(key.expires_at)
+            .fetch_one(&mut *connection)
             .await?;
-        insert_audit(
-            &mut transaction,
-            &key_record(actor, "api_key.create", &row),
-            now,
-        )
-        .await?;
-        transaction.commit().await?;
-        Ok(row)
+            let row: ApiKeyRow = sqlx::query_as(&format!("{SELECT_KEYS} WHERE k.id = $1"))
+                .bind(id)
+                .fetch_one(&mut *connection)
+                .await?;
+            let record = key_record(actor, "api_key.create", &row);
+            Ok(Written::changed(row, record))
+        })
+        .await
     }
 
     /// Newest first.
@@ -123,29 +114,28 @@ impl Store {
         actor: &Actor,
         now: i64,
     ) -> Result<Option<ApiKeyRow>, StoreError> {
-        let mut transaction = self.begin_write().await?;
-        let updated =
-            sqlx::query("UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
-                .bind(now)
-                .bind(id)
-                .execute(&mut *transaction)
-                .await?;
-        let row: Option<ApiKeyRow> = sqlx::query_as(&format!("{SELECT_KEYS} WHERE k.id = $1"))
+        self.write_audited(now, async |connection| {
+            let updated = sqlx::query(
+                "UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
+            )
+            .bind(now)
             .bind(id)
-            .fetch_optional(&mut *transaction)
+            .execute(&mut *connection)
             .await?;
-        let Some(row) = row else { return Ok(None) };
-        if updated.rows_affected() == 0 {
-            return Ok(Some(row));
-        }
-        insert_audit(
-            &mut transaction,
-            &key_record(actor, "api_key.revoke", &row),
-            now,
-        )
-        .await?;
-        transaction.commit().await?;
-        Ok(Some(row))
+            let row: Option<ApiKeyRow> = sqlx::query_as(&format!("{SELECT_KEYS} WHERE k.id = $1"))
+                .bind(id)
+                .fetch_optional(&mut *connection)
+                .await?;
+            let Some(row) = row else {
+                return Ok(Written::unchanged(None));
+            };
+            if updated.rows_affected() == 0 {
+                return Ok(Written::unchanged(Some(row)));
+            }
+            let record = key_record(actor, "api_key.revoke", &row);
+            Ok(Written::changed(Some(row), record))
+        })
+        .await
     }
 
     /// Records a use, unless one was recorded less than `resolution_ms` ago.

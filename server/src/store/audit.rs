@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 use sqlx::{AnyConnection, FromRow};
 
-use super::{escape_like, Page, Store, StoreError};
+use super::{Page, Store, StoreError};
 
 /// Who made a change.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,6 +24,45 @@ pub struct AuditRecord<'a> {
     pub object_label: String,
     /// `{"field": {"from": …, "to": …}}`; never a secret value.
     pub changes: Value,
+}
+
+impl<'a> AuditRecord<'a> {
+    /// An action of `actor` on the object `(type, id, label)`.
+    pub fn new(
+        actor: &'a Actor,
+        action: &'static str,
+        (object_type, object_id, object_label): (&'static str, i64, &str),
+        changes: Value,
+    ) -> AuditRecord<'a> {
+        AuditRecord {
+            actor,
+            action,
+            object_type,
+            object_id: object_id.to_string(),
+            object_label: object_label.to_string(),
+            changes,
+        }
+    }
+}
+
+/// What an audited write leaves: its result, and its audit entry when it changed something.
+pub(crate) struct Written<'a, T> {
+    pub value: T,
+    pub audit: Option<AuditRecord<'a>>,
+}
+
+impl<'a, T> Written<'a, T> {
+    pub fn changed(value: T, audit: AuditRecord<'a>) -> Written<'a, T> {
+        Written {
+            value,
+            audit: Some(audit),
+        }
+    }
+
+    /// Nothing was changed, so nothing is recorded.
+    pub fn unchanged(value: T) -> Written<'a, T> {
+        Written { value, audit: None }
+    }
 }
 
 /// One field's change, for `AuditRecord::changes`.
@@ -75,6 +114,23 @@ pub(super) async fn insert_audit(
 }
 
 impl Store {
+    /// Runs `write` in one write transaction, records the audit entry it returns in the same
+    /// transaction and commits: no change without its record, no record without its change. An
+    /// error from `write` rolls everything back.
+    pub(crate) async fn write_audited<'a, T>(
+        &self,
+        now: i64,
+        write: impl AsyncFnOnce(&mut AnyConnection) -> Result<Written<'a, T>, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut transaction = self.begin_write().await?;
+        let written = write(&mut transaction).await?;
+        if let Some(audit) = &written.audit {
+            insert_audit(&mut transaction, audit, now).await?;
+        }
+        transaction.commit().await?;
+        Ok(written.value)
+    }
+
     /// Records an event that changes nothing else in the store (a key rotation, say).
     pub async fn append_audit(&self, record: &AuditRecord<'_>, now: i64) -> Result<(), StoreError> {
         let mut connection = self.pool.acquire().await?;
@@ -89,63 +145,26 @@ impl Store {
         limit: i64,
         offset: i64,
     ) -> Result<Page<AuditRow>, StoreError> {
-        let mut conditions = Vec::new();
-        let mut texts = Vec::new();
-        let mut numbers = Vec::new();
-        if let Some(actor) = &query.actor {
-            texts.push(format!("%{}%", escape_like(&actor.to_lowercase())));
-            conditions.push(format!(
-                "LOWER(actor_label) LIKE ${} ESCAPE '\\'",
-                texts.len()
-            ));
-        }
-        if let Some(object) = &query.object {
-            texts.push(format!("%{}%", escape_like(&object.to_lowercase())));
-            let n = texts.len();
-            conditions.push(format!(
-                "(LOWER(object_label) LIKE ${n} ESCAPE '\\' OR LOWER(object_type) LIKE ${n} ESCAPE '\\')"
-            ));
-        }
-        for (bound, operator) in [(query.from, ">="), (query.to, "<")] {
-            if let Some(bound) = bound {
-                numbers.push(bound);
-                conditions.push(format!(
-                    "occurred_at {operator} ${}",
-                    texts.len() + numbers.len()
-                ));
-            }
-        }
-        let filter = if conditions.is_empty() {
-            String::new()
-        } else {
-            format!("WHERE {}", conditions.join(" AND "))
-        };
-        let next = texts.len() + numbers.len();
-
-        let count_sql = format!("SELECT COUNT(*) FROM audit_log {filter}");
-        let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
-        for text in &texts {
-            count = count.bind(text);
-        }
-        for number in &numbers {
-            count = count.bind(number);
-        }
-        let total = count.fetch_one(&self.pool).await?;
-
+        let filter = super::audit_filter::AuditFilter::of(query);
+        let count_sql = format!("SELECT COUNT(*) FROM audit_log {}", filter.clause);
+        let (total,) = filter
+            .bind(sqlx::query_as::<_, (i64,)>(&count_sql))
+            .fetch_one(&self.pool)
+            .await?;
+        let next = filter.parameters();
         let list_sql = format!(
             "SELECT id, occurred_at, actor_label, action, object_type, object_label, changes FROM audit_log \
-             {filter} ORDER BY occurred_at DESC, id DESC LIMIT ${} OFFSET ${}",
+             {} ORDER BY occurred_at DESC, id DESC LIMIT ${} OFFSET ${}",
+            filter.clause,
             next + 1,
             next + 2
         );
-        let mut list = sqlx::query_as::<_, AuditRow>(&list_sql);
-        for text in &texts {
-            list = list.bind(text);
-        }
-        for number in &numbers {
-            list = list.bind(number);
-        }
-        let items = list.bind(limit).bind(offset).fetch_all(&self.pool).await?;
+        let items = filter
+            .bind(sqlx::query_as::<_, AuditRow>(&list_sql))
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(&self.pool)
+            .await?;
         Ok(Page { items, total })
     }
 }

@@ -103,6 +103,14 @@ impl Store {
     }
 }
 
+/// Where values are written: an integration's defaults (`mapping_id` `None`) or one mapping's
+/// overrides.
+#[derive(Debug, Clone, Copy)]
+struct ValueScope {
+    integration_id: i64,
+    mapping_id: Option<i64>,
+}
+
 /// Applies writes to the defaults (`mapping_id` `None`) or a mapping's overrides, inside the
 /// caller's transaction.
 pub(super) async fn apply_value_writes(
@@ -116,6 +124,24 @@ pub(super) async fn apply_value_writes(
     if writes.is_empty() {
         return Ok(());
     }
+    claim_schema(connection, integration_id, writes, now).await?;
+    let scope = ValueScope {
+        integration_id,
+        mapping_id,
+    };
+    for write in writes {
+        apply_value_write(connection, keyring, scope, write, now).await?;
+    }
+    Ok(())
+}
+
+/// Makes sure the writes still fit the schema, and that it stays so until the transaction ends.
+async fn claim_schema(
+    connection: &mut AnyConnection,
+    integration_id: i64,
+    writes: &[FieldWrite],
+    now: i64,
+) -> Result<(), StoreError> {
     // The values were checked against the schema as it was read. Moving the integration's
     // version first takes its row (a schema save waits, or has already moved it, on PostgreSQL)
     // and makes a schema save planned over the old values stale; then every field must still
@@ -137,64 +163,67 @@ pub(super) async fn apply_value_writes(
             return Err(StoreError::Stale);
         }
     }
-    for write in writes {
-        let existing = existing_value_id(connection, write.field_id, mapping_id).await?;
-        match (&write.write, existing) {
-            (ValueWrite::Remove, Some(id)) => {
-                sqlx::query("DELETE FROM config_values WHERE id = $1")
-                    .bind(id)
-                    .execute(&mut *connection)
-                    .await?;
-            }
-            (ValueWrite::Remove, None) => {}
-            (ValueWrite::Plain(text), Some(id)) => {
-                sqlx::query(
-                    "UPDATE config_values SET value = $1, secret_value = NULL, updated_at = $2 WHERE id = $3",
-                )
-                .bind(text)
-                .bind(now)
+    Ok(())
+}
+
+/// Writes one field's value: removes, updates or inserts its row.
+async fn apply_value_write(
+    connection: &mut AnyConnection,
+    keyring: &Keyring,
+    scope: ValueScope,
+    write: &FieldWrite,
+    now: i64,
+) -> Result<(), StoreError> {
+    let existing = existing_value_id(connection, write.field_id, scope.mapping_id).await?;
+    match (&write.write, existing) {
+        (ValueWrite::Remove, Some(id)) => {
+            sqlx::query("DELETE FROM config_values WHERE id = $1")
                 .bind(id)
                 .execute(&mut *connection)
                 .await?;
-            }
-            (ValueWrite::Plain(text), None) => {
-                insert_value(
-                    connection,
-                    integration_id,
-                    write.field_id,
-                    mapping_id,
-                    Some(text),
-                    now,
-                )
-                .await?;
-            }
-            (ValueWrite::Secret(secret), existing) => {
-                let id = match existing {
-                    Some(id) => id,
-                    None => {
-                        insert_value(
-                            connection,
-                            integration_id,
-                            write.field_id,
-                            mapping_id,
-                            None,
-                            now,
-                        )
-                        .await?
-                    }
-                };
-                let sealed = keyring.encrypt(secret_identity(id), secret.expose_secret())?;
-                sqlx::query(
-                    "UPDATE config_values SET value = NULL, secret_value = $1, updated_at = $2 WHERE id = $3",
-                )
-                .bind(sealed)
-                .bind(now)
-                .bind(id)
-                .execute(&mut *connection)
-                .await?;
-            }
+        }
+        (ValueWrite::Remove, None) => {}
+        (ValueWrite::Plain(text), Some(id)) => {
+            sqlx::query(
+                "UPDATE config_values SET value = $1, secret_value = NULL, updated_at = $2 WHERE id = $3",
+            )
+            .bind(text)
+            .bind(now)
+            .bind(id)
+            .execute(&mut *connection)
+            .await?;
+        }
+        (ValueWrite::Plain(text), None) => {
+            insert_value(connection, scope, write.field_id, Some(text), now).await?;
+        }
+        (ValueWrite::Secret(secret), existing) => {
+            let id = match existing {
+                Some(id) => id,
+                None => insert_value(connection, scope, write.field_id, None, now).await?,
+            };
+            seal_secret(connection, keyring, id, secret, now).await?;
         }
     }
+    Ok(())
+}
+
+/// Seals a secret with its row's identity and stores it in that row.
+async fn seal_secret(
+    connection: &mut AnyConnection,
+    keyring: &Keyring,
+    id: i64,
+    secret: &SecretString,
+    now: i64,
+) -> Result<(), StoreError> {
+    let sealed = keyring.encrypt(secret_identity(id), secret.expose_secret())?;
+    sqlx::query(
+        "UPDATE config_values SET value = NULL, secret_value = $1, updated_at = $2 WHERE id = $3",
+    )
+    .bind(sealed)
+    .bind(now)
+    .bind(id)
+    .execute(&mut *connection)
+    .await?;
     Ok(())
 }
 
@@ -229,9 +258,8 @@ async fn existing_value_id(
 /// seals the real one with the row's id, in the same transaction.
 async fn insert_value(
     connection: &mut AnyConnection,
-    integration_id: i64,
+    scope: ValueScope,
     field_id: i64,
-    mapping_id: Option<i64>,
     plain: Option<&String>,
     now: i64,
 ) -> Result<i64, StoreError> {
@@ -240,9 +268,9 @@ async fn insert_value(
         "INSERT INTO config_values (integration_id, field_id, mapping_id, value, secret_value, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
-    .bind(integration_id)
+    .bind(scope.integration_id)
     .bind(field_id)
-    .bind(mapping_id)
+    .bind(scope.mapping_id)
     .bind(plain.cloned())
     .bind(placeholder.map(str::to_string))
     .bind(now)
@@ -261,10 +289,10 @@ impl Store {
         audit: super::audit::AuditRecord<'_>,
         now: i64,
     ) -> Result<(), StoreError> {
-        let mut transaction = self.begin_write().await?;
-        apply_value_writes(&mut transaction, keyring, integration_id, None, writes, now).await?;
-        super::audit::insert_audit(&mut transaction, &audit, now).await?;
-        transaction.commit().await?;
-        Ok(())
+        self.write_audited(now, async |connection| {
+            apply_value_writes(connection, keyring, integration_id, None, writes, now).await?;
+            Ok(super::audit::Written::changed((), audit))
+        })
+        .await
     }
 }

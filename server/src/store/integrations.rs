@@ -3,7 +3,7 @@
 use serde_json::Value;
 use sqlx::{AnyConnection, FromRow};
 
-use super::audit::{insert_audit, Actor, AuditRecord};
+use super::audit::{Actor, AuditRecord, Written};
 use super::{escape_like, Page, Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
@@ -83,31 +83,34 @@ impl Store {
         audit: (&Actor, Value),
         now: i64,
     ) -> Result<IntegrationRow, StoreError> {
-        let mut transaction = self.begin_write().await?;
-        let sql = format!(
-            "INSERT INTO integrations (name, name_key, description, entity_id_name, default_entity_id, \
-             created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING {COLUMNS}"
-        );
-        let row: IntegrationRow = sqlx::query_as(&sql)
-            .bind(&details.name)
-            .bind(details.name.to_lowercase())
-            .bind(&details.description)
-            .bind(&details.entity_id_name)
-            .bind(&details.default_entity_id)
-            .bind(now)
-            .fetch_one(&mut *transaction)
-            .await?;
-        write_fields(&mut transaction, row.id, fields).await?;
-        let record = integration_record(audit.0, "integration.create", &row, audit.1);
-        insert_audit(&mut transaction, &record, now).await?;
-        transaction.commit().await?;
-        Ok(row)
+        self.write_audited(now, async |connection| {
+            let sql = format!(
+                "INSERT INTO integrations (name, name_key, description, entity_id_name, default_entity_id, \
+                 created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING {COLUMNS}"
+            );
+            let row: IntegrationRow = sqlx::query_as(&sql)
+                .bind(&details.name)
+                .bind(details.name.to_lowercase())
+                .bind(&details.description)
+                .bind(&details.entity_id_name)
+                .bind(&details.default_entity_id)
+                .bind(now)
+                .fetch_one(&mut *connection)
+                .await?;
+            write_fields(&mut *connection, row.id, fields).await?;
+            let record = integration_record(audit.0, "integration.create", &row, audit.1);
+            Ok(Written::changed(row, record))
+        })
+        .await
     }
 
     /// Updates details and schema in one transaction: removed fields go with their values,
     /// kept fields keep theirs (also when renamed). Only at `expected_version`: a save over a
     /// change made since is `Stale`. `None` if the integration does not exist.
-    #[allow(clippy::too_many_arguments)]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one statement's columns, the audit entry and the time"
+    )]
     pub async fn update_integration(
         &self,
         id: i64,
@@ -118,53 +121,53 @@ impl Store {
         audit: (&Actor, Value),
         now: i64,
     ) -> Result<Option<IntegrationRow>, StoreError> {
-        let mut transaction = self.begin_write().await?;
-        let sql = format!(
-            "UPDATE integrations SET name = $1, name_key = $2, description = $3, entity_id_name = $4, \
-             default_entity_id = $5, updated_at = $6, version = version + 1 \
-             WHERE id = $7 AND version = $8 RETURNING {COLUMNS}"
-        );
-        let Some(row) = sqlx::query_as::<_, IntegrationRow>(&sql)
-            .bind(&details.name)
-            .bind(details.name.to_lowercase())
-            .bind(&details.description)
-            .bind(&details.entity_id_name)
-            .bind(&details.default_entity_id)
-            .bind(now)
-            .bind(id)
-            .bind(expected_version)
-            .fetch_optional(&mut *transaction)
-            .await?
-        else {
-            return match self.find_integration(id).await? {
-                Some(_) => Err(StoreError::Stale),
-                None => Ok(None),
+        self.write_audited(now, async |connection| {
+            let sql = format!(
+                "UPDATE integrations SET name = $1, name_key = $2, description = $3, entity_id_name = $4, \
+                 default_entity_id = $5, updated_at = $6, version = version + 1 \
+                 WHERE id = $7 AND version = $8 RETURNING {COLUMNS}"
+            );
+            let Some(row) = sqlx::query_as::<_, IntegrationRow>(&sql)
+                .bind(&details.name)
+                .bind(details.name.to_lowercase())
+                .bind(&details.description)
+                .bind(&details.entity_id_name)
+                .bind(&details.default_entity_id)
+                .bind(now)
+                .bind(id)
+                .bind(expected_version)
+                .fetch_optional(&mut *connection)
+                .await?
+            else {
+                return match self.find_integration(id).await? {
+                    Some(_) => Err(StoreError::Stale),
+                    None => Ok(Written::unchanged(None)),
+                };
             };
-        };
-        for field_id in removed_field_ids {
-            sqlx::query("DELETE FROM integration_fields WHERE id = $1 AND integration_id = $2")
+            for field_id in removed_field_ids {
+                sqlx::query("DELETE FROM integration_fields WHERE id = $1 AND integration_id = $2")
+                    .bind(field_id)
+                    .bind(id)
+                    .execute(&mut *connection)
+                    .await?;
+            }
+            // Keys may swap between the fields being saved; park their keys on unique placeholders
+            // first. Fields the draft does not know of (added meanwhile) keep theirs.
+            for field_id in fields.iter().filter_map(|field| field.id) {
+                sqlx::query(
+                    "UPDATE integration_fields SET field_key = '~' || CAST(id AS TEXT) \
+                     WHERE id = $1 AND integration_id = $2",
+                )
                 .bind(field_id)
                 .bind(id)
-                .execute(&mut *transaction)
+                .execute(&mut *connection)
                 .await?;
-        }
-        // Keys may swap between the fields being saved; park their keys on unique placeholders
-        // first. Fields the draft does not know of (added meanwhile) keep theirs.
-        for field_id in fields.iter().filter_map(|field| field.id) {
-            sqlx::query(
-                "UPDATE integration_fields SET field_key = '~' || CAST(id AS TEXT) \
-                 WHERE id = $1 AND integration_id = $2",
-            )
-            .bind(field_id)
-            .bind(id)
-            .execute(&mut *transaction)
-            .await?;
-        }
-        write_fields(&mut transaction, id, fields).await?;
-        let record = integration_record(audit.0, "integration.update", &row, audit.1);
-        insert_audit(&mut transaction, &record, now).await?;
-        transaction.commit().await?;
-        Ok(Some(row))
+            }
+            write_fields(&mut *connection, id, fields).await?;
+            let record = integration_record(audit.0, "integration.update", &row, audit.1);
+            Ok(Written::changed(Some(row), record))
+        })
+        .await
     }
 
     /// Deletes an integration with its fields, mappings and values. `None` if it does not exist.
@@ -174,20 +177,21 @@ impl Store {
         actor: &Actor,
         now: i64,
     ) -> Result<Option<IntegrationRow>, StoreError> {
-        let mut transaction = self.begin_write().await?;
-        let sql = format!("DELETE FROM integrations WHERE id = $1 RETURNING {COLUMNS}");
-        let Some(row) = sqlx::query_as::<_, IntegrationRow>(&sql)
-            .bind(id)
-            .fetch_optional(&mut *transaction)
-            .await?
-        else {
-            return Ok(None);
-        };
-        let changes = serde_json::json!({ "name": super::audit::change(Some(&row.name), None) });
-        let record = integration_record(actor, "integration.delete", &row, changes);
-        insert_audit(&mut transaction, &record, now).await?;
-        transaction.commit().await?;
-        Ok(Some(row))
+        self.write_audited(now, async |connection| {
+            let sql = format!("DELETE FROM integrations WHERE id = $1 RETURNING {COLUMNS}");
+            let Some(row) = sqlx::query_as::<_, IntegrationRow>(&sql)
+                .bind(id)
+                .fetch_optional(&mut *connection)
+                .await?
+            else {
+                return Ok(Written::unchanged(None));
+            };
+            let changes =
+                serde_json::json!({ "name": super::audit::change(Some(&row.name), None) });
+            let record = integration_record(actor, "integration.delete", &row, changes);
+            Ok(Written::changed(Some(row), record))
+        })
+        .await
     }
 
     /// Looks an integration up by name, in any case.
@@ -263,24 +267,24 @@ impl Store {
         audit: (&Actor, Value),
         now: i64,
     ) -> Result<Option<IntegrationRow>, StoreError> {
-        let mut transaction = self.begin_write().await?;
-        let sql = format!(
-            "UPDATE integrations SET oauth_connection_id = $1, updated_at = $2, version = version + 1 \
-             WHERE id = $3 RETURNING {COLUMNS}"
-        );
-        let Some(row) = sqlx::query_as::<_, IntegrationRow>(&sql)
-            .bind(connection_id)
-            .bind(now)
-            .bind(integration_id)
-            .fetch_optional(&mut *transaction)
-            .await?
-        else {
-            return Ok(None);
-        };
-        let record = integration_record(audit.0, "integration.oauth_link", &row, audit.1);
-        insert_audit(&mut transaction, &record, now).await?;
-        transaction.commit().await?;
-        Ok(Some(row))
+        self.write_audited(now, async |connection| {
+            let sql = format!(
+                "UPDATE integrations SET oauth_connection_id = $1, updated_at = $2, version = version + 1 \
+                 WHERE id = $3 RETURNING {COLUMNS}"
+            );
+            let Some(row) = sqlx::query_as::<_, IntegrationRow>(&sql)
+                .bind(connection_id)
+                .bind(now)
+                .bind(integration_id)
+                .fetch_optional(&mut *connection)
+                .await?
+            else {
+                return Ok(Written::unchanged(None));
+            };
+            let record = integration_record(audit.0, "integration.oauth_link", &row, audit.1);
+            Ok(Written::changed(Some(row), record))
+        })
+        .await
     }
 
     pub async fn count_mappings(&self, integration_id: i64) -> Result<i64, StoreError> {
@@ -361,12 +365,5 @@ fn integration_record<'a>(
     row: &IntegrationRow,
     changes: Value,
 ) -> AuditRecord<'a> {
-    AuditRecord {
-        actor,
-        action,
-        object_type: "integration",
-        object_id: row.id.to_string(),
-        object_label: row.name.clone(),
-        changes,
-    }
+    AuditRecord::new(actor, action, ("integration", row.id, &row.name), changes)
 }

@@ -1,13 +1,15 @@
 //! Mappings: one customer organization's entity in an integration's external system, with the
-//! organization's config overrides.
+//! organization's config overrides. The rows and the reads are here; the changes, in `writes`.
 
 use serde_json::Value;
-use sqlx::{AnyConnection, FromRow};
+use sqlx::any::AnyRow;
+use sqlx::{Any, AnyPool, Executor, FromRow};
 
-use super::audit::{insert_audit, Actor, AuditRecord};
-use super::config_values::{apply_value_writes, FieldWrite, ValueRow};
+use super::audit::Actor;
+use super::config_values::{FieldWrite, ValueRow};
 use super::{escape_like, Page, Store, StoreError};
-use crate::crypto::Keyring;
+
+mod writes;
 
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
 pub struct MappingRow {
@@ -62,102 +64,6 @@ pub struct MappingAudit<'a> {
     pub changes: Value,
 }
 
-fn mapping_record<'a>(
-    audit: &MappingAudit<'a>,
-    action: &'static str,
-    mapping_id: i64,
-    organization_name: &str,
-) -> AuditRecord<'a> {
-    AuditRecord {
-        actor: audit.actor,
-        action,
-        object_type: "mapping",
-        object_id: mapping_id.to_string(),
-        object_label: format!("{} / {organization_name}", audit.integration_name),
-        changes: audit.changes.clone(),
-    }
-}
-
-/// A mapping just inserted or updated, whose overrides and audit entry are still to write.
-struct MappingChange<'a> {
-    keyring: &'a Keyring,
-    mapping_id: i64,
-    details: &'a MappingDetails,
-    overrides: &'a [FieldWrite],
-    action: &'static str,
-}
-
-async fn write_overrides_and_audit(
-    connection: &mut AnyConnection,
-    change: MappingChange<'_>,
-    audit: &MappingAudit<'_>,
-    now: i64,
-) -> Result<MappingRow, StoreError> {
-    let MappingChange {
-        keyring,
-        mapping_id,
-        details,
-        overrides,
-        action,
-    } = change;
-    apply_value_writes(
-        connection,
-        keyring,
-        details.integration_id,
-        Some(mapping_id),
-        overrides,
-        now,
-    )
-    .await?;
-    let sql = format!("{SELECT_MAPPINGS} WHERE m.id = $1");
-    let row: MappingRow = sqlx::query_as(&sql)
-        .bind(mapping_id)
-        .fetch_one(&mut *connection)
-        .await?;
-    let record = mapping_record(audit, action, mapping_id, &row.organization_name);
-    insert_audit(connection, &record, now).await?;
-    Ok(row)
-}
-
-async fn insert_mapping_row(
-    connection: &mut AnyConnection,
-    details: &MappingDetails,
-    now: i64,
-) -> Result<i64, StoreError> {
-    Ok(sqlx::query_scalar(
-        "INSERT INTO integration_mappings (integration_id, organization_id, entity_id, entity_name, \
-         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
-    )
-    .bind(details.integration_id)
-    .bind(details.organization_id)
-    .bind(&details.entity_id)
-    .bind(&details.entity_name)
-    .bind(now)
-    .fetch_one(&mut *connection)
-    .await?)
-}
-
-/// Whether the mapping existed (in that integration) and was updated.
-async fn update_mapping_row(
-    connection: &mut AnyConnection,
-    mapping_id: i64,
-    details: &MappingDetails,
-    now: i64,
-) -> Result<bool, StoreError> {
-    let updated = sqlx::query(
-        "UPDATE integration_mappings SET entity_id = $1, entity_name = $2, updated_at = $3 \
-         WHERE id = $4 AND integration_id = $5",
-    )
-    .bind(&details.entity_id)
-    .bind(&details.entity_name)
-    .bind(now)
-    .bind(mapping_id)
-    .bind(details.integration_id)
-    .execute(&mut *connection)
-    .await?;
-    Ok(updated.rows_affected() == 1)
-}
-
 /// One row of a bulk import: a new mapping (`mapping_id` `None`) or an update.
 #[derive(Debug, Clone)]
 pub struct MappingImport {
@@ -167,50 +73,64 @@ pub struct MappingImport {
     pub changes: Value,
 }
 
-impl Store {
-    /// Writes every imported mapping in one transaction: all of them or none.
-    pub async fn import_mappings(
-        &self,
-        keyring: &Keyring,
-        imports: &[MappingImport],
-        actor: &Actor,
-        integration_name: &str,
-        now: i64,
-    ) -> Result<(), StoreError> {
-        let mut transaction = self.begin_write().await?;
-        for import in imports {
-            let (mapping_id, action) = match import.mapping_id {
-                Some(id) => {
-                    if !update_mapping_row(&mut transaction, id, &import.details, now).await? {
-                        return Err(StoreError::Conflict(
-                            "mapping deleted during the import".into(),
-                        ));
-                    }
-                    (id, "mapping.update")
-                }
-                None => (
-                    insert_mapping_row(&mut transaction, &import.details, now).await?,
-                    "mapping.create",
-                ),
-            };
-            let change = MappingChange {
-                keyring,
-                mapping_id,
-                details: &import.details,
-                overrides: &import.overrides,
-                action,
-            };
-            let audit = MappingAudit {
-                actor,
-                integration_name,
-                changes: import.changes.clone(),
-            };
-            write_overrides_and_audit(&mut transaction, change, &audit, now).await?;
+/// The mapping `mapping_id` of an integration, read by `executor` (the pool, or a transaction).
+async fn mapping_in<'c>(
+    executor: impl Executor<'c, Database = Any>,
+    integration_id: i64,
+    mapping_id: i64,
+) -> Result<Option<MappingRow>, StoreError> {
+    let sql = format!("{SELECT_MAPPINGS} WHERE m.integration_id = $1 AND m.id = $2");
+    Ok(sqlx::query_as(&sql)
+        .bind(integration_id)
+        .bind(mapping_id)
+        .fetch_optional(executor)
+        .await?)
+}
+
+/// A search within an integration: its statements take the integration as `$1`, the search's
+/// LIKE pattern as `$2` and, for a page, the limit and offset as `$3` and `$4`.
+struct IntegrationSearch {
+    integration_id: i64,
+    pattern: String,
+}
+
+impl IntegrationSearch {
+    fn new(integration_id: i64, search: &str) -> IntegrationSearch {
+        IntegrationSearch {
+            integration_id,
+            pattern: format!("%{}%", escape_like(&search.to_lowercase())),
         }
-        transaction.commit().await?;
-        Ok(())
     }
 
+    async fn count(&self, pool: &AnyPool, sql: &str) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar(sql)
+            .bind(self.integration_id)
+            .bind(&self.pattern)
+            .fetch_one(pool)
+            .await?)
+    }
+
+    async fn page<T>(
+        &self,
+        pool: &AnyPool,
+        sql: &str,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<T>, StoreError>
+    where
+        T: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
+    {
+        Ok(sqlx::query_as(sql)
+            .bind(self.integration_id)
+            .bind(&self.pattern)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(pool)
+            .await?)
+    }
+}
+
+impl Store {
     /// Every override of an integration's mappings, for the CSV export.
     pub async fn all_overrides(&self, integration_id: i64) -> Result<Vec<ValueRow>, StoreError> {
         Ok(sqlx::query_as(
@@ -221,9 +141,7 @@ impl Store {
         .fetch_all(&self.pool)
         .await?)
     }
-}
 
-impl Store {
     /// Mappings of an integration whose organization name or entity ID contains `search`.
     pub async fn list_mappings(
         &self,
@@ -232,15 +150,16 @@ impl Store {
         limit: i64,
         offset: i64,
     ) -> Result<Page<MappingRow>, StoreError> {
-        let pattern = format!("%{}%", escape_like(&search.to_lowercase()));
+        let search = IntegrationSearch::new(integration_id, search);
         let filter = "m.integration_id = $1 AND (o.name_key LIKE $2 ESCAPE '\\' OR LOWER(m.entity_id) LIKE $2 ESCAPE '\\')";
-        let total: i64 = sqlx::query_scalar(&format!(
-            "SELECT COUNT(*) FROM integration_mappings m JOIN organizations o ON o.id = m.organization_id WHERE {filter}"
-        ))
-        .bind(integration_id)
-        .bind(&pattern)
-        .fetch_one(&self.pool)
-        .await?;
+        let total = search
+            .count(
+                &self.pool,
+                &format!(
+                    "SELECT COUNT(*) FROM integration_mappings m JOIN organizations o ON o.id = m.organization_id WHERE {filter}"
+                ),
+            )
+            .await?;
         // The page's ids first, so the per-row override count runs for one page, not for every
         // match before the sort.
         let sql = format!(
@@ -248,13 +167,7 @@ impl Store {
              JOIN organizations o ON o.id = m.organization_id WHERE {filter} \
              ORDER BY o.name_key, m.id LIMIT $3 OFFSET $4) ORDER BY o.name_key, m.id"
         );
-        let items = sqlx::query_as(&sql)
-            .bind(integration_id)
-            .bind(&pattern)
-            .bind(limit)
-            .bind(offset)
-            .fetch_all(&self.pool)
-            .await?;
+        let items = search.page(&self.pool, &sql, limit, offset).await?;
         Ok(Page { items, total })
     }
 
@@ -263,12 +176,7 @@ impl Store {
         integration_id: i64,
         mapping_id: i64,
     ) -> Result<Option<MappingRow>, StoreError> {
-        let sql = format!("{SELECT_MAPPINGS} WHERE m.integration_id = $1 AND m.id = $2");
-        Ok(sqlx::query_as(&sql)
-            .bind(integration_id)
-            .bind(mapping_id)
-            .fetch_optional(&self.pool)
-            .await?)
+        mapping_in(&self.pool, integration_id, mapping_id).await
     }
 
     /// The mapping of an organization in an integration, if it has one.
@@ -294,18 +202,17 @@ impl Store {
         limit: i64,
         offset: i64,
     ) -> Result<Page<OrganizationChoiceRow>, StoreError> {
-        let pattern = format!("%{}%", escape_like(&search.to_lowercase()));
+        let search = IntegrationSearch::new(integration_id, search);
         // The matching organizations less the mapped ones (an organization has at most one
         // mapping per integration): two index counts instead of a probe per organization.
-        let total: i64 = sqlx::query_scalar(
-            "SELECT (SELECT COUNT(*) FROM organizations o WHERE o.name_key LIKE $2 ESCAPE '\\') \
-             - (SELECT COUNT(*) FROM integration_mappings m JOIN organizations o ON o.id = m.organization_id \
-             WHERE m.integration_id = $1 AND o.name_key LIKE $2 ESCAPE '\\')",
-        )
-        .bind(integration_id)
-        .bind(&pattern)
-        .fetch_one(&self.pool)
-        .await?;
+        let total = search
+            .count(
+                &self.pool,
+                "SELECT (SELECT COUNT(*) FROM organizations o WHERE o.name_key LIKE $2 ESCAPE '\\') \
+                 - (SELECT COUNT(*) FROM integration_mappings m JOIN organizations o ON o.id = m.organization_id \
+                 WHERE m.integration_id = $1 AND o.name_key LIKE $2 ESCAPE '\\')",
+            )
+            .await?;
         if total <= offset {
             return Ok(Page {
                 items: Vec::new(),
@@ -314,142 +221,11 @@ impl Store {
         }
         let filter = "o.name_key LIKE $2 ESCAPE '\\' AND NOT EXISTS \
              (SELECT 1 FROM integration_mappings m WHERE m.integration_id = $1 AND m.organization_id = o.id)";
-        let items = sqlx::query_as(&format!(
+        let sql = format!(
             "SELECT o.id, o.name FROM organizations o WHERE {filter} ORDER BY o.is_provider DESC, o.name_key LIMIT $3 OFFSET $4"
-        ))
-        .bind(integration_id)
-        .bind(&pattern)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(&self.pool)
-        .await?;
+        );
+        let items = search.page(&self.pool, &sql, limit, offset).await?;
         Ok(Page { items, total })
-    }
-
-    /// Creates a mapping with its overrides; a second mapping of the same organization is a
-    /// `Conflict`.
-    pub async fn create_mapping(
-        &self,
-        keyring: &Keyring,
-        details: &MappingDetails,
-        overrides: &[FieldWrite],
-        audit: MappingAudit<'_>,
-        now: i64,
-    ) -> Result<MappingRow, StoreError> {
-        let mut transaction = self.begin_write().await?;
-        let id = insert_mapping_row(&mut transaction, details, now).await?;
-        let change = MappingChange {
-            keyring,
-            mapping_id: id,
-            details,
-            overrides,
-            action: "mapping.create",
-        };
-        let row = write_overrides_and_audit(&mut transaction, change, &audit, now).await?;
-        transaction.commit().await?;
-        Ok(row)
-    }
-
-    /// Updates a mapping's entity and overrides. `None` if it does not exist.
-    pub async fn update_mapping(
-        &self,
-        keyring: &Keyring,
-        mapping_id: i64,
-        details: &MappingDetails,
-        overrides: &[FieldWrite],
-        audit: MappingAudit<'_>,
-        now: i64,
-    ) -> Result<Option<MappingRow>, StoreError> {
-        let mut transaction = self.begin_write().await?;
-        if !update_mapping_row(&mut transaction, mapping_id, details, now).await? {
-            return Ok(None);
-        }
-        let change = MappingChange {
-            keyring,
-            mapping_id,
-            details,
-            overrides,
-            action: "mapping.update",
-        };
-        let row = write_overrides_and_audit(&mut transaction, change, &audit, now).await?;
-        transaction.commit().await?;
-        Ok(Some(row))
-    }
-
-    /// Deletes a mapping with its overrides. `None` if it does not exist.
-    pub async fn delete_mapping(
-        &self,
-        integration_id: i64,
-        mapping_id: i64,
-        audit: MappingAudit<'_>,
-        now: i64,
-    ) -> Result<Option<MappingRow>, StoreError> {
-        let mut transaction = self.begin_write().await?;
-        let sql = format!("{SELECT_MAPPINGS} WHERE m.integration_id = $1 AND m.id = $2");
-        let Some(row) = sqlx::query_as::<_, MappingRow>(&sql)
-            .bind(integration_id)
-            .bind(mapping_id)
-            .fetch_optional(&mut *transaction)
-            .await?
-        else {
-            return Ok(None);
-        };
-        sqlx::query("DELETE FROM integration_mappings WHERE id = $1")
-            .bind(mapping_id)
-            .execute(&mut *transaction)
-            .await?;
-        let record = mapping_record(&audit, "mapping.delete", mapping_id, &row.organization_name);
-        insert_audit(&mut transaction, &record, now).await?;
-        transaction.commit().await?;
-        Ok(Some(row))
-    }
-
-    /// Changes one column of a mapping (its token link, or its entity ID) with an audit entry.
-    pub async fn set_mapping_column(
-        &self,
-        mapping: &MappingRow,
-        audit: MappingAudit<'_>,
-        change: MappingColumn<'_>,
-        now: i64,
-    ) -> Result<(), StoreError> {
-        // Only over the mapping as it was read: the token was chosen for its organization and
-        // entity, the adopted entity ID for the token it linked.
-        let (query, action) = match change {
-            MappingColumn::OAuthToken(token_id) => (
-                sqlx::query(
-                    "UPDATE integration_mappings SET oauth_token_id = $1, updated_at = $2 WHERE id = $3 \
-                     AND organization_id = $4 AND entity_id = $5",
-                )
-                .bind(token_id),
-                "mapping.link_token",
-            ),
-            MappingColumn::EntityId(entity_id) => (
-                sqlx::query(
-                    "UPDATE integration_mappings SET entity_id = $1, updated_at = $2 WHERE id = $3 \
-                     AND organization_id = $4 AND entity_id = $5 AND oauth_token_id = $6",
-                )
-                .bind(entity_id),
-                "mapping.update",
-            ),
-        };
-        let query = query
-            .bind(now)
-            .bind(mapping.id)
-            .bind(mapping.organization_id)
-            .bind(&mapping.entity_id);
-        let query = match change {
-            MappingColumn::EntityId(_) => query.bind(mapping.oauth_token_id),
-            MappingColumn::OAuthToken(_) => query,
-        };
-        let mut transaction = self.begin_write().await?;
-        let updated = query.execute(&mut *transaction).await?;
-        if updated.rows_affected() == 0 {
-            return Err(StoreError::Stale);
-        }
-        let record = mapping_record(&audit, action, mapping.id, &mapping.organization_name);
-        insert_audit(&mut transaction, &record, now).await?;
-        transaction.commit().await?;
-        Ok(())
     }
 
     /// How many mappings an organization has across all integrations.

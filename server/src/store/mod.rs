@@ -7,6 +7,7 @@
 pub mod admins;
 pub mod api_keys;
 pub mod audit;
+mod audit_filter;
 mod change_generation;
 pub mod config_values;
 mod connect;
@@ -20,6 +21,7 @@ pub mod organizations;
 pub mod secrets;
 pub mod sessions;
 pub mod setup_code;
+pub mod token_refresh;
 pub mod two_factor;
 
 use app::domain::status::Backend;

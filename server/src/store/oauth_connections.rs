@@ -5,7 +5,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 use sqlx::{AnyConnection, FromRow};
 
-use super::audit::{insert_audit, Actor, AuditRecord};
+use super::audit::{Actor, AuditRecord, Written};
 use super::{Store, StoreError};
 use crate::crypto::{Keyring, SecretIdentity};
 
@@ -97,14 +97,12 @@ fn record<'a>(
     row: &OAuthConnectionRow,
     changes: Value,
 ) -> AuditRecord<'a> {
-    AuditRecord {
+    AuditRecord::new(
         actor,
         action,
-        object_type: "oauth connection",
-        object_id: row.id.to_string(),
-        object_label: row.name.clone(),
+        ("oauth connection", row.id, &row.name),
         changes,
-    }
+    )
 }
 
 async fn write_secret(
@@ -137,30 +135,29 @@ impl Store {
         audit: (&Actor, Value),
         now: i64,
     ) -> Result<OAuthConnectionRow, StoreError> {
-        let mut transaction = self.begin_write().await?;
-        let insert = sqlx::query_scalar(
-            "INSERT INTO oauth_connections (name, name_key, grant_type, authorization_url, token_url, \
-             client_id, scopes, pkce, extra_parameters, audience, revocation_url, entity_id_source, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
-        );
-        let id: i64 = bind_fields!(insert, fields)
-            .bind(now)
-            .fetch_one(&mut *transaction)
-            .await?;
-        write_secret(&mut transaction, keyring, id, secret).await?;
-        let row = select_one(&mut transaction, id).await?;
-        insert_audit(
-            &mut transaction,
-            &record(audit.0, "oauth_connection.create", &row, audit.1),
-            now,
-        )
-        .await?;
-        transaction.commit().await?;
-        Ok(row)
+        self.write_audited(now, async |connection| {
+            let insert = sqlx::query_scalar(
+                "INSERT INTO oauth_connections (name, name_key, grant_type, authorization_url, token_url, \
+                 client_id, scopes, pkce, extra_parameters, audience, revocation_url, entity_id_source, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
+            );
+            let id: i64 = bind_fields!(insert, fields)
+                .bind(now)
+                .fetch_one(&mut *connection)
+                .await?;
+            write_secret(&mut *connection, keyring, id, secret).await?;
+            let row = select_one(&mut *connection, id).await?;
+            let record = record(audit.0, "oauth_connection.create", &row, audit.1);
+            Ok(Written::changed(row, record))
+        })
+        .await
     }
 
     /// `None` if the connection does not exist.
-    #[allow(clippy::too_many_arguments)]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one statement's columns, the audit entry and the time"
+    )]
     pub async fn update_oauth_connection(
         &self,
         keyring: &Keyring,
@@ -172,48 +169,44 @@ impl Store {
         audit: (&Actor, Value),
         now: i64,
     ) -> Result<Option<OAuthConnectionRow>, StoreError> {
-        let mut transaction = self.begin_write().await?;
-        let update = sqlx::query(
-            "UPDATE oauth_connections SET name = $1, name_key = $2, grant_type = $3, authorization_url = $4, \
-             token_url = $5, client_id = $6, scopes = $7, pkce = $8, extra_parameters = $9, audience = $10, \
-             revocation_url = $11, entity_id_source = $12, updated_at = $13, version = version + 1 \
-             WHERE id = $14 AND version = $15",
-        );
-        let updated = bind_fields!(update, fields)
-            .bind(now)
-            .bind(id)
-            .bind(expected_version)
-            .execute(&mut *transaction)
-            .await?;
-        if updated.rows_affected() == 0 {
-            return match self.find_oauth_connection(id).await? {
-                Some(_) => Err(StoreError::Stale),
-                None => Ok(None),
-            };
-        }
-        write_secret(&mut transaction, keyring, id, secret).await?;
-        if let Some(reason) = tokens_moved {
-            // The tokens were granted for the old host; neither they nor a lease may reach the new one.
-            sqlx::query(
-                "UPDATE oauth_tokens SET status = 'needs_reconnect', last_error = $1, version = version + 1, \
-                 lease_owner = NULL, lease_until = NULL, updated_at = $2 \
-                 WHERE connection_id = $3 AND status <> 'disconnected'",
-            )
-            .bind(reason)
-            .bind(now)
-            .bind(id)
-            .execute(&mut *transaction)
-            .await?;
-        }
-        let row = select_one(&mut transaction, id).await?;
-        insert_audit(
-            &mut transaction,
-            &record(audit.0, "oauth_connection.update", &row, audit.1),
-            now,
-        )
-        .await?;
-        transaction.commit().await?;
-        Ok(Some(row))
+        self.write_audited(now, async |connection| {
+            let update = sqlx::query(
+                "UPDATE oauth_connections SET name = $1, name_key = $2, grant_type = $3, authorization_url = $4, \
+                 token_url = $5, client_id = $6, scopes = $7, pkce = $8, extra_parameters = $9, audience = $10, \
+                 revocation_url = $11, entity_id_source = $12, updated_at = $13, version = version + 1 \
+                 WHERE id = $14 AND version = $15",
+            );
+            let updated = bind_fields!(update, fields)
+                .bind(now)
+                .bind(id)
+                .bind(expected_version)
+                .execute(&mut *connection)
+                .await?;
+            if updated.rows_affected() == 0 {
+                return match self.find_oauth_connection(id).await? {
+                    Some(_) => Err(StoreError::Stale),
+                    None => Ok(Written::unchanged(None)),
+                };
+            }
+            write_secret(&mut *connection, keyring, id, secret).await?;
+            if let Some(reason) = tokens_moved {
+                // The tokens were granted for the old host; neither they nor a lease may reach the new one.
+                sqlx::query(
+                    "UPDATE oauth_tokens SET status = 'needs_reconnect', last_error = $1, version = version + 1, \
+                     lease_owner = NULL, lease_until = NULL, updated_at = $2 \
+                     WHERE connection_id = $3 AND status <> 'disconnected'",
+                )
+                .bind(reason)
+                .bind(now)
+                .bind(id)
+                .execute(&mut *connection)
+                .await?;
+            }
+            let row = select_one(&mut *connection, id).await?;
+            let record = record(audit.0, "oauth_connection.update", &row, audit.1);
+            Ok(Written::changed(Some(row), record))
+        })
+        .await
     }
 
     /// `None` if the connection does not exist.
@@ -223,24 +216,21 @@ impl Store {
         actor: &Actor,
         now: i64,
     ) -> Result<Option<OAuthConnectionRow>, StoreError> {
-        let mut transaction = self.begin_write().await?;
-        let sql = format!("DELETE FROM oauth_connections WHERE id = $1 RETURNING {COLUMNS}");
-        let Some(row) = sqlx::query_as::<_, OAuthConnectionRow>(&sql)
-            .bind(id)
-            .fetch_optional(&mut *transaction)
-            .await?
-        else {
-            return Ok(None);
-        };
-        let changes = serde_json::json!({ "name": super::audit::change(Some(&row.name), None) });
-        insert_audit(
-            &mut transaction,
-            &record(actor, "oauth_connection.delete", &row, changes),
-            now,
-        )
-        .await?;
-        transaction.commit().await?;
-        Ok(Some(row))
+        self.write_audited(now, async |connection| {
+            let sql = format!("DELETE FROM oauth_connections WHERE id = $1 RETURNING {COLUMNS}");
+            let Some(row) = sqlx::query_as::<_, OAuthConnectionRow>(&sql)
+                .bind(id)
+                .fetch_optional(&mut *connection)
+                .await?
+            else {
+                return Ok(Written::unchanged(None));
+            };
+            let changes =
+                serde_json::json!({ "name": super::audit::change(Some(&row.name), None) });
+            let record = record(actor, "oauth_connection.delete", &row, changes);
+            Ok(Written::changed(Some(row), record))
+        })
+        .await
     }
 
     pub async fn find_oauth_connection(

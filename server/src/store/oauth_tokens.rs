@@ -7,7 +7,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 use sqlx::{AnyConnection, FromRow};
 
-use super::audit::{insert_audit, Actor, AuditRecord};
+use super::audit::{Actor, AuditRecord, Written};
 use super::{Store, StoreError};
 use crate::crypto::{Keyring, SecretIdentity};
 
@@ -87,7 +87,7 @@ const COLUMNS: &str = "id, connection_id, organization_id, entity_id, status, ac
      refresh_token, token_type, scopes, expires_at, last_error, connected_by, connected_at, \
      refreshed_at, lease_owner, lease_until, version, updated_at, detected_entity_id";
 
-fn seal(
+pub(super) fn seal(
     keyring: &Keyring,
     id: i64,
     column: &'static str,
@@ -236,58 +236,56 @@ impl Store {
         audit: Option<(&Actor, Value)>,
         now: i64,
     ) -> Result<OAuthTokenRow, StoreError> {
-        let mut transaction = self.begin_write().await?;
-        let id = token_id_for(&mut transaction, owner, now).await?;
-        let access = seal(keyring, id, ACCESS_TOKEN_COLUMN, &tokens.access_token)?;
-        let refresh = tokens
-            .refresh_token
-            .as_ref()
-            .map(|token| seal(keyring, id, REFRESH_TOKEN_COLUMN, token))
-            .transpose()?;
-        let connected_by = audit.as_ref().map_or("", |(actor, _)| actor.label.as_str());
-        sqlx::query(
-            "UPDATE oauth_tokens SET refresh_token = COALESCE($3, CASE WHEN entity_id = $1 THEN refresh_token END), \
-             entity_id = $1, status = 'connected', access_token = $2, token_type = $4, scopes = $5, expires_at = $6, last_error = '', \
-             connected_by = $7, connected_at = $8, refreshed_at = NULL, lease_owner = NULL, \
-             lease_until = NULL, version = version + 1, updated_at = $8, detected_entity_id = $10 WHERE id = $9",
-        )
-        .bind(&owner.entity_id)
-        .bind(access)
-        .bind(refresh)
-        .bind(&tokens.token_type)
-        .bind(&tokens.scopes)
-        .bind(tokens.expires_at)
-        .bind(connected_by)
-        .bind(now)
-        .bind(id)
-        .bind(&tokens.detected_entity_id)
-        .execute(&mut *transaction)
-        .await?;
-        if let Some(mapping_id) = mapping_id {
-            // Linked only while the mapping is still the organization's, at the entity the
-            // consent was asked for: a mapping moved to another tenant meanwhile stays unlinked.
+        self.write_audited(now, async |connection| {
+            let id = token_id_for(&mut *connection, owner, now).await?;
+            let access = seal(keyring, id, ACCESS_TOKEN_COLUMN, &tokens.access_token)?;
+            let refresh = tokens
+                .refresh_token
+                .as_ref()
+                .map(|token| seal(keyring, id, REFRESH_TOKEN_COLUMN, token))
+                .transpose()?;
+            let connected_by = audit.as_ref().map_or("", |(actor, _)| actor.label.as_str());
             sqlx::query(
-                "UPDATE integration_mappings SET oauth_token_id = $1 WHERE id = $2 \
-                 AND organization_id = $3 AND entity_id = $4",
+                "UPDATE oauth_tokens SET refresh_token = COALESCE($3, CASE WHEN entity_id = $1 THEN refresh_token END), \
+                 entity_id = $1, status = 'connected', access_token = $2, token_type = $4, scopes = $5, expires_at = $6, last_error = '', \
+                 connected_by = $7, connected_at = $8, refreshed_at = NULL, lease_owner = NULL, \
+                 lease_until = NULL, version = version + 1, updated_at = $8, detected_entity_id = $10 WHERE id = $9",
             )
-            .bind(id)
-            .bind(mapping_id)
-            .bind(owner.organization_id)
             .bind(&owner.entity_id)
-            .execute(&mut *transaction)
+            .bind(access)
+            .bind(refresh)
+            .bind(&tokens.token_type)
+            .bind(&tokens.scopes)
+            .bind(tokens.expires_at)
+            .bind(connected_by)
+            .bind(now)
+            .bind(id)
+            .bind(&tokens.detected_entity_id)
+            .execute(&mut *connection)
             .await?;
-        }
-        let row = select_one(&mut transaction, id).await?;
-        if let Some((actor, changes)) = audit {
-            insert_audit(
-                &mut transaction,
-                &token_record(actor, "oauth_token.connect", &row, changes),
-                now,
-            )
-            .await?;
-        }
-        transaction.commit().await?;
-        Ok(row)
+            if let Some(mapping_id) = mapping_id {
+                // Linked only while the mapping is still the organization's, at the entity the
+                // consent was asked for: a mapping moved to another tenant meanwhile stays unlinked.
+                sqlx::query(
+                    "UPDATE integration_mappings SET oauth_token_id = $1 WHERE id = $2 \
+                     AND organization_id = $3 AND entity_id = $4",
+                )
+                .bind(id)
+                .bind(mapping_id)
+                .bind(owner.organization_id)
+                .bind(&owner.entity_id)
+                .execute(&mut *connection)
+                .await?;
+            }
+            let row = select_one(&mut *connection, id).await?;
+            let record = audit
+                .map(|(actor, changes)| token_record(actor, "oauth_token.connect", &row, changes));
+            Ok(Written {
+                value: row,
+                audit: record,
+            })
+        })
+        .await
     }
 
     /// The token row of a client-credentials owner, created empty (connected, no token yet, so
@@ -359,122 +357,6 @@ impl Store {
         Ok(())
     }
 
-    /// Takes the refresh lease if the row is still at `version` and no live lease is held;
-    /// with `end_pause`, the pause after a failure (the backoff owner) is ended early, but never
-    /// another server's refresh.
-    pub async fn acquire_refresh_lease(
-        &self,
-        id: i64,
-        version: i64,
-        owner: &str,
-        (now, until): (i64, i64),
-        end_pause: bool,
-    ) -> Result<bool, StoreError> {
-        // NULL when the pause must be respected: `lease_owner = NULL` never holds.
-        let pause_owner = end_pause.then_some(BACKOFF_OWNER);
-        let result = sqlx::query(
-            "UPDATE oauth_tokens SET lease_owner = $1, lease_until = $2 WHERE id = $3 \
-             AND version = $4 AND (lease_until IS NULL OR lease_until < $5 OR lease_owner = $6)",
-        )
-        .bind(owner)
-        .bind(until)
-        .bind(id)
-        .bind(version)
-        .bind(now)
-        .bind(pause_owner)
-        .execute(&self.pool)
-        .await?;
-        Ok(result.rows_affected() == 1)
-    }
-
-    /// Stores refreshed tokens and releases the lease, in one statement, if `owner` still holds
-    /// it and the row is still at `leased_version` (its entity, its grant). A rotated refresh
-    /// token replaces the old one; `None` keeps it.
-    pub async fn save_refreshed_token(
-        &self,
-        keyring: &Keyring,
-        (id, leased_version): (i64, i64),
-        owner: &str,
-        tokens: &GrantedTokens,
-        now: i64,
-    ) -> Result<bool, StoreError> {
-        let access = seal(keyring, id, ACCESS_TOKEN_COLUMN, &tokens.access_token)?;
-        let refresh = tokens
-            .refresh_token
-            .as_ref()
-            .map(|token| seal(keyring, id, REFRESH_TOKEN_COLUMN, token))
-            .transpose()?;
-        let result = sqlx::query(
-            "UPDATE oauth_tokens SET access_token = $1, refresh_token = COALESCE($2, refresh_token), \
-             token_type = $3, scopes = $4, expires_at = $5, refreshed_at = $6, last_error = '', \
-             status = 'connected', lease_owner = NULL, lease_until = NULL, version = version + 1, \
-             updated_at = $6 WHERE id = $7 AND lease_owner = $8 AND version = $9",
-        )
-        .bind(access)
-        .bind(refresh)
-        .bind(&tokens.token_type)
-        .bind(&tokens.scopes)
-        .bind(tokens.expires_at)
-        .bind(now)
-        .bind(id)
-        .bind(owner)
-        .bind(leased_version)
-        .execute(&self.pool)
-        .await?;
-        Ok(result.rows_affected() == 1)
-    }
-
-    /// Ends a failed refresh and records the error. With `needs_reconnect` the token is marked
-    /// for reconnecting (its record and tokens are kept); otherwise the lease turns into a
-    /// backoff until `retry_at`, so requests in the meantime do not call the provider again.
-    pub async fn fail_refresh(
-        &self,
-        id: i64,
-        owner: &str,
-        error: &str,
-        needs_reconnect: bool,
-        retry_at: i64,
-        now: i64,
-    ) -> Result<(), StoreError> {
-        let sql = if needs_reconnect {
-            "UPDATE oauth_tokens SET status = 'needs_reconnect', last_error = $1, lease_owner = NULL, \
-             lease_until = NULL, version = version + 1, updated_at = $2 WHERE id = $3 AND lease_owner = $4"
-        } else {
-            "UPDATE oauth_tokens SET last_error = $1, lease_owner = 'backoff', lease_until = $5, \
-             updated_at = $2 WHERE id = $3 AND lease_owner = $4"
-        };
-        let query = sqlx::query(sql).bind(error).bind(now).bind(id).bind(owner);
-        // PostgreSQL refuses a parameter the statement does not use.
-        let query = if needs_reconnect {
-            query
-        } else {
-            query.bind(retry_at)
-        };
-        query.execute(&self.pool).await?;
-        Ok(())
-    }
-
-    /// Marks a token that cannot be refreshed (no refresh token) as needing a reconnect, if it
-    /// is still the one read at `version` (not a reconnect that landed meanwhile).
-    pub async fn mark_needs_reconnect(
-        &self,
-        (id, version): (i64, i64),
-        error: &str,
-        now: i64,
-    ) -> Result<(), StoreError> {
-        sqlx::query(
-            "UPDATE oauth_tokens SET status = 'needs_reconnect', last_error = $1, version = version + 1, \
-             updated_at = $2 WHERE id = $3 AND status = 'connected' AND version = $4",
-        )
-        .bind(error)
-        .bind(now)
-        .bind(id)
-        .bind(version)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
     /// Deletes the token values and marks the row disconnected; returns the row as it was.
     pub async fn disconnect_oauth_token(
         &self,
@@ -482,53 +364,33 @@ impl Store {
         actor: &Actor,
         now: i64,
     ) -> Result<Option<OAuthTokenRow>, StoreError> {
-        let mut transaction = self.begin_write().await?;
-        let sql = format!("SELECT {COLUMNS} FROM oauth_tokens WHERE id = $1");
-        let Some(before) = sqlx::query_as::<_, OAuthTokenRow>(&sql)
+        self.write_audited(now, async |connection| {
+            let sql = format!("SELECT {COLUMNS} FROM oauth_tokens WHERE id = $1");
+            let Some(before) = sqlx::query_as::<_, OAuthTokenRow>(&sql)
+                .bind(id)
+                .fetch_optional(&mut *connection)
+                .await?
+            else {
+                return Ok(Written::unchanged(None));
+            };
+            sqlx::query(
+                "UPDATE oauth_tokens SET status = 'disconnected', access_token = NULL, refresh_token = NULL, \
+                 expires_at = 0, last_error = '', lease_owner = NULL, lease_until = NULL, \
+                 version = version + 1, updated_at = $1 WHERE id = $2",
+            )
+            .bind(now)
             .bind(id)
-            .fetch_optional(&mut *transaction)
-            .await?
-        else {
-            return Ok(None);
-        };
-        sqlx::query(
-            "UPDATE oauth_tokens SET status = 'disconnected', access_token = NULL, refresh_token = NULL, \
-             expires_at = 0, last_error = '', lease_owner = NULL, lease_until = NULL, \
-             version = version + 1, updated_at = $1 WHERE id = $2",
-        )
-        .bind(now)
-        .bind(id)
-        .execute(&mut *transaction)
-        .await?;
-        insert_audit(
-            &mut transaction,
-            &token_record(
-                actor,
-                "oauth_token.disconnect",
-                &before,
-                serde_json::json!({}),
-            ),
-            now,
-        )
-        .await?;
-        transaction.commit().await?;
-        Ok(Some(before))
-    }
-
-    /// Connected tokens with a refresh token whose access token expires before `before`.
-    pub async fn oauth_tokens_expiring(
-        &self,
-        before: i64,
-        limit: i64,
-    ) -> Result<Vec<i64>, StoreError> {
-        Ok(sqlx::query_scalar(
-            "SELECT id FROM oauth_tokens WHERE status = 'connected' AND refresh_token IS NOT NULL \
-             AND expires_at < $1 ORDER BY expires_at LIMIT $2",
-        )
-        .bind(before)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?)
+            .execute(&mut *connection)
+            .await?;
+            let record = token_record(
+                    actor,
+                    "oauth_token.disconnect",
+                    &before,
+                    serde_json::json!({}),
+                );
+            Ok(Written::changed(Some(before), record))
+        })
+        .await
     }
 }
 
@@ -545,12 +407,5 @@ fn token_record<'a>(
         ),
         None => format!("connection {} · shared", row.connection_id),
     };
-    AuditRecord {
-        actor,
-        action,
-        object_type: "oauth token",
-        object_id: row.id.to_string(),
-        object_label: label,
-        changes,
-    }
+    AuditRecord::new(actor, action, ("oauth token", row.id, &label), changes)
 }

@@ -4,7 +4,7 @@ use sqlx::FromRow;
 
 use serde_json::json;
 
-use super::audit::{change, insert_audit, Actor, AuditRecord};
+use super::audit::{change, Actor, AuditRecord, Written};
 use super::{escape_like, Page, Store, StoreError};
 
 /// An organization as stored.
@@ -48,28 +48,22 @@ impl Store {
         actor: &Actor,
         now: i64,
     ) -> Result<OrganizationRow, StoreError> {
-        let mut transaction = self.begin_write().await?;
-        let sql = format!(
-            "INSERT INTO organizations (name, name_key, is_provider, created_at, updated_at) \
-             VALUES ($1, $2, 0, $3, $3) RETURNING {COLUMNS}"
-        );
-        let row: OrganizationRow = sqlx::query_as(&sql)
-            .bind(name)
-            .bind(name.to_lowercase())
-            .bind(now)
-            .fetch_one(&mut *transaction)
-            .await?;
-        let record = AuditRecord {
-            actor,
-            action: "organization.create",
-            object_type: "organization",
-            object_id: row.id.to_string(),
-            object_label: row.name.clone(),
-            changes: json!({ "name": change(None, Some(name)) }),
-        };
-        insert_audit(&mut transaction, &record, now).await?;
-        transaction.commit().await?;
-        Ok(row)
+        self.write_audited(now, async |connection| {
+            let sql = format!(
+                "INSERT INTO organizations (name, name_key, is_provider, created_at, updated_at) \
+                 VALUES ($1, $2, 0, $3, $3) RETURNING {COLUMNS}"
+            );
+            let row: OrganizationRow = sqlx::query_as(&sql)
+                .bind(name)
+                .bind(name.to_lowercase())
+                .bind(now)
+                .fetch_one(&mut *connection)
+                .await?;
+            let changes = json!({ "name": change(None, Some(name)) });
+            let record = organization_record(actor, "organization.create", &row, changes);
+            Ok(Written::changed(row, record))
+        })
+        .await
     }
 
     /// Renames an organization; `None` if it does not exist.
@@ -80,36 +74,30 @@ impl Store {
         actor: &Actor,
         now: i64,
     ) -> Result<Option<OrganizationRow>, StoreError> {
-        let mut transaction = self.begin_write().await?;
-        let select = format!("SELECT {COLUMNS} FROM organizations WHERE id = $1");
-        let Some(before) = sqlx::query_as::<_, OrganizationRow>(&select)
-            .bind(id)
-            .fetch_optional(&mut *transaction)
-            .await?
-        else {
-            return Ok(None);
-        };
-        let update = format!(
-            "UPDATE organizations SET name = $1, name_key = $2, updated_at = $3 WHERE id = $4 RETURNING {COLUMNS}"
-        );
-        let after: OrganizationRow = sqlx::query_as(&update)
-            .bind(name)
-            .bind(name.to_lowercase())
-            .bind(now)
-            .bind(id)
-            .fetch_one(&mut *transaction)
-            .await?;
-        let record = AuditRecord {
-            actor,
-            action: "organization.rename",
-            object_type: "organization",
-            object_id: id.to_string(),
-            object_label: after.name.clone(),
-            changes: json!({ "name": change(Some(&before.name), Some(&after.name)) }),
-        };
-        insert_audit(&mut transaction, &record, now).await?;
-        transaction.commit().await?;
-        Ok(Some(after))
+        self.write_audited(now, async |connection| {
+            let select = format!("SELECT {COLUMNS} FROM organizations WHERE id = $1");
+            let Some(before) = sqlx::query_as::<_, OrganizationRow>(&select)
+                .bind(id)
+                .fetch_optional(&mut *connection)
+                .await?
+            else {
+                return Ok(Written::unchanged(None));
+            };
+            let update = format!(
+                "UPDATE organizations SET name = $1, name_key = $2, updated_at = $3 WHERE id = $4 RETURNING {COLUMNS}"
+            );
+            let after: OrganizationRow = sqlx::query_as(&update)
+                .bind(name)
+                .bind(name.to_lowercase())
+                .bind(now)
+                .bind(id)
+                .fetch_one(&mut *connection)
+                .await?;
+            let changes = json!({ "name": change(Some(&before.name), Some(&after.name)) });
+            let record = organization_record(actor, "organization.rename", &after, changes);
+            Ok(Written::changed(Some(after), record))
+        })
+        .await
     }
 
     /// Deletes a customer organization. The provider organization is never deleted: the
@@ -120,28 +108,22 @@ impl Store {
         actor: &Actor,
         now: i64,
     ) -> Result<Option<OrganizationRow>, StoreError> {
-        let mut transaction = self.begin_write().await?;
-        let sql = format!(
-            "DELETE FROM organizations WHERE id = $1 AND is_provider = 0 RETURNING {COLUMNS}"
-        );
-        let Some(deleted) = sqlx::query_as::<_, OrganizationRow>(&sql)
-            .bind(id)
-            .fetch_optional(&mut *transaction)
-            .await?
-        else {
-            return Ok(None);
-        };
-        let record = AuditRecord {
-            actor,
-            action: "organization.delete",
-            object_type: "organization",
-            object_id: id.to_string(),
-            object_label: deleted.name.clone(),
-            changes: json!({ "name": change(Some(&deleted.name), None) }),
-        };
-        insert_audit(&mut transaction, &record, now).await?;
-        transaction.commit().await?;
-        Ok(Some(deleted))
+        self.write_audited(now, async |connection| {
+            let sql = format!(
+                "DELETE FROM organizations WHERE id = $1 AND is_provider = 0 RETURNING {COLUMNS}"
+            );
+            let Some(deleted) = sqlx::query_as::<_, OrganizationRow>(&sql)
+                .bind(id)
+                .fetch_optional(&mut *connection)
+                .await?
+            else {
+                return Ok(Written::unchanged(None));
+            };
+            let changes = json!({ "name": change(Some(&deleted.name), None) });
+            let record = organization_record(actor, "organization.delete", &deleted, changes);
+            Ok(Written::changed(Some(deleted), record))
+        })
+        .await
     }
 
     pub async fn find_organization(&self, id: i64) -> Result<Option<OrganizationRow>, StoreError> {
@@ -195,4 +177,13 @@ impl Store {
             .await?;
         Ok(Page { items, total })
     }
+}
+
+fn organization_record<'a>(
+    actor: &'a Actor,
+    action: &'static str,
+    row: &OrganizationRow,
+    changes: serde_json::Value,
+) -> AuditRecord<'a> {
+    AuditRecord::new(actor, action, ("organization", row.id, &row.name), changes)
 }

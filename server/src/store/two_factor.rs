@@ -4,7 +4,7 @@
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::json;
 
-use super::audit::{change, insert_audit, Actor, AuditRecord};
+use super::audit::{change, Actor, AuditRecord, Written};
 use super::{Store, StoreError};
 use crate::crypto::{Keyring, SecretIdentity};
 
@@ -72,22 +72,22 @@ impl Store {
             totp_identity(admin_id, TOTP_SECRET_COLUMN),
             secret.expose_secret(),
         )?;
-        let mut transaction = self.begin_write().await?;
-        sqlx::query(
-            "UPDATE admins SET totp_secret = $1, totp_pending_secret = NULL, totp_last_step = $2, \
-             updated_at = $3 WHERE id = $4",
-        )
-        .bind(sealed)
-        .bind(step)
-        .bind(now)
-        .bind(admin_id)
-        .execute(&mut *transaction)
-        .await?;
-        replace_recovery_codes(&mut transaction, admin_id, recovery_code_hashes).await?;
-        let record = two_factor_record(actor, admin_id, "admin.two_factor_enable", "on");
-        insert_audit(&mut transaction, &record, now).await?;
-        transaction.commit().await?;
-        Ok(())
+        self.write_audited(now, async |connection| {
+            sqlx::query(
+                "UPDATE admins SET totp_secret = $1, totp_pending_secret = NULL, totp_last_step = $2, \
+                 updated_at = $3 WHERE id = $4",
+            )
+            .bind(sealed)
+            .bind(step)
+            .bind(now)
+            .bind(admin_id)
+            .execute(&mut *connection)
+            .await?;
+            replace_recovery_codes(&mut *connection, admin_id, recovery_code_hashes).await?;
+            let record = two_factor_record(actor, admin_id, "admin.two_factor_enable", "on");
+            Ok(Written::changed((), record))
+        })
+        .await
     }
 
     /// Removes the second factor and its recovery codes, audited (disable, or the CLI's reset).
@@ -97,20 +97,20 @@ impl Store {
         actor: &Actor,
         now: i64,
     ) -> Result<(), StoreError> {
-        let mut transaction = self.begin_write().await?;
-        sqlx::query(
-            "UPDATE admins SET totp_secret = NULL, totp_pending_secret = NULL, totp_last_step = 0, \
-             updated_at = $1 WHERE id = $2",
-        )
-        .bind(now)
-        .bind(admin_id)
-        .execute(&mut *transaction)
-        .await?;
-        replace_recovery_codes(&mut transaction, admin_id, &[]).await?;
-        let record = two_factor_record(actor, admin_id, "admin.two_factor_disable", "off");
-        insert_audit(&mut transaction, &record, now).await?;
-        transaction.commit().await?;
-        Ok(())
+        self.write_audited(now, async |connection| {
+            sqlx::query(
+                "UPDATE admins SET totp_secret = NULL, totp_pending_secret = NULL, totp_last_step = 0, \
+                 updated_at = $1 WHERE id = $2",
+            )
+            .bind(now)
+            .bind(admin_id)
+            .execute(&mut *connection)
+            .await?;
+            replace_recovery_codes(&mut *connection, admin_id, &[]).await?;
+            let record = two_factor_record(actor, admin_id, "admin.two_factor_disable", "off");
+            Ok(Written::changed((), record))
+        })
+        .await
     }
 
     /// Accepts a code for time step `step` only if no code of that step or a later one was
@@ -237,12 +237,6 @@ fn two_factor_record<'a>(
     action: &'static str,
     state: &str,
 ) -> AuditRecord<'a> {
-    AuditRecord {
-        actor,
-        action,
-        object_type: "administrator",
-        object_id: admin_id.to_string(),
-        object_label: actor.label.clone(),
-        changes: json!({ "two_factor": change(None, Some(state)) }),
-    }
+    let changes = json!({ "two_factor": change(None, Some(state)) });
+    super::admins::admin_record(actor, action, (admin_id, &actor.label), changes)
 }

@@ -72,6 +72,11 @@ impl TestDb {
         })
     }
 
+    /// Whether this is the PostgreSQL database (else SQLite).
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.cleanup, Cleanup::Postgres { .. })
+    }
+
     /// The database URL, to open a second pool as another server instance would.
     pub fn url(&self) -> &str {
         &self.url
@@ -126,29 +131,50 @@ fn database_url(admin_url: &str, database: &str) -> String {
     url.to_string()
 }
 
-/// Runs each case, an `async fn(Store)`, once on SQLite and once on PostgreSQL.
+/// Runs each case once on SQLite and once on PostgreSQL, as the tests `sqlite::<case>` and
+/// `postgres::<case>` next to the cases (the PostgreSQL one passes without running when
+/// `TEST_DATABASE_URL` is unset, unless `BIFROST_REQUIRE_POSTGRES=1`).
+///
+/// - `both_backends!(store: a, b)`: each case is an `async fn(Store)`; the database is
+///   dropped after it.
+/// - `both_backends!(db: a, b)`: each case is an `async fn(TestDb)` and finishes it itself.
+/// - Both kinds in one list: `both_backends!(store: a, b; db: c)`.
+/// - Attributes before a case replace its default `#[tokio::test]`:
+///   `both_backends!(db: #[tokio::test(flavor = "multi_thread")] #[ignore = "why"] c)`.
 #[macro_export]
-macro_rules! store_cases {
-    ($($case:ident),* $(,)?) => {
+macro_rules! both_backends {
+    (@test $backend:ident $kind:ident [] $case:ident) => {
+        $crate::both_backends!(@test $backend $kind [#[tokio::test]] $case);
+    };
+    (@test $backend:ident store [$(#[$attr:meta])+] $case:ident) => {
+        $(#[$attr])+
+        async fn $case() {
+            let db = $crate::both_backends!(@open $backend);
+            super::$case(db.store.clone()).await;
+            db.finish().await;
+        }
+    };
+    (@test $backend:ident db [$(#[$attr:meta])+] $case:ident) => {
+        $(#[$attr])+
+        async fn $case() {
+            super::$case($crate::both_backends!(@open $backend)).await;
+        }
+    };
+    (@open sqlite) => {
+        $crate::helpers::TestDb::sqlite().await
+    };
+    (@open postgres) => {{
+        let Some(db) = $crate::helpers::TestDb::postgres().await else {
+            return;
+        };
+        db
+    }};
+    ($($kind:ident: $($(#[$attr:meta])* $case:ident),+ $(,)?);+) => {
         mod sqlite {
-            $(
-                #[tokio::test]
-                async fn $case() {
-                    let db = $crate::helpers::TestDb::sqlite().await;
-                    super::$case(db.store.clone()).await;
-                    db.finish().await;
-                }
-            )*
+            $($($crate::both_backends!(@test sqlite $kind [$(#[$attr])*] $case);)+)+
         }
         mod postgres {
-            $(
-                #[tokio::test]
-                async fn $case() {
-                    let Some(db) = $crate::helpers::TestDb::postgres().await else { return };
-                    super::$case(db.store.clone()).await;
-                    db.finish().await;
-                }
-            )*
+            $($($crate::both_backends!(@test postgres $kind [$(#[$attr])*] $case);)+)+
         }
     };
 }

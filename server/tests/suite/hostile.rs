@@ -6,7 +6,7 @@
 use app::domain::admin::CurrentAdmin;
 use app::domain::integration::{FieldType, IntegrationDraft, MappingDraft, SchemaField};
 use app::error::AppError;
-use app::ssr::{IntegrationServices, MappingServices, TransferServices};
+use app::ssr::{IntegrationServices, MappingServices, OrganizationServices, TransferServices};
 use bifrost::services::values::{canonical_value, display_value, typed_value};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};

@@ -293,17 +293,14 @@ async fn soak(db: TestDb, replicas: usize) {
     db.finish().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "run alone by scripts/test: cargo test --test suite soak -- --ignored"]
-async fn sqlite_one_server_soaks_without_errors_growth_or_lost_refreshes() {
-    soak(TestDb::sqlite().await, 1).await;
+/// One server on SQLite; two replicas on one PostgreSQL database.
+async fn soaks_without_errors_growth_or_lost_refreshes(db: TestDb) {
+    let replicas = if db.is_postgres() { 2 } else { 1 };
+    soak(db, replicas).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "run alone by scripts/test: cargo test --test suite soak -- --ignored"]
-async fn postgres_two_replicas_soak_without_errors_growth_or_lost_refreshes() {
-    let Some(db) = TestDb::postgres().await else {
-        return;
-    };
-    soak(db, 2).await;
-}
+crate::both_backends!(
+    db: #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[ignore = "run alone by scripts/test: cargo test --test suite soak -- --ignored"]
+    soaks_without_errors_growth_or_lost_refreshes,
+);

@@ -1,9 +1,14 @@
 //! Dialogs take keyboard focus when they open, so Tab and Escape work from inside them
-//! (`autofocus` only applies on page load, not to elements added later).
+//! (`autofocus` only applies on page load, not to elements added later); the confirmation before
+//! a destructive action, and the one that makes a server call.
 
 use leptos::html::ElementType;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use wasm_bindgen::JsCast;
+
+use crate::error::AppError;
+use crate::ui::islands::{go_to, reload_page};
 
 const CONTROLS: &str = "input:not([disabled]), select, textarea, button:not([disabled])";
 
@@ -60,4 +65,45 @@ pub fn ConfirmDialog(
         </div>
     }
     .into_any()
+}
+
+/// A [`ConfirmDialog`] whose Confirm calls a server function with `input`. Once the call has
+/// succeeded the browser goes to `then_go_to`, or loads the page again when there is none: what
+/// it changed is in the HTML the server renders.
+#[component]
+pub fn ConfirmServerCall<S>(
+    input: S,
+    #[prop(into)] labelled_by: String,
+    confirm_label: &'static str,
+    on_close: Callback<()>,
+    #[prop(optional)] then_go_to: Option<&'static str>,
+    children: Children,
+) -> impl IntoView
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    let call = ServerAction::<S>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = call.value().get() {
+            match then_go_to {
+                Some(href) => go_to(href),
+                None => reload_page(),
+            }
+        }
+    });
+    let error = Signal::derive(move || {
+        call.value()
+            .get()
+            .and_then(Result::err)
+            .map(|error| error.to_string())
+    });
+    let on_confirm = Callback::new(move |()| {
+        call.dispatch(input.clone());
+    });
+    view! {
+        <ConfirmDialog labelled_by confirm_label pending=call.pending() error on_confirm on_close>
+            {children()}
+        </ConfirmDialog>
+    }
 }

@@ -2,6 +2,7 @@
 //! message for everything else.
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
 use crate::error::AppError;
 
@@ -38,12 +39,7 @@ pub fn FormField(
                 aria-invalid=move || message.get().is_some().to_string()
                 aria-describedby=described_by.clone()
             />
-            <p class="field-message" id=described_by>
-                {move || match message.get() {
-                    Some(message) => view! { <span class="field-error">{message}</span> }.into_any(),
-                    None => view! { <span class="muted">{hint}</span> }.into_any(),
-                }}
-            </p>
+            <p class="field-message" id=described_by>{message_or_hint(message, hint)}</p>
         </div>
     }
 }
@@ -87,15 +83,80 @@ pub fn BoundField(
                 on:input=move |event| value.set(event_target_value(&event))
                 aria-invalid=move || error.get().is_some().to_string()
                 aria-describedby=message_id.clone() />
-            <p class="field-message" id=message_id>
-                {move || match error.get() {
-                    Some(message) => view! { <span class="field-error">{message}</span> }.into_any(),
-                    None => view! { <span class="muted">{hint}</span> }.into_any(),
-                }}
-            </p>
+            <p class="field-message" id=message_id>{message_or_hint(error, hint)}</p>
         </div>
     }
     .into_any()
+}
+
+/// What a field's message box shows: the server's message for the field, or `hint` while there
+/// is none.
+pub fn message_or_hint<H>(message: Signal<Option<String>>, hint: H) -> impl IntoView
+where
+    H: IntoView + Clone + Send + Sync + 'static,
+{
+    move || match message.get() {
+        Some(message) => view! { <span class="field-error">{message}</span> }.into_any(),
+        None => view! { <span class="muted">{hint.clone()}</span> }.into_any(),
+    }
+}
+
+/// A labelled checkbox bound to a signal.
+#[component]
+pub fn CheckboxField(
+    #[prop(into)] id: String,
+    #[prop(into)] label: String,
+    checked: RwSignal<bool>,
+    /// Greyed out while it has no effect.
+    #[prop(optional, into)]
+    disabled: Signal<bool>,
+) -> impl IntoView {
+    view! {
+        <div class="checkbox-field">
+            <input id=id.clone() type="checkbox" disabled=disabled
+                prop:checked=move || checked.get()
+                on:change=move |event| checked.set(event_target_checked(&event)) />
+            <label for=id>{label}</label>
+        </div>
+    }
+}
+
+/// A dialog form's buttons: submit (disabled while `pending`) and Cancel.
+#[component]
+pub fn SaveOrCancel(
+    save_label: &'static str,
+    #[prop(into)] pending: Signal<bool>,
+    on_cancel: Callback<()>,
+) -> impl IntoView {
+    view! {
+        <div class="form-actions">
+            <button type="submit" class="button" disabled=pending>{save_label}</button>
+            <button type="button" class="button secondary" on:click=move |_| on_cancel.run(())>"Cancel"</button>
+        </div>
+    }
+}
+
+/// The last failure of `action`, for the [`FormField`]s and the [`FormError`] of its form.
+pub fn action_error<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || action.value().get().and_then(Result::err))
+}
+
+/// A form's submit button, saying `busy` instead of `label` while the form is being sent.
+#[component]
+pub fn PendingButton(
+    #[prop(into)] pending: Signal<bool>,
+    label: &'static str,
+    busy: &'static str,
+) -> impl IntoView {
+    view! {
+        <button type="submit" class="button" disabled=pending>
+            {move || if pending.get() { busy } else { label }}
+        </button>
+    }
 }
 
 /// The server's message for `field` in a form's last error.

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::domain::paging::Paged;
 use crate::ui::islands::use_page_query;
 
 /// "1–25 of 300" with links to the previous and next pages of `path`, keeping the query.
@@ -24,5 +25,12 @@ pub fn Pagination(
                 {next.map(|href| view! { <a href=href rel="next">"Next →"</a> })}
             </span>
         </nav>
+    }
+}
+
+/// The [`Pagination`] of `paged`, a page of the list at `path`.
+pub fn pagination_of<T>(path: impl Into<String>, paged: &Paged<T>) -> impl IntoView {
+    view! {
+        <Pagination path=path.into() label=paged.range_label() page=paged.page page_count=paged.page_count() />
     }
 }

@@ -9,8 +9,9 @@ use crate::serverfns::admins::{
     list_administrators, AddAdministrator, ChangeOwnPassword, RemoveAdministrator,
 };
 use crate::ui::components::dialog::{focus_on_open, ConfirmDialog};
-use crate::ui::components::form::{BoundField, FormError, FormField};
+use crate::ui::components::form::{action_error, BoundField, FormError, FormField, SaveOrCancel};
 use crate::ui::components::loaded::when_loaded;
+use crate::ui::components::page_heading::PageHeading;
 use crate::ui::islands::{clicked_button, go_to, on_demand, start_page_island, PageQuery};
 
 const PATH: &str = "/settings/administrators";
@@ -50,10 +51,7 @@ fn AdministratorsWorkspace(query: PageQuery, children: Children) -> impl IntoVie
     start_page_island(query);
     let opened = RwSignal::new(None::<Opened>);
     view! {
-        <div class="page-heading">
-            <h1>"Administrators"</h1>
-            <button type="button" class="button" on:click=move |_| opened.set(Some(Opened::Add))>"Add administrator"</button>
-        </div>
+        <PageHeading title="Administrators" button_label="Add administrator" on_click=Callback::new(move |()| opened.set(Some(Opened::Add))) />
         <p class="lead">"Administrators sign in to this site and can change everything on it."</p>
         {move || opened.get().map(|chosen| on_demand(administrator_dialog(chosen, opened)))}
         <div on:click=move |event| {
@@ -131,7 +129,7 @@ fn ConfirmRemoval(id: i64, email: String, opened: RwSignal<Option<Opened>>) -> i
 #[component]
 fn AddAdministratorForm(opened: RwSignal<Option<Opened>>) -> impl IntoView {
     let add = ServerAction::<AddAdministrator>::new();
-    let error = Signal::derive(move || add.value().get().and_then(Result::err));
+    let error = action_error(add);
     // The list is the server's: load the page again to show the new administrator in it.
     Effect::new(move |_| {
         if let Some(Ok(admin)) = add.value().get() {
@@ -151,10 +149,7 @@ fn AddAdministratorForm(opened: RwSignal<Option<Opened>>) -> impl IntoView {
                 <FormField label="Confirm password" name="confirm_password" input_type="password" autocomplete="new-password" error />
                 <FormField label="Your password" name="current_password" id="add-admin-your-password" input_type="password"
                     autocomplete="current-password" hint="Asked for again when you last gave it more than 10 minutes ago." error />
-                <div class="form-actions">
-                    <button type="submit" class="button" disabled=add.pending()>"Add administrator"</button>
-                    <button type="button" class="button secondary" on:click=move |_| opened.set(None)>"Cancel"</button>
-                </div>
+                <SaveOrCancel save_label="Add administrator" pending=add.pending() on_cancel=Callback::new(move |()| opened.set(None)) />
             </ActionForm>
         </section>
     }
@@ -163,7 +158,7 @@ fn AddAdministratorForm(opened: RwSignal<Option<Opened>>) -> impl IntoView {
 #[component]
 fn ChangePasswordForm() -> impl IntoView {
     let change = ServerAction::<ChangeOwnPassword>::new();
-    let error = Signal::derive(move || change.value().get().and_then(Result::err));
+    let error = action_error(change);
     let form = NodeRef::<html::Form>::new();
     Effect::new(move |_| {
         if let (Some(Ok(())), Some(form)) = (change.value().get(), form.get()) {

@@ -9,10 +9,14 @@ use crate::domain::time::format_utc;
 use crate::error::AppError;
 use crate::serverfns::api_keys::{list_api_keys, CreateApiKey, RevokeApiKey};
 use crate::serverfns::organizations::list_organizations;
-use crate::ui::components::dialog::{focus_on_open, ConfirmDialog};
-use crate::ui::components::form::{field_message, BoundField, NonFieldError};
+use crate::ui::components::dialog::{focus_on_open, ConfirmServerCall};
+use crate::ui::components::empty_list::empty_note;
+use crate::ui::components::form::{
+    field_message, message_or_hint, BoundField, NonFieldError, SaveOrCancel,
+};
 use crate::ui::components::loaded::when_loaded;
-use crate::ui::components::pagination::Pagination;
+use crate::ui::components::page_heading::PageHeading;
+use crate::ui::components::pagination::pagination_of;
 use crate::ui::islands::{clicked_button, on_demand, reload_page, start_page_island, PageQuery};
 
 const PATH: &str = "/settings/api-keys";
@@ -39,10 +43,7 @@ fn ApiKeysWorkspace(query: PageQuery, children: Children) -> impl IntoView {
     let creating = RwSignal::new(false);
     let revoking = RwSignal::new(None::<(i64, String)>);
     view! {
-        <div class="page-heading">
-            <h1>"API Keys"</h1>
-            <button type="button" class="button" on:click=move |_| creating.set(true)>"New API key"</button>
-        </div>
+        <PageHeading title="API Keys" button_label="New API key" on_click=Callback::new(move |()| creating.set(true)) />
         <p class="lead">
             "Workflow code sends a key as "<code>"Authorization: Bearer <key>"</code>" to the workflow API. "
             "A key of the provider organization may act for any organization; a customer organization's key only for itself. "
@@ -91,19 +92,12 @@ fn ConfirmRevoke(
     name: String,
     revoking: RwSignal<Option<(i64, String)>>,
 ) -> impl IntoView {
-    let revoke = ServerAction::<RevokeApiKey>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(())) = revoke.value().get() {
-            reload_page();
-        }
-    });
     view! {
-        <ConfirmDialog labelled_by="confirm-revoke-key" confirm_label="Revoke key" pending=revoke.pending()
-            error=Signal::derive(move || revoke.value().get().and_then(Result::err).map(|error| error.to_string()))
-            on_confirm=Callback::new(move |()| { revoke.dispatch(RevokeApiKey { id }); }) on_close=Callback::new(move |()| revoking.set(None))>
+        <ConfirmServerCall input=RevokeApiKey { id } labelled_by="confirm-revoke-key" confirm_label="Revoke key"
+            on_close=Callback::new(move |()| revoking.set(None))>
             <p id="confirm-revoke-key"><strong>{format!("Revoke the API key “{name}”?")}</strong></p>
             <p>"Workflows using it are refused from their next request. This cannot be undone."</p>
-        </ConfirmDialog>
+        </ConfirmServerCall>
     }
 }
 
@@ -114,10 +108,8 @@ fn CreateKeyForm(
 ) -> impl IntoView {
     let name = RwSignal::new(String::new());
     let expires_on = RwSignal::new(String::new());
-    let find = RwSignal::new(String::new());
     let organization = RwSignal::new(None::<i64>);
     let password = RwSignal::new(String::new());
-    let organizations = Resource::new(move || find.get(), |search| list_organizations(search, 1));
     let create = ServerAction::<CreateApiKey>::new();
     let error = RwSignal::new(None::<AppError>);
     Effect::new(move |_| match create.value().get() {
@@ -127,7 +119,6 @@ fn CreateKeyForm(
     });
     let form = NodeRef::<leptos::html::Form>::new();
     focus_on_open(form, None);
-    let organization_message = field_message(error, "organization_id");
     view! {
         <section class="editor-panel" role="dialog" aria-labelledby="api-key-form-title"
             on:keydown=move |event| if event.key() == "Escape" { creating.set(false) }>
@@ -147,51 +138,58 @@ fn CreateKeyForm(
                 <NonFieldError error />
                 <BoundField id="api-key-name" label="Name" value=name error=field_message(error, "name")
                     hint="What uses the key, e.g. Workflow runner." />
-                <div class="field">
-                    <label for="api-key-find-organization">"Find organization"</label>
-                    <input id="api-key-find-organization" type="search" autocomplete="off"
-                        prop:value=move || find.get()
-                        on:input=move |event| { organization.set(None); find.set(event_target_value(&event)); } />
-                </div>
-                <div class="field">
-                    <label for="api-key-organization">"Acts for"</label>
-                    <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                        {move || organizations.get().map(|result| {
-                            let list = result.map(|page| page.items).unwrap_or_default();
-                            view! {
-                                <select id="api-key-organization" aria-invalid=move || organization_message.get().is_some().to_string()
-                                    on:change=move |event| organization.set(event_target_value(&event).parse().ok())>
-                                    <option value="" selected=move || organization.get().is_none()>"Choose an organization"</option>
-                                    {list.into_iter().map(|choice| {
-                                        let label = if choice.is_provider {
-                                            format!("{} (provider: any organization)", choice.name)
-                                        } else {
-                                            choice.name.clone()
-                                        };
-                                        view! { <option value=choice.id.to_string() selected=move || organization.get() == Some(choice.id)>{label}</option> }
-                                    }).collect_view()}
-                                </select>
-                            }
-                        })}
-                    </Transition>
-                    <p class="field-message">{move || match organization_message.get() {
-                        Some(message) => view! { <span class="field-error">{message}</span> }.into_any(),
-                        None => view! { <span class="muted">"The provider organization's keys may act for any organization."</span> }.into_any(),
-                    }}</p>
-                </div>
+                <ActsForField organization message=field_message(error, "organization_id") />
                 <BoundField id="api-key-expires" label="Expires on" value=expires_on error=field_message(error, "expires_on")
                     hint="Optional: the last day the key works (UTC)." input_type="date" />
                 <BoundField id="api-key-your-password" label="Your password" value=password input_type="password"
                     error=field_message(error, "current_password")
                     hint="For a provider key, which reaches every customer: asked for again when you last gave it more than 10 minutes ago." />
-                <div class="form-actions">
-                    <button type="submit" class="button" disabled=create.pending()>"Create key"</button>
-                    <button type="button" class="button secondary" on:click=move |_| creating.set(false)>"Cancel"</button>
-                </div>
+                <SaveOrCancel save_label="Create key" pending=create.pending() on_cancel=Callback::new(move |()| creating.set(false)) />
             </form>
         </section>
     }
     .into_any()
+}
+
+/// The organization the key acts for, found by name (there can be thousands).
+#[component]
+fn ActsForField(
+    organization: RwSignal<Option<i64>>,
+    message: Signal<Option<String>>,
+) -> impl IntoView {
+    let find = RwSignal::new(String::new());
+    let organizations = Resource::new(move || find.get(), |search| list_organizations(search, 1));
+    view! {
+        <div class="field">
+            <label for="api-key-find-organization">"Find organization"</label>
+            <input id="api-key-find-organization" type="search" autocomplete="off"
+                prop:value=move || find.get()
+                on:input=move |event| { organization.set(None); find.set(event_target_value(&event)); } />
+        </div>
+        <div class="field">
+            <label for="api-key-organization">"Acts for"</label>
+            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || organizations.get().map(|result| {
+                    let list = result.map(|page| page.items).unwrap_or_default();
+                    view! {
+                        <select id="api-key-organization" aria-invalid=move || message.get().is_some().to_string()
+                            on:change=move |event| organization.set(event_target_value(&event).parse().ok())>
+                            <option value="" selected=move || organization.get().is_none()>"Choose an organization"</option>
+                            {list.into_iter().map(|choice| {
+                                let label = if choice.is_provider {
+                                    format!("{} (provider: any organization)", choice.name)
+                                } else {
+                                    choice.name.clone()
+                                };
+                                view! { <option value=choice.id.to_string() selected=move || organization.get() == Some(choice.id)>{label}</option> }
+                            }).collect_view()}
+                        </select>
+                    }
+                })}
+            </Transition>
+            <p class="field-message">{message_or_hint(message, "The provider organization's keys may act for any organization.")}</p>
+        </div>
+    }
 }
 
 /// The new key, shown this once.
@@ -222,13 +220,10 @@ fn NewKey(key: CreatedApiKey) -> impl IntoView {
 #[component]
 fn KeyTable(paged: Paged<ApiKeyView>) -> impl IntoView {
     if paged.items.is_empty() {
-        return view! {
-            <div class="empty-state">
-                <p><strong>"No API keys yet."</strong></p>
-                <p>"Create one for each workflow runner or customer automation."</p>
-            </div>
-        }
-        .into_any();
+        return empty_note(
+            "No API keys yet.",
+            "Create one for each workflow runner or customer automation.",
+        );
     }
     view! {
         <table class="data-table api-keys-table">
@@ -241,7 +236,7 @@ fn KeyTable(paged: Paged<ApiKeyView>) -> impl IntoView {
                 {paged.items.clone().into_iter().map(|key| view! { <KeyRow key /> }).collect_view()}
             </tbody>
         </table>
-        <Pagination path=PATH label=paged.range_label() page=paged.page page_count=paged.page_count() />
+        {pagination_of(PATH, &paged)}
     }
     .into_any()
 }

@@ -7,7 +7,7 @@ use crate::domain::paging::Paged;
 use crate::domain::time::format_utc;
 use crate::serverfns::audit::list_audit_entries;
 use crate::ui::components::loaded::when_loaded;
-use crate::ui::components::pagination::Pagination;
+use crate::ui::components::pagination::pagination_of;
 use crate::ui::islands::PageQuery;
 
 const PATH: &str = "/settings/audit-log";
@@ -87,7 +87,7 @@ fn AuditTable(paged: Paged<AuditEntryView>) -> impl IntoView {
                 }).collect_view()}
             </tbody>
         </table>
-        <Pagination path=PATH label=paged.range_label() page=paged.page page_count=paged.page_count() />
+        {pagination_of(PATH, &paged)}
     }
     .into_any()
 }

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::serverfns::auth::Login;
-use crate::ui::components::form::{FormError, FormField};
+use crate::ui::components::form::{action_error, FormError, FormField, PendingButton};
 use crate::ui::islands::{start_page_island, PageQuery};
 use crate::ui::layout::auth_layout::AuthLayout;
 
@@ -13,8 +13,7 @@ pub fn LoginPage(query: PageQuery) -> impl IntoView {
     let next = query.get("next").unwrap_or_default();
     start_page_island(query);
     let login = ServerAction::<Login>::new();
-    let error = Signal::derive(move || login.value().get().and_then(Result::err));
-    let pending = login.pending();
+    let error = action_error(login);
 
     view! {
         <AuthLayout title="Sign in to Bifrost">
@@ -23,9 +22,7 @@ pub fn LoginPage(query: PageQuery) -> impl IntoView {
                 <FormError error fields=&["email", "password"] />
                 <FormField label="E-mail address" name="email" input_type="email" autocomplete="username" autofocus=true error />
                 <FormField label="Password" name="password" input_type="password" autocomplete="current-password" error />
-                <button type="submit" class="button" disabled=pending>
-                    {move || if pending.get() { "Signing in…" } else { "Sign in" }}
-                </button>
+                <PendingButton pending=login.pending() label="Sign in" busy="Signing in…" />
             </ActionForm>
         </AuthLayout>
     }

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::serverfns::auth::LoginCode;
-use crate::ui::components::form::{FormError, FormField};
+use crate::ui::components::form::{action_error, FormError, FormField, PendingButton};
 use crate::ui::islands::{start_page_island, PageQuery};
 use crate::ui::layout::auth_layout::AuthLayout;
 
@@ -11,8 +11,7 @@ pub fn LoginCodePage(query: PageQuery) -> impl IntoView {
     let next = query.get("next").unwrap_or_default();
     start_page_island(query);
     let answer = ServerAction::<LoginCode>::new();
-    let error = Signal::derive(move || answer.value().get().and_then(Result::err));
-    let pending = answer.pending();
+    let error = action_error(answer);
 
     view! {
         <AuthLayout title="Two-factor sign-in">
@@ -21,9 +20,7 @@ pub fn LoginCodePage(query: PageQuery) -> impl IntoView {
                 <input type="hidden" name="next" value=next />
                 <FormError error fields=&["code"] />
                 <FormField label="Code" name="code" autocomplete="one-time-code" autofocus=true error />
-                <button type="submit" class="button" disabled=pending>
-                    {move || if pending.get() { "Checking…" } else { "Verify" }}
-                </button>
+                <PendingButton pending=answer.pending() label="Verify" busy="Checking…" />
             </ActionForm>
             <p><a href="/login">"Start again"</a></p>
         </AuthLayout>

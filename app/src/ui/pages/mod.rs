@@ -8,6 +8,7 @@ pub mod integrations;
 pub mod login;
 pub mod login_code;
 pub mod not_found;
+pub mod oauth_connection_form;
 pub mod oauth_connections;
 pub mod organizations;
 pub mod setup;

@@ -10,11 +10,13 @@ use crate::serverfns::organizations::{
     get_deletion_impact, list_organizations, CreateOrganization, DeleteOrganization,
     RenameOrganization,
 };
-use crate::ui::components::dialog::{focus_on_open, ConfirmDialog};
-use crate::ui::components::form::{FormError, FormField};
+use crate::ui::components::dialog::{focus_on_open, ConfirmServerCall};
+use crate::ui::components::empty_list::{empty_list, empty_message};
+use crate::ui::components::form::{action_error, FormError, FormField, SaveOrCancel};
 use crate::ui::components::loaded::when_loaded;
-use crate::ui::components::pagination::Pagination;
-use crate::ui::islands::{clicked_button, on_demand, reload_page, start_page_island, PageQuery};
+use crate::ui::components::pagination::pagination_of;
+use crate::ui::components::search_form::SearchForm;
+use crate::ui::islands::{on_demand, reload_page, start_page_island, ListButton, PageQuery};
 
 const PATH: &str = "/settings/organizations";
 
@@ -54,23 +56,18 @@ fn OrganizationsWorkspace(query: PageQuery, children: Children) -> impl IntoView
     let action = RwSignal::new(None::<RowAction>);
     view! {
         <div class="toolbar">
-            <form method="get" action=PATH class="search-form" role="search">
-                <label for="organization-search" class="visually-hidden">"Search organizations"</label>
-                <input id="organization-search" type="search" name="q" placeholder="Search by name" value=search />
-                <button type="submit" class="button secondary">"Search"</button>
-            </form>
+            <SearchForm path=PATH id="organization-search" label="Search organizations" placeholder="Search by name" value=search />
             <CreateOrganizationForm />
         </div>
         {move || action.get().map(|chosen| on_demand(row_dialog(chosen, action)))}
         // The rows' buttons are rendered by the server; this listener opens what they name.
         <div on:click=move |event| {
-            let Some(button) = clicked_button(&event, "button[data-organization-action]") else {
+            let Some(button) = ListButton::clicked(&event, "data-organization-action") else {
                 return;
             };
-            let data = |name: &str| button.get_attribute(name).unwrap_or_default();
-            let id = data("data-id").parse().unwrap_or(0);
-            action.set(match data("data-organization-action").as_str() {
-                "rename" => Some(RowAction::Rename { id, name: data("data-name") }),
+            let id = button.id();
+            action.set(match button.action.as_str() {
+                "rename" => Some(RowAction::Rename { id, name: button.data("data-name") }),
                 "delete" => Some(RowAction::Delete { id }),
                 _ => None,
             });
@@ -83,7 +80,7 @@ fn OrganizationsWorkspace(query: PageQuery, children: Children) -> impl IntoView
 #[component]
 fn CreateOrganizationForm() -> impl IntoView {
     let create = ServerAction::<CreateOrganization>::new();
-    let error = Signal::derive(move || create.value().get().and_then(Result::err));
+    let error = action_error(create);
     // The list is the server's: load the page again to show the new organization.
     Effect::new(move |_| {
         if let Some(Ok(_)) = create.value().get() {
@@ -101,23 +98,12 @@ fn CreateOrganizationForm() -> impl IntoView {
 
 #[component]
 fn OrganizationTable(paged: Paged<OrganizationView>, search: String) -> impl IntoView {
-    if paged.items.is_empty() && paged.total > 0 {
-        // A stale page number, or the last row of the last page just went.
-        return view! {
-            <div class="empty-state">
-                <p>"This page is past the end of the list."</p>
-                <a href=PATH>"Go to the first page"</a>
-            </div>
-        }
-        .into_any();
-    }
-    if paged.items.is_empty() {
-        let message = if search.trim().is_empty() {
-            "No organizations yet. Create the first customer organization above.".to_string()
-        } else {
-            format!("No organization matches “{}”.", search.trim())
-        };
-        return view! { <div class="empty-state"><p>{message}</p></div> }.into_any();
+    let nothing_yet = || {
+        empty_message("No organizations yet. Create the first customer organization above.".into())
+    };
+    let no_match = |search: &str| format!("No organization matches “{search}”.");
+    if let Some(empty) = empty_list(&paged, PATH, &search, nothing_yet, no_match) {
+        return empty;
     }
     view! {
         <table class="data-table">
@@ -128,7 +114,7 @@ fn OrganizationTable(paged: Paged<OrganizationView>, search: String) -> impl Int
                 {paged.items.clone().into_iter().map(|organization| view! { <OrganizationRow organization /> }).collect_view()}
             </tbody>
         </table>
-        <Pagination path=PATH label=paged.range_label() page=paged.page page_count=paged.page_count() />
+        {pagination_of(PATH, &paged)}
     }
     .into_any()
 }
@@ -176,7 +162,7 @@ fn row_dialog(chosen: RowAction, action: RwSignal<Option<RowAction>>) -> AnyView
 #[component]
 fn RenameDialog(id: i64, current: String, action: RwSignal<Option<RowAction>>) -> impl IntoView {
     let rename = ServerAction::<RenameOrganization>::new();
-    let error = Signal::derive(move || rename.value().get().and_then(Result::err));
+    let error = action_error(rename);
     Effect::new(move |_| {
         if let Some(Ok(_)) = rename.value().get() {
             reload_page();
@@ -201,10 +187,7 @@ fn RenameDialog(id: i64, current: String, action: RwSignal<Option<RowAction>>) -
                         {move || error.get().and_then(|e| e.for_field("name").map(str::to_string)).map(|m| view! { <span class="field-error">{m}</span> })}
                     </p>
                 </div>
-                <div class="form-actions">
-                    <button type="submit" class="button" disabled=rename.pending()>"Save"</button>
-                    <button type="button" class="button secondary" on:click=move |_| action.set(None)>"Cancel"</button>
-                </div>
+                <SaveOrCancel save_label="Save" pending=rename.pending() on_cancel=Callback::new(move |()| action.set(None)) />
             </ActionForm>
         </section>
     }
@@ -213,16 +196,9 @@ fn RenameDialog(id: i64, current: String, action: RwSignal<Option<RowAction>>) -
 #[component]
 fn ConfirmDelete(id: i64, action: RwSignal<Option<RowAction>>) -> impl IntoView {
     let impact = Resource::new(move || id, get_deletion_impact);
-    let delete = ServerAction::<DeleteOrganization>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(())) = delete.value().get() {
-            reload_page();
-        }
-    });
     view! {
-        <ConfirmDialog labelled_by="confirm-delete-organization" confirm_label="Delete organization" pending=delete.pending()
-            error=Signal::derive(move || delete.value().get().and_then(Result::err).map(|error| error.to_string()))
-            on_confirm=Callback::new(move |()| { delete.dispatch(DeleteOrganization { id }); }) on_close=Callback::new(move |()| action.set(None))>
+        <ConfirmServerCall input=DeleteOrganization { id } labelled_by="confirm-delete-organization"
+            confirm_label="Delete organization" on_close=Callback::new(move |()| action.set(None))>
             <Suspense fallback=|| view! { <p class="muted">"Checking what goes with it…"</p> }>
                 {move || impact.get().map(|result| match result {
                     Ok(impact) => view! {
@@ -232,7 +208,7 @@ fn ConfirmDelete(id: i64, action: RwSignal<Option<RowAction>>) -> impl IntoView 
                     Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
                 })}
             </Suspense>
-        </ConfirmDialog>
+        </ConfirmServerCall>
     }
 }
 

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 
 use crate::domain::admin::PASSWORD_HINT;
 use crate::serverfns::auth::SetupFirstAdmin;
-use crate::ui::components::form::{FormError, FormField};
+use crate::ui::components::form::{action_error, FormError, FormField, PendingButton};
 use crate::ui::islands::{start_page_island, PageQuery};
 use crate::ui::layout::auth_layout::AuthLayout;
 
@@ -11,8 +11,7 @@ use crate::ui::layout::auth_layout::AuthLayout;
 pub fn SetupPage(query: PageQuery) -> impl IntoView {
     start_page_island(query);
     let setup = ServerAction::<SetupFirstAdmin>::new();
-    let error = Signal::derive(move || setup.value().get().and_then(Result::err));
-    let pending = setup.pending();
+    let error = action_error(setup);
 
     view! {
         <AuthLayout title="Welcome to Bifrost Integrations">
@@ -24,9 +23,7 @@ pub fn SetupPage(query: PageQuery) -> impl IntoView {
                 <FormField label="E-mail address" name="email" input_type="email" autocomplete="username" error />
                 <FormField label="Password" name="password" input_type="password" autocomplete="new-password" hint=PASSWORD_HINT error />
                 <FormField label="Confirm password" name="confirm_password" input_type="password" autocomplete="new-password" error />
-                <button type="submit" class="button" disabled=pending>
-                    {move || if pending.get() { "Creating…" } else { "Create administrator" }}
-                </button>
+                <PendingButton pending=setup.pending() label="Create administrator" busy="Creating…" />
             </ActionForm>
         </AuthLayout>
     }

@@ -7,7 +7,7 @@ use crate::domain::admin::{TwoFactorEnrolment, TwoFactorStatus};
 use crate::serverfns::admins::{
     get_two_factor_status, ConfirmTwoFactor, DisableTwoFactor, StartTwoFactor,
 };
-use crate::ui::components::form::{BoundField, FormError, FormField};
+use crate::ui::components::form::{action_error, BoundField, FormError, FormField};
 use crate::ui::islands::{go_to, start_page_island, PageQuery};
 
 const PATH: &str = "/settings/two-factor";
@@ -62,7 +62,7 @@ fn Enrol(required: bool) -> impl IntoView {
 #[component]
 fn Confirm(enrolment: TwoFactorEnrolment) -> impl IntoView {
     let confirm = ServerAction::<ConfirmTwoFactor>::new();
-    let error = Signal::derive(move || confirm.value().get().and_then(Result::err));
+    let error = action_error(confirm);
     view! {
         {move || match confirm.value().get() {
             Some(Ok(codes)) => view! { <RecoveryCodes codes /> }.into_any(),
@@ -96,7 +96,7 @@ fn RecoveryCodes(codes: Vec<String>) -> impl IntoView {
 #[component]
 fn Enabled(status: TwoFactorStatus) -> impl IntoView {
     let disable = ServerAction::<DisableTwoFactor>::new();
-    let error = Signal::derive(move || disable.value().get().and_then(Result::err));
+    let error = action_error(disable);
     Effect::new(move |_| {
         if let Some(Ok(())) = disable.value().get() {
             go_to(PATH);

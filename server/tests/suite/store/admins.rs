@@ -260,7 +260,7 @@ async fn a_sign_in_does_not_outlive_a_password_change(store: Store) {
     assert!(store.find_session("fresh").await.expect("find").is_some());
 }
 
-crate::store_cases!(
+crate::both_backends!(store:
     a_sign_in_does_not_outlive_a_password_change,
     the_first_admin_can_be_claimed_only_once,
     admin_emails_are_unique_by_key,

@@ -193,7 +193,7 @@ async fn the_audit_log_filters_by_actor_object_and_time_and_pages(store: Store) 
     );
 }
 
-crate::store_cases!(
+crate::both_backends!(store:
     every_organization_change_is_recorded_with_its_fields,
     a_failed_change_leaves_no_record,
     the_provider_organization_is_never_deleted,

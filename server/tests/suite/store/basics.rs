@@ -31,7 +31,7 @@ async fn sqlite_enforces_foreign_keys_and_uses_wal(store: Store) {
     assert!(pragmas.busy_timeout_ms >= 1000, "{pragmas:?}");
 }
 
-crate::store_cases!(
+crate::both_backends!(store:
     migrations_leave_a_schema_version,
     migrating_twice_changes_nothing,
     ping_answers,

@@ -99,4 +99,4 @@ async fn seed_demo_adds_what_was_asked_and_can_run_twice(store: Store) {
     assert!(token.expires_at > bifrost::time::now_millis() + 23 * 3_600_000);
 }
 
-crate::store_cases!(seed_demo_adds_what_was_asked_and_can_run_twice);
+crate::both_backends!(store: seed_demo_adds_what_was_asked_and_can_run_twice);

@@ -8,7 +8,10 @@ use app::domain::integration::{
     FieldType, IntegrationDraft, MappingDraft, SchemaField, ValueChange, ValueInput,
 };
 use app::domain::oauth::{OAuthConnectionDraft, SecretChange};
-use app::ssr::{ConfigurationServices, IntegrationServices, MappingServices, OAuthServices};
+use app::ssr::{
+    ConfigurationServices, IntegrationServices, MappingServices, OAuthServices,
+    OrganizationServices,
+};
 use bifrost::crypto::{key_id_of, Keyring, SecretKey};
 use bifrost::services::{ServerServices, ServicesConfig};
 use bifrost::store::audit::Actor;
@@ -154,4 +157,4 @@ async fn rotation_reseals_every_secret_under_the_new_key(store: Store) {
         .is_err());
 }
 
-crate::store_cases!(rotation_reseals_every_secret_under_the_new_key);
+crate::both_backends!(store: rotation_reseals_every_secret_under_the_new_key);

@@ -1,4 +1,4 @@
-//! Store cases; each file ends with `store_cases!` so every case runs on both backends.
+//! Store cases; each file ends with `both_backends!` so every case runs on both backends.
 
 mod admins;
 mod audit;

@@ -191,7 +191,7 @@ async fn an_integration_links_a_connection_until_it_is_deleted(store: Store) {
         .any(|entry| entry.action == "integration.oauth_link"));
 }
 
-crate::store_cases!(
+crate::both_backends!(store:
     an_integration_links_a_connection_until_it_is_deleted,
     a_connection_keeps_its_secret_sealed_and_shows_its_redirect_uri,
     bad_settings_are_refused_field_by_field,

@@ -70,7 +70,7 @@ async fn lists_search_any_case_and_page_with_the_provider_first(store: Store) {
     assert_eq!(percent.total, 1, "a % in the search matches only itself");
 }
 
-crate::store_cases!(
+crate::both_backends!(store:
     an_inserted_organization_reads_back_whole,
     names_are_unique_regardless_of_case,
     there_is_exactly_one_provider_however_often_it_is_ensured,

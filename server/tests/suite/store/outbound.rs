@@ -281,7 +281,7 @@ async fn a_secret_base_url_is_refused_by_test_connection(store: Store) {
     assert!(!error.to_string().contains("canary"), "{error}");
 }
 
-crate::store_cases!(
+crate::both_backends!(store:
     loopback_providers_are_refused_unless_the_operator_allows_them,
     a_providers_answer_is_read_only_up_to_the_cap,
     secrets_and_tokens_do_not_follow_a_url_to_another_host,

@@ -3,7 +3,10 @@
 use app::domain::admin::CurrentAdmin;
 use app::domain::integration::{FieldType, IntegrationDraft, MappingDraft};
 use app::domain::transfer::ImportOutcome;
-use app::ssr::{ConfigurationServices, IntegrationServices, MappingServices, TransferServices};
+use app::ssr::{
+    ConfigurationServices, IntegrationServices, MappingServices, OrganizationServices,
+    TransferServices,
+};
 use bifrost::services::ServerServices;
 use bifrost::store::Store;
 use serde_json::json;
@@ -266,7 +269,7 @@ async fn bad_definitions_are_refused_before_anything_is_created(store: Store) {
     assert_eq!(services.integrations("", 1).await.expect("list").total, 0);
 }
 
-crate::store_cases!(
+crate::both_backends!(store:
     mappings_export_as_csv_without_secrets,
     a_csv_with_a_bad_row_is_previewed_and_refused_whole,
     csv_headers_are_checked_first,

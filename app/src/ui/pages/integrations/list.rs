@@ -7,9 +7,11 @@ use crate::domain::integration::IntegrationSummary;
 use crate::domain::paging::Paged;
 use crate::serverfns::integrations::{list_integrations, ImportDefinition};
 use crate::ui::components::dialog::focus_on_open;
+use crate::ui::components::empty_list::empty_list;
 use crate::ui::components::file_text::{CodeTextArea, FileTextInput};
 use crate::ui::components::loaded::when_loaded;
-use crate::ui::components::pagination::Pagination;
+use crate::ui::components::pagination::pagination_of;
+use crate::ui::components::search_form::SearchForm;
 use crate::ui::islands::{island_ready, on_demand, PageQuery};
 
 pub const INTEGRATIONS_PATH: &str = "/settings/integrations";
@@ -33,11 +35,7 @@ pub fn IntegrationsPage(query: PageQuery) -> impl IntoView {
             "Each integration names an external API once: its config schema, the defaults, and which tenant or company each customer organization maps to."
         </p>
         <div class="toolbar">
-            <form method="get" action=INTEGRATIONS_PATH class="search-form" role="search">
-                <label for="integration-search" class="visually-hidden">"Search integrations"</label>
-                <input id="integration-search" type="search" name="q" placeholder="Search by name" value=search.clone() />
-                <button type="submit" class="button secondary">"Search"</button>
-            </form>
+            <SearchForm path=INTEGRATIONS_PATH id="integration-search" label="Search integrations" placeholder="Search by name" value=search.clone() />
         </div>
         {when_loaded(list, move |paged| view! { <IntegrationTable paged search /> })}
     }
@@ -62,29 +60,19 @@ fn IntegrationsHeading() -> impl IntoView {
 
 #[component]
 fn IntegrationTable(paged: Paged<IntegrationSummary>, search: String) -> impl IntoView {
-    if paged.items.is_empty() && paged.total > 0 {
-        // A stale page number, or the last row of the last page just went.
-        return view! {
+    let nothing_yet = || {
+        view! {
             <div class="empty-state">
-                <p>"This page is past the end of the list."</p>
-                <a href=INTEGRATIONS_PATH.to_string()>"Go to the first page"</a>
+                <p><strong>"No integrations yet."</strong></p>
+                <p>"Create the first one to connect your automation to an external API such as HaloPSA or Microsoft Graph."</p>
+                <a href=format!("{INTEGRATIONS_PATH}/new") class="button">"Create Integration"</a>
             </div>
         }
-        .into_any();
-    }
-    if paged.items.is_empty() {
-        if search.trim().is_empty() {
-            return view! {
-                <div class="empty-state">
-                    <p><strong>"No integrations yet."</strong></p>
-                    <p>"Create the first one to connect your automation to an external API such as HaloPSA or Microsoft Graph."</p>
-                    <a href=format!("{INTEGRATIONS_PATH}/new") class="button">"Create Integration"</a>
-                </div>
-            }
-            .into_any();
-        }
-        let message = format!("No integration matches “{}”.", search.trim());
-        return view! { <div class="empty-state"><p>{message}</p></div> }.into_any();
+        .into_any()
+    };
+    let no_match = |search: &str| format!("No integration matches “{search}”.");
+    if let Some(empty) = empty_list(&paged, INTEGRATIONS_PATH, &search, nothing_yet, no_match) {
+        return empty;
     }
     view! {
         <table class="data-table">
@@ -113,7 +101,7 @@ fn IntegrationTable(paged: Paged<IntegrationSummary>, search: String) -> impl In
                 }).collect_view()}
             </tbody>
         </table>
-        <Pagination path=INTEGRATIONS_PATH label=paged.range_label() page=paged.page page_count=paged.page_count() />
+        {pagination_of(INTEGRATIONS_PATH, &paged)}
     }
     .into_any()
 }

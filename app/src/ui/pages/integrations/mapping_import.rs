@@ -3,7 +3,8 @@
 
 use leptos::prelude::*;
 
-use crate::domain::transfer::{ImportOutcome, ImportPreview};
+use crate::domain::transfer::{ImportOutcome, ImportPreview, ImportSummary};
+use crate::error::AppError;
 use crate::serverfns::mappings::{ImportMappings, PreviewMappingImport};
 use crate::ui::components::dialog::focus_on_open;
 use crate::ui::components::file_text::{CodeTextArea, FileTextInput};
@@ -51,12 +52,7 @@ pub fn MappingImportPanel(
             <FileTextInput id="mapping-import-file" label="CSV file" accept=".csv,text/csv" into=csv />
             <CodeTextArea id="mapping-import-text" label="CSV" value=csv />
             {move || preview.value().get().and_then(Result::err).map(|error| view! { <p class="error" role="alert">{error.to_string()}</p> })}
-            {move || import.value().get().map(|result| match result {
-                Ok(summary) => view! {
-                    <p class="success" role="status">{format!("Imported: {} created, {} updated. Close this panel to see them in the list.", summary.created, summary.updated)}</p>
-                }.into_any(),
-                Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
-            })}
+            {move || import.value().get().map(import_outcome)}
             {move || shown_preview().map(|preview| view! { <PreviewTable preview /> })}
             <div class="form-actions">
                 <button type="button" class="button secondary" disabled=preview.pending()
@@ -72,6 +68,16 @@ pub fn MappingImportPanel(
         </section>
     }
     .into_any()
+}
+
+/// What an import did, or why it wrote nothing.
+fn import_outcome(result: Result<ImportSummary, AppError>) -> AnyView {
+    match result {
+        Ok(summary) => view! {
+            <p class="success" role="status">{format!("Imported: {} created, {} updated. Close this panel to see them in the list.", summary.created, summary.updated)}</p>
+        }.into_any(),
+        Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
+    }
 }
 
 #[component]

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::oauth::state_badge;
+use super::token_status::state_badge;
 use crate::domain::integration::MappingSummary;
 use crate::serverfns::oauth::{get_integration_oauth, LinkMappingToken};
 use crate::ui::islands::{reload_page, sent_with_page};

@@ -3,11 +3,17 @@
 
 pub mod configuration;
 pub mod form;
+pub mod form_island;
 pub mod layout;
 pub mod list;
+pub mod mapping_editor;
+pub mod mapping_form;
 pub mod mapping_import;
+pub mod mapping_list;
 pub mod mapping_token;
 pub mod mappings;
 pub mod oauth;
 pub mod overview;
+pub mod schema_fields;
+pub mod token_status;
 pub mod values;

@@ -1,16 +1,15 @@
 //! The OAuth tab: link a connection (or configure one inline), Connect, the shared token's
 //! status with Refresh now and Disconnect, and Test Connection.
 //!
-//! The tab renders on the server. Its buttons and the test form are plain HTML inside one island,
-//! whose listeners do what they name; the server calls and dialogs behind them load on first use.
+//! The tab renders on the server (the shared token's part in `token_status`). Its buttons and
+//! the test form are plain HTML inside one island, whose listeners do what they name; the server
+//! calls and dialogs behind them load on first use.
 
 use leptos::prelude::*;
 
+use super::token_status::ConnectionStatus;
 use crate::domain::integration::{IntegrationView, MappingSummary};
-use crate::domain::oauth::{
-    oauth_error_message, IntegrationOAuthView, OAuthConnectionView, OAuthTokenView, TokenState,
-};
-use crate::domain::time::format_utc;
+use crate::domain::oauth::{oauth_error_message, IntegrationOAuthView, OAuthConnectionView};
 use crate::error::AppError;
 use crate::serverfns::integrations::{get_integration, link_oauth_connection};
 use crate::serverfns::mappings::list_mappings;
@@ -18,12 +17,12 @@ use crate::serverfns::oauth::{
     get_integration_oauth, list_oauth_connections, refresh_oauth_token, start_oauth_connect,
     test_connection, DisconnectOauthToken,
 };
-use crate::ui::components::dialog::ConfirmDialog;
+use crate::ui::components::dialog::ConfirmServerCall;
 use crate::ui::components::loaded::when_loaded;
 use crate::ui::islands::{
-    clicked_button, go_to, on_demand, reload_page, start_page_island, use_page_query, PageQuery,
+    go_to, on_demand, reload_page, start_page_island, use_page_query, ListButton, PageQuery,
 };
-use crate::ui::pages::oauth_connections::{ConnectionForm, Editing};
+use crate::ui::pages::oauth_connection_form::{ConnectionForm, Editing};
 
 /// What the tab shows, loaded on the server.
 struct OAuthSetup {
@@ -90,15 +89,6 @@ pub fn CallbackMessage() -> impl IntoView {
     }
 }
 
-pub fn state_badge(state: TokenState) -> impl IntoView {
-    let class = match state {
-        TokenState::Connected => "badge ok-badge",
-        TokenState::NeedsReconnect => "badge warning-badge",
-        TokenState::NotConnected | TokenState::Disconnected => "badge muted-badge",
-    };
-    view! { <span class=class>{state.label()}</span> }
-}
-
 /// What a button of the tab opened.
 #[derive(Clone, PartialEq)]
 enum Opened {
@@ -123,12 +113,15 @@ fn OAuthWorkspace(integration_id: i64, query: PageQuery, children: Children) -> 
     let error = RwSignal::new(None::<String>);
     let test = RwSignal::new(None::<TestRequest>);
     let on_click = move |event: leptos::ev::MouseEvent| {
-        let Some(button) = clicked_button(&event, "button[data-oauth-action]") else {
+        let Some(ListButton {
+            element: button,
+            action,
+        }) = ListButton::clicked(&event, "data-oauth-action")
+        else {
             return;
         };
         let data = |name: &str| button.get_attribute(name).unwrap_or_default();
         let token_id = data("data-token").parse().unwrap_or(0);
-        let action = data("data-oauth-action");
         match action.as_str() {
             "configure" => opened.set(Some(Opened::NewConnection)),
             "disconnect" => opened.set(Some(Opened::Disconnect {
@@ -248,20 +241,12 @@ fn ConfirmDisconnect(
     connection: String,
     opened: RwSignal<Option<Opened>>,
 ) -> impl IntoView {
-    let disconnect = ServerAction::<DisconnectOauthToken>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(())) = disconnect.value().get() {
-            reload_page();
-        }
-    });
     view! {
-        <ConfirmDialog labelled_by="confirm-disconnect" confirm_label="Disconnect" pending=disconnect.pending()
-            error=Signal::derive(move || disconnect.value().get().and_then(Result::err).map(|error| error.to_string()))
-            on_confirm=Callback::new(move |()| { disconnect.dispatch(DisconnectOauthToken { integration_id, token_id }); })
-            on_close=Callback::new(move |()| opened.set(None))>
+        <ConfirmServerCall input=DisconnectOauthToken { integration_id, token_id } labelled_by="confirm-disconnect"
+            confirm_label="Disconnect" on_close=Callback::new(move |()| opened.set(None))>
             <p id="confirm-disconnect"><strong>{format!("Disconnect “{connection}”?")}</strong></p>
             <p>"The stored access and refresh tokens are deleted (and revoked at the provider when the connection has a revocation URL). Workflows get no token until someone connects again."</p>
-        </ConfirmDialog>
+        </ConfirmServerCall>
     }
 }
 
@@ -277,92 +262,6 @@ async fn run_test(integration_id: i64, organization_id: Option<i64>, path: Strin
         }
         .into_any(),
         Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
-    }
-}
-
-#[component]
-fn ConnectionStatus(oauth: IntegrationOAuthView) -> impl IntoView {
-    let IntegrationOAuthView {
-        connection, shared, ..
-    } = oauth;
-    let state = shared
-        .as_ref()
-        .map_or(TokenState::NotConnected, |t| t.state);
-    view! {
-        <h2>"OAuth connection"</h2>
-        <dl class="details">
-            <dt>"Connection"</dt>
-            <dd><a href="/settings/oauth">{connection.name.clone()}</a>" · "{connection.grant_type.label()}</dd>
-            <dt>"Redirect URI"</dt>
-            <dd><code>{connection.redirect_uri.clone()}</code></dd>
-            <dt>"Status"</dt>
-            <dd class="token-status">{state_badge(state)}</dd>
-            {shared.clone().map(token_details)}
-        </dl>
-        <TokenButtons connection shared />
-    }
-}
-
-/// Scopes, expiry, last refresh, who connected it, the provider's last error.
-pub fn token_details(token: OAuthTokenView) -> impl IntoView {
-    let connected = matches!(
-        token.state,
-        TokenState::Connected | TokenState::NeedsReconnect
-    );
-    let scopes = if token.scopes.is_empty() {
-        "—".to_string()
-    } else {
-        token.scopes.join(" ")
-    };
-    let no_refresh = token.state == TokenState::Connected
-        && !token.has_refresh_token
-        && !token.client_credentials;
-    view! {
-        {connected.then(|| view! {
-            <dt>"Granted scopes"</dt><dd class="granted-scopes">{scopes}</dd>
-            <dt>"Access token expires"</dt><dd>{token.expires_at.map_or("—".to_string(), format_utc)}</dd>
-            <dt>"Last refresh"</dt><dd class="last-refresh">{token.refreshed_at.map_or("never".to_string(), format_utc)}</dd>
-            <dt>"Connected by"</dt><dd>{format!("{} · {}", token.connected_by, token.connected_at.map_or("—".to_string(), format_utc))}</dd>
-        })}
-        {(!token.last_error.is_empty()).then(|| view! {
-            <dt>"Provider error"</dt><dd class="error">{token.last_error.clone()}</dd>
-        })}
-        {no_refresh.then(|| view! {
-            <dt>"Refresh token"</dt>
-            <dd class="warning">"The provider gave no refresh token: this will need reconnecting when the access token expires."</dd>
-        })}
-    }
-}
-
-/// Connect (or Reconnect, or Get token), Refresh now and Disconnect, as the token's state allows.
-#[component]
-fn TokenButtons(connection: OAuthConnectionView, shared: Option<OAuthTokenView>) -> impl IntoView {
-    let client_credentials =
-        connection.grant_type == crate::domain::oauth::GrantType::ClientCredentials;
-    let state = shared
-        .as_ref()
-        .map_or(TokenState::NotConnected, |t| t.state);
-    let token_id = shared.as_ref().map(|t| t.id);
-    let can_refresh = shared
-        .as_ref()
-        .is_some_and(|t| t.has_refresh_token || t.client_credentials);
-    let has_tokens = matches!(state, TokenState::Connected | TokenState::NeedsReconnect);
-    let connect_label = match (client_credentials, has_tokens) {
-        (true, _) => "Get token",
-        (false, true) => "Reconnect",
-        (false, false) => "Connect",
-    };
-    view! {
-        <div class="form-actions">
-            <button type="button" class="button" data-oauth-action="connect">{connect_label}</button>
-            {token_id.filter(|_| state == TokenState::Connected && can_refresh).map(|token_id| view! {
-                <button type="button" class="button secondary" data-oauth-action="refresh" data-token=token_id>"Refresh now"</button>
-            })}
-            {token_id.filter(|_| has_tokens).map(|token_id| view! {
-                <button type="button" class="button danger" data-oauth-action="disconnect" data-token=token_id
-                    data-connection=connection.name.clone()>"Disconnect"</button>
-            })}
-        </div>
     }
 }
 

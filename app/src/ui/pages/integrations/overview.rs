@@ -9,9 +9,9 @@ use crate::domain::time::format_utc;
 use crate::serverfns::integrations::{
     get_integration, get_integration_deletion_impact, DeleteIntegration,
 };
-use crate::ui::components::dialog::ConfirmDialog;
+use crate::ui::components::dialog::ConfirmServerCall;
 use crate::ui::components::loaded::when_loaded;
-use crate::ui::islands::{go_to, island_ready, on_demand, sent_with_page, PageQuery};
+use crate::ui::islands::{island_ready, on_demand, sent_with_page, PageQuery};
 
 #[component]
 pub fn OverviewTab(name: String, query: PageQuery) -> impl IntoView {
@@ -98,16 +98,9 @@ fn non_empty(text: &str) -> String {
 #[component]
 fn ConfirmDeleteIntegration(id: i64, confirming: RwSignal<bool>) -> impl IntoView {
     let impact = sent_with_page(move || Resource::new(move || id, get_integration_deletion_impact));
-    let delete = ServerAction::<DeleteIntegration>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(())) = delete.value().get() {
-            go_to(INTEGRATIONS_PATH);
-        }
-    });
     view! {
-        <ConfirmDialog labelled_by="confirm-delete-integration" confirm_label="Delete integration" pending=delete.pending()
-            error=Signal::derive(move || delete.value().get().and_then(Result::err).map(|error| error.to_string()))
-            on_confirm=Callback::new(move |()| { delete.dispatch(DeleteIntegration { id }); }) on_close=Callback::new(move |()| confirming.set(false))>
+        <ConfirmServerCall input=DeleteIntegration { id } labelled_by="confirm-delete-integration"
+            confirm_label="Delete integration" then_go_to=INTEGRATIONS_PATH on_close=Callback::new(move |()| confirming.set(false))>
             <Suspense fallback=|| view! { <p class="muted">"Checking what goes with it…"</p> }>
                 {move || impact.get().map(|result| match result {
                     Ok(impact) => view! {
@@ -120,7 +113,7 @@ fn ConfirmDeleteIntegration(id: i64, confirming: RwSignal<bool>) -> impl IntoVie
                     Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
                 })}
             </Suspense>
-        </ConfirmDialog>
+        </ConfirmServerCall>
     }
     .into_any()
 }

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use crate::domain::integration::{FieldType, FieldValueView, ShownValue, ValueChange, ValueInput};
 use crate::error::AppError;
+use crate::ui::components::form::CheckboxField;
 
 /// The editable state of one field's value.
 #[derive(Clone, Copy)]
@@ -129,12 +130,7 @@ fn ValueField(
                 {move || missing().then(|| view! { <span class="badge warning-badge">"missing"</span> })}
             </div>
             {overriding.then(|| view! {
-                <div class="checkbox-field">
-                    <input id=use_default_id.clone() type="checkbox"
-                        prop:checked=move || state.use_default.get()
-                        on:change=move |event| state.use_default.set(event_target_checked(&event)) />
-                    <label for=use_default_id.clone()>{format!("Use default for {key}")}</label>
-                </div>
+                <CheckboxField id=use_default_id.clone() label=format!("Use default for {key}") checked=state.use_default />
             })}
             {control(state, field_type, id.clone(), message_id.clone(), message, Signal::derive(input_disabled))}
             <p class="field-message" id=message_id>
@@ -215,12 +211,7 @@ fn secret_control(
                 on:input=move |event| text.set(event_target_value(&event))
                 aria-describedby=message_id />
             {is_set.then(|| view! {
-                <div class="checkbox-field">
-                    <input id=clear_id.clone() type="checkbox" disabled=disabled
-                        prop:checked=move || clear_secret.get()
-                        on:change=move |event| clear_secret.set(event_target_checked(&event)) />
-                    <label for=clear_id>{format!("Clear {key}")}</label>
-                </div>
+                <CheckboxField id=clear_id label=format!("Clear {key}") checked=clear_secret disabled />
             })}
         </div>
     }

@@ -1,0 +1,377 @@
+//! The Connect flow: Connect records a random, single-use, expiring `state` bound to the admin's
+//! session (only its hash is stored) with a sealed PKCE verifier, and sends the browser to the
+//! provider; the callback checks the state, exchanges the code with the verifier and stores the
+//! tokens. Every failure changes nothing and says what happened.
+
+use app::domain::admin::CurrentAdmin;
+use app::domain::oauth::{EntityIdSource, GrantType, ENTITY_ID_PLACEHOLDER};
+use app::error::AppError;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::provider::{ProviderError, ProviderSettings, TokenGrant};
+use super::refresh::REFRESH_MARGIN_MS;
+use super::tokens::granted;
+use crate::auth::session_token::{hash_token, new_token};
+use crate::services::{actor_of, internal, ServerServices};
+use crate::store::integrations::IntegrationRow;
+use crate::store::oauth_connections::OAuthConnectionRow;
+use crate::store::oauth_states::{verifier_identity, NewOAuthState, OAuthStateRow, StateLookup};
+use crate::store::oauth_tokens::TokenOwner;
+use crate::time::now_millis;
+
+/// How long an admin has to finish authorizing at the provider.
+pub const STATE_LIFETIME_MS: i64 = 10 * 60 * 1000;
+
+/// The query string a provider sends back to the redirect URI. `Debug` hides the code and
+/// the state.
+#[derive(Default, Deserialize)]
+pub struct CallbackQuery {
+    pub code: Option<String>,
+    pub state: Option<String>,
+    pub error: Option<String>,
+}
+
+impl std::fmt::Debug for CallbackQuery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CallbackQuery")
+            .field("code", &self.code.as_ref().map(|_| "…"))
+            .field("state", &self.state.as_ref().map(|_| "…"))
+            .field("error", &self.error)
+            .finish()
+    }
+}
+
+/// Where the callback leaves the admin.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallbackOutcome {
+    /// Back to the page that started the flow, with `oauth=connected` or `oauth_error=…`.
+    Return(String),
+    /// No page to return to (unknown, used, expired or foreign state): a page that says so.
+    Refused { status: u16, message: &'static str },
+}
+
+const UNKNOWN_STATE: &str = "This authorization is unknown or was already used. Nothing was \
+     changed. Start again with Connect on the integration's OAuth tab.";
+const FOREIGN_STATE: &str = "This authorization was started in another sign-in session. Nothing \
+     was changed. Start again with Connect from your own session.";
+const EXPIRED_STATE: &str = "This authorization expired (you have 10 minutes to finish at the \
+     provider). Nothing was changed. Start again with Connect.";
+const WRONG_CONNECTION: &str = "This authorization belongs to another OAuth connection's \
+     redirect URI. Nothing was changed.";
+
+/// A provider's error code reduced to what is safe to put in a URL and show.
+fn reason_code(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .take(40)
+        .collect()
+}
+
+fn with_query(path: &str, query: &str) -> String {
+    format!("{path}?{query}")
+}
+
+/// A refusal page for a callback that has no authorization to return to.
+fn refused(status: u16, message: &'static str) -> CallbackOutcome {
+    CallbackOutcome::Refused { status, message }
+}
+
+/// The query a failed code exchange returns to the page with.
+fn exchange_failure_query(error: &ProviderError) -> String {
+    match error {
+        ProviderError::Unavailable(_) => "oauth_error=unavailable".to_string(),
+        ProviderError::InvalidGrant(_) => "oauth_error=exchange&reason=invalid_grant".to_string(),
+        ProviderError::Refused { code, .. } => {
+            format!("oauth_error=exchange&reason={}", reason_code(code))
+        }
+        ProviderError::Garbage | ProviderError::Settings(_) => {
+            "oauth_error=exchange&reason=invalid_response".to_string()
+        }
+    }
+}
+
+/// The code the provider sent, or the query that tells the page why there is none.
+fn code_of(query: &CallbackQuery) -> Result<&str, String> {
+    if let Some(error) = &query.error {
+        return Err(format!("oauth_error=denied&reason={}", reason_code(error)));
+    }
+    query
+        .code
+        .as_deref()
+        .filter(|code| !code.is_empty())
+        .ok_or_else(|| "oauth_error=exchange&reason=no_code".to_string())
+}
+
+/// Who a Connect is for: the organization (none for the shared token), the entity ID its URLs
+/// are filled with, and the integration tab to come back to.
+struct ConnectTarget {
+    organization_id: Option<i64>,
+    entity_id: String,
+    return_to: String,
+}
+
+impl ServerServices {
+    /// Starts authorizing the integration's connection for the shared token (`mapping_id`
+    /// `None`) or for the mapping's organization; returns the provider URL to send the browser to.
+    pub async fn start_connect(
+        &self,
+        admin: &CurrentAdmin,
+        session_token: &str,
+        integration_id: i64,
+        mapping_id: Option<i64>,
+    ) -> Result<String, AppError> {
+        let integration = self.integration_row_by_id(integration_id).await?;
+        let connection_id = integration.oauth_connection_id.ok_or_else(|| {
+            AppError::Conflict("link an OAuth connection to this integration first".into())
+        })?;
+        let connection = self
+            .store
+            .find_oauth_connection(connection_id)
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| AppError::NotFound("the OAuth connection".into()))?;
+        let target = self.connect_target(&integration, mapping_id).await?;
+        let uses_entity = connection.authorization_url.contains(ENTITY_ID_PLACEHOLDER)
+            || connection.token_url.contains(ENTITY_ID_PLACEHOLDER);
+        if uses_entity && target.entity_id.is_empty() {
+            return Err(AppError::invalid(
+                "default_entity_id",
+                "is needed: the connection's URLs contain {entity_id}",
+            ));
+        }
+        if connection.grant_type == GrantType::ClientCredentials.as_str() {
+            // Nothing to authorize in a browser: get a token now and come back.
+            self.connect_client_credentials(integration_id, target.organization_id)
+                .await?;
+            return Ok(with_query(&target.return_to, "oauth=connected"));
+        }
+        let settings = self
+            .provider_settings(&connection, &target.entity_id)
+            .map_err(internal)?;
+        self.oauth
+            .check_authorization_url(&settings)
+            .await
+            .map_err(|error| AppError::Conflict(error.to_string()))?;
+        let state = new_token();
+        let authorization = self
+            .oauth
+            .authorization(&settings, &state, connection.pkce == 1)
+            .map_err(|error| AppError::Conflict(error.to_string()))?;
+        let now = now_millis();
+        let record = NewOAuthState {
+            state_hash: hash_token(&state),
+            session_hash: hash_token(session_token),
+            admin_id: admin.id,
+            connection_id,
+            integration_id,
+            organization_id: target.organization_id,
+            entity_id: target.entity_id,
+            pkce_verifier: authorization.pkce_verifier,
+            return_to: target.return_to,
+            expires_at: now + STATE_LIFETIME_MS,
+        };
+        self.store
+            .insert_oauth_state(&self.keyring, &record, now)
+            .await
+            .map_err(internal)?;
+        Ok(authorization.url)
+    }
+
+    async fn connect_target(
+        &self,
+        integration: &IntegrationRow,
+        mapping_id: Option<i64>,
+    ) -> Result<ConnectTarget, AppError> {
+        let (organization_id, entity_id, return_tab) = match mapping_id {
+            Some(id) => {
+                let mapping = self
+                    .store
+                    .find_mapping(integration.id, id)
+                    .await
+                    .map_err(internal)?
+                    .ok_or_else(|| AppError::NotFound("the mapping".into()))?;
+                (Some(mapping.organization_id), mapping.entity_id, "mappings")
+            }
+            None => (None, integration.default_entity_id.clone(), "oauth"),
+        };
+        let return_to = format!(
+            "/settings/integrations/{}/{return_tab}",
+            urlencoding::encode(&integration.name)
+        );
+        Ok(ConnectTarget {
+            organization_id,
+            entity_id,
+            return_to,
+        })
+    }
+
+    /// A client-credentials Connect: the scope's token is fetched again, now.
+    async fn connect_client_credentials(
+        &self,
+        integration_id: i64,
+        organization_id: Option<i64>,
+    ) -> Result<(), AppError> {
+        let token_id = self
+            .token_id_in_scope(integration_id, organization_id)
+            .await
+            .map_err(AppError::from)?;
+        if let Some(token_id) = token_id {
+            self.store
+                .reset_client_credentials_token(token_id, now_millis())
+                .await
+                .map_err(internal)?;
+            self.fresh_token(token_id, REFRESH_MARGIN_MS)
+                .await
+                .map_err(AppError::from)?;
+        }
+        Ok(())
+    }
+
+    /// Removes authorizations nobody finished.
+    pub async fn sweep_oauth_states(&self) -> Result<u64, crate::store::StoreError> {
+        self.store.delete_expired_oauth_states(now_millis()).await
+    }
+
+    /// Handles the provider's redirect to `/oauth/callback/{connection_name}`.
+    pub async fn complete_authorization(
+        &self,
+        admin: &CurrentAdmin,
+        session_token: &str,
+        connection_name: &str,
+        query: &CallbackQuery,
+    ) -> Result<CallbackOutcome, AppError> {
+        let (row, connection) = match self
+            .live_authorization(session_token, connection_name, query)
+            .await?
+        {
+            Ok(found) => found,
+            Err(refusal) => return Ok(refusal),
+        };
+        let back = |query: &str| Ok(CallbackOutcome::Return(with_query(&row.return_to, query)));
+        let code = match code_of(query) {
+            Ok(code) => code,
+            Err(query) => return back(&query),
+        };
+        let verifier = row
+            .pkce_verifier
+            .as_deref()
+            .map(|sealed| self.keyring.decrypt(verifier_identity(row.id), sealed))
+            .transpose()
+            .map_err(|error| internal(error.into()))?;
+        let settings = self
+            .provider_settings(&connection, &row.entity_id)
+            .map_err(internal)?;
+        let grant = match self
+            .oauth
+            .exchange_code(&settings, code, verifier.as_ref())
+            .await
+        {
+            Ok(grant) => grant,
+            Err(error) => {
+                tracing::warn!(connection = %connection.name, %error, "OAuth code exchange failed");
+                return back(&exchange_failure_query(&error));
+            }
+        };
+        self.store_granted_token(admin, &row, &connection, &settings, grant)
+            .await?;
+        back("oauth=connected")
+    }
+
+    /// The authorization a callback's state names, taken (so used once), live, started in this
+    /// session and for this connection; or the page that refuses it.
+    async fn live_authorization(
+        &self,
+        session_token: &str,
+        connection_name: &str,
+        query: &CallbackQuery,
+    ) -> Result<Result<(OAuthStateRow, OAuthConnectionRow), CallbackOutcome>, AppError> {
+        let Some(state) = query.state.as_deref().filter(|s| !s.is_empty()) else {
+            return Ok(Err(refused(400, UNKNOWN_STATE)));
+        };
+        let lookup = self
+            .store
+            .take_oauth_state(&hash_token(state), &hash_token(session_token))
+            .await
+            .map_err(internal)?;
+        let row = match lookup {
+            StateLookup::Found(row) => row,
+            StateLookup::OtherSession => return Ok(Err(refused(403, FOREIGN_STATE))),
+            StateLookup::Unknown => return Ok(Err(refused(400, UNKNOWN_STATE))),
+        };
+        if row.expires_at < now_millis() {
+            return Ok(Err(refused(400, EXPIRED_STATE)));
+        }
+        let connection = self
+            .store
+            .find_oauth_connection(row.connection_id)
+            .await
+            .map_err(internal)?;
+        match connection.filter(|c| c.name == connection_name) {
+            Some(connection) => Ok(Ok((row, connection))),
+            None => Ok(Err(refused(400, WRONG_CONNECTION))),
+        }
+    }
+
+    /// Stores what the provider granted as the scope's token, linked on the organization's
+    /// mapping while the integration still uses this connection; audited.
+    async fn store_granted_token(
+        &self,
+        admin: &CurrentAdmin,
+        row: &OAuthStateRow,
+        connection: &OAuthConnectionRow,
+        settings: &ProviderSettings,
+        grant: TokenGrant,
+    ) -> Result<(), AppError> {
+        let now = now_millis();
+        let detected = EntityIdSource::parse(&connection.entity_id_source)
+            .ok()
+            .flatten()
+            .and_then(|source| grant.reported(&source));
+        let mut tokens = granted(grant, &settings.scopes, now);
+        tokens.detected_entity_id = detected.unwrap_or_default();
+        let still_linked = self
+            .store
+            .find_integration(row.integration_id)
+            .await
+            .map_err(internal)?
+            .is_some_and(|integration| integration.oauth_connection_id == Some(connection.id));
+        let mapping_id = match row.organization_id.filter(|_| still_linked) {
+            Some(organization) => self
+                .store
+                .find_mapping_of_organization(row.integration_id, organization)
+                .await
+                .map_err(internal)?
+                .map(|mapping| mapping.id),
+            None => None,
+        };
+        let owner = TokenOwner {
+            connection_id: connection.id,
+            organization_id: row.organization_id,
+            entity_id: row.entity_id.clone(),
+        };
+        let changes = json!({
+            "connection": connection.name,
+            "scopes": tokens.scopes,
+            "refresh_token": tokens.refresh_token.is_some(),
+        });
+        let audit = Some((&actor_of(admin), changes));
+        self.store
+            .save_connected_token(&self.keyring, &owner, &tokens, mapping_id, audit, now)
+            .await
+            .map_err(internal)?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn provider_error_codes_are_reduced_to_safe_characters() {
+        assert_eq!(reason_code("access_denied"), "access_denied");
+        assert_eq!(reason_code("<script>&x=1"), "scriptx1");
+        assert_eq!(reason_code(&"a".repeat(100)).len(), 40);
+    }
+}

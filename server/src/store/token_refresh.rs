@@ -1,0 +1,143 @@
+//! What refreshing a token writes: the lease that lets one server at a time call the provider,
+//! the refreshed tokens, a failure's backoff or Needs reconnect, and the tokens due soon.
+
+use crate::crypto::Keyring;
+
+use super::oauth_tokens::{
+    seal, GrantedTokens, ACCESS_TOKEN_COLUMN, BACKOFF_OWNER, REFRESH_TOKEN_COLUMN,
+};
+use super::{Store, StoreError};
+
+impl Store {
+    /// Takes the refresh lease if the row is still at `version` and no live lease is held;
+    /// with `end_pause`, the pause after a failure (the backoff owner) is ended early, but never
+    /// another server's refresh.
+    pub async fn acquire_refresh_lease(
+        &self,
+        id: i64,
+        version: i64,
+        owner: &str,
+        (now, until): (i64, i64),
+        end_pause: bool,
+    ) -> Result<bool, StoreError> {
+        // NULL when the pause must be respected: `lease_owner = NULL` never holds.
+        let pause_owner = end_pause.then_some(BACKOFF_OWNER);
+        let result = sqlx::query(
+            "UPDATE oauth_tokens SET lease_owner = $1, lease_until = $2 WHERE id = $3 \
+             AND version = $4 AND (lease_until IS NULL OR lease_until < $5 OR lease_owner = $6)",
+        )
+        .bind(owner)
+        .bind(until)
+        .bind(id)
+        .bind(version)
+        .bind(now)
+        .bind(pause_owner)
+        .execute(&self.pool)
+        .await?;
+        Ok(result.rows_affected() == 1)
+    }
+
+    /// Stores refreshed tokens and releases the lease, in one statement, if `owner` still holds
+    /// it and the row is still at `leased_version` (its entity, its grant). A rotated refresh
+    /// token replaces the old one; `None` keeps it.
+    pub async fn save_refreshed_token(
+        &self,
+        keyring: &Keyring,
+        (id, leased_version): (i64, i64),
+        owner: &str,
+        tokens: &GrantedTokens,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let access = seal(keyring, id, ACCESS_TOKEN_COLUMN, &tokens.access_token)?;
+        let refresh = tokens
+            .refresh_token
+            .as_ref()
+            .map(|token| seal(keyring, id, REFRESH_TOKEN_COLUMN, token))
+            .transpose()?;
+        let result = sqlx::query(
+            "UPDATE oauth_tokens SET access_token = $1, refresh_token = COALESCE($2, refresh_token), \
+             token_type = $3, scopes = $4, expires_at = $5, refreshed_at = $6, last_error = '', \
+             status = 'connected', lease_owner = NULL, lease_until = NULL, version = version + 1, \
+             updated_at = $6 WHERE id = $7 AND lease_owner = $8 AND version = $9",
+        )
+        .bind(access)
+        .bind(refresh)
+        .bind(&tokens.token_type)
+        .bind(&tokens.scopes)
+        .bind(tokens.expires_at)
+        .bind(now)
+        .bind(id)
+        .bind(owner)
+        .bind(leased_version)
+        .execute(&self.pool)
+        .await?;
+        Ok(result.rows_affected() == 1)
+    }
+
+    /// Ends a failed refresh and records the error. With `needs_reconnect` the token is marked
+    /// for reconnecting (its record and tokens are kept); otherwise the lease turns into a
+    /// backoff until `retry_at`, so requests in the meantime do not call the provider again.
+    pub async fn fail_refresh(
+        &self,
+        id: i64,
+        owner: &str,
+        error: &str,
+        needs_reconnect: bool,
+        retry_at: i64,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let sql = if needs_reconnect {
+            "UPDATE oauth_tokens SET status = 'needs_reconnect', last_error = $1, lease_owner = NULL, \
+             lease_until = NULL, version = version + 1, updated_at = $2 WHERE id = $3 AND lease_owner = $4"
+        } else {
+            "UPDATE oauth_tokens SET last_error = $1, lease_owner = 'backoff', lease_until = $5, \
+             updated_at = $2 WHERE id = $3 AND lease_owner = $4"
+        };
+        let query = sqlx::query(sql).bind(error).bind(now).bind(id).bind(owner);
+        // PostgreSQL refuses a parameter the statement does not use.
+        let query = if needs_reconnect {
+            query
+        } else {
+            query.bind(retry_at)
+        };
+        query.execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Marks a token that cannot be refreshed (no refresh token) as needing a reconnect, if it
+    /// is still the one read at `version` (not a reconnect that landed meanwhile).
+    pub async fn mark_needs_reconnect(
+        &self,
+        (id, version): (i64, i64),
+        error: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE oauth_tokens SET status = 'needs_reconnect', last_error = $1, version = version + 1, \
+             updated_at = $2 WHERE id = $3 AND status = 'connected' AND version = $4",
+        )
+        .bind(error)
+        .bind(now)
+        .bind(id)
+        .bind(version)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Connected tokens with a refresh token whose access token expires before `before`.
+    pub async fn oauth_tokens_expiring(
+        &self,
+        before: i64,
+        limit: i64,
+    ) -> Result<Vec<i64>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT id FROM oauth_tokens WHERE status = 'connected' AND refresh_token IS NOT NULL \
+             AND expires_at < $1 ORDER BY expires_at LIMIT $2",
+        )
+        .bind(before)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}

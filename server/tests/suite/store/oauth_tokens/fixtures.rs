@@ -1,0 +1,260 @@
+//! What the token tests share: services with short provider timeouts, an integration linked to
+//! a connection at the fake provider, organizations mapped to tenants, Connect as the browser
+//! does it, and reads of what the database stores.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use app::domain::admin::CurrentAdmin;
+use app::domain::integration::{IntegrationDraft, MappingDraft};
+use app::domain::oauth::{GrantType, IntegrationOAuthView, OAuthConnectionDraft, SecretChange};
+use app::ssr::{
+    IntegrationServices, MappingServices, OAuthServices, OAuthTokenServices, OrganizationServices,
+};
+use bifrost::crypto::Keyring;
+use bifrost::oauth::outbound::OutboundPolicy;
+use bifrost::services::{CallbackOutcome, FreshToken, ServerServices, ServicesConfig, TokenError};
+use bifrost::store::admins::NewAdmin;
+use bifrost::store::audit::Actor;
+use bifrost::store::mappings::MappingRow;
+use bifrost::store::Store;
+
+use crate::helpers::test_keyring;
+use crate::provider::{connect_with_consent, FakeProvider, CLIENT_SECRET};
+
+pub(super) const SESSION: &str = "session-token-of-the-admin";
+pub(super) const CONNECTION: &str = "Halo_Auth";
+
+/// The services as the server builds them, with short provider timeouts for the fault tests.
+pub(super) fn services(store: &Store, keyring: Arc<Keyring>) -> ServerServices {
+    services_with(store, keyring, OutboundPolicy::allow_private_network())
+}
+
+/// The services with the given outbound policy.
+pub(crate) fn services_with(
+    store: &Store,
+    keyring: Arc<Keyring>,
+    outbound: OutboundPolicy,
+) -> ServerServices {
+    let mut config = ServicesConfig::new("http://127.0.0.1:3000", false).with_outbound(outbound);
+    config.provider_timeout = Duration::from_secs(2);
+    config.retry_pause = Duration::from_millis(10);
+    ServerServices::new(store.clone(), config, keyring)
+}
+
+/// A signed-in administrator (a real row: authorizations reference it).
+async fn admin(store: &Store) -> CurrentAdmin {
+    let row = store
+        .insert_admin(
+            NewAdmin {
+                email: "admin@example.com",
+                email_key: "admin@example.com",
+                password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA",
+            },
+            &Actor {
+                admin_id: None,
+                label: "test".into(),
+            },
+            1,
+        )
+        .await
+        .expect("admin");
+    CurrentAdmin {
+        id: row.id,
+        email: row.email,
+    }
+}
+
+pub(crate) struct Setup {
+    pub services: ServerServices,
+    pub keyring: Arc<Keyring>,
+    pub admin: CurrentAdmin,
+    pub integration_id: i64,
+    pub connection_id: i64,
+}
+
+/// An integration linked to a connection at the fake provider.
+pub(crate) async fn setup(store: &Store, provider: &FakeProvider, grant_type: GrantType) -> Setup {
+    let keyring = test_keyring();
+    let services = services(store, keyring.clone());
+    let admin = admin(store).await;
+    let token_url = match grant_type {
+        GrantType::AuthorizationCode => format!("{}/token", provider.base_url),
+        GrantType::ClientCredentials => format!("{}/{{entity_id}}/token", provider.base_url),
+    };
+    let connection = services
+        .create_oauth_connection(
+            &admin,
+            &OAuthConnectionDraft {
+                name: CONNECTION.into(),
+                grant_type,
+                authorization_url: format!("{}/authorize?tenant=x", provider.base_url),
+                token_url,
+                client_id: "bifrost-test".into(),
+                client_secret: SecretChange::Set(CLIENT_SECRET.into()),
+                scopes: "api.read offline_access".into(),
+                pkce: true,
+                extra_parameters: "prompt=consent".into(),
+                audience: String::new(),
+                revocation_url: format!("{}/revoke", provider.base_url),
+                entity_id_source: "id_token:tid".into(),
+                opened_at_version: None,
+            },
+        )
+        .await
+        .expect("connection");
+    let integration = services
+        .create_integration(
+            &admin,
+            &IntegrationDraft {
+                name: "HaloPSA".into(),
+                description: String::new(),
+                entity_id_name: "Tenant ID".into(),
+                default_entity_id: "global-tenant".into(),
+                fields: Vec::new(),
+                confirm_field_removal: false,
+                opened_at_version: None,
+            },
+        )
+        .await
+        .expect("integration");
+    services
+        .link_oauth_connection(&admin, integration.id, Some(connection.id))
+        .await
+        .expect("link");
+    Setup {
+        services,
+        keyring,
+        admin,
+        integration_id: integration.id,
+        connection_id: connection.id,
+    }
+}
+
+impl Setup {
+    /// The token the integration uses in a scope (`None`: global), as a workflow asks for it.
+    pub(super) async fn token(
+        &self,
+        organization: Option<i64>,
+    ) -> Result<Option<FreshToken>, TokenError> {
+        self.services
+            .integration_token(self.integration_id, organization)
+            .await
+    }
+
+    /// The integration's OAuth tab: its connection and tokens.
+    pub(super) async fn oauth_view(&self) -> IntegrationOAuthView {
+        self.services
+            .integration_oauth(self.integration_id)
+            .await
+            .expect("view")
+            .expect("linked")
+    }
+
+    /// A mapping of the integration as the store reads it.
+    pub(super) async fn mapping_row(&self, mapping_id: i64) -> MappingRow {
+        self.services
+            .store()
+            .find_mapping(self.integration_id, mapping_id)
+            .await
+            .expect("read")
+            .expect("mapping")
+    }
+}
+
+/// A fake provider and an authorization-code integration at it, its shared token connected.
+pub(super) async fn connected(store: &Store) -> (FakeProvider, Setup) {
+    let provider = FakeProvider::start().await;
+    let setup = setup(store, &provider, GrantType::AuthorizationCode).await;
+    connect(&setup, None).await;
+    (provider, setup)
+}
+
+/// A new organization mapped to `tenant`: its id and the mapping's.
+pub(crate) async fn mapped_organization(setup: &Setup, name: &str, tenant: &str) -> (i64, i64) {
+    let organization = setup
+        .services
+        .create_organization(&setup.admin, name)
+        .await
+        .expect("organization");
+    let mapping = setup
+        .services
+        .create_mapping(
+            &setup.admin,
+            setup.integration_id,
+            &MappingDraft {
+                organization_id: organization.id,
+                entity_id: tenant.into(),
+                entity_name: String::new(),
+                overrides: Vec::new(),
+            },
+        )
+        .await
+        .expect("mapping");
+    (organization.id, mapping.id)
+}
+
+/// Connect for the shared token, as the browser would: the provider URL it is sent to.
+pub(super) async fn start(setup: &Setup) -> String {
+    setup
+        .services
+        .start_connect(&setup.admin, SESSION, setup.integration_id, None)
+        .await
+        .expect("start")
+}
+
+/// Connect, as the browser would: start, then come back with the provider's code.
+pub(crate) async fn connect(setup: &Setup, mapping_id: Option<i64>) -> (String, CallbackOutcome) {
+    connect_with_consent(
+        &setup.services,
+        &setup.admin,
+        SESSION,
+        CONNECTION,
+        setup.integration_id,
+        mapping_id,
+    )
+    .await
+}
+
+/// The access token the integration uses in a scope (`None`: global), fresh, as text.
+pub(super) async fn access_token_text(setup: &Setup, organization: Option<i64>) -> String {
+    use secrecy::ExposeSecret;
+    setup
+        .token(organization)
+        .await
+        .expect("a fresh token")
+        .expect("an OAuth connection")
+        .access_token
+        .expose_secret()
+        .to_string()
+}
+
+pub(super) async fn expire_tokens(store: &Store, at: i64) {
+    sqlx::query("UPDATE oauth_tokens SET expires_at = $1")
+        .bind(at)
+        .execute(store.raw_pool())
+        .await
+        .expect("expire");
+}
+
+pub(super) fn now() -> i64 {
+    bifrost::time::now_millis()
+}
+
+/// Every stored text that could hold a secret, for plaintext checks.
+pub(super) async fn stored_texts(store: &Store) -> Vec<String> {
+    let mut texts = Vec::new();
+    for sql in [
+        "SELECT COALESCE(access_token, '') || ' ' || COALESCE(refresh_token, '') || ' ' || scopes || ' ' || last_error FROM oauth_tokens",
+        "SELECT COALESCE(client_secret, '') FROM oauth_connections",
+        "SELECT COALESCE(pkce_verifier, '') || ' ' || state_hash FROM oauth_states",
+        "SELECT changes FROM audit_log",
+    ] {
+        let rows: Vec<String> = sqlx::query_scalar(sql)
+            .fetch_all(store.raw_pool())
+            .await
+            .expect("stored texts");
+        texts.extend(rows);
+    }
+    texts
+}
