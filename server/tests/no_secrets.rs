@@ -4,7 +4,10 @@
 //!
 //! A test binary of its own: it installs the process's global log subscriber, which no other
 //! test may share.
-#![expect(clippy::too_many_lines, reason = "one scenario that visits every place a secret could leak")]
+#![expect(
+    clippy::too_many_lines,
+    reason = "one scenario that visits every place a secret could leak"
+)]
 #![expect(clippy::print_stderr, reason = "a skipped backend says so")]
 
 #[expect(dead_code, reason = "this binary uses a few of the suite's helpers")]

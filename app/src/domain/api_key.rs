@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::ids::OrganizationId;
+
 use crate::error::AppError;
 
 pub const MAX_KEY_NAME_CHARS: usize = 100;
@@ -13,7 +15,7 @@ pub const KEY_PREFIX: &str = "bfk_";
 pub struct ApiKeyDraft {
     pub name: String,
     /// The organization the key acts for; the provider organization's keys act for any.
-    pub organization_id: Option<i64>,
+    pub organization_id: Option<OrganizationId>,
     /// `YYYY-MM-DD` (the key works through that day, UTC), or empty for no expiry.
     pub expires_on: String,
 }
@@ -42,7 +44,7 @@ pub struct ApiKeyView {
     pub name: String,
     /// The start of the key, to recognise it by (`bfk_ab12cd34…`).
     pub prefix: String,
-    pub organization_id: i64,
+    pub organization_id: OrganizationId,
     pub organization_name: String,
     /// Whether the key may act for any organization.
     pub provider_scope: bool,

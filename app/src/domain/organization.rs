@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::ids::OrganizationId;
+
 use crate::error::AppError;
 
 pub const MAX_ORGANIZATION_NAME_CHARS: usize = 100;
@@ -40,7 +42,7 @@ impl OrganizationName {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrganizationView {
-    pub id: i64,
+    pub id: OrganizationId,
     pub name: String,
     pub is_provider: bool,
     pub created_at: i64,

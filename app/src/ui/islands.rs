@@ -214,9 +214,9 @@ impl ListButton {
         self.element.get_attribute(name).unwrap_or_default()
     }
 
-    /// `data-id`, 0 when there is none.
-    pub fn id(&self) -> i64 {
-        self.data("data-id").parse().unwrap_or(0)
+    /// `data-id` as the id type the caller names, the default (0) when there is none.
+    pub fn id<Id: std::str::FromStr + Default>(&self) -> Id {
+        self.data("data-id").parse().unwrap_or_default()
     }
 }
 

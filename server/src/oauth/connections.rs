@@ -2,6 +2,7 @@
 //! connection and its audit entries. The rules a draft must pass are in `connection_rules`.
 
 use app::domain::admin::CurrentAdmin;
+use app::domain::ids::ConnectionId;
 use app::domain::oauth::{GrantType, OAuthConnectionDraft, OAuthConnectionView};
 use app::error::AppError;
 use app::ssr::OAuthServices;
@@ -143,7 +144,7 @@ impl OAuthServices for ServerServices {
             .collect())
     }
 
-    async fn oauth_connection(&self, id: i64) -> Result<OAuthConnectionView, AppError> {
+    async fn oauth_connection(&self, id: ConnectionId) -> Result<OAuthConnectionView, AppError> {
         let row = self
             .store
             .find_oauth_connection(id)
@@ -177,7 +178,7 @@ impl OAuthServices for ServerServices {
     async fn update_oauth_connection(
         &self,
         admin: &CurrentAdmin,
-        id: i64,
+        id: ConnectionId,
         draft: &OAuthConnectionDraft,
     ) -> Result<OAuthConnectionView, AppError> {
         let (fields, secret) = check_draft(draft, self.config.allow_plain_http_oauth)?;
@@ -228,7 +229,11 @@ impl OAuthServices for ServerServices {
     }
 
     /// Deletes the connection with its tokens, then revokes those at the provider.
-    async fn delete_oauth_connection(&self, admin: &CurrentAdmin, id: i64) -> Result<(), AppError> {
+    async fn delete_oauth_connection(
+        &self,
+        admin: &CurrentAdmin,
+        id: ConnectionId,
+    ) -> Result<(), AppError> {
         let actor = actor_of(admin);
         let tokens = self
             .store

@@ -4,6 +4,7 @@
 //! tokens. Every failure changes nothing and says what happened.
 
 use app::domain::admin::CurrentAdmin;
+use app::domain::ids::{IntegrationId, MappingId, OrganizationId};
 use app::domain::oauth::{EntityIdSource, GrantType, ENTITY_ID_PLACEHOLDER};
 use app::error::AppError;
 use serde::Deserialize;
@@ -106,7 +107,7 @@ fn code_of(query: &CallbackQuery) -> Result<&str, String> {
 /// Who a Connect is for: the organization (none for the shared token), the entity ID its URLs
 /// are filled with, and the integration tab to come back to.
 struct ConnectTarget {
-    organization_id: Option<i64>,
+    organization_id: Option<OrganizationId>,
     entity_id: String,
     return_to: String,
 }
@@ -118,8 +119,8 @@ impl ServerServices {
         &self,
         admin: &CurrentAdmin,
         session_token: &str,
-        integration_id: i64,
-        mapping_id: Option<i64>,
+        integration_id: IntegrationId,
+        mapping_id: Option<MappingId>,
     ) -> Result<String, AppError> {
         let integration = self.integration_row_by_id(integration_id).await?;
         let connection_id = integration.oauth_connection_id.ok_or_else(|| {
@@ -181,7 +182,7 @@ impl ServerServices {
     async fn connect_target(
         &self,
         integration: &IntegrationRow,
-        mapping_id: Option<i64>,
+        mapping_id: Option<MappingId>,
     ) -> Result<ConnectTarget, AppError> {
         let (organization_id, entity_id, return_tab) = match mapping_id {
             Some(id) => {
@@ -209,8 +210,8 @@ impl ServerServices {
     /// A client-credentials Connect: the scope's token is fetched again, now.
     async fn connect_client_credentials(
         &self,
-        integration_id: i64,
-        organization_id: Option<i64>,
+        integration_id: IntegrationId,
+        organization_id: Option<OrganizationId>,
     ) -> Result<(), AppError> {
         let token_id = self
             .token_id_in_scope(integration_id, organization_id)

@@ -5,6 +5,7 @@
 //! `invalid_grant` marks the token for reconnecting and keeps it; a timeout or 5xx is retried
 //! with backoff and discards nothing.
 
+use app::domain::ids::TokenId;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -40,11 +41,11 @@ const STILL_USEFUL_MS: i64 = 60_000;
 /// Per-token locks inside this process, so concurrent requests wait instead of polling.
 #[derive(Debug, Default)]
 pub struct RefreshLocks {
-    locks: Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>,
+    locks: Mutex<HashMap<TokenId, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 impl RefreshLocks {
-    fn of(&self, token_id: i64) -> Arc<tokio::sync::Mutex<()>> {
+    fn of(&self, token_id: TokenId) -> Arc<tokio::sync::Mutex<()>> {
         let mut locks = self
             .locks
             .lock()
@@ -127,7 +128,7 @@ impl ServerServices {
     /// A token fresh for at least `margin_ms`, refreshing it (once, whoever asks) when needed.
     pub async fn fresh_token(
         &self,
-        token_id: i64,
+        token_id: TokenId,
         margin_ms: i64,
     ) -> Result<FreshToken, TokenError> {
         let lock = self.refresh_locks.of(token_id);
@@ -249,11 +250,11 @@ impl ServerServices {
             // The grant answered the request as the row was when it began; a row that moved on
             // meanwhile (another entity, a reconnect) keeps what it has now.
             Ok(false) => tracing::warn!(
-                token = row.id,
+                token = row.id.get(),
                 "the token changed or the lease ran out before the new tokens were stored"
             ),
             Err(error) => {
-                tracing::error!(token = row.id, %error, "storing refreshed tokens failed");
+                tracing::error!(token = row.id.get(), %error, "storing refreshed tokens failed");
                 return Err(TokenError::Store(error));
             }
         }
@@ -273,7 +274,7 @@ impl ServerServices {
         let now = now_millis();
         // Only a refused grant needs the admin; anything else may pass by itself.
         let reconnect = matches!(error, ProviderError::InvalidGrant(_));
-        tracing::warn!(token = row.id, %error, "refreshing an OAuth token failed");
+        tracing::warn!(token = row.id.get(), %error, "refreshing an OAuth token failed");
         self.store
             .fail_refresh(
                 row.id,
@@ -347,7 +348,9 @@ impl ServerServices {
         for id in ids {
             match self.fresh_token(id, BACKGROUND_MARGIN_MS).await {
                 Ok(_) => refreshed += 1,
-                Err(error) => tracing::warn!(token = id, %error, "background token refresh failed"),
+                Err(error) => {
+                    tracing::warn!(token = id.get(), %error, "background token refresh failed")
+                }
             }
         }
         Ok(refreshed)

@@ -26,7 +26,7 @@ impl ServerServices {
         let text = match &outcome {
             Ok(()) => "revoked at the provider".to_string(),
             Err(error) => {
-                tracing::warn!(token = row.id, %error, "revoking an OAuth token failed");
+                tracing::warn!(token = row.id.get(), %error, "revoking an OAuth token failed");
                 format!("failed: {error}")
             }
         };
@@ -35,7 +35,7 @@ impl ServerServices {
             .audit_revocation(actor, row, &text, now_millis())
             .await
         {
-            tracing::warn!(token = row.id, %error, "recording a revocation failed");
+            tracing::warn!(token = row.id.get(), %error, "recording a revocation failed");
         }
     }
 

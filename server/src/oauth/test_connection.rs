@@ -2,6 +2,7 @@
 //! through the outbound rules, answered with the status, the time and an excerpt of the body
 //! in which the token and the scope's secret values are blanked.
 
+use app::domain::ids::OrganizationId;
 use std::time::Instant;
 
 use app::domain::integration::FieldType;
@@ -37,7 +38,7 @@ impl ServerServices {
     pub(crate) async fn test_url(
         &self,
         integration_name: &str,
-        organization_id: Option<i64>,
+        organization_id: Option<OrganizationId>,
         path: &str,
     ) -> Result<(String, Vec<String>), AppError> {
         let path = path.trim();

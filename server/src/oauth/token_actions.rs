@@ -3,6 +3,7 @@
 //! organization's token, adopting a detected entity ID, and Test Connection.
 
 use app::domain::admin::CurrentAdmin;
+use app::domain::ids::{IntegrationId, MappingId, OrganizationId, TokenId};
 use app::domain::integration::{parse_text, MAX_ENTITY_TEXT_CHARS};
 use app::domain::oauth::{ConnectionTestResult, GrantType, IntegrationOAuthView, OAuthTokenView};
 use app::error::AppError;
@@ -36,8 +37,8 @@ impl ServerServices {
     /// The token, if it belongs to the connection linked to the integration.
     async fn token_of_integration(
         &self,
-        integration_id: i64,
-        token_id: i64,
+        integration_id: IntegrationId,
+        token_id: TokenId,
     ) -> Result<OAuthTokenRow, AppError> {
         let integration = self.integration_row_by_id(integration_id).await?;
         let token = self
@@ -57,7 +58,7 @@ impl ServerServices {
 impl OAuthTokenServices for ServerServices {
     async fn integration_oauth(
         &self,
-        integration_id: i64,
+        integration_id: IntegrationId,
     ) -> Result<Option<IntegrationOAuthView>, AppError> {
         let integration = self.integration_row_by_id(integration_id).await?;
         let Some(connection_id) = integration.oauth_connection_id else {
@@ -98,8 +99,8 @@ impl OAuthTokenServices for ServerServices {
         &self,
         admin: &CurrentAdmin,
         session_token: &str,
-        integration_id: i64,
-        mapping_id: Option<i64>,
+        integration_id: IntegrationId,
+        mapping_id: Option<MappingId>,
     ) -> Result<String, AppError> {
         self.start_connect(admin, session_token, integration_id, mapping_id)
             .await
@@ -108,8 +109,8 @@ impl OAuthTokenServices for ServerServices {
     async fn refresh_oauth_token(
         &self,
         _admin: &CurrentAdmin,
-        integration_id: i64,
-        token_id: i64,
+        integration_id: IntegrationId,
+        token_id: TokenId,
     ) -> Result<OAuthTokenView, AppError> {
         self.token_of_integration(integration_id, token_id).await?;
         // A margin longer than any lifetime: refresh now, whatever the expiry.
@@ -133,8 +134,8 @@ impl OAuthTokenServices for ServerServices {
     async fn disconnect_oauth_token(
         &self,
         admin: &CurrentAdmin,
-        integration_id: i64,
-        token_id: i64,
+        integration_id: IntegrationId,
+        token_id: TokenId,
     ) -> Result<(), AppError> {
         self.token_of_integration(integration_id, token_id).await?;
         let actor = actor_of(admin);
@@ -152,9 +153,9 @@ impl OAuthTokenServices for ServerServices {
     async fn link_mapping_token(
         &self,
         admin: &CurrentAdmin,
-        integration_id: i64,
-        mapping_id: i64,
-        token_id: Option<i64>,
+        integration_id: IntegrationId,
+        mapping_id: MappingId,
+        token_id: Option<TokenId>,
     ) -> Result<(), AppError> {
         let integration = self.integration_row_by_id(integration_id).await?;
         let mapping = self
@@ -198,8 +199,8 @@ impl OAuthTokenServices for ServerServices {
     async fn adopt_detected_entity_id(
         &self,
         admin: &CurrentAdmin,
-        integration_id: i64,
-        mapping_id: i64,
+        integration_id: IntegrationId,
+        mapping_id: MappingId,
     ) -> Result<(), AppError> {
         let integration = self.integration_row_by_id(integration_id).await?;
         let mapping = self
@@ -242,8 +243,8 @@ impl OAuthTokenServices for ServerServices {
 
     async fn test_connection(
         &self,
-        integration_id: i64,
-        organization_id: Option<i64>,
+        integration_id: IntegrationId,
+        organization_id: Option<OrganizationId>,
         path: &str,
     ) -> Result<ConnectionTestResult, AppError> {
         let integration = self.integration_row_by_id(integration_id).await?;

@@ -2,6 +2,7 @@
 //! settings of a call to its provider, and the token opened for use. Refreshing lives in
 //! `refresh`.
 
+use app::domain::ids::{IntegrationId, OrganizationId, TokenId};
 use app::domain::oauth::{GrantType, OAuthTokenView, TokenState};
 use app::error::AppError;
 use secrecy::SecretString;
@@ -179,8 +180,8 @@ impl ServerServices {
     /// `Ok(None)` when the integration has no OAuth connection.
     pub async fn integration_token(
         &self,
-        integration_id: i64,
-        organization_id: Option<i64>,
+        integration_id: IntegrationId,
+        organization_id: Option<OrganizationId>,
     ) -> Result<Option<FreshToken>, TokenError> {
         let token_id = self
             .token_id_in_scope(integration_id, organization_id)
@@ -191,9 +192,9 @@ impl ServerServices {
     /// Which token row serves an integration in a scope; `None` without an OAuth connection.
     pub(crate) async fn token_id_in_scope(
         &self,
-        integration_id: i64,
-        organization_id: Option<i64>,
-    ) -> Result<Option<i64>, TokenError> {
+        integration_id: IntegrationId,
+        organization_id: Option<OrganizationId>,
+    ) -> Result<Option<TokenId>, TokenError> {
         let integration = self
             .store
             .find_integration(integration_id)
@@ -225,7 +226,10 @@ impl ServerServices {
         self.fresh_if_any(token_id).await
     }
 
-    async fn fresh_if_any(&self, token_id: Option<i64>) -> Result<Option<FreshToken>, TokenError> {
+    async fn fresh_if_any(
+        &self,
+        token_id: Option<TokenId>,
+    ) -> Result<Option<FreshToken>, TokenError> {
         match token_id {
             Some(token_id) => self
                 .fresh_token(token_id, REFRESH_MARGIN_MS)
@@ -241,7 +245,7 @@ impl ServerServices {
         &self,
         integration: &IntegrationRow,
         mapping: Option<&MappingRow>,
-    ) -> Result<Option<i64>, TokenError> {
+    ) -> Result<Option<TokenId>, TokenError> {
         let Some(connection_id) = integration.oauth_connection_id else {
             return Ok(None);
         };

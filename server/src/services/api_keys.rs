@@ -8,6 +8,7 @@ use app::domain::api_key::{
     parse_expiry, parse_key_name, status_of, ApiKeyDraft, ApiKeyStatus, ApiKeyView, CreatedApiKey,
     KEY_PREFIX,
 };
+use app::domain::ids::OrganizationId;
 use app::domain::paging::{clamp_page, offset_of, Paged};
 use app::error::{note, AppError, FieldError};
 use app::ssr::ApiKeyServices;
@@ -28,7 +29,7 @@ const LAST_USED_RESOLUTION_MS: i64 = 60_000;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiCaller {
     pub key_id: i64,
-    pub organization_id: i64,
+    pub organization_id: OrganizationId,
     pub organization_name: String,
     /// A provider key may act for any organization.
     pub provider: bool,

@@ -2,6 +2,7 @@
 //! config workflows receive. Every value is checked against its field's type before anything is
 //! written, and a save writes all values or none.
 
+use app::domain::ids::{IntegrationId, MappingId, OrganizationId};
 use std::collections::HashMap;
 
 use app::domain::admin::CurrentAdmin;
@@ -177,7 +178,7 @@ impl ServerServices {
     pub async fn merged_config(
         &self,
         integration_name: &str,
-        organization_id: Option<i64>,
+        organization_id: Option<OrganizationId>,
     ) -> Result<MergedConfig, AppError> {
         let integration = self.integration_row(integration_name).await?;
         let fields = self.fields_of(integration.id).await?;
@@ -236,7 +237,7 @@ impl ServerServices {
     /// An integration's defaults by field id.
     pub(crate) async fn defaults_by_field(
         &self,
-        integration_id: i64,
+        integration_id: IntegrationId,
     ) -> Result<HashMap<i64, ValueRow>, AppError> {
         let rows = self
             .store
@@ -249,8 +250,8 @@ impl ServerServices {
     /// A mapping's overrides by field id; none without a mapping.
     pub(crate) async fn overrides_by_field(
         &self,
-        integration_id: i64,
-        mapping_id: Option<i64>,
+        integration_id: IntegrationId,
+        mapping_id: Option<MappingId>,
     ) -> Result<HashMap<i64, ValueRow>, AppError> {
         let Some(mapping_id) = mapping_id else {
             return Ok(HashMap::new());
@@ -284,7 +285,10 @@ impl ServerServices {
 #[async_trait::async_trait]
 impl ConfigurationServices for ServerServices {
     /// Every field with its default, for the Configuration tab.
-    async fn default_values(&self, integration_id: i64) -> Result<Vec<FieldValueView>, AppError> {
+    async fn default_values(
+        &self,
+        integration_id: IntegrationId,
+    ) -> Result<Vec<FieldValueView>, AppError> {
         let fields = self.fields_of(integration_id).await?;
         let defaults = self.defaults_by_field(integration_id).await?;
         Ok(fields
@@ -305,7 +309,7 @@ impl ConfigurationServices for ServerServices {
     async fn save_defaults(
         &self,
         admin: &CurrentAdmin,
-        integration_id: i64,
+        integration_id: IntegrationId,
         inputs: &[ValueInput],
     ) -> Result<Vec<FieldValueView>, AppError> {
         let integration = self.integration_row_by_id(integration_id).await?;

@@ -7,6 +7,7 @@
 //! Every run adds new, uniquely named rows.
 
 use app::domain::admin::CurrentAdmin;
+use app::domain::ids::{ConnectionId, IntegrationId, MappingId, OrganizationId};
 use app::domain::integration::{FieldType, IntegrationDraft, SchemaField, ValueChange, ValueInput};
 use app::domain::oauth::{GrantType, OAuthConnectionDraft, SecretChange};
 use app::error::AppError;
@@ -70,7 +71,7 @@ pub struct DemoReport {
     pub mappings: u64,
     pub millis: i64,
     /// An integration of this run and an organization mapped in it, for benchmarks to ask for.
-    pub sample: Option<(String, i64)>,
+    pub sample: Option<(String, OrganizationId)>,
 }
 
 fn field(key: &str, field_type: FieldType, required: bool) -> SchemaField {
@@ -141,8 +142,8 @@ struct DemoRun {
     admin: CurrentAdmin,
     /// Sets this run's names apart from earlier runs'.
     run: String,
-    organization_ids: Vec<i64>,
-    connection_id: i64,
+    organization_ids: Vec<OrganizationId>,
+    connection_id: ConnectionId,
     mappings_per_integration: usize,
 }
 
@@ -164,7 +165,7 @@ impl DemoRun {
 /// What one integration of a run added: its mappings, and an organization mapped in it.
 struct SeededIntegration {
     mappings: u64,
-    sample: Option<(String, i64)>,
+    sample: Option<(String, OrganizationId)>,
 }
 
 impl ServerServices {
@@ -221,7 +222,7 @@ impl ServerServices {
         prefix: &str,
         count: usize,
         now: i64,
-    ) -> Result<(u64, Vec<i64>), AppError> {
+    ) -> Result<(u64, Vec<OrganizationId>), AppError> {
         let names = organization_names(prefix, count);
         let created = self
             .store
@@ -241,7 +242,7 @@ impl ServerServices {
         &self,
         demo: &DemoRun,
         count: usize,
-    ) -> Result<(u64, Option<(String, i64)>), AppError> {
+    ) -> Result<(u64, Option<(String, OrganizationId)>), AppError> {
         let mut mappings = 0;
         let mut sample = None;
         for j in 0..count {
@@ -281,7 +282,7 @@ impl ServerServices {
         if j.is_multiple_of(OAUTH_EVERY) {
             self.link_oauth_connection(&demo.admin, integration.id, Some(demo.connection_id))
                 .await?;
-            let organizations: Vec<(i64, String)> = rows
+            let organizations: Vec<(OrganizationId, String)> = rows
                 .iter()
                 .take(ORGANIZATION_TOKENS_PER_INTEGRATION)
                 .map(|row| (row.organization_id, row.entity_id.clone()))
@@ -296,7 +297,7 @@ impl ServerServices {
         &self,
         admin: &CurrentAdmin,
         run: &str,
-    ) -> Result<i64, AppError> {
+    ) -> Result<ConnectionId, AppError> {
         let draft = OAuthConnectionDraft {
             name: format!("demo-{run}-partner-center"),
             grant_type: GrantType::AuthorizationCode,
@@ -319,9 +320,9 @@ impl ServerServices {
     /// to its mapping.
     async fn add_demo_organization_tokens(
         &self,
-        connection_id: i64,
-        integration_id: i64,
-        organizations: &[(i64, String)],
+        connection_id: ConnectionId,
+        integration_id: IntegrationId,
+        organizations: &[(OrganizationId, String)],
     ) -> Result<(), AppError> {
         for (organization_id, entity_id) in organizations {
             let mapping = self
@@ -344,7 +345,7 @@ impl ServerServices {
     async fn add_demo_token(
         &self,
         owner: &TokenOwner,
-        mapping_id: Option<i64>,
+        mapping_id: Option<MappingId>,
     ) -> Result<(), AppError> {
         let now = now_millis();
         let label = match owner.organization_id {

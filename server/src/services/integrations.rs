@@ -3,6 +3,7 @@
 //! after the admin confirmed.
 
 use app::domain::admin::CurrentAdmin;
+use app::domain::ids::{ConnectionId, IntegrationId};
 use app::domain::integration::{
     schema_field_name, FieldType, IntegrationDeletionImpact, IntegrationDraft, IntegrationSummary,
     IntegrationView, OAuthLink, SchemaFieldView, INTEGRATIONS_PER_PAGE,
@@ -141,7 +142,10 @@ impl ServerServices {
             .ok_or_else(not_found)
     }
 
-    pub(crate) async fn integration_row_by_id(&self, id: i64) -> Result<IntegrationRow, AppError> {
+    pub(crate) async fn integration_row_by_id(
+        &self,
+        id: IntegrationId,
+    ) -> Result<IntegrationRow, AppError> {
         self.store
             .find_integration(id)
             .await
@@ -149,14 +153,17 @@ impl ServerServices {
             .ok_or_else(not_found)
     }
 
-    pub(crate) async fn fields_of(&self, integration_id: i64) -> Result<Vec<FieldRow>, AppError> {
+    pub(crate) async fn fields_of(
+        &self,
+        integration_id: IntegrationId,
+    ) -> Result<Vec<FieldRow>, AppError> {
         self.store
             .integration_fields(integration_id)
             .await
             .map_err(internal)
     }
 
-    async fn connection_name(&self, id: Option<i64>) -> Result<Option<String>, AppError> {
+    async fn connection_name(&self, id: Option<ConnectionId>) -> Result<Option<String>, AppError> {
         let Some(id) = id else { return Ok(None) };
         Ok(self
             .store
@@ -265,7 +272,7 @@ impl IntegrationServices for ServerServices {
     async fn update_integration(
         &self,
         admin: &CurrentAdmin,
-        id: i64,
+        id: IntegrationId,
         draft: &IntegrationDraft,
     ) -> Result<IntegrationView, AppError> {
         let draft = draft.validated()?;
@@ -298,7 +305,7 @@ impl IntegrationServices for ServerServices {
 
     async fn integration_deletion_impact(
         &self,
-        id: i64,
+        id: IntegrationId,
     ) -> Result<IntegrationDeletionImpact, AppError> {
         let row = self.integration_row_by_id(id).await?;
         let (mappings, values) = self.store.integration_counts(id).await.map_err(internal)?;
@@ -312,8 +319,8 @@ impl IntegrationServices for ServerServices {
     async fn link_oauth_connection(
         &self,
         admin: &CurrentAdmin,
-        integration_id: i64,
-        connection_id: Option<i64>,
+        integration_id: IntegrationId,
+        connection_id: Option<ConnectionId>,
     ) -> Result<IntegrationView, AppError> {
         let before = self.integration_row_by_id(integration_id).await?;
         let old_name = self.connection_name(before.oauth_connection_id).await?;
@@ -340,7 +347,11 @@ impl IntegrationServices for ServerServices {
         self.view_of(row).await
     }
 
-    async fn delete_integration(&self, admin: &CurrentAdmin, id: i64) -> Result<(), AppError> {
+    async fn delete_integration(
+        &self,
+        admin: &CurrentAdmin,
+        id: IntegrationId,
+    ) -> Result<(), AppError> {
         self.store
             .delete_integration(id, &actor_of(admin), now_millis())
             .await

@@ -1,6 +1,7 @@
 //! Mapping rules: one mapping per organization and integration, an entity ID always, overrides
 //! checked against their fields' types like defaults.
 
+use app::domain::ids::{IntegrationId, MappingId, OrganizationId, TokenId};
 use std::collections::HashSet;
 
 use app::domain::admin::CurrentAdmin;
@@ -57,7 +58,7 @@ impl MappingServices for ServerServices {
     /// One page of an integration's mappings, each with the required fields it still lacks.
     async fn mappings(
         &self,
-        integration_id: i64,
+        integration_id: IntegrationId,
         search: &str,
         page: i64,
     ) -> Result<Paged<MappingSummary>, AppError> {
@@ -84,7 +85,7 @@ impl MappingServices for ServerServices {
     /// Organizations that can still be mapped, by name.
     async fn unmapped_organizations(
         &self,
-        integration_id: i64,
+        integration_id: IntegrationId,
         search: &str,
     ) -> Result<Paged<OrganizationChoice>, AppError> {
         let rows = self
@@ -107,7 +108,11 @@ impl MappingServices for ServerServices {
         })
     }
 
-    async fn mapping(&self, integration_id: i64, mapping_id: i64) -> Result<MappingView, AppError> {
+    async fn mapping(
+        &self,
+        integration_id: IntegrationId,
+        mapping_id: MappingId,
+    ) -> Result<MappingView, AppError> {
         let row = self
             .store
             .find_mapping(integration_id, mapping_id)
@@ -131,8 +136,8 @@ impl MappingServices for ServerServices {
     /// Each field with a mapping's override (none for a new mapping) and the default.
     async fn override_values(
         &self,
-        integration_id: i64,
-        mapping_id: Option<i64>,
+        integration_id: IntegrationId,
+        mapping_id: Option<MappingId>,
     ) -> Result<Vec<FieldValueView>, AppError> {
         let fields = self.fields_of(integration_id).await?;
         let defaults = self.defaults_by_field(integration_id).await?;
@@ -155,7 +160,7 @@ impl MappingServices for ServerServices {
     async fn create_mapping(
         &self,
         admin: &CurrentAdmin,
-        integration_id: i64,
+        integration_id: IntegrationId,
         draft: &MappingDraft,
     ) -> Result<MappingSummary, AppError> {
         let integration = self.integration_row_by_id(integration_id).await?;
@@ -196,8 +201,8 @@ impl MappingServices for ServerServices {
     async fn update_mapping(
         &self,
         admin: &CurrentAdmin,
-        integration_id: i64,
-        mapping_id: i64,
+        integration_id: IntegrationId,
+        mapping_id: MappingId,
         draft: &MappingDraft,
     ) -> Result<MappingSummary, AppError> {
         let integration = self.integration_row_by_id(integration_id).await?;
@@ -232,8 +237,8 @@ impl MappingServices for ServerServices {
     async fn delete_mapping(
         &self,
         admin: &CurrentAdmin,
-        integration_id: i64,
-        mapping_id: i64,
+        integration_id: IntegrationId,
+        mapping_id: MappingId,
     ) -> Result<(), AppError> {
         let integration = self.integration_row_by_id(integration_id).await?;
         let actor = actor_of(admin);
@@ -261,7 +266,7 @@ impl ServerServices {
     /// default and no override).
     async fn summaries(
         &self,
-        integration_id: i64,
+        integration_id: IntegrationId,
         rows: Vec<MappingRow>,
     ) -> Result<Vec<MappingSummary>, AppError> {
         let fields = self.fields_of(integration_id).await?;
@@ -270,10 +275,10 @@ impl ServerServices {
             .iter()
             .filter(|field| field.required == 1 && !defaults.contains_key(&field.id))
             .collect();
-        let overridden: HashSet<(i64, i64)> = if unfilled.is_empty() {
+        let overridden: HashSet<(MappingId, i64)> = if unfilled.is_empty() {
             HashSet::new()
         } else {
-            let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
+            let ids: Vec<MappingId> = rows.iter().map(|row| row.id).collect();
             self.store
                 .overridden_fields(integration_id, &ids)
                 .await
@@ -300,8 +305,8 @@ impl ServerServices {
     async fn disconnect_unused_token(
         &self,
         actor: &Actor,
-        token_id: i64,
-        organization_id: i64,
+        token_id: TokenId,
+        organization_id: OrganizationId,
     ) -> Result<(), AppError> {
         let Some(token) = self
             .store

@@ -1,6 +1,7 @@
 //! Organization rules: names unique in any case, the provider organization kept forever.
 
 use app::domain::admin::CurrentAdmin;
+use app::domain::ids::OrganizationId;
 use app::domain::organization::{
     DeletionImpact, OrganizationName, OrganizationView, ORGANIZATIONS_PER_PAGE,
 };
@@ -95,7 +96,7 @@ impl OrganizationServices for ServerServices {
     async fn rename_organization(
         &self,
         admin: &CurrentAdmin,
-        id: i64,
+        id: OrganizationId,
         name: &str,
     ) -> Result<OrganizationView, AppError> {
         let name = OrganizationName::parse(name)?;
@@ -108,7 +109,10 @@ impl OrganizationServices for ServerServices {
     }
 
     /// What the confirmation before deleting must say.
-    async fn organization_deletion_impact(&self, id: i64) -> Result<DeletionImpact, AppError> {
+    async fn organization_deletion_impact(
+        &self,
+        id: OrganizationId,
+    ) -> Result<DeletionImpact, AppError> {
         let row = self
             .store
             .find_organization(id)
@@ -128,7 +132,11 @@ impl OrganizationServices for ServerServices {
         })
     }
 
-    async fn delete_organization(&self, admin: &CurrentAdmin, id: i64) -> Result<(), AppError> {
+    async fn delete_organization(
+        &self,
+        admin: &CurrentAdmin,
+        id: OrganizationId,
+    ) -> Result<(), AppError> {
         let row = self
             .store
             .find_organization(id)

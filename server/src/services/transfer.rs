@@ -8,6 +8,7 @@ mod definitions;
 mod mappings_csv;
 
 use app::domain::admin::CurrentAdmin;
+use app::domain::ids::IntegrationId;
 use app::domain::transfer::{DefinitionImported, ImportPreview, ImportSummary};
 use app::error::AppError;
 use app::ssr::TransferServices;
@@ -33,7 +34,7 @@ impl TransferServices for ServerServices {
 
     async fn preview_mapping_import(
         &self,
-        integration_id: i64,
+        integration_id: IntegrationId,
         csv_text: &str,
     ) -> Result<ImportPreview, AppError> {
         let integration = self.integration_row_by_id(integration_id).await?;
@@ -44,7 +45,7 @@ impl TransferServices for ServerServices {
     async fn import_mapping_csv(
         &self,
         admin: &CurrentAdmin,
-        integration_id: i64,
+        integration_id: IntegrationId,
         csv_text: &str,
     ) -> Result<ImportSummary, AppError> {
         let integration = self.integration_row_by_id(integration_id).await?;

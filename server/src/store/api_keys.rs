@@ -1,5 +1,6 @@
 //! API key rows: the SHA-256 of each key, never the key, joined with the organization it acts for.
 
+use app::domain::ids::OrganizationId;
 use sqlx::FromRow;
 
 use super::audit::{Actor, AuditRecord, Written};
@@ -10,7 +11,7 @@ pub struct ApiKeyRow {
     pub id: i64,
     pub name: String,
     pub prefix: String,
-    pub organization_id: i64,
+    pub organization_id: OrganizationId,
     pub organization_name: String,
     pub is_provider: i64,
     pub created_by: String,
@@ -26,7 +27,7 @@ pub struct NewApiKey<'a> {
     pub name: &'a str,
     pub prefix: &'a str,
     pub key_hash: &'a str,
-    pub organization_id: i64,
+    pub organization_id: OrganizationId,
     pub expires_at: Option<i64>,
 }
 

@@ -28,10 +28,10 @@ pub struct AuditRecord<'a> {
 
 impl<'a> AuditRecord<'a> {
     /// An action of `actor` on the object `(type, id, label)`.
-    pub fn new(
+    pub fn new<Id: std::fmt::Display>(
         actor: &'a Actor,
         action: &'static str,
-        (object_type, object_id, object_label): (&'static str, i64, &str),
+        (object_type, object_id, object_label): (&'static str, Id, &str),
         changes: Value,
     ) -> AuditRecord<'a> {
         AuditRecord {

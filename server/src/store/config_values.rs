@@ -2,6 +2,7 @@
 //! Secret values are sealed by the crypto module with the row's identity; no plaintext secret
 //! is ever bound to a statement.
 
+use app::domain::ids::{IntegrationId, MappingId};
 use secrecy::{ExposeSecret, SecretString};
 use sqlx::{AnyConnection, FromRow};
 
@@ -24,7 +25,7 @@ pub fn secret_identity(row_id: i64) -> SecretIdentity<'static> {
 pub struct ValueRow {
     pub id: i64,
     pub field_id: i64,
-    pub mapping_id: Option<i64>,
+    pub mapping_id: Option<MappingId>,
     pub value: Option<String>,
     /// Sealed; open it with `Keyring::decrypt` and `secret_identity(id)`.
     pub secret_value: Option<String>,
@@ -52,8 +53,8 @@ impl Store {
     /// The defaults (`mapping_id` `None`) or one mapping's overrides.
     pub async fn config_values(
         &self,
-        integration_id: i64,
-        mapping_id: Option<i64>,
+        integration_id: IntegrationId,
+        mapping_id: Option<MappingId>,
     ) -> Result<Vec<ValueRow>, StoreError> {
         let rows = match mapping_id {
             None => {
@@ -82,9 +83,9 @@ impl Store {
     /// The fields overridden by each of the given mappings, as `(mapping_id, field_id)`.
     pub async fn overridden_fields(
         &self,
-        integration_id: i64,
-        mapping_ids: &[i64],
-    ) -> Result<Vec<(i64, i64)>, StoreError> {
+        integration_id: IntegrationId,
+        mapping_ids: &[MappingId],
+    ) -> Result<Vec<(MappingId, i64)>, StoreError> {
         if mapping_ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -95,7 +96,7 @@ impl Store {
         let sql = format!(
             "SELECT mapping_id, field_id FROM config_values WHERE integration_id = $1 AND mapping_id IN ({placeholders})"
         );
-        let mut query = sqlx::query_as::<_, (i64, i64)>(&sql).bind(integration_id);
+        let mut query = sqlx::query_as::<_, (MappingId, i64)>(&sql).bind(integration_id);
         for id in mapping_ids {
             query = query.bind(id);
         }
@@ -107,8 +108,8 @@ impl Store {
 /// overrides.
 #[derive(Debug, Clone, Copy)]
 struct ValueScope {
-    integration_id: i64,
-    mapping_id: Option<i64>,
+    integration_id: IntegrationId,
+    mapping_id: Option<MappingId>,
 }
 
 /// Applies writes to the defaults (`mapping_id` `None`) or a mapping's overrides, inside the
@@ -116,8 +117,8 @@ struct ValueScope {
 pub(super) async fn apply_value_writes(
     connection: &mut AnyConnection,
     keyring: &Keyring,
-    integration_id: i64,
-    mapping_id: Option<i64>,
+    integration_id: IntegrationId,
+    mapping_id: Option<MappingId>,
     writes: &[FieldWrite],
     now: i64,
 ) -> Result<(), StoreError> {
@@ -138,7 +139,7 @@ pub(super) async fn apply_value_writes(
 /// Makes sure the writes still fit the schema, and that it stays so until the transaction ends.
 async fn claim_schema(
     connection: &mut AnyConnection,
-    integration_id: i64,
+    integration_id: IntegrationId,
     writes: &[FieldWrite],
     now: i64,
 ) -> Result<(), StoreError> {
@@ -230,7 +231,7 @@ async fn seal_secret(
 async fn existing_value_id(
     connection: &mut AnyConnection,
     field_id: i64,
-    mapping_id: Option<i64>,
+    mapping_id: Option<MappingId>,
 ) -> Result<Option<i64>, StoreError> {
     let id = match mapping_id {
         None => {
@@ -284,7 +285,7 @@ impl Store {
     pub async fn save_default_values(
         &self,
         keyring: &Keyring,
-        integration_id: i64,
+        integration_id: IntegrationId,
         writes: &[FieldWrite],
         audit: super::audit::AuditRecord<'_>,
         now: i64,

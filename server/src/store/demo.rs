@@ -2,6 +2,7 @@
 //! million mappings take minutes, not hours. Not used by the application itself.
 
 use super::{Store, StoreError};
+use app::domain::ids::{IntegrationId, OrganizationId};
 
 /// Rows per INSERT: well under both backends' limits on bound parameters.
 const ROWS_PER_STATEMENT: usize = 500;
@@ -23,7 +24,7 @@ fn placeholders(rows: usize, columns: usize) -> String {
 /// One mapping to insert.
 #[derive(Debug, Clone)]
 pub struct DemoMapping {
-    pub organization_id: i64,
+    pub organization_id: OrganizationId,
     pub entity_id: String,
     pub entity_name: String,
 }
@@ -58,7 +59,10 @@ impl Store {
     }
 
     /// The ids of customer organizations whose name starts with `prefix`, by id.
-    pub async fn demo_organization_ids(&self, prefix: &str) -> Result<Vec<i64>, StoreError> {
+    pub async fn demo_organization_ids(
+        &self,
+        prefix: &str,
+    ) -> Result<Vec<OrganizationId>, StoreError> {
         Ok(sqlx::query_scalar(
             "SELECT id FROM organizations WHERE is_provider = 0 AND name_key LIKE $1 ORDER BY id",
         )
@@ -71,7 +75,7 @@ impl Store {
     /// `override_value` on every tenth of them; returns how many mappings.
     pub async fn insert_demo_mappings(
         &self,
-        integration_id: i64,
+        integration_id: IntegrationId,
         mappings: &[DemoMapping],
         override_field: (i64, &str),
         now: i64,

@@ -1,5 +1,6 @@
 //! Integration rows and their config schema fields.
 
+use app::domain::ids::{ConnectionId, IntegrationId};
 use serde_json::Value;
 use sqlx::{AnyConnection, FromRow};
 
@@ -8,12 +9,12 @@ use super::{escape_like, Page, Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
 pub struct IntegrationRow {
-    pub id: i64,
+    pub id: IntegrationId,
     pub name: String,
     pub description: String,
     pub entity_id_name: String,
     pub default_entity_id: String,
-    pub oauth_connection_id: Option<i64>,
+    pub oauth_connection_id: Option<ConnectionId>,
     pub created_at: i64,
     pub updated_at: i64,
     pub version: i64,
@@ -22,7 +23,7 @@ pub struct IntegrationRow {
 /// A row of the integrations list, with its counts.
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
 pub struct IntegrationListRow {
-    pub id: i64,
+    pub id: IntegrationId,
     pub name: String,
     pub description: String,
     pub oauth_connection_name: Option<String>,
@@ -35,7 +36,7 @@ pub struct IntegrationListRow {
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
 pub struct FieldRow {
     pub id: i64,
-    pub integration_id: i64,
+    pub integration_id: IntegrationId,
     pub position: i64,
     pub field_key: String,
     pub field_type: String,
@@ -113,7 +114,7 @@ impl Store {
     )]
     pub async fn update_integration(
         &self,
-        id: i64,
+        id: IntegrationId,
         expected_version: i64,
         details: &IntegrationDetails,
         fields: &[FieldPlan],
@@ -173,7 +174,7 @@ impl Store {
     /// Deletes an integration with its fields, mappings and values. `None` if it does not exist.
     pub async fn delete_integration(
         &self,
-        id: i64,
+        id: IntegrationId,
         actor: &Actor,
         now: i64,
     ) -> Result<Option<IntegrationRow>, StoreError> {
@@ -206,7 +207,10 @@ impl Store {
             .await?)
     }
 
-    pub async fn find_integration(&self, id: i64) -> Result<Option<IntegrationRow>, StoreError> {
+    pub async fn find_integration(
+        &self,
+        id: IntegrationId,
+    ) -> Result<Option<IntegrationRow>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM integrations WHERE id = $1");
         Ok(sqlx::query_as(&sql)
             .bind(id)
@@ -217,7 +221,7 @@ impl Store {
     /// The schema in its order.
     pub async fn integration_fields(
         &self,
-        integration_id: i64,
+        integration_id: IntegrationId,
     ) -> Result<Vec<FieldRow>, StoreError> {
         let sql = format!(
             "SELECT {FIELD_COLUMNS} FROM integration_fields WHERE integration_id = $1 ORDER BY position, id"
@@ -262,8 +266,8 @@ impl Store {
     /// integration does not exist.
     pub async fn link_oauth_connection(
         &self,
-        integration_id: i64,
-        connection_id: Option<i64>,
+        integration_id: IntegrationId,
+        connection_id: Option<ConnectionId>,
         audit: (&Actor, Value),
         now: i64,
     ) -> Result<Option<IntegrationRow>, StoreError> {
@@ -287,7 +291,7 @@ impl Store {
         .await
     }
 
-    pub async fn count_mappings(&self, integration_id: i64) -> Result<i64, StoreError> {
+    pub async fn count_mappings(&self, integration_id: IntegrationId) -> Result<i64, StoreError> {
         Ok(sqlx::query_scalar(
             "SELECT COUNT(*) FROM integration_mappings WHERE integration_id = $1",
         )
@@ -297,7 +301,10 @@ impl Store {
     }
 
     /// How many mappings and stored values an integration has.
-    pub async fn integration_counts(&self, integration_id: i64) -> Result<(i64, i64), StoreError> {
+    pub async fn integration_counts(
+        &self,
+        integration_id: IntegrationId,
+    ) -> Result<(i64, i64), StoreError> {
         let mappings = self.count_mappings(integration_id).await?;
         let values: i64 =
             sqlx::query_scalar("SELECT COUNT(*) FROM config_values WHERE integration_id = $1")
@@ -326,7 +333,7 @@ impl Store {
 
 async fn write_fields(
     connection: &mut AnyConnection,
-    integration_id: i64,
+    integration_id: IntegrationId,
     fields: &[FieldPlan],
 ) -> Result<(), StoreError> {
     for (position, field) in fields.iter().enumerate() {

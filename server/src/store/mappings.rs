@@ -1,6 +1,7 @@
 //! Mappings: one customer organization's entity in an integration's external system, with the
 //! organization's config overrides. The rows and the reads are here; the changes, in `writes`.
 
+use app::domain::ids::{IntegrationId, MappingId, OrganizationId, TokenId};
 use serde_json::Value;
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyPool, Executor, FromRow};
@@ -13,29 +14,29 @@ mod writes;
 
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
 pub struct MappingRow {
-    pub id: i64,
-    pub integration_id: i64,
-    pub organization_id: i64,
+    pub id: MappingId,
+    pub integration_id: IntegrationId,
+    pub organization_id: OrganizationId,
     pub organization_name: String,
     pub entity_id: String,
     pub entity_name: String,
     pub override_count: i64,
-    pub oauth_token_id: Option<i64>,
+    pub oauth_token_id: Option<TokenId>,
     pub oauth_token_status: Option<String>,
     pub detected_entity_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
 pub struct OrganizationChoiceRow {
-    pub id: i64,
+    pub id: OrganizationId,
     pub name: String,
 }
 
 /// A mapping's own columns, as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MappingDetails {
-    pub integration_id: i64,
-    pub organization_id: i64,
+    pub integration_id: IntegrationId,
+    pub organization_id: OrganizationId,
     pub entity_id: String,
     pub entity_name: String,
 }
@@ -52,7 +53,7 @@ const SELECT_MAPPINGS: &str =
 #[derive(Debug, Clone, Copy)]
 pub enum MappingColumn<'a> {
     /// Link an organization-specific OAuth token, or unlink with `None`.
-    OAuthToken(Option<i64>),
+    OAuthToken(Option<TokenId>),
     /// Adopt an entity ID (the one the provider reported).
     EntityId(&'a str),
 }
@@ -67,7 +68,7 @@ pub struct MappingAudit<'a> {
 /// One row of a bulk import: a new mapping (`mapping_id` `None`) or an update.
 #[derive(Debug, Clone)]
 pub struct MappingImport {
-    pub mapping_id: Option<i64>,
+    pub mapping_id: Option<MappingId>,
     pub details: MappingDetails,
     pub overrides: Vec<FieldWrite>,
     pub changes: Value,
@@ -76,8 +77,8 @@ pub struct MappingImport {
 /// The mapping `mapping_id` of an integration, read by `executor` (the pool, or a transaction).
 async fn mapping_in<'c>(
     executor: impl Executor<'c, Database = Any>,
-    integration_id: i64,
-    mapping_id: i64,
+    integration_id: IntegrationId,
+    mapping_id: MappingId,
 ) -> Result<Option<MappingRow>, StoreError> {
     let sql = format!("{SELECT_MAPPINGS} WHERE m.integration_id = $1 AND m.id = $2");
     Ok(sqlx::query_as(&sql)
@@ -90,12 +91,12 @@ async fn mapping_in<'c>(
 /// A search within an integration: its statements take the integration as `$1`, the search's
 /// LIKE pattern as `$2` and, for a page, the limit and offset as `$3` and `$4`.
 struct IntegrationSearch {
-    integration_id: i64,
+    integration_id: IntegrationId,
     pattern: String,
 }
 
 impl IntegrationSearch {
-    fn new(integration_id: i64, search: &str) -> IntegrationSearch {
+    fn new(integration_id: IntegrationId, search: &str) -> IntegrationSearch {
         IntegrationSearch {
             integration_id,
             pattern: format!("%{}%", escape_like(&search.to_lowercase())),
@@ -132,7 +133,10 @@ impl IntegrationSearch {
 
 impl Store {
     /// Every override of an integration's mappings, for the CSV export.
-    pub async fn all_overrides(&self, integration_id: i64) -> Result<Vec<ValueRow>, StoreError> {
+    pub async fn all_overrides(
+        &self,
+        integration_id: IntegrationId,
+    ) -> Result<Vec<ValueRow>, StoreError> {
         Ok(sqlx::query_as(
             "SELECT id, field_id, mapping_id, value, secret_value FROM config_values \
              WHERE integration_id = $1 AND mapping_id IS NOT NULL",
@@ -145,7 +149,7 @@ impl Store {
     /// Mappings of an integration whose organization name or entity ID contains `search`.
     pub async fn list_mappings(
         &self,
-        integration_id: i64,
+        integration_id: IntegrationId,
         search: &str,
         limit: i64,
         offset: i64,
@@ -173,8 +177,8 @@ impl Store {
 
     pub async fn find_mapping(
         &self,
-        integration_id: i64,
-        mapping_id: i64,
+        integration_id: IntegrationId,
+        mapping_id: MappingId,
     ) -> Result<Option<MappingRow>, StoreError> {
         mapping_in(&self.pool, integration_id, mapping_id).await
     }
@@ -182,8 +186,8 @@ impl Store {
     /// The mapping of an organization in an integration, if it has one.
     pub async fn find_mapping_of_organization(
         &self,
-        integration_id: i64,
-        organization_id: i64,
+        integration_id: IntegrationId,
+        organization_id: OrganizationId,
     ) -> Result<Option<MappingRow>, StoreError> {
         let sql =
             format!("{SELECT_MAPPINGS} WHERE m.integration_id = $1 AND m.organization_id = $2");
@@ -197,7 +201,7 @@ impl Store {
     /// Organizations without a mapping in this integration whose name contains `search`.
     pub async fn unmapped_organizations(
         &self,
-        integration_id: i64,
+        integration_id: IntegrationId,
         search: &str,
         limit: i64,
         offset: i64,
@@ -229,7 +233,10 @@ impl Store {
     }
 
     /// How many mappings an organization has across all integrations.
-    pub async fn mappings_of_organization(&self, organization_id: i64) -> Result<i64, StoreError> {
+    pub async fn mappings_of_organization(
+        &self,
+        organization_id: OrganizationId,
+    ) -> Result<i64, StoreError> {
         Ok(sqlx::query_scalar(
             "SELECT COUNT(*) FROM integration_mappings WHERE organization_id = $1",
         )

@@ -1,6 +1,7 @@
 //! OAuth connection rows. The client secret is sealed with the row's identity, so it is written
 //! after the row exists, in the same transaction.
 
+use app::domain::ids::ConnectionId;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 use sqlx::{AnyConnection, FromRow};
@@ -13,17 +14,17 @@ pub const OAUTH_CONNECTIONS_TABLE: &str = "oauth_connections";
 pub const CLIENT_SECRET_COLUMN: &str = "client_secret";
 
 /// The identity a connection's client secret is sealed with.
-pub fn client_secret_identity(id: i64) -> SecretIdentity<'static> {
+pub fn client_secret_identity(id: ConnectionId) -> SecretIdentity<'static> {
     SecretIdentity {
         table: OAUTH_CONNECTIONS_TABLE,
-        id,
+        id: id.get(),
         column: CLIENT_SECRET_COLUMN,
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
 pub struct OAuthConnectionRow {
-    pub id: i64,
+    pub id: ConnectionId,
     pub name: String,
     pub grant_type: String,
     pub authorization_url: String,
@@ -108,7 +109,7 @@ fn record<'a>(
 async fn write_secret(
     connection: &mut AnyConnection,
     keyring: &Keyring,
-    id: i64,
+    id: ConnectionId,
     secret: &SecretWrite,
 ) -> Result<(), StoreError> {
     let sealed = match secret {
@@ -141,7 +142,7 @@ impl Store {
                  client_id, scopes, pkce, extra_parameters, audience, revocation_url, entity_id_source, created_at, updated_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
             );
-            let id: i64 = bind_fields!(insert, fields)
+            let id: ConnectionId = bind_fields!(insert, fields)
                 .bind(now)
                 .fetch_one(&mut *connection)
                 .await?;
@@ -161,7 +162,7 @@ impl Store {
     pub async fn update_oauth_connection(
         &self,
         keyring: &Keyring,
-        id: i64,
+        id: ConnectionId,
         expected_version: i64,
         fields: &OAuthConnectionFields,
         secret: &SecretWrite,
@@ -212,7 +213,7 @@ impl Store {
     /// `None` if the connection does not exist.
     pub async fn delete_oauth_connection(
         &self,
-        id: i64,
+        id: ConnectionId,
         actor: &Actor,
         now: i64,
     ) -> Result<Option<OAuthConnectionRow>, StoreError> {
@@ -235,7 +236,7 @@ impl Store {
 
     pub async fn find_oauth_connection(
         &self,
-        id: i64,
+        id: ConnectionId,
     ) -> Result<Option<OAuthConnectionRow>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM oauth_connections WHERE id = $1");
         Ok(sqlx::query_as(&sql)
@@ -253,7 +254,7 @@ impl Store {
 
 async fn select_one(
     connection: &mut AnyConnection,
-    id: i64,
+    id: ConnectionId,
 ) -> Result<OAuthConnectionRow, StoreError> {
     let sql = format!("SELECT {COLUMNS} FROM oauth_connections WHERE id = $1");
     Ok(sqlx::query_as(&sql)

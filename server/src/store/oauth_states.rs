@@ -1,6 +1,7 @@
 //! Authorizations under way. A row is found by the hash of its `state` and deleted by the first
 //! callback that presents it from the session that started it, so a state works once.
 
+use app::domain::ids::{ConnectionId, IntegrationId, OrganizationId};
 use secrecy::{ExposeSecret, SecretString};
 use sqlx::FromRow;
 
@@ -22,9 +23,9 @@ pub fn verifier_identity(id: i64) -> SecretIdentity<'static> {
 pub struct OAuthStateRow {
     pub id: i64,
     pub admin_id: i64,
-    pub connection_id: i64,
-    pub integration_id: i64,
-    pub organization_id: Option<i64>,
+    pub connection_id: ConnectionId,
+    pub integration_id: IntegrationId,
+    pub organization_id: Option<OrganizationId>,
     pub entity_id: String,
     /// Sealed.
     pub pkce_verifier: Option<String>,
@@ -39,9 +40,9 @@ pub struct NewOAuthState {
     pub state_hash: String,
     pub session_hash: String,
     pub admin_id: i64,
-    pub connection_id: i64,
-    pub integration_id: i64,
-    pub organization_id: Option<i64>,
+    pub connection_id: ConnectionId,
+    pub integration_id: IntegrationId,
+    pub organization_id: Option<OrganizationId>,
     pub entity_id: String,
     pub pkce_verifier: Option<SecretString>,
     pub return_to: String,

@@ -3,6 +3,7 @@
 //! Refreshing takes a lease on the row first, so one server instance at a time calls the
 //! provider; every token change bumps `version`.
 
+use app::domain::ids::{ConnectionId, MappingId, OrganizationId, TokenId};
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 use sqlx::{AnyConnection, FromRow};
@@ -21,19 +22,19 @@ pub const STATUS_DISCONNECTED: &str = "disconnected";
 /// The lease owner while refreshes pause after a provider failure.
 pub const BACKOFF_OWNER: &str = "backoff";
 
-pub fn token_identity(id: i64, column: &'static str) -> SecretIdentity<'static> {
+pub fn token_identity(id: TokenId, column: &'static str) -> SecretIdentity<'static> {
     SecretIdentity {
         table: OAUTH_TOKENS_TABLE,
-        id,
+        id: id.get(),
         column,
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
 pub struct OAuthTokenRow {
-    pub id: i64,
-    pub connection_id: i64,
-    pub organization_id: Option<i64>,
+    pub id: TokenId,
+    pub connection_id: ConnectionId,
+    pub organization_id: Option<OrganizationId>,
     pub entity_id: String,
     pub status: String,
     /// Sealed.
@@ -78,8 +79,8 @@ pub struct GrantedTokens {
 /// Whose token a connect writes.
 #[derive(Debug, Clone)]
 pub struct TokenOwner {
-    pub connection_id: i64,
-    pub organization_id: Option<i64>,
+    pub connection_id: ConnectionId,
+    pub organization_id: Option<OrganizationId>,
     pub entity_id: String,
 }
 
@@ -89,14 +90,17 @@ const COLUMNS: &str = "id, connection_id, organization_id, entity_id, status, ac
 
 pub(super) fn seal(
     keyring: &Keyring,
-    id: i64,
+    id: TokenId,
     column: &'static str,
     secret: &SecretString,
 ) -> Result<String, StoreError> {
     Ok(keyring.encrypt(token_identity(id, column), secret.expose_secret())?)
 }
 
-async fn select_one(connection: &mut AnyConnection, id: i64) -> Result<OAuthTokenRow, StoreError> {
+async fn select_one(
+    connection: &mut AnyConnection,
+    id: TokenId,
+) -> Result<OAuthTokenRow, StoreError> {
     let sql = format!("SELECT {COLUMNS} FROM oauth_tokens WHERE id = $1");
     Ok(sqlx::query_as(&sql)
         .bind(id)
@@ -109,8 +113,8 @@ async fn token_id_for(
     connection: &mut AnyConnection,
     owner: &TokenOwner,
     now: i64,
-) -> Result<i64, StoreError> {
-    let existing: Option<i64> = sqlx::query_scalar(
+) -> Result<TokenId, StoreError> {
+    let existing: Option<TokenId> = sqlx::query_scalar(
         "SELECT id FROM oauth_tokens WHERE connection_id = $1 \
          AND COALESCE(organization_id, 0) = COALESCE($2, 0)",
     )
@@ -134,7 +138,7 @@ async fn token_id_for(
 }
 
 impl Store {
-    pub async fn find_oauth_token(&self, id: i64) -> Result<Option<OAuthTokenRow>, StoreError> {
+    pub async fn find_oauth_token(&self, id: TokenId) -> Result<Option<OAuthTokenRow>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM oauth_tokens WHERE id = $1");
         Ok(sqlx::query_as(&sql)
             .bind(id)
@@ -145,8 +149,8 @@ impl Store {
     /// The shared token (`None`) or an organization's token of a connection.
     pub async fn find_oauth_token_of(
         &self,
-        connection_id: i64,
-        organization_id: Option<i64>,
+        connection_id: ConnectionId,
+        organization_id: Option<OrganizationId>,
     ) -> Result<Option<OAuthTokenRow>, StoreError> {
         let sql = format!(
             "SELECT {COLUMNS} FROM oauth_tokens WHERE connection_id = $1 \
@@ -163,22 +167,22 @@ impl Store {
     /// `organization_id` matches), to revoke them at the provider once they are deleted.
     pub async fn oauth_tokens_held(
         &self,
-        connection_id: Option<i64>,
-        organization_id: Option<i64>,
+        connection_id: Option<ConnectionId>,
+        organization_id: Option<OrganizationId>,
     ) -> Result<Vec<OAuthTokenRow>, StoreError> {
         let sql = format!(
             "SELECT {COLUMNS} FROM oauth_tokens WHERE (connection_id = $1 OR organization_id = $2) \
              AND (access_token IS NOT NULL OR refresh_token IS NOT NULL) ORDER BY id"
         );
         Ok(sqlx::query_as(&sql)
-            .bind(connection_id.unwrap_or(-1))
-            .bind(organization_id.unwrap_or(-1))
+            .bind(connection_id.map_or(-1, ConnectionId::get))
+            .bind(organization_id.map_or(-1, OrganizationId::get))
             .fetch_all(&self.pool)
             .await?)
     }
 
     /// How many mappings link the token.
-    pub async fn mappings_linking_token(&self, token_id: i64) -> Result<i64, StoreError> {
+    pub async fn mappings_linking_token(&self, token_id: TokenId) -> Result<i64, StoreError> {
         Ok(sqlx::query_scalar(
             "SELECT COUNT(*) FROM integration_mappings WHERE oauth_token_id = $1",
         )
@@ -207,7 +211,7 @@ impl Store {
     /// Every token of a connection with its organization's name, shared token first.
     pub async fn list_oauth_tokens(
         &self,
-        connection_id: i64,
+        connection_id: ConnectionId,
     ) -> Result<Vec<OAuthTokenListRow>, StoreError> {
         let columns = COLUMNS
             .split(", ")
@@ -232,7 +236,7 @@ impl Store {
         keyring: &Keyring,
         owner: &TokenOwner,
         tokens: &GrantedTokens,
-        mapping_id: Option<i64>,
+        mapping_id: Option<MappingId>,
         audit: Option<(&Actor, Value)>,
         now: i64,
     ) -> Result<OAuthTokenRow, StoreError> {
@@ -288,79 +292,10 @@ impl Store {
         .await
     }
 
-    /// The token row of a client-credentials owner, created empty (connected, no token yet, so
-    /// the first grant goes through the same lease as every refresh) when there is none. A row
-    /// for another entity ID is emptied, so no organization gets a token of another tenant.
-    /// A disconnected row stays disconnected until [`Store::reset_client_credentials_token`].
-    pub async fn ensure_client_credentials_token(
-        &self,
-        owner: &TokenOwner,
-        now: i64,
-    ) -> Result<OAuthTokenRow, StoreError> {
-        if let Some(row) = self
-            .find_oauth_token_of(owner.connection_id, owner.organization_id)
-            .await?
-        {
-            if row.entity_id == owner.entity_id {
-                return Ok(row);
-            }
-            // The lease goes too: a grant in flight for the old entity must not be stored.
-            sqlx::query(
-                "UPDATE oauth_tokens SET entity_id = $1, access_token = NULL, refresh_token = NULL, \
-                 expires_at = 0, lease_owner = NULL, lease_until = NULL, version = version + 1, \
-                 updated_at = $2 WHERE id = $3",
-            )
-            .bind(&owner.entity_id)
-            .bind(now)
-            .bind(row.id)
-            .execute(&self.pool)
-            .await?;
-        } else {
-            // Concurrent first requests may both insert: the partial unique index keeps one.
-            let conflict = if owner.organization_id.is_some() {
-                "(connection_id, organization_id) WHERE organization_id IS NOT NULL"
-            } else {
-                "(connection_id) WHERE organization_id IS NULL"
-            };
-            let sql = format!(
-                "INSERT INTO oauth_tokens (connection_id, organization_id, entity_id, status, expires_at, \
-                 connected_by, connected_at, updated_at) VALUES ($1, $2, $3, 'connected', 0, \
-                 'client credentials', $4, $4) ON CONFLICT {conflict} DO NOTHING"
-            );
-            sqlx::query(&sql)
-                .bind(owner.connection_id)
-                .bind(owner.organization_id)
-                .bind(&owner.entity_id)
-                .bind(now)
-                .execute(&self.pool)
-                .await?;
-        }
-        self.find_oauth_token_of(owner.connection_id, owner.organization_id)
-            .await?
-            .ok_or_else(|| StoreError::Conflict("oauth_tokens".into()))
-    }
-
-    /// "Get token" on a client-credentials token: connected again, due for a new grant.
-    pub async fn reset_client_credentials_token(
-        &self,
-        id: i64,
-        now: i64,
-    ) -> Result<(), StoreError> {
-        sqlx::query(
-            "UPDATE oauth_tokens SET status = 'connected', last_error = '', expires_at = 0, \
-             lease_owner = NULL, lease_until = NULL, version = version + 1, updated_at = $1 WHERE id = $2",
-        )
-        .bind(now)
-        .bind(id)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
     /// Deletes the token values and marks the row disconnected; returns the row as it was.
     pub async fn disconnect_oauth_token(
         &self,
-        id: i64,
+        id: TokenId,
         actor: &Actor,
         now: i64,
     ) -> Result<Option<OAuthTokenRow>, StoreError> {

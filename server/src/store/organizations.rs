@@ -1,5 +1,6 @@
 //! Organization rows: the provider (the MSP) and its customers.
 
+use app::domain::ids::OrganizationId;
 use sqlx::FromRow;
 
 use serde_json::json;
@@ -10,7 +11,7 @@ use super::{escape_like, Page, Store, StoreError};
 /// An organization as stored.
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
 pub struct OrganizationRow {
-    pub id: i64,
+    pub id: OrganizationId,
     pub name: String,
     pub is_provider: i64,
     pub created_at: i64,
@@ -69,7 +70,7 @@ impl Store {
     /// Renames an organization; `None` if it does not exist.
     pub async fn rename_organization(
         &self,
-        id: i64,
+        id: OrganizationId,
         name: &str,
         actor: &Actor,
         now: i64,
@@ -104,7 +105,7 @@ impl Store {
     /// statement itself excludes it. `None` if no such customer organization exists.
     pub async fn delete_customer_organization(
         &self,
-        id: i64,
+        id: OrganizationId,
         actor: &Actor,
         now: i64,
     ) -> Result<Option<OrganizationRow>, StoreError> {
@@ -126,7 +127,10 @@ impl Store {
         .await
     }
 
-    pub async fn find_organization(&self, id: i64) -> Result<Option<OrganizationRow>, StoreError> {
+    pub async fn find_organization(
+        &self,
+        id: OrganizationId,
+    ) -> Result<Option<OrganizationRow>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM organizations WHERE id = $1");
         Ok(sqlx::query_as(&sql)
             .bind(id)

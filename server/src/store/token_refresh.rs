@@ -1,20 +1,92 @@
-//! What refreshing a token writes: the lease that lets one server at a time call the provider,
-//! the refreshed tokens, a failure's backoff or Needs reconnect, and the tokens due soon.
+//! What refreshing a token writes: the client-credentials row a first grant fills, the lease
+//! that lets one server at a time call the provider, the refreshed tokens, a failure's backoff
+//! or Needs reconnect, and the tokens due soon.
 
 use crate::crypto::Keyring;
+use app::domain::ids::TokenId;
 
 use super::oauth_tokens::{
-    seal, GrantedTokens, ACCESS_TOKEN_COLUMN, BACKOFF_OWNER, REFRESH_TOKEN_COLUMN,
+    seal, GrantedTokens, OAuthTokenRow, TokenOwner, ACCESS_TOKEN_COLUMN, BACKOFF_OWNER,
+    REFRESH_TOKEN_COLUMN,
 };
 use super::{Store, StoreError};
 
 impl Store {
+    /// The token row of a client-credentials owner, created empty (connected, no token yet, so
+    /// the first grant goes through the same lease as every refresh) when there is none. A row
+    /// for another entity ID is emptied, so no organization gets a token of another tenant.
+    /// A disconnected row stays disconnected until [`Store::reset_client_credentials_token`].
+    pub async fn ensure_client_credentials_token(
+        &self,
+        owner: &TokenOwner,
+        now: i64,
+    ) -> Result<OAuthTokenRow, StoreError> {
+        if let Some(row) = self
+            .find_oauth_token_of(owner.connection_id, owner.organization_id)
+            .await?
+        {
+            if row.entity_id == owner.entity_id {
+                return Ok(row);
+            }
+            // The lease goes too: a grant in flight for the old entity must not be stored.
+            sqlx::query(
+                "UPDATE oauth_tokens SET entity_id = $1, access_token = NULL, refresh_token = NULL, \
+                 expires_at = 0, lease_owner = NULL, lease_until = NULL, version = version + 1, \
+                 updated_at = $2 WHERE id = $3",
+            )
+            .bind(&owner.entity_id)
+            .bind(now)
+            .bind(row.id)
+            .execute(&self.pool)
+            .await?;
+        } else {
+            // Concurrent first requests may both insert: the partial unique index keeps one.
+            let conflict = if owner.organization_id.is_some() {
+                "(connection_id, organization_id) WHERE organization_id IS NOT NULL"
+            } else {
+                "(connection_id) WHERE organization_id IS NULL"
+            };
+            let sql = format!(
+                "INSERT INTO oauth_tokens (connection_id, organization_id, entity_id, status, expires_at, \
+                 connected_by, connected_at, updated_at) VALUES ($1, $2, $3, 'connected', 0, \
+                 'client credentials', $4, $4) ON CONFLICT {conflict} DO NOTHING"
+            );
+            sqlx::query(&sql)
+                .bind(owner.connection_id)
+                .bind(owner.organization_id)
+                .bind(&owner.entity_id)
+                .bind(now)
+                .execute(&self.pool)
+                .await?;
+        }
+        self.find_oauth_token_of(owner.connection_id, owner.organization_id)
+            .await?
+            .ok_or_else(|| StoreError::Conflict("oauth_tokens".into()))
+    }
+
+    /// "Get token" on a client-credentials token: connected again, due for a new grant.
+    pub async fn reset_client_credentials_token(
+        &self,
+        id: TokenId,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE oauth_tokens SET status = 'connected', last_error = '', expires_at = 0, \
+             lease_owner = NULL, lease_until = NULL, version = version + 1, updated_at = $1 WHERE id = $2",
+        )
+        .bind(now)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
     /// Takes the refresh lease if the row is still at `version` and no live lease is held;
     /// with `end_pause`, the pause after a failure (the backoff owner) is ended early, but never
     /// another server's refresh.
     pub async fn acquire_refresh_lease(
         &self,
-        id: i64,
+        id: TokenId,
         version: i64,
         owner: &str,
         (now, until): (i64, i64),
@@ -43,7 +115,7 @@ impl Store {
     pub async fn save_refreshed_token(
         &self,
         keyring: &Keyring,
-        (id, leased_version): (i64, i64),
+        (id, leased_version): (TokenId, i64),
         owner: &str,
         tokens: &GrantedTokens,
         now: i64,
@@ -79,7 +151,7 @@ impl Store {
     /// backoff until `retry_at`, so requests in the meantime do not call the provider again.
     pub async fn fail_refresh(
         &self,
-        id: i64,
+        id: TokenId,
         owner: &str,
         error: &str,
         needs_reconnect: bool,
@@ -108,7 +180,7 @@ impl Store {
     /// is still the one read at `version` (not a reconnect that landed meanwhile).
     pub async fn mark_needs_reconnect(
         &self,
-        (id, version): (i64, i64),
+        (id, version): (TokenId, i64),
         error: &str,
         now: i64,
     ) -> Result<(), StoreError> {
@@ -130,7 +202,7 @@ impl Store {
         &self,
         before: i64,
         limit: i64,
-    ) -> Result<Vec<i64>, StoreError> {
+    ) -> Result<Vec<TokenId>, StoreError> {
         Ok(sqlx::query_scalar(
             "SELECT id FROM oauth_tokens WHERE status = 'connected' AND refresh_token IS NOT NULL \
              AND expires_at < $1 ORDER BY expires_at LIMIT $2",

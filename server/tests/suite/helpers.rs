@@ -224,7 +224,7 @@ pub fn integration_draft(
 pub async fn new_api_key(
     services: &ServerServices,
     admin: &CurrentAdmin,
-    organization_id: i64,
+    organization_id: app::domain::ids::OrganizationId,
     name: &str,
 ) -> String {
     let draft = ApiKeyDraft {

@@ -1,6 +1,7 @@
 //! The real `bifrost` binary for the crash and soak tests: its CLI commands, servers on loopback
 //! ports sharing one database and secret key, and signed-in administrator clients.
 
+use app::domain::ids::{IntegrationId, OrganizationId};
 use std::io::Write;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -175,7 +176,7 @@ impl Installation {
 /// A prepared installation's sample integration and API key.
 pub struct Prepared {
     pub integration: String,
-    pub integration_id: i64,
+    pub integration_id: IntegrationId,
     pub api_key: String,
 }
 
@@ -322,7 +323,7 @@ pub async fn oauth_integration(
         .find_provider_organization()
         .await
         .expect("provider organization")
-        .map_or(0, |organization| organization.id);
+        .map_or(OrganizationId::default(), |organization| organization.id);
     let organizations: Vec<(i64, String)> =
         sqlx::query_as("SELECT id, name FROM organizations WHERE id <> $1 ORDER BY id LIMIT $2")
             .bind(provider_org)
@@ -337,7 +338,7 @@ pub async fn oauth_integration(
                 &admin,
                 integration.id,
                 &MappingDraft {
-                    organization_id: *organization_id,
+                    organization_id: (*organization_id).into(),
                     entity_id: format!("tenant-{organization_id}"),
                     entity_name: organization_name.clone(),
                     overrides: Vec::new(),

@@ -74,7 +74,7 @@ struct Traffic {
     oauth_integration: String,
     scopes: Vec<String>,
     sample_integration: String,
-    sample_integration_id: i64,
+    sample_integration_id: app::domain::ids::IntegrationId,
     failures: Arc<Failures>,
     until: Instant,
 }

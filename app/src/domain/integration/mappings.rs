@@ -3,13 +3,15 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::ids::{MappingId, OrganizationId, TokenId};
+
 use super::{FieldValueView, ValueInput};
 
 /// A mapping as the Mappings tab lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MappingSummary {
-    pub id: i64,
-    pub organization_id: i64,
+    pub id: MappingId,
+    pub organization_id: OrganizationId,
     pub organization_name: String,
     pub entity_id: String,
     pub entity_name: String,
@@ -18,7 +20,7 @@ pub struct MappingSummary {
     pub missing_required: Vec<String>,
     /// The organization-specific OAuth token linked to the mapping and where it stands;
     /// `None` when the mapping uses the shared token.
-    pub oauth_token: Option<(i64, crate::domain::oauth::TokenState)>,
+    pub oauth_token: Option<(TokenId, crate::domain::oauth::TokenState)>,
     /// The entity ID the provider reported when the organization connected, when it differs
     /// from the mapping's: the admin may adopt it.
     pub detected_entity_id: Option<String>,
@@ -27,7 +29,7 @@ pub struct MappingSummary {
 /// The Add/Edit Mapping form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MappingDraft {
-    pub organization_id: i64,
+    pub organization_id: OrganizationId,
     pub entity_id: String,
     pub entity_name: String,
     pub overrides: Vec<ValueInput>,
@@ -36,19 +38,19 @@ pub struct MappingDraft {
 /// One mapping with its overrides, for the edit form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MappingView {
-    pub id: i64,
-    pub organization_id: i64,
+    pub id: MappingId,
+    pub organization_id: OrganizationId,
     pub organization_name: String,
     pub entity_id: String,
     pub entity_name: String,
     pub values: Vec<FieldValueView>,
     /// The organization-specific OAuth token linked to the mapping, if any.
-    pub oauth_token_id: Option<i64>,
+    pub oauth_token_id: Option<TokenId>,
 }
 
 /// An organization that can still be mapped.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrganizationChoice {
-    pub id: i64,
+    pub id: OrganizationId,
     pub name: String,
 }

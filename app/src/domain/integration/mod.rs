@@ -4,6 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::ids::{ConnectionId, IntegrationId};
+
 use crate::error::{note, AppError, FieldError};
 
 mod field_values;
@@ -248,7 +250,7 @@ fn field_key_rule(key: &str, earlier: &[SchemaField]) -> Option<String> {
 /// A row of the integrations list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IntegrationSummary {
-    pub id: i64,
+    pub id: IntegrationId,
     pub name: String,
     pub description: String,
     /// The linked OAuth connection's name.
@@ -262,7 +264,7 @@ pub struct IntegrationSummary {
 /// An integration with its schema, for the integration page and the edit form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IntegrationView {
-    pub id: i64,
+    pub id: IntegrationId,
     pub name: String,
     pub description: String,
     pub entity_id_name: String,
@@ -322,7 +324,7 @@ impl IntegrationView {
 /// The OAuth connection an integration is linked to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OAuthLink {
-    pub id: i64,
+    pub id: ConnectionId,
     pub name: String,
 }
 

@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::ids::ConnectionId;
+
 use crate::error::AppError;
 
 mod tokens;
@@ -103,7 +105,7 @@ pub struct OAuthConnectionDraft {
 /// A connection as the browser sees it: the client secret only says whether it is set.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OAuthConnectionView {
-    pub id: i64,
+    pub id: ConnectionId,
     pub name: String,
     pub grant_type: GrantType,
     pub authorization_url: String,

@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::ids::{OrganizationId, TokenId};
+
 use super::OAuthConnectionView;
 
 /// Where an OAuth token stands.
@@ -38,9 +40,9 @@ impl TokenState {
 /// A token's status as the browser sees it: never the token itself.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OAuthTokenView {
-    pub id: i64,
+    pub id: TokenId,
     /// `None` for the connection's shared token.
-    pub organization_id: Option<i64>,
+    pub organization_id: Option<OrganizationId>,
     pub organization_name: Option<String>,
     pub state: TokenState,
     pub scopes: Vec<String>,

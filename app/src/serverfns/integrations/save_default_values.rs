@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
+use crate::domain::ids::IntegrationId;
 use crate::domain::integration::ValueInput;
 use crate::error::AppError;
 
@@ -8,7 +9,7 @@ use crate::error::AppError;
 /// nothing comes back: the browser has no code to read it.
 #[server(endpoint = "integrations/save-defaults", input = Json)]
 pub async fn save_default_values(
-    integration_id: i64,
+    integration_id: IntegrationId,
     inputs: Vec<ValueInput>,
 ) -> Result<(), AppError> {
     crate::ssr::as_admin(|services, admin| async move {

@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 
+use crate::domain::ids::IntegrationId;
 use crate::domain::integration::MappingSummary;
 use crate::domain::paging::Paged;
 use crate::error::AppError;
@@ -7,7 +8,7 @@ use crate::error::AppError;
 /// One page of an integration's mappings whose organization or entity ID contains `search`.
 #[server(endpoint = "mappings/list")]
 pub async fn list_mappings(
-    integration_id: i64,
+    integration_id: IntegrationId,
     search: String,
     page: i64,
 ) -> Result<Paged<MappingSummary>, AppError> {

@@ -1,14 +1,15 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
+use crate::domain::ids::{IntegrationId, TokenId};
 use crate::domain::oauth::OAuthTokenView;
 use crate::error::AppError;
 
 /// Refreshes a token of the integration's connection now.
 #[server(endpoint = "oauth/refresh", input = Json)]
 pub async fn refresh_oauth_token(
-    integration_id: i64,
-    token_id: i64,
+    integration_id: IntegrationId,
+    token_id: TokenId,
 ) -> Result<OAuthTokenView, AppError> {
     crate::ssr::as_admin(|services, admin| async move {
         services

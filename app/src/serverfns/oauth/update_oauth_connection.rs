@@ -1,12 +1,13 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
+use crate::domain::ids::ConnectionId;
 use crate::domain::oauth::{OAuthConnectionDraft, OAuthConnectionView};
 use crate::error::AppError;
 
 #[server(endpoint = "oauth/update", input = Json)]
 pub async fn update_oauth_connection(
-    id: i64,
+    id: ConnectionId,
     draft: OAuthConnectionDraft,
 ) -> Result<OAuthConnectionView, AppError> {
     crate::ssr::as_admin(|services, admin| async move {

@@ -1,6 +1,7 @@
 //! The port of integrations, their defaults, mappings and bulk transfers.
 
 use crate::domain::admin::CurrentAdmin;
+use crate::domain::ids::{ConnectionId, IntegrationId, MappingId};
 use crate::domain::integration::{
     FieldValueView, IntegrationDeletionImpact, IntegrationDraft, IntegrationSummary,
     IntegrationView, MappingDraft, MappingSummary, MappingView, OrganizationChoice, ValueInput,
@@ -27,32 +28,39 @@ pub trait IntegrationServices: Send + Sync {
     async fn update_integration(
         &self,
         admin: &CurrentAdmin,
-        id: i64,
+        id: IntegrationId,
         draft: &IntegrationDraft,
     ) -> Result<IntegrationView, AppError>;
     async fn integration_deletion_impact(
         &self,
-        id: i64,
+        id: IntegrationId,
     ) -> Result<IntegrationDeletionImpact, AppError>;
-    async fn delete_integration(&self, admin: &CurrentAdmin, id: i64) -> Result<(), AppError>;
+    async fn delete_integration(
+        &self,
+        admin: &CurrentAdmin,
+        id: IntegrationId,
+    ) -> Result<(), AppError>;
     /// Links the integration to an OAuth connection, or unlinks it with `None`.
     async fn link_oauth_connection(
         &self,
         admin: &CurrentAdmin,
-        integration_id: i64,
-        connection_id: Option<i64>,
+        integration_id: IntegrationId,
+        connection_id: Option<ConnectionId>,
     ) -> Result<IntegrationView, AppError>;
 }
 
 /// The defaults of the Configuration tab.
 #[async_trait::async_trait]
 pub trait ConfigurationServices: Send + Sync {
-    async fn default_values(&self, integration_id: i64) -> Result<Vec<FieldValueView>, AppError>;
+    async fn default_values(
+        &self,
+        integration_id: IntegrationId,
+    ) -> Result<Vec<FieldValueView>, AppError>;
     /// Checks every value, then saves all or none.
     async fn save_defaults(
         &self,
         admin: &CurrentAdmin,
-        integration_id: i64,
+        integration_id: IntegrationId,
         inputs: &[ValueInput],
     ) -> Result<Vec<FieldValueView>, AppError>;
 }
@@ -62,7 +70,7 @@ pub trait ConfigurationServices: Send + Sync {
 pub trait MappingServices: Send + Sync {
     async fn mappings(
         &self,
-        integration_id: i64,
+        integration_id: IntegrationId,
         search: &str,
         page: i64,
     ) -> Result<Paged<MappingSummary>, AppError>;
@@ -70,34 +78,38 @@ pub trait MappingServices: Send + Sync {
     /// there are in all.
     async fn unmapped_organizations(
         &self,
-        integration_id: i64,
+        integration_id: IntegrationId,
         search: &str,
     ) -> Result<Paged<OrganizationChoice>, AppError>;
-    async fn mapping(&self, integration_id: i64, mapping_id: i64) -> Result<MappingView, AppError>;
+    async fn mapping(
+        &self,
+        integration_id: IntegrationId,
+        mapping_id: MappingId,
+    ) -> Result<MappingView, AppError>;
     /// Each field with its override on a mapping (none for `None`, a new mapping) and default.
     async fn override_values(
         &self,
-        integration_id: i64,
-        mapping_id: Option<i64>,
+        integration_id: IntegrationId,
+        mapping_id: Option<MappingId>,
     ) -> Result<Vec<FieldValueView>, AppError>;
     async fn create_mapping(
         &self,
         admin: &CurrentAdmin,
-        integration_id: i64,
+        integration_id: IntegrationId,
         draft: &MappingDraft,
     ) -> Result<MappingSummary, AppError>;
     async fn update_mapping(
         &self,
         admin: &CurrentAdmin,
-        integration_id: i64,
-        mapping_id: i64,
+        integration_id: IntegrationId,
+        mapping_id: MappingId,
         draft: &MappingDraft,
     ) -> Result<MappingSummary, AppError>;
     async fn delete_mapping(
         &self,
         admin: &CurrentAdmin,
-        integration_id: i64,
-        mapping_id: i64,
+        integration_id: IntegrationId,
+        mapping_id: MappingId,
     ) -> Result<(), AppError>;
 }
 
@@ -109,14 +121,14 @@ pub trait TransferServices: Send + Sync {
     /// What importing the CSV would do, row by row; writes nothing.
     async fn preview_mapping_import(
         &self,
-        integration_id: i64,
+        integration_id: IntegrationId,
         csv_text: &str,
     ) -> Result<ImportPreview, AppError>;
     /// Imports every row, or none when any row is bad.
     async fn import_mapping_csv(
         &self,
         admin: &CurrentAdmin,
-        integration_id: i64,
+        integration_id: IntegrationId,
         csv_text: &str,
     ) -> Result<ImportSummary, AppError>;
     /// Schema, non-secret defaults and entity ID settings, as JSON.

@@ -2,6 +2,7 @@
 
 use crate::domain::admin::CurrentAdmin;
 use crate::domain::audit::{AuditEntryView, AuditFilter};
+use crate::domain::ids::OrganizationId;
 use crate::domain::organization::{DeletionImpact, OrganizationView};
 use crate::domain::paging::Paged;
 use crate::domain::status::ServerStatus;
@@ -23,12 +24,19 @@ pub trait OrganizationServices: Send + Sync {
     async fn rename_organization(
         &self,
         admin: &CurrentAdmin,
-        id: i64,
+        id: OrganizationId,
         name: &str,
     ) -> Result<OrganizationView, AppError>;
     /// What deleting the organization would take with it; refused for the provider organization.
-    async fn organization_deletion_impact(&self, id: i64) -> Result<DeletionImpact, AppError>;
-    async fn delete_organization(&self, admin: &CurrentAdmin, id: i64) -> Result<(), AppError>;
+    async fn organization_deletion_impact(
+        &self,
+        id: OrganizationId,
+    ) -> Result<DeletionImpact, AppError>;
+    async fn delete_organization(
+        &self,
+        admin: &CurrentAdmin,
+        id: OrganizationId,
+    ) -> Result<(), AppError>;
 }
 
 /// Settings > Audit Log.

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::domain::api_key::{ApiKeyDraft, ApiKeyStatus, ApiKeyView, CreatedApiKey};
+use crate::domain::ids::OrganizationId;
 use crate::domain::paging::Paged;
 use crate::domain::time::format_utc;
 use crate::error::AppError;
@@ -108,7 +109,7 @@ fn CreateKeyForm(
 ) -> impl IntoView {
     let name = RwSignal::new(String::new());
     let expires_on = RwSignal::new(String::new());
-    let organization = RwSignal::new(None::<i64>);
+    let organization = RwSignal::new(None::<OrganizationId>);
     let password = RwSignal::new(String::new());
     let create = ServerAction::<CreateApiKey>::new();
     let error = RwSignal::new(None::<AppError>);
@@ -154,7 +155,7 @@ fn CreateKeyForm(
 /// The organization the key acts for, found by name (there can be thousands).
 #[component]
 fn ActsForField(
-    organization: RwSignal<Option<i64>>,
+    organization: RwSignal<Option<OrganizationId>>,
     message: Signal<Option<String>>,
 ) -> impl IntoView {
     let find = RwSignal::new(String::new());

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::domain::ids::ConnectionId;
 use crate::domain::oauth::{GrantType, OAuthConnectionDraft, OAuthConnectionView, SecretChange};
 use crate::error::AppError;
 use crate::serverfns::oauth::{CreateOauthConnection, UpdateOauthConnection};
@@ -21,7 +22,7 @@ pub enum Editing {
 impl Editing {
     /// The saved connection's id, whether it has a client secret, and the draft the form starts
     /// from (PKCE on for a new connection).
-    fn start(&self) -> (Option<i64>, bool, OAuthConnectionDraft) {
+    fn start(&self) -> (Option<ConnectionId>, bool, OAuthConnectionDraft) {
         match self {
             Editing::New => (
                 None,

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::oauth_connection_form::{ConnectionForm, Editing};
+use crate::domain::ids::ConnectionId;
 use crate::domain::oauth::OAuthConnectionView;
 use crate::serverfns::oauth::{list_oauth_connections, DeleteOauthConnection};
 use crate::ui::components::dialog::ConfirmServerCall;
@@ -29,8 +30,8 @@ pub fn OAuthConnectionsPage(query: PageQuery) -> impl IntoView {
 #[derive(Clone, PartialEq)]
 enum Opened {
     New,
-    Edit(i64),
-    Delete { id: i64, name: String },
+    Edit(ConnectionId),
+    Delete { id: ConnectionId, name: String },
 }
 
 /// The heading with New connection, the dialogs, and the server-rendered cards (`children`).
@@ -109,9 +110,9 @@ fn ConnectionCard(connection: OAuthConnectionView) -> impl IntoView {
             </dl>
             <div class="form-actions">
                 <button type="button" class="button secondary" aria-label=format!("Edit {name}")
-                    data-connection-action="edit" data-id=id>"Edit"</button>
+                    data-connection-action="edit" data-id=id.get()>"Edit"</button>
                 <button type="button" class="button danger" aria-label=format!("Delete {name}")
-                    data-connection-action="delete" data-id=id data-name=name.clone()>"Delete"</button>
+                    data-connection-action="delete" data-id=id.get() data-name=name.clone()>"Delete"</button>
             </div>
         </section>
     }
@@ -133,7 +134,7 @@ fn connection_dialog(chosen: Opened, opened: RwSignal<Option<Opened>>) -> AnyVie
 /// The form for a connection that is already saved, once its settings have loaded.
 #[component]
 fn EditConnection(
-    id: i64,
+    id: ConnectionId,
     on_close: Callback<()>,
     on_saved: Callback<OAuthConnectionView>,
 ) -> impl IntoView {
@@ -154,7 +155,11 @@ fn EditConnection(
 }
 
 #[component]
-fn ConfirmDelete(id: i64, name: String, opened: RwSignal<Option<Opened>>) -> impl IntoView {
+fn ConfirmDelete(
+    id: ConnectionId,
+    name: String,
+    opened: RwSignal<Option<Opened>>,
+) -> impl IntoView {
     view! {
         <ConfirmServerCall input=DeleteOauthConnection { id } labelled_by="confirm-delete-connection"
             confirm_label="Delete connection" on_close=Callback::new(move |()| opened.set(None))>

@@ -3,6 +3,7 @@
 use leptos::html;
 use leptos::prelude::*;
 
+use crate::domain::ids::OrganizationId;
 use crate::domain::organization::OrganizationView;
 use crate::domain::paging::Paged;
 use crate::domain::time::format_utc;
@@ -23,8 +24,8 @@ const PATH: &str = "/settings/organizations";
 /// A row's Rename or Delete, opened from its button.
 #[derive(Clone, PartialEq, Eq)]
 enum RowAction {
-    Rename { id: i64, name: String },
-    Delete { id: i64 },
+    Rename { id: OrganizationId, name: String },
+    Delete { id: OrganizationId },
 }
 
 /// Rendered on the server: the searchable, paged list, with Create, Rename and Delete in an island.
@@ -138,10 +139,10 @@ fn OrganizationRow(organization: OrganizationView) -> impl IntoView {
             <td class="muted">{format_utc(created_at)}</td>
             <td class="row-actions">
                 <button type="button" class="button secondary small" aria-label=format!("Rename {name}")
-                    data-organization-action="rename" data-id=id data-name=name.clone()>"Rename"</button>
+                    data-organization-action="rename" data-id=id.get() data-name=name.clone()>"Rename"</button>
                 {(!is_provider).then(|| view! {
                     <button type="button" class="button danger small" aria-label=format!("Delete {name}")
-                        data-organization-action="delete" data-id=id>"Delete"</button>
+                        data-organization-action="delete" data-id=id.get()>"Delete"</button>
                 })}
             </td>
         </tr>
@@ -160,7 +161,11 @@ fn row_dialog(chosen: RowAction, action: RwSignal<Option<RowAction>>) -> AnyView
 }
 
 #[component]
-fn RenameDialog(id: i64, current: String, action: RwSignal<Option<RowAction>>) -> impl IntoView {
+fn RenameDialog(
+    id: OrganizationId,
+    current: String,
+    action: RwSignal<Option<RowAction>>,
+) -> impl IntoView {
     let rename = ServerAction::<RenameOrganization>::new();
     let error = action_error(rename);
     Effect::new(move |_| {
@@ -177,7 +182,7 @@ fn RenameDialog(id: i64, current: String, action: RwSignal<Option<RowAction>>) -
             on:keydown=move |event| if event.key() == "Escape" { action.set(None) }>
             <h2 id="rename-organization-title">{title}</h2>
             <ActionForm action=rename attr:class="form">
-                <input type="hidden" name="id" value=id />
+                <input type="hidden" name="id" value=id.get() />
                 <FormError error fields=&["name"] />
                 <div class="field">
                     <label for="rename-organization-name">"New name"</label>
@@ -194,7 +199,7 @@ fn RenameDialog(id: i64, current: String, action: RwSignal<Option<RowAction>>) -
 }
 
 #[component]
-fn ConfirmDelete(id: i64, action: RwSignal<Option<RowAction>>) -> impl IntoView {
+fn ConfirmDelete(id: OrganizationId, action: RwSignal<Option<RowAction>>) -> impl IntoView {
     let impact = Resource::new(move || id, get_deletion_impact);
     view! {
         <ConfirmServerCall input=DeleteOrganization { id } labelled_by="confirm-delete-organization"

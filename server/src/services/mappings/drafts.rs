@@ -1,6 +1,7 @@
 //! Saving a mapping draft: its entity texts checked, its overrides planned against the
 //! mapping's current ones, and the audit entry's changes.
 
+use app::domain::ids::{IntegrationId, OrganizationId};
 use app::domain::integration::{parse_text, MappingDraft, MAX_ENTITY_TEXT_CHARS};
 use app::error::AppError;
 use serde_json::{Map, Value};
@@ -54,7 +55,7 @@ impl ServerServices {
     pub(super) async fn plan_mapping_save(
         &self,
         before: Option<&MappingRow>,
-        (integration_id, organization_id): (i64, i64),
+        (integration_id, organization_id): (IntegrationId, OrganizationId),
         (entity_id, entity_name): (String, String),
         draft: &MappingDraft,
     ) -> Result<MappingSave, AppError> {

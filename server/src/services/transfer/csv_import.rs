@@ -1,6 +1,7 @@
 //! A mappings CSV read into an import plan: every row checked on its own, so that the preview
 //! reports each bad row, and what importing the good ones would write.
 
+use app::domain::ids::OrganizationId;
 use std::collections::HashMap;
 
 use app::domain::integration::{ValueChange, ValueInput};
@@ -259,7 +260,7 @@ impl ServerServices {
         record: &csv::StringRecord,
         line: u64,
         seen: &mut HashMap<String, u64>,
-    ) -> Result<i64, RowError> {
+    ) -> Result<OrganizationId, RowError> {
         let name = cell(record, 0);
         if name.is_empty() {
             return Err(invalid("organization: is required"));

@@ -1,6 +1,7 @@
 //! The mappings CSV export: one row per mapping with its non-secret overrides, every cell safe
 //! to open in a spreadsheet.
 
+use app::domain::ids::{IntegrationId, MappingId};
 use std::collections::HashMap;
 
 use app::domain::integration::FieldType;
@@ -16,7 +17,7 @@ use crate::store::mappings::MappingRow;
 const EXPORT_PAGE: i64 = 1000;
 
 /// The override texts of an integration's mappings, by `(mapping_id, field_id)`.
-type OverrideTexts = HashMap<(i64, i64), String>;
+type OverrideTexts = HashMap<(MappingId, i64), String>;
 
 fn write_failed(error: csv::Error) -> AppError {
     tracing::error!(%error, "writing the CSV failed");
@@ -80,7 +81,10 @@ impl ServerServices {
         String::from_utf8(bytes).map_err(|_| AppError::Internal)
     }
 
-    async fn override_texts(&self, integration_id: i64) -> Result<OverrideTexts, AppError> {
+    async fn override_texts(
+        &self,
+        integration_id: IntegrationId,
+    ) -> Result<OverrideTexts, AppError> {
         let rows = self
             .store
             .all_overrides(integration_id)

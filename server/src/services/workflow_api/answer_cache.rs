@@ -324,7 +324,7 @@ mod tests {
             generation,
             caller: ApiCaller {
                 key_id: 1,
-                organization_id: 1,
+                organization_id: 1.into(),
                 organization_name: "Provider".into(),
                 provider: true,
                 expires_at,

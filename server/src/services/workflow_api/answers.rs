@@ -1,6 +1,7 @@
 //! What the workflow API answers, as JSON: a resolved integration and a page of mappings. The
 //! OpenAPI document describes these types.
 
+use app::domain::ids::OrganizationId;
 use app::domain::time::format_utc;
 use secrecy::ExposeSecret;
 use serde::Serialize;
@@ -46,7 +47,8 @@ impl std::fmt::Debug for ResolvedIntegration {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ScopeOrganization {
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: OrganizationId,
     pub name: String,
 }
 
@@ -97,7 +99,8 @@ pub struct MappingPage {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MappedOrganization {
-    pub organization_id: i64,
+    #[schema(value_type = i64)]
+    pub organization_id: OrganizationId,
     pub organization_name: String,
     pub entity_id: String,
     pub entity_name: String,

@@ -9,11 +9,12 @@
 use super::WorkflowError;
 use crate::services::api_keys::ApiCaller;
 use crate::services::ServerServices;
+use app::domain::ids::OrganizationId;
 
 /// The organization a request acts for; `None` is the global scope.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Scope {
-    pub organization: Option<(i64, String)>,
+    pub organization: Option<(OrganizationId, String)>,
 }
 
 pub const GLOBAL_SCOPE: &str = "global";
@@ -38,13 +39,16 @@ pub(super) async fn resolve_scope(
         };
     }
     let store = services.store();
-    let found = match requested.strip_prefix("id:").map(str::parse::<i64>) {
+    let found = match requested
+        .strip_prefix("id:")
+        .map(str::parse::<OrganizationId>)
+    {
         Some(Ok(id)) => store.find_organization(id).await?,
         Some(Err(_)) => None,
         None => match store.find_organization_by_name(requested).await? {
             Some(row) => Some(row),
             // A name wins over an id: an organization named "2024" is found by its name.
-            None => match requested.parse::<i64>() {
+            None => match requested.parse::<OrganizationId>() {
                 Ok(id) => store.find_organization(id).await?,
                 Err(_) => None,
             },

@@ -1,6 +1,7 @@
 //! Changes to mappings, each with its audit entry in the same transaction: create, update,
 //! delete, one column at a time, and the CSV import (every row or none).
 
+use app::domain::ids::{IntegrationId, MappingId};
 use sqlx::AnyConnection;
 
 use super::{
@@ -15,7 +16,7 @@ use crate::store::{Store, StoreError};
 fn mapping_record<'a>(
     audit: &MappingAudit<'a>,
     action: &'static str,
-    mapping_id: i64,
+    mapping_id: MappingId,
     organization_name: &str,
 ) -> AuditRecord<'a> {
     let label = format!("{} / {organization_name}", audit.integration_name);
@@ -30,7 +31,7 @@ fn mapping_record<'a>(
 /// A mapping just inserted or updated, whose overrides and audit entry are still to write.
 struct MappingChange<'a> {
     keyring: &'a Keyring,
-    mapping_id: i64,
+    mapping_id: MappingId,
     details: &'a MappingDetails,
     overrides: &'a [FieldWrite],
     action: &'static str,
@@ -72,7 +73,7 @@ async fn insert_mapping_row(
     connection: &mut AnyConnection,
     details: &MappingDetails,
     now: i64,
-) -> Result<i64, StoreError> {
+) -> Result<MappingId, StoreError> {
     Ok(sqlx::query_scalar(
         "INSERT INTO integration_mappings (integration_id, organization_id, entity_id, entity_name, \
          created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
@@ -89,7 +90,7 @@ async fn insert_mapping_row(
 /// Whether the mapping existed (in that integration) and was updated.
 async fn update_mapping_row(
     connection: &mut AnyConnection,
-    mapping_id: i64,
+    mapping_id: MappingId,
     details: &MappingDetails,
     now: i64,
 ) -> Result<bool, StoreError> {
@@ -183,7 +184,7 @@ impl Store {
     pub async fn update_mapping(
         &self,
         keyring: &Keyring,
-        mapping_id: i64,
+        mapping_id: MappingId,
         details: &MappingDetails,
         overrides: &[FieldWrite],
         audit: MappingAudit<'_>,
@@ -212,8 +213,8 @@ impl Store {
     /// Deletes a mapping with its overrides. `None` if it does not exist.
     pub async fn delete_mapping(
         &self,
-        integration_id: i64,
-        mapping_id: i64,
+        integration_id: IntegrationId,
+        mapping_id: MappingId,
         audit: MappingAudit<'_>,
         now: i64,
     ) -> Result<Option<MappingRow>, StoreError> {

@@ -33,7 +33,7 @@ pub(super) async fn the_token_survived(
         let open = |column, sealed: &str| {
             let secret = installation
                 .keyring
-                .decrypt(token_identity(id, column), sealed)
+                .decrypt(token_identity(id.into(), column), sealed)
                 .expect("sealed by this installation's key");
             token_number(secret.expose_secret())
         };

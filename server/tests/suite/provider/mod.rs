@@ -3,6 +3,7 @@
 //! `invalid_grant`), client credentials under `/{tenant}/token`, revocation, and switchable faults.
 //! Every token it issues starts with `canary-`, so tests can grep storage for plaintext.
 
+use app::domain::ids::{IntegrationId, MappingId};
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -182,8 +183,8 @@ pub async fn connect_with_consent(
     admin: &app::domain::admin::CurrentAdmin,
     session: &str,
     connection_name: &str,
-    integration_id: i64,
-    mapping_id: Option<i64>,
+    integration_id: IntegrationId,
+    mapping_id: Option<MappingId>,
 ) -> (String, bifrost::services::CallbackOutcome) {
     let url = services
         .start_connect(admin, session, integration_id, mapping_id)

@@ -54,7 +54,7 @@ async fn seed_demo_adds_what_was_asked_and_can_run_twice(store: Store) {
     .await
     .expect("an overridden mapping");
     let merged = services
-        .merged_config(&integration, Some(organization))
+        .merged_config(&integration, Some(organization.into()))
         .await
         .expect("merged");
     assert!(merged.mapped);

@@ -2,6 +2,7 @@
 //! secret sealed at rest, the redirect URI, and the audit log.
 
 use app::domain::admin::CurrentAdmin;
+use app::domain::ids::ConnectionId;
 use app::domain::integration::IntegrationDraft;
 use app::domain::oauth::{GrantType, OAuthConnectionDraft, SecretChange};
 use app::ssr::{IntegrationServices, OAuthServices};
@@ -167,7 +168,11 @@ async fn an_integration_links_a_connection_until_it_is_deleted(store: Store) {
         Some("Microsoft_Graph")
     );
     let error = services
-        .link_oauth_connection(&admin(), integration.id, Some(connection.id + 100))
+        .link_oauth_connection(
+            &admin(),
+            integration.id,
+            Some(ConnectionId::new(connection.id.get() + 100)),
+        )
         .await
         .expect_err("unknown connection");
     assert!(error.for_field("oauth_connection_id").is_some());

@@ -2,6 +2,7 @@
 //! API URL on loopback (typed as an address or as a name that resolves to it) is refused unless
 //! the operator allows it, and a provider's answer is read only up to a cap.
 
+use app::domain::ids::IntegrationId;
 use app::domain::integration::{FieldType, SchemaField, ValueChange, ValueInput};
 use app::domain::oauth::{GrantType, SecretChange};
 use app::error::AppError;
@@ -27,7 +28,7 @@ fn assert_refused_naming_the_settings(error: &AppError) {
 async fn set_base_url(
     services: &ServerServices,
     admin: &app::domain::admin::CurrentAdmin,
-    integration_id: i64,
+    integration_id: IntegrationId,
     url: &str,
 ) {
     let mut draft = services

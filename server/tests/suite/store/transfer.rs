@@ -1,6 +1,7 @@
 //! The mappings CSV and integration definitions, through the services, on both backends.
 
 use app::domain::admin::CurrentAdmin;
+use app::domain::ids::{IntegrationId, OrganizationId};
 use app::domain::integration::{FieldType, IntegrationDraft, MappingDraft};
 use app::domain::transfer::ImportOutcome;
 use app::ssr::{
@@ -21,7 +22,7 @@ fn admin() -> CurrentAdmin {
 }
 
 /// HaloPSA with a default timeout and a secret, and Contoso mapped with an override.
-async fn halo(services: &ServerServices) -> (i64, i64, i64) {
+async fn halo(services: &ServerServices) -> (IntegrationId, OrganizationId, OrganizationId) {
     let draft = IntegrationDraft {
         name: "HaloPSA".into(),
         entity_id_name: "Tenant ID".into(),

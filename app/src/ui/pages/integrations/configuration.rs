@@ -9,6 +9,7 @@ use leptos::prelude::*;
 
 use super::list::integration_href;
 use super::values::secret_note;
+use crate::domain::ids::IntegrationId;
 use crate::domain::integration::{FieldType, FieldValueView, ShownValue};
 use crate::error::AppError;
 use crate::serverfns::integrations::{get_default_values, get_integration};
@@ -137,7 +138,7 @@ fn secret_control(value: &FieldValueView, id: &str, message_id: &str) -> AnyView
 /// one that fails keeps everything typed and shows each field's message beside it.
 #[island(lazy)]
 fn DefaultsForm(
-    integration_id: i64,
+    integration_id: IntegrationId,
     name: String,
     fields: Vec<(String, FieldType)>,
     children: Children,
@@ -174,6 +175,7 @@ mod send {
     use wasm_bindgen::JsCast;
 
     use super::control_id;
+    use crate::domain::ids::IntegrationId;
     use crate::domain::integration::{FieldType, ValueChange, ValueInput};
     use crate::error::AppError;
     use crate::serverfns::integrations::save_default_values;
@@ -182,7 +184,7 @@ mod send {
 
     pub fn save(
         event: &leptos::ev::SubmitEvent,
-        integration_id: i64,
+        integration_id: IntegrationId,
         fields: &[(String, FieldType)],
         saved_href: &str,
         pending: RwSignal<bool>,

@@ -8,6 +8,7 @@ use wasm_bindgen::JsCast;
 
 use super::list::integration_href;
 use super::schema_fields::NEW_ROW;
+use crate::domain::ids::IntegrationId;
 use crate::domain::integration::{schema_field_name, FieldType, IntegrationDraft, SchemaField};
 use crate::error::AppError;
 use crate::serverfns::integrations::{create_integration, update_integration};
@@ -32,7 +33,7 @@ pub fn IntegrationFormIsland(children: Children) -> impl IntoView {
 /// Saves the draft; the saved integration's name, for the page to go to.
 #[lazy]
 async fn save_integration(
-    existing_id: Option<i64>,
+    existing_id: Option<IntegrationId>,
     draft: IntegrationDraft,
 ) -> Result<String, AppError> {
     let saved = match existing_id {
@@ -285,7 +286,8 @@ fn read_draft(confirm_field_removal: bool) -> IntegrationDraft {
 
 fn send(confirm: bool) {
     let draft = read_draft(confirm);
-    let existing_id: Option<i64> = form_data("data-existing-id").and_then(|id| id.parse().ok());
+    let existing_id: Option<IntegrationId> =
+        form_data("data-existing-id").and_then(|id| id.parse().ok());
     show_error(None);
     show_confirmation(None);
     set_saving(true);

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use super::mapping_form::MappingForm;
 use super::mapping_token::MappingTokenLink;
 use super::mappings::{Editing, MappingsSetup};
+use crate::domain::ids::{IntegrationId, OrganizationId, TokenId};
 use crate::domain::integration::FieldValueView;
 use crate::error::AppError;
 use crate::serverfns::mappings::{get_mapping, get_new_mapping_values};
@@ -15,16 +16,16 @@ use crate::ui::islands::sent_with_page;
 /// What the editor starts from.
 #[derive(Clone, serde::Serialize, serde::Deserialize)]
 pub struct EditorStart {
-    pub organization: Option<(i64, String)>,
+    pub organization: Option<(OrganizationId, String)>,
     pub entity_id: String,
     pub entity_name: String,
     pub values: Vec<FieldValueView>,
-    pub oauth_token_id: Option<i64>,
+    pub oauth_token_id: Option<TokenId>,
 }
 
 impl EditorStart {
     /// A new mapping's empty values (for the organization given, if any), or the saved mapping.
-    async fn load(integration_id: i64, mode: Editing) -> Result<Self, AppError> {
+    async fn load(integration_id: IntegrationId, mode: Editing) -> Result<Self, AppError> {
         match mode {
             Editing::New(preselected) => {
                 get_new_mapping_values(integration_id)
@@ -84,7 +85,7 @@ pub fn MappingEditor(
                 {move || start.get().map(|result| match result {
                     Ok(start) => {
                         let linked = start.oauth_token_id;
-                        let organization_id = start.organization.as_ref().map_or(0, |(id, _)| *id);
+                        let organization_id = start.organization.as_ref().map_or(OrganizationId::default(), |(id, _)| *id);
                         view! {
                             {token_mapping.map(|mapping_id| view! { <MappingTokenLink integration_id mapping_id organization_id linked /> })}
                             <MappingForm integration_id mode=mode.clone() start entity_label=entity_label.clone() editing />

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use super::mapping_editor::EditorStart;
 use super::mappings::Editing;
 use super::values::{ValueInputs, ValueState};
+use crate::domain::ids::{IntegrationId, OrganizationId};
 use crate::domain::integration::MappingDraft;
 use crate::error::AppError;
 use crate::serverfns::mappings::{list_unmapped_organizations, CreateMapping, UpdateMapping};
@@ -16,7 +17,7 @@ use crate::ui::islands::{reload_page, sent_with_page};
 /// The form's values.
 #[derive(Clone)]
 struct MappingFields {
-    organization_id: RwSignal<Option<i64>>,
+    organization_id: RwSignal<Option<OrganizationId>>,
     entity_id: RwSignal<String>,
     entity_name: RwSignal<String>,
     overrides: Vec<ValueState>,
@@ -35,7 +36,7 @@ impl MappingFields {
     /// What Save sends.
     fn to_draft(&self) -> MappingDraft {
         MappingDraft {
-            organization_id: self.organization_id.get_untracked().unwrap_or(0),
+            organization_id: self.organization_id.get_untracked().unwrap_or_default(),
             entity_id: self.entity_id.get_untracked(),
             entity_name: self.entity_name.get_untracked(),
             overrides: self
@@ -49,7 +50,7 @@ impl MappingFields {
 
 #[component]
 pub fn MappingForm(
-    integration_id: i64,
+    integration_id: IntegrationId,
     mode: Editing,
     start: EditorStart,
     entity_label: String,
@@ -102,7 +103,7 @@ pub fn MappingForm(
 /// Sends `draft`: a new mapping, or the change to the one being edited.
 fn save_mapping(
     mode: &Editing,
-    integration_id: i64,
+    integration_id: IntegrationId,
     draft: MappingDraft,
     create: ServerAction<CreateMapping>,
     update: ServerAction<UpdateMapping>,
@@ -159,8 +160,8 @@ fn EntityNameField(value: RwSignal<String>, message: Signal<Option<String>>) -> 
 /// Organizations without a mapping, found by name on the server (there can be thousands).
 #[component]
 fn OrganizationPicker(
-    integration_id: i64,
-    organization_id: RwSignal<Option<i64>>,
+    integration_id: IntegrationId,
+    organization_id: RwSignal<Option<OrganizationId>>,
     message: Signal<Option<String>>,
 ) -> impl IntoView {
     let filter = RwSignal::new(String::new());

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::domain::ids::IntegrationId;
 use crate::domain::transfer::{ImportOutcome, ImportPreview, ImportSummary};
 use crate::error::AppError;
 use crate::serverfns::mappings::{ImportMappings, PreviewMappingImport};
@@ -12,7 +13,7 @@ use crate::ui::islands::reload_page;
 
 #[component]
 pub fn MappingImportPanel(
-    integration_id: i64,
+    integration_id: IntegrationId,
     columns: String,
     open: RwSignal<bool>,
 ) -> impl IntoView {

@@ -33,7 +33,7 @@ pub fn UnmappedOrganizations(paged: Paged<OrganizationChoice>) -> impl IntoView 
                     <li>
                         <span>{choice.name.clone()}</span>
                         <button type="button" class="button secondary small" aria-label=format!("Map {}", choice.name)
-                            data-mapping-action="map" data-id=choice.id data-organization=choice.name>"Map"</button>
+                            data-mapping-action="map" data-id=choice.id.get() data-organization=choice.name>"Map"</button>
                     </li>
                 }).collect_view()}
             </ul>
@@ -113,9 +113,9 @@ fn MappingRow(mapping: MappingSummary, with_oauth: bool) -> impl IntoView {
             {with_oauth.then(|| view! { <MappingTokenCell mapping=mapping.clone() /> })}
             <td class="row-actions">
                 <button type="button" class="button secondary small" aria-label=format!("Edit mapping of {}", mapping.organization_name)
-                    data-mapping-action="edit" data-id=mapping.id>"Edit"</button>
+                    data-mapping-action="edit" data-id=mapping.id.get()>"Edit"</button>
                 <button type="button" class="button danger small" aria-label=format!("Delete mapping of {}", mapping.organization_name)
-                    data-mapping-action="delete" data-id=mapping.id data-organization=mapping.organization_name.clone()
+                    data-mapping-action="delete" data-id=mapping.id.get() data-organization=mapping.organization_name.clone()
                     data-overrides=mapping.override_count>"Delete"</button>
             </td>
         </tr>

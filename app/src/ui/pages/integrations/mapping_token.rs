@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::token_status::state_badge;
+use crate::domain::ids::{IntegrationId, MappingId, OrganizationId, TokenId};
 use crate::domain::integration::MappingSummary;
 use crate::serverfns::oauth::{get_integration_oauth, LinkMappingToken};
 use crate::ui::islands::{reload_page, sent_with_page};
@@ -24,7 +25,7 @@ pub fn MappingTokenCell(mapping: MappingSummary) -> impl IntoView {
             <p class="detected-entity-id">
                 "The provider reports "<code>{reported}</code>" "
                 <button type="button" class="button secondary small" aria-label=label
-                    data-mapping-action="adopt" data-id=mapping.id>"Use it"</button>
+                    data-mapping-action="adopt" data-id=mapping.id.get()>"Use it"</button>
             </p>
         }
     });
@@ -33,7 +34,7 @@ pub fn MappingTokenCell(mapping: MappingSummary) -> impl IntoView {
             {status}
             " "
             <button type="button" class="button secondary small" aria-label=format!("Connect an OAuth token for {organization}")
-                data-mapping-action="connect" data-id=mapping.id>"Connect"</button>
+                data-mapping-action="connect" data-id=mapping.id.get()>"Connect"</button>
             {detected}
         </td>
     }
@@ -43,10 +44,10 @@ pub fn MappingTokenCell(mapping: MappingSummary) -> impl IntoView {
 /// through another integration on the same connection, or unlinked earlier).
 #[component]
 pub fn MappingTokenLink(
-    integration_id: i64,
-    mapping_id: i64,
-    organization_id: i64,
-    linked: Option<i64>,
+    integration_id: IntegrationId,
+    mapping_id: MappingId,
+    organization_id: OrganizationId,
+    linked: Option<TokenId>,
 ) -> impl IntoView {
     let oauth = sent_with_page(move || {
         Resource::new(|| (), move |_| get_integration_oauth(integration_id))

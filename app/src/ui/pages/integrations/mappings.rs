@@ -6,6 +6,7 @@
 //! confirmation), whose code loads when one first opens; the rows' buttons, plain HTML, open them
 //! through one listener. A change loads the page again.
 
+use crate::domain::ids::{IntegrationId, MappingId};
 use leptos::prelude::*;
 
 use super::list::integration_href;
@@ -30,14 +31,14 @@ use crate::ui::islands::{
 pub enum Editing {
     /// A new mapping, for the organization given or one to choose.
     New(Option<OrganizationChoice>),
-    Existing(i64),
+    Existing(MappingId),
 }
 
 /// What the tab's table, island and editor need of the integration (so the island's props stay
 /// small: their code to read them ships with the page).
 #[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MappingsSetup {
-    pub integration_id: i64,
+    pub integration_id: IntegrationId,
     pub name: String,
     pub entity_label: String,
     pub with_oauth: bool,
@@ -65,7 +66,7 @@ impl MappingsSetup {
 /// The mapping whose deletion awaits confirmation.
 #[derive(Clone, PartialEq, Eq)]
 struct DeleteTarget {
-    mapping_id: i64,
+    mapping_id: MappingId,
     organization: String,
     overrides: i64,
 }
@@ -136,7 +137,7 @@ fn MappingsWorkspace(setup: MappingsSetup, query: PageQuery, children: Children)
 /// data attributes.
 fn on_list_click(
     event: &leptos::ev::MouseEvent,
-    integration_id: i64,
+    integration_id: IntegrationId,
     editing: RwSignal<Option<Editing>>,
     deleting: RwSignal<Option<DeleteTarget>>,
     list_error: RwSignal<Option<String>>,
@@ -145,7 +146,8 @@ fn on_list_click(
         return;
     };
     let data = |name: &str| button.data(name);
-    let id = button.id();
+    // `data-id` is the mapping's id, on "map" the organization's.
+    let id: MappingId = button.id();
     match button.action.as_str() {
         "edit" => editing.set(Some(Editing::Existing(id))),
         "delete" => deleting.set(Some(DeleteTarget {
@@ -154,7 +156,7 @@ fn on_list_click(
             overrides: data("data-overrides").parse().unwrap_or(0),
         })),
         "map" => editing.set(Some(Editing::New(Some(OrganizationChoice {
-            id,
+            id: button.id(),
             name: data("data-organization"),
         })))),
         action @ ("connect" | "adopt") => run_from_list(
@@ -171,8 +173,8 @@ fn on_list_click(
 #[lazy]
 async fn run_token_action(
     action: String,
-    integration_id: i64,
-    mapping_id: i64,
+    integration_id: IntegrationId,
+    mapping_id: MappingId,
 ) -> Result<(), AppError> {
     if action == "connect" {
         start_oauth_connect(integration_id, Some(mapping_id))
@@ -208,7 +210,11 @@ pub fn mappings_href(name: &str) -> String {
 // The dialogs below open on a click; their code loads then, not with the page.
 
 #[lazy]
-fn mapping_import_panel(integration_id: i64, columns: String, open: RwSignal<bool>) -> AnyView {
+fn mapping_import_panel(
+    integration_id: IntegrationId,
+    columns: String,
+    open: RwSignal<bool>,
+) -> AnyView {
     view! { <MappingImportPanel integration_id columns open /> }.into_any()
 }
 
@@ -223,7 +229,7 @@ fn mapping_editor(
 
 #[lazy]
 fn confirm_delete_mapping(
-    integration_id: i64,
+    integration_id: IntegrationId,
     target: DeleteTarget,
     deleting: RwSignal<Option<DeleteTarget>>,
 ) -> AnyView {
@@ -232,7 +238,7 @@ fn confirm_delete_mapping(
 
 #[component]
 fn ConfirmDeleteMapping(
-    integration_id: i64,
+    integration_id: IntegrationId,
     target: DeleteTarget,
     deleting: RwSignal<Option<DeleteTarget>>,
 ) -> impl IntoView {
@@ -269,7 +275,7 @@ mod tests {
 
     fn integration(entity_id_name: &str, oauth: bool) -> IntegrationView {
         IntegrationView {
-            id: 7,
+            id: 7.into(),
             name: "HaloPSA".to_string(),
             description: String::new(),
             entity_id_name: entity_id_name.to_string(),
@@ -281,7 +287,7 @@ mod tests {
             ],
             mapped_organizations: 0,
             oauth_connection: oauth.then(|| OAuthLink {
-                id: 1,
+                id: 1.into(),
                 name: "Halo".to_string(),
             }),
             created_at: 0,
@@ -294,7 +300,7 @@ mod tests {
     fn the_csv_columns_leave_out_secret_fields() {
         let setup = MappingsSetup::of(&integration("Tenant ID", true));
         assert_eq!(setup.csv_columns, ",base_url,timeout");
-        assert_eq!(setup.integration_id, 7);
+        assert_eq!(setup.integration_id.get(), 7);
         assert_eq!(setup.entity_label, "Tenant ID");
         assert!(setup.with_oauth);
     }

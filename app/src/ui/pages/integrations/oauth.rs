@@ -8,6 +8,7 @@
 use leptos::prelude::*;
 
 use super::token_status::ConnectionStatus;
+use crate::domain::ids::{ConnectionId, IntegrationId, OrganizationId, TokenId};
 use crate::domain::integration::{IntegrationView, MappingSummary};
 use crate::domain::oauth::{oauth_error_message, IntegrationOAuthView, OAuthConnectionView};
 use crate::error::AppError;
@@ -93,13 +94,16 @@ pub fn CallbackMessage() -> impl IntoView {
 #[derive(Clone, PartialEq)]
 enum Opened {
     NewConnection,
-    Disconnect { token_id: i64, connection: String },
+    Disconnect {
+        token_id: TokenId,
+        connection: String,
+    },
 }
 
 /// A test request, numbered so that the same one sent twice runs twice.
 #[derive(Clone, PartialEq)]
 struct TestRequest {
-    organization_id: Option<i64>,
+    organization_id: Option<OrganizationId>,
     path: String,
     number: u32,
 }
@@ -107,7 +111,11 @@ struct TestRequest {
 /// The server-rendered tab (`children`): one listener does what its buttons name in
 /// `data-oauth-action`, another sends the test form. Failures show above the tab.
 #[island(lazy)]
-fn OAuthWorkspace(integration_id: i64, query: PageQuery, children: Children) -> impl IntoView {
+fn OAuthWorkspace(
+    integration_id: IntegrationId,
+    query: PageQuery,
+    children: Children,
+) -> impl IntoView {
     start_page_island(query);
     let opened = RwSignal::new(None::<Opened>);
     let error = RwSignal::new(None::<String>);
@@ -121,7 +129,7 @@ fn OAuthWorkspace(integration_id: i64, query: PageQuery, children: Children) -> 
             return;
         };
         let data = |name: &str| button.get_attribute(name).unwrap_or_default();
-        let token_id = data("data-token").parse().unwrap_or(0);
+        let token_id: TokenId = data("data-token").parse().unwrap_or_default();
         match action.as_str() {
             "configure" => opened.set(Some(Opened::NewConnection)),
             "disconnect" => opened.set(Some(Opened::Disconnect {
@@ -164,7 +172,7 @@ fn OAuthWorkspace(integration_id: i64, query: PageQuery, children: Children) -> 
 }
 
 /// The connection chosen in "Link an existing OAuth connection" (`None` for None).
-fn selected_connection() -> Option<i64> {
+fn selected_connection() -> Option<ConnectionId> {
     use wasm_bindgen::JsCast;
     document()
         .get_element_by_id("oauth-connection")
@@ -173,7 +181,7 @@ fn selected_connection() -> Option<i64> {
 }
 
 /// The organization and path of the test form.
-fn test_form_values(event: &leptos::ev::SubmitEvent) -> (Option<i64>, String) {
+fn test_form_values(event: &leptos::ev::SubmitEvent) -> (Option<OrganizationId>, String) {
     use wasm_bindgen::JsCast;
     let data = event
         .target()
@@ -192,9 +200,9 @@ fn test_form_values(event: &leptos::ev::SubmitEvent) -> (Option<i64>, String) {
 #[lazy]
 async fn run_oauth_action(
     action: String,
-    integration_id: i64,
-    token_id: i64,
-    connection_id: Option<i64>,
+    integration_id: IntegrationId,
+    token_id: TokenId,
+    connection_id: Option<ConnectionId>,
 ) -> Result<(), AppError> {
     match action.as_str() {
         "connect" => start_oauth_connect(integration_id, None)
@@ -211,7 +219,11 @@ async fn run_oauth_action(
 
 /// Opens on a click; its code loads then, not with the page.
 #[lazy]
-fn oauth_dialog(integration_id: i64, chosen: Opened, opened: RwSignal<Option<Opened>>) -> AnyView {
+fn oauth_dialog(
+    integration_id: IntegrationId,
+    chosen: Opened,
+    opened: RwSignal<Option<Opened>>,
+) -> AnyView {
     match chosen {
         Opened::NewConnection => {
             // Created and linked in one go.
@@ -236,8 +248,8 @@ fn oauth_dialog(integration_id: i64, chosen: Opened, opened: RwSignal<Option<Ope
 
 #[component]
 fn ConfirmDisconnect(
-    integration_id: i64,
-    token_id: i64,
+    integration_id: IntegrationId,
+    token_id: TokenId,
     connection: String,
     opened: RwSignal<Option<Opened>>,
 ) -> impl IntoView {
@@ -252,7 +264,11 @@ fn ConfirmDisconnect(
 
 /// Sends the test request and shows what came back; loads on the first test.
 #[lazy]
-async fn run_test(integration_id: i64, organization_id: Option<i64>, path: String) -> AnyView {
+async fn run_test(
+    integration_id: IntegrationId,
+    organization_id: Option<OrganizationId>,
+    path: String,
+) -> AnyView {
     match test_connection(integration_id, organization_id, path).await {
         Ok(outcome) => view! {
             <div class="test-result" role="status">
@@ -267,7 +283,10 @@ async fn run_test(integration_id: i64, organization_id: Option<i64>, path: Strin
 
 /// Link an existing connection, or create one inline and link it.
 #[component]
-fn LinkConnection(connections: Vec<OAuthConnectionView>, linked: Option<i64>) -> impl IntoView {
+fn LinkConnection(
+    connections: Vec<OAuthConnectionView>,
+    linked: Option<ConnectionId>,
+) -> impl IntoView {
     view! {
         <h2>"Link an OAuth provider"</h2>
         <div class="inline-form oauth-link">

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::list::{integration_href, INTEGRATIONS_PATH};
+use crate::domain::ids::IntegrationId;
 use crate::domain::integration::IntegrationView;
 use crate::domain::time::format_utc;
 use crate::serverfns::integrations::{
@@ -69,7 +70,7 @@ fn Overview(integration: IntegrationView) -> impl IntoView {
 /// Edit, Export definition and Delete integration, with the confirmation that says what goes
 /// with it (its code loads when it first opens).
 #[island(lazy)]
-fn OverviewActions(id: i64, edit_href: String, export_href: String) -> impl IntoView {
+fn OverviewActions(id: IntegrationId, edit_href: String, export_href: String) -> impl IntoView {
     island_ready();
     let confirming = RwSignal::new(false);
     view! {
@@ -83,7 +84,7 @@ fn OverviewActions(id: i64, edit_href: String, export_href: String) -> impl Into
 }
 
 #[lazy]
-fn confirm_delete_integration(id: i64, confirming: RwSignal<bool>) -> AnyView {
+fn confirm_delete_integration(id: IntegrationId, confirming: RwSignal<bool>) -> AnyView {
     view! { <ConfirmDeleteIntegration id confirming /> }.into_any()
 }
 
@@ -96,7 +97,7 @@ fn non_empty(text: &str) -> String {
 }
 
 #[component]
-fn ConfirmDeleteIntegration(id: i64, confirming: RwSignal<bool>) -> impl IntoView {
+fn ConfirmDeleteIntegration(id: IntegrationId, confirming: RwSignal<bool>) -> impl IntoView {
     let impact = sent_with_page(move || Resource::new(move || id, get_integration_deletion_impact));
     view! {
         <ConfirmServerCall input=DeleteIntegration { id } labelled_by="confirm-delete-integration"

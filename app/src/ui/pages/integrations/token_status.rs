@@ -94,10 +94,10 @@ fn TokenButtons(connection: OAuthConnectionView, shared: Option<OAuthTokenView>)
         <div class="form-actions">
             <button type="button" class="button" data-oauth-action="connect">{connect_label}</button>
             {token_id.filter(|_| state == TokenState::Connected && can_refresh).map(|token_id| view! {
-                <button type="button" class="button secondary" data-oauth-action="refresh" data-token=token_id>"Refresh now"</button>
+                <button type="button" class="button secondary" data-oauth-action="refresh" data-token=token_id.get()>"Refresh now"</button>
             })}
             {token_id.filter(|_| has_tokens).map(|token_id| view! {
-                <button type="button" class="button danger" data-oauth-action="disconnect" data-token=token_id
+                <button type="button" class="button danger" data-oauth-action="disconnect" data-token=token_id.get()
                     data-connection=connection.name.clone()>"Disconnect"</button>
             })}
         </div>

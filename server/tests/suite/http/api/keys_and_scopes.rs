@@ -54,7 +54,7 @@ async fn keys_and_scopes(db: TestDb) {
         (Some("tenant-a"), Some(45))
     );
     assert_eq!(body["entity_name"], "Contoso Ltd");
-    assert_eq!(body["organization"]["id"], w.contoso);
+    assert_eq!(body["organization"]["id"], w.contoso.get());
     let (_, body) = w
         .call(
             provider,
@@ -108,7 +108,7 @@ async fn keys_and_scopes(db: TestDb) {
     let (_, body) = w
         .call(provider, "/api/v1/integrations/HaloPSA?scope=2024")
         .await;
-    assert_eq!(body["organization"]["id"], numbered.id, "{body}");
+    assert_eq!(body["organization"]["id"], numbered.id.get(), "{body}");
     let (_, body) = w
         .call(
             provider,

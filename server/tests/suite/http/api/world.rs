@@ -1,6 +1,7 @@
 //! The world the API tests run in: a server with HaloPSA (defaults, a secret), Contoso and
 //! Fabrikam mapped, a provider key and Contoso's key, and ways to call the API as a workflow.
 
+use app::domain::ids::{IntegrationId, OrganizationId};
 use std::time::Duration;
 
 use app::domain::admin::CurrentAdmin;
@@ -25,9 +26,9 @@ pub(super) struct World {
     pub(super) admin: CurrentAdmin,
     pub(super) provider_key: String,
     pub(super) contoso_key: String,
-    pub(super) contoso: i64,
-    pub(super) fabrikam: i64,
-    pub(super) integration_id: i64,
+    pub(super) contoso: OrganizationId,
+    pub(super) fabrikam: OrganizationId,
+    pub(super) integration_id: IntegrationId,
 }
 
 pub(super) async fn world(db: TestDb) -> World {

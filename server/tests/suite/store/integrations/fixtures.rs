@@ -2,6 +2,7 @@
 //! mappings, and HaloPSA created with Contoso mapped.
 
 use app::domain::admin::CurrentAdmin;
+use app::domain::ids::{IntegrationId, MappingId, OrganizationId};
 use app::domain::integration::{
     FieldType, IntegrationDraft, IntegrationView, MappingDraft, SchemaField, ValueChange,
     ValueInput,
@@ -63,7 +64,7 @@ pub(super) async fn create_halo(services: &ServerServices) -> IntegrationView {
         .expect("create")
 }
 
-pub(super) async fn organization(services: &ServerServices, name: &str) -> i64 {
+pub(super) async fn organization(services: &ServerServices, name: &str) -> OrganizationId {
     services
         .create_organization(&admin(), name)
         .await
@@ -73,11 +74,11 @@ pub(super) async fn organization(services: &ServerServices, name: &str) -> i64 {
 
 pub(super) async fn mapping(
     services: &ServerServices,
-    integration_id: i64,
-    organization_id: i64,
+    integration_id: IntegrationId,
+    organization_id: OrganizationId,
     entity_id: &str,
     overrides: Vec<ValueInput>,
-) -> Result<i64, AppError> {
+) -> Result<MappingId, AppError> {
     let draft = MappingDraft {
         organization_id,
         entity_id: entity_id.into(),
@@ -104,7 +105,7 @@ pub(super) async fn halo_with_contoso_mapped(
     defaults: &[ValueInput],
     entity_id: &str,
     overrides: Vec<ValueInput>,
-) -> (ServerServices, IntegrationView, i64) {
+) -> (ServerServices, IntegrationView, OrganizationId) {
     let (services, halo) = halo(store).await;
     let contoso = organization(&services, "Contoso").await;
     services

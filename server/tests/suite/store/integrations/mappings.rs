@@ -1,6 +1,7 @@
 //! Mappings: overrides over the defaults, the global scope for unmapped organizations, one
 //! mapping per organization, and the pages and choices of what is mapped and what is left.
 
+use app::domain::ids::IntegrationId;
 use app::domain::integration::{MappingDraft, OrganizationChoice};
 use app::ssr::{ConfigurationServices, MappingServices, OrganizationServices};
 use bifrost::services::ServerServices;
@@ -148,7 +149,7 @@ async fn an_organization_is_mapped_once_and_needs_an_entity_id(store: Store) {
 /// What is left to map in an integration for `search`: the count and the names shown.
 async fn left_to_map(
     services: &ServerServices,
-    integration_id: i64,
+    integration_id: IntegrationId,
     search: &str,
 ) -> (i64, Vec<String>) {
     let choices = services

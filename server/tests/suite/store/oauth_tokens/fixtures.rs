@@ -2,6 +2,7 @@
 //! a connection at the fake provider, organizations mapped to tenants, Connect as the browser
 //! does it, and reads of what the database stores.
 
+use app::domain::ids::{ConnectionId, IntegrationId, MappingId, OrganizationId};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -69,8 +70,8 @@ pub(crate) struct Setup {
     pub services: ServerServices,
     pub keyring: Arc<Keyring>,
     pub admin: CurrentAdmin,
-    pub integration_id: i64,
-    pub connection_id: i64,
+    pub integration_id: IntegrationId,
+    pub connection_id: ConnectionId,
 }
 
 /// An integration linked to a connection at the fake provider.
@@ -135,7 +136,7 @@ impl Setup {
     /// The token the integration uses in a scope (`None`: global), as a workflow asks for it.
     pub(super) async fn token(
         &self,
-        organization: Option<i64>,
+        organization: Option<OrganizationId>,
     ) -> Result<Option<FreshToken>, TokenError> {
         self.services
             .integration_token(self.integration_id, organization)
@@ -152,7 +153,7 @@ impl Setup {
     }
 
     /// A mapping of the integration as the store reads it.
-    pub(super) async fn mapping_row(&self, mapping_id: i64) -> MappingRow {
+    pub(super) async fn mapping_row(&self, mapping_id: MappingId) -> MappingRow {
         self.services
             .store()
             .find_mapping(self.integration_id, mapping_id)
@@ -171,7 +172,11 @@ pub(super) async fn connected(store: &Store) -> (FakeProvider, Setup) {
 }
 
 /// A new organization mapped to `tenant`: its id and the mapping's.
-pub(crate) async fn mapped_organization(setup: &Setup, name: &str, tenant: &str) -> (i64, i64) {
+pub(crate) async fn mapped_organization(
+    setup: &Setup,
+    name: &str,
+    tenant: &str,
+) -> (OrganizationId, MappingId) {
     let organization = setup
         .services
         .create_organization(&setup.admin, name)
@@ -204,7 +209,10 @@ pub(super) async fn start(setup: &Setup) -> String {
 }
 
 /// Connect, as the browser would: start, then come back with the provider's code.
-pub(crate) async fn connect(setup: &Setup, mapping_id: Option<i64>) -> (String, CallbackOutcome) {
+pub(crate) async fn connect(
+    setup: &Setup,
+    mapping_id: Option<MappingId>,
+) -> (String, CallbackOutcome) {
     connect_with_consent(
         &setup.services,
         &setup.admin,
@@ -217,7 +225,10 @@ pub(crate) async fn connect(setup: &Setup, mapping_id: Option<i64>) -> (String, 
 }
 
 /// The access token the integration uses in a scope (`None`: global), fresh, as text.
-pub(super) async fn access_token_text(setup: &Setup, organization: Option<i64>) -> String {
+pub(super) async fn access_token_text(
+    setup: &Setup,
+    organization: Option<OrganizationId>,
+) -> String {
     use secrecy::ExposeSecret;
     setup
         .token(organization)

@@ -1,6 +1,7 @@
 //! The refresh lease: one left by a dead server holds no request, a live one is never taken, and
 //! 100 concurrent requests on two server instances make one refresh.
 
+use app::domain::ids::TokenId;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -44,7 +45,7 @@ async fn a_lease_left_by_a_dead_server_holds_no_request(store: Store) {
 /// failure ended only when asked, and a lapsed lease free for anyone.
 async fn a_refresh_lease_is_never_taken_from_a_live_refresh(store: Store) {
     let (_provider, _setup) = connected(&store).await;
-    let (id, version): (i64, i64) = sqlx::query_as("SELECT id, version FROM oauth_tokens")
+    let (id, version): (TokenId, i64) = sqlx::query_as("SELECT id, version FROM oauth_tokens")
         .fetch_one(store.raw_pool())
         .await
         .expect("token");

@@ -2,6 +2,7 @@
 //! provider faults that keep the tokens and recover, and one series of attempts for many
 //! waiting requests.
 
+use app::domain::ids::TokenId;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -138,7 +139,7 @@ async fn provider_faults_keep_the_tokens_and_recover(store: Store) {
         0
     );
     assert_eq!(provider.count(&provider.state.calls.refresh), calls);
-    let token_id: i64 = sqlx::query_scalar("SELECT id FROM oauth_tokens")
+    let token_id: TokenId = sqlx::query_scalar("SELECT id FROM oauth_tokens")
         .fetch_one(store.raw_pool())
         .await
         .expect("token");
