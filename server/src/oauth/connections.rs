@@ -48,11 +48,7 @@ fn setting_changes<'a>(
         ("token_url", old(|r| &r.token_url), &after.token_url),
         ("client_id", old(|r| &r.client_id), &after.client_id),
         ("scopes", old(|r| &r.scopes), &after.scopes),
-        (
-            "pkce",
-            before.map(|r| on_off(r.pkce == 1)),
-            on_off(after.pkce),
-        ),
+        ("pkce", before.map(|r| on_off(r.pkce)), on_off(after.pkce)),
         (
             "extra_parameters",
             old(|r| &r.extra_parameters),
@@ -118,7 +114,7 @@ impl ServerServices {
                 .filter(|s| !s.is_empty())
                 .map(str::to_string)
                 .collect(),
-            pkce: row.pkce == 1,
+            pkce: row.pkce,
             extra_parameters,
             audience: row.audience,
             revocation_url: row.revocation_url,

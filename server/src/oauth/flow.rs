@@ -157,7 +157,7 @@ impl ServerServices {
         let state = new_token();
         let authorization = self
             .oauth
-            .authorization(&settings, &state, connection.pkce == 1)
+            .authorization(&settings, &state, connection.pkce)
             .map_err(|error| AppError::Conflict(error.to_string()))?;
         let now = now_millis();
         let record = NewOAuthState {

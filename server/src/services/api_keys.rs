@@ -49,7 +49,7 @@ fn key_view(row: ApiKeyRow, now: i64) -> ApiKeyView {
         prefix: row.prefix,
         organization_id: row.organization_id,
         organization_name: row.organization_name,
-        provider_scope: row.is_provider == 1,
+        provider_scope: row.is_provider,
         created_by: row.created_by,
         created_at: row.created_at,
         expires_at: row.expires_at,
@@ -80,7 +80,7 @@ impl ServerServices {
             key_id: row.id,
             organization_id: row.organization_id,
             organization_name: row.organization_name,
-            provider: row.is_provider == 1,
+            provider: row.is_provider,
             expires_at: row.expires_at,
         }))
     }
@@ -182,7 +182,7 @@ impl ApiKeyServices for ServerServices {
     ) -> Result<CreatedApiKey, AppError> {
         if let Some(id) = draft.organization_id {
             let organization = self.store.find_organization(id).await.map_err(internal)?;
-            if organization.is_some_and(|row| row.is_provider == 1) {
+            if organization.is_some_and(|row| row.is_provider) {
                 // A provider key reaches every customer.
                 self.confirm_recent_password(admin, proof).await?;
             }

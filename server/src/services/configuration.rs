@@ -227,7 +227,7 @@ impl ServerServices {
                 Some(row) => {
                     config.insert(field.field_key.clone(), self.typed(field_type, row)?);
                 }
-                None if field.required == 1 => missing_required.push(field.field_key.clone()),
+                None if field.required => missing_required.push(field.field_key.clone()),
                 None => {}
             }
         }

@@ -6,7 +6,7 @@ use app::domain::admin::CurrentAdmin;
 use app::domain::ids::{ConnectionId, IntegrationId};
 use app::domain::integration::{
     schema_field_name, FieldType, IntegrationDeletionImpact, IntegrationDraft, IntegrationSummary,
-    IntegrationView, OAuthLink, SchemaFieldView, INTEGRATIONS_PER_PAGE,
+    IntegrationView, OAuthLink, SchemaFieldView, ValidIntegration, INTEGRATIONS_PER_PAGE,
 };
 use app::domain::oauth::TokenState;
 use app::domain::paging::{clamp_page, offset_of, Paged};
@@ -49,12 +49,12 @@ pub(crate) fn field_view(row: &FieldRow) -> SchemaFieldView {
         key: row.field_key.clone(),
         // The column's CHECK constraint admits only the five types.
         field_type: FieldType::parse(&row.field_type).unwrap_or(FieldType::String),
-        required: row.required == 1,
+        required: row.required,
         description: row.description.clone(),
     }
 }
 
-fn details_of(draft: &IntegrationDraft) -> IntegrationDetails {
+fn details_of(draft: &ValidIntegration) -> IntegrationDetails {
     IntegrationDetails {
         name: draft.name.clone(),
         description: draft.description.clone(),
@@ -63,7 +63,7 @@ fn details_of(draft: &IntegrationDraft) -> IntegrationDetails {
     }
 }
 
-fn plans_of(draft: &IntegrationDraft) -> Vec<FieldPlan> {
+fn plans_of(draft: &ValidIntegration) -> Vec<FieldPlan> {
     draft
         .fields
         .iter()
@@ -89,7 +89,7 @@ fn schema_summary<'a>(fields: impl Iterator<Item = (&'a str, &'a str, bool)>) ->
 /// The audit entry's changed fields between two versions; secrets never appear in either.
 fn audit_changes(
     before: Option<(&IntegrationRow, &[FieldRow])>,
-    after: &IntegrationDraft,
+    after: &ValidIntegration,
 ) -> Value {
     let mut changes = Map::new();
     let after_schema = schema_summary(
@@ -103,7 +103,7 @@ fn audit_changes(
         schema_summary(
             fields
                 .iter()
-                .map(|f| (f.field_key.as_str(), f.field_type.as_str(), f.required == 1)),
+                .map(|f| (f.field_key.as_str(), f.field_type.as_str(), f.required)),
         )
     });
     let pairs = [

@@ -273,7 +273,7 @@ impl ServerServices {
         let defaults = self.defaults_by_field(integration_id).await?;
         let unfilled: Vec<_> = fields
             .iter()
-            .filter(|field| field.required == 1 && !defaults.contains_key(&field.id))
+            .filter(|field| field.required && !defaults.contains_key(&field.id))
             .collect();
         let overridden: HashSet<(MappingId, i64)> = if unfilled.is_empty() {
             HashSet::new()

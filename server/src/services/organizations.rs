@@ -36,7 +36,7 @@ fn view(row: OrganizationRow) -> OrganizationView {
     OrganizationView {
         id: row.id,
         name: row.name,
-        is_provider: row.is_provider == 1,
+        is_provider: row.is_provider,
         created_at: row.created_at,
     }
 }
@@ -119,7 +119,7 @@ impl OrganizationServices for ServerServices {
             .await
             .map_err(internal)?
             .ok_or_else(not_found)?;
-        if row.is_provider == 1 {
+        if row.is_provider {
             return Err(provider_is_permanent());
         }
         Ok(DeletionImpact {
@@ -143,7 +143,7 @@ impl OrganizationServices for ServerServices {
             .await
             .map_err(internal)?
             .ok_or_else(not_found)?;
-        if row.is_provider == 1 {
+        if row.is_provider {
             return Err(provider_is_permanent());
         }
         let actor = actor_of(admin);

@@ -13,7 +13,8 @@ pub struct ApiKeyRow {
     pub prefix: String,
     pub organization_id: OrganizationId,
     pub organization_name: String,
-    pub is_provider: i64,
+    #[sqlx(try_from = "super::Flag")]
+    pub is_provider: bool,
     pub created_by: String,
     pub created_at: i64,
     pub expires_at: Option<i64>,

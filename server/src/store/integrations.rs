@@ -40,7 +40,8 @@ pub struct FieldRow {
     pub position: i64,
     pub field_key: String,
     pub field_type: String,
-    pub required: i64,
+    #[sqlx(try_from = "super::Flag")]
+    pub required: bool,
     pub description: String,
 }
 

@@ -186,6 +186,18 @@ impl Store {
     }
 }
 
+/// A 0/1 column (both backends store booleans as integers), read into a row's `bool` field
+/// with `#[sqlx(try_from = "Flag")]`, so no `== 1` reaches the services.
+#[derive(Debug, Clone, Copy, sqlx::Type)]
+#[sqlx(transparent)]
+pub struct Flag(i64);
+
+impl From<Flag> for bool {
+    fn from(flag: Flag) -> bool {
+        flag.0 != 0
+    }
+}
+
 /// One page of a list, with the number of rows that match in all.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Page<T> {

@@ -33,7 +33,8 @@ pub struct OAuthConnectionRow {
     /// Sealed.
     pub client_secret: Option<String>,
     pub scopes: String,
-    pub pkce: i64,
+    #[sqlx(try_from = "super::Flag")]
+    pub pkce: bool,
     pub extra_parameters: String,
     pub audience: String,
     pub revocation_url: String,

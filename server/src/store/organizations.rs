@@ -13,7 +13,8 @@ use super::{escape_like, Page, Store, StoreError};
 pub struct OrganizationRow {
     pub id: OrganizationId,
     pub name: String,
-    pub is_provider: i64,
+    #[sqlx(try_from = "super::Flag")]
+    pub is_provider: bool,
     pub created_at: i64,
     pub updated_at: i64,
 }

@@ -192,7 +192,7 @@ async fn create_api_key_prints_a_provider_key_once_and_stores_its_hash() {
         .await
         .expect("find")
         .expect("key");
-    assert_eq!((row.is_provider, row.name.as_str()), (1, "bench"));
+    assert_eq!((row.is_provider, row.name.as_str()), (true, "bench"));
     store.close().await;
 }
 

@@ -147,7 +147,7 @@ pub fn schema_field_name(index: usize, part: &str) -> String {
 impl IntegrationDraft {
     /// Checks every rule that needs no database, reporting every field that breaks one, and
     /// returns the draft trimmed.
-    pub fn validated(&self) -> Result<IntegrationDraft, AppError> {
+    pub fn validated(&self) -> Result<ValidIntegration, AppError> {
         let mut errors = Vec::new();
         let name = note(&mut errors, parse_integration_name(&self.name));
         let description = note(
@@ -185,7 +185,7 @@ impl IntegrationDraft {
         }
         let fields = checked_fields(&self.fields, &mut errors);
         AppError::check_fields(errors)?;
-        Ok(IntegrationDraft {
+        Ok(ValidIntegration(IntegrationDraft {
             name,
             description,
             entity_id_name,
@@ -193,7 +193,21 @@ impl IntegrationDraft {
             fields,
             confirm_field_removal: self.confirm_field_removal,
             opened_at_version: self.opened_at_version,
-        })
+        }))
+    }
+}
+
+/// An integration draft that passed every rule needing no database: trimmed, every field key
+/// valid and used once. Only [`IntegrationDraft::validated`] makes one, so a function that takes
+/// it cannot be handed an unchecked draft. It reads as the draft it wraps.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidIntegration(IntegrationDraft);
+
+impl std::ops::Deref for ValidIntegration {
+    type Target = IntegrationDraft;
+
+    fn deref(&self) -> &IntegrationDraft {
+        &self.0
     }
 }
 

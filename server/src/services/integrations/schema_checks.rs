@@ -1,7 +1,7 @@
 //! The checks a schema change passes before it is saved: a field's type changes only while
 //! every stored value still parses, and fields with values are removed only once confirmed.
 
-use app::domain::integration::{schema_field_name, FieldType, IntegrationDraft};
+use app::domain::integration::{schema_field_name, FieldType, ValidIntegration};
 use app::error::AppError;
 
 use crate::services::values::canonical_value;
@@ -31,7 +31,7 @@ impl ServerServices {
     pub(super) async fn check_schema_change(
         &self,
         existing: &[FieldRow],
-        draft: &IntegrationDraft,
+        draft: &ValidIntegration,
     ) -> Result<Vec<i64>, AppError> {
         for (index, field) in draft.fields.iter().enumerate() {
             if let Some(field_id) = field.id {

@@ -4,7 +4,9 @@
 use std::collections::HashMap;
 
 use app::domain::admin::CurrentAdmin;
-use app::domain::integration::{FieldType, IntegrationDraft, SchemaField, ValueChange, ValueInput};
+use app::domain::integration::{
+    FieldType, IntegrationDraft, SchemaField, ValidIntegration, ValueChange, ValueInput,
+};
 use app::domain::transfer::{DefinitionImported, MAX_IMPORT_BYTES};
 use app::error::AppError;
 use app::ssr::{ConfigurationServices, IntegrationServices};
@@ -98,7 +100,7 @@ fn exported_defaults(
 }
 
 /// The definition file's integration, checked, and its defaults.
-fn read_definition(json_text: &str) -> Result<(IntegrationDraft, Map<String, Value>), AppError> {
+fn read_definition(json_text: &str) -> Result<(ValidIntegration, Map<String, Value>), AppError> {
     if json_text.len() > MAX_IMPORT_BYTES {
         return Err(definition_error("is larger than 5 MB"));
     }
@@ -133,7 +135,7 @@ fn read_definition(json_text: &str) -> Result<(IntegrationDraft, Map<String, Val
 
 /// The defaults as the Configuration tab would save them, each checked against its field.
 fn default_inputs(
-    draft: &IntegrationDraft,
+    draft: &ValidIntegration,
     defaults: &Map<String, Value>,
 ) -> Result<Vec<ValueInput>, AppError> {
     let mut inputs = Vec::new();

@@ -15,7 +15,7 @@ async fn an_inserted_organization_reads_back_whole(store: Store) {
         .expect("exists");
     assert_eq!(found, created);
     assert_eq!(found.name, "Contoso Ltd — Zürich");
-    assert_eq!(found.is_provider, 0);
+    assert!(!found.is_provider);
     assert_eq!(found.created_at, 1_700_000_000_123);
 }
 
@@ -35,7 +35,7 @@ async fn there_is_exactly_one_provider_however_often_it_is_ensured(store: Store)
     ensure_provider_organization(&store).await.expect("first");
     ensure_provider_organization(&store).await.expect("second");
     let page = store.list_organizations("", 50, 0).await.expect("list");
-    let providers = page.items.iter().filter(|org| org.is_provider == 1).count();
+    let providers = page.items.iter().filter(|org| org.is_provider).count();
     assert_eq!(providers, 1);
     let second_provider = store.insert_organization("Another MSP", true, 1).await;
     assert!(
