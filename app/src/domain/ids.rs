@@ -58,12 +58,6 @@ typed_ids!(
     ConnectionId,
     /// An OAuth token row, shared or an organization's own (`oauth_tokens.id`).
     TokenId,
-    /// An administrator (`admins.id`).
-    AdminId,
-    /// An API key (`api_keys.id`).
-    ApiKeyId,
-    /// A field of an integration's schema (`integration_fields.id`).
-    FieldId,
 );
 
 #[cfg(test)]

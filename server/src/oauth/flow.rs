@@ -112,6 +112,22 @@ struct ConnectTarget {
     return_to: String,
 }
 
+/// A connection whose URLs hold `{entity_id}` cannot connect a scope without one.
+fn entity_id_given_if_needed(
+    connection: &OAuthConnectionRow,
+    target: &ConnectTarget,
+) -> Result<(), AppError> {
+    let uses_entity = connection.authorization_url.contains(ENTITY_ID_PLACEHOLDER)
+        || connection.token_url.contains(ENTITY_ID_PLACEHOLDER);
+    if uses_entity && target.entity_id.is_empty() {
+        return Err(AppError::invalid(
+            "default_entity_id",
+            "is needed: the connection's URLs contain {entity_id}",
+        ));
+    }
+    Ok(())
+}
+
 impl ServerServices {
     /// Starts authorizing the integration's connection for the shared token (`mapping_id`
     /// `None`) or for the mapping's organization; returns the provider URL to send the browser to.
@@ -133,14 +149,7 @@ impl ServerServices {
             .map_err(internal)?
             .ok_or_else(|| AppError::NotFound("the OAuth connection".into()))?;
         let target = self.connect_target(&integration, mapping_id).await?;
-        let uses_entity = connection.authorization_url.contains(ENTITY_ID_PLACEHOLDER)
-            || connection.token_url.contains(ENTITY_ID_PLACEHOLDER);
-        if uses_entity && target.entity_id.is_empty() {
-            return Err(AppError::invalid(
-                "default_entity_id",
-                "is needed: the connection's URLs contain {entity_id}",
-            ));
-        }
+        entity_id_given_if_needed(&connection, &target)?;
         if connection.grant_type == GrantType::ClientCredentials.as_str() {
             // Nothing to authorize in a browser: get a token now and come back.
             self.connect_client_credentials(integration_id, target.organization_id)
