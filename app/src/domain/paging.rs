@@ -37,6 +37,38 @@ impl<T> Paged<T> {
     }
 }
 
+/// A page asked for, clamped, with the size of the list's pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageRequest {
+    /// 1-based.
+    pub page: i64,
+    pub per_page: i64,
+}
+
+impl PageRequest {
+    pub fn new(page: i64, per_page: i64) -> PageRequest {
+        PageRequest {
+            page: clamp_page(page),
+            per_page,
+        }
+    }
+
+    /// The row offset of the page.
+    pub fn offset(self) -> i64 {
+        offset_of(self.page, self.per_page)
+    }
+
+    /// The page's rows, with how many match in all, as the browser gets them.
+    pub fn of<T>(self, items: Vec<T>, total: i64) -> Paged<T> {
+        Paged {
+            items,
+            total,
+            page: self.page,
+            per_page: self.per_page,
+        }
+    }
+}
+
 /// A requested page number, clamped to 1 and a sane maximum.
 pub fn clamp_page(page: i64) -> i64 {
     page.clamp(1, 1_000_000)

@@ -9,7 +9,7 @@ use app::domain::api_key::{
     KEY_PREFIX,
 };
 use app::domain::ids::OrganizationId;
-use app::domain::paging::{clamp_page, offset_of, Paged};
+use app::domain::paging::{PageRequest, Paged};
 use app::error::{note, AppError, FieldError};
 use app::ssr::ApiKeyServices;
 
@@ -155,23 +155,14 @@ impl ServerServices {
 #[async_trait::async_trait]
 impl ApiKeyServices for ServerServices {
     async fn api_keys(&self, page: i64) -> Result<Paged<ApiKeyView>, AppError> {
-        let page = clamp_page(page);
+        let request = PageRequest::new(page, API_KEYS_PER_PAGE);
         let rows = self
             .store
-            .list_api_keys(API_KEYS_PER_PAGE, offset_of(page, API_KEYS_PER_PAGE))
+            .list_api_keys(request.per_page, request.offset())
             .await
             .map_err(internal)?;
         let now = now_millis();
-        Ok(Paged {
-            items: rows
-                .items
-                .into_iter()
-                .map(|row| key_view(row, now))
-                .collect(),
-            total: rows.total,
-            page,
-            per_page: API_KEYS_PER_PAGE,
-        })
+        Ok(rows.paged(request, |row| key_view(row, now)))
     }
 
     async fn create_api_key(

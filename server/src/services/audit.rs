@@ -1,7 +1,7 @@
 //! Reading the audit log.
 
 use app::domain::audit::{AuditEntryView, AuditFilter, FieldChange, AUDIT_ENTRIES_PER_PAGE};
-use app::domain::paging::{clamp_page, offset_of, Paged};
+use app::domain::paging::{PageRequest, Paged};
 use app::domain::time::{end_of_date, parse_date};
 use app::error::AppError;
 use app::ssr::AuditServices;
@@ -18,22 +18,13 @@ impl AuditServices for ServerServices {
         page: i64,
     ) -> Result<Paged<AuditEntryView>, AppError> {
         let query = audit_query(filter)?;
-        let page = clamp_page(page);
+        let request = PageRequest::new(page, AUDIT_ENTRIES_PER_PAGE);
         let rows = self
             .store
-            .list_audit_entries(
-                &query,
-                AUDIT_ENTRIES_PER_PAGE,
-                offset_of(page, AUDIT_ENTRIES_PER_PAGE),
-            )
+            .list_audit_entries(&query, request.per_page, request.offset())
             .await
             .map_err(internal)?;
-        Ok(Paged {
-            items: rows.items.into_iter().map(view).collect(),
-            total: rows.total,
-            page,
-            per_page: AUDIT_ENTRIES_PER_PAGE,
-        })
+        Ok(rows.paged(request, view))
     }
 }
 

@@ -9,7 +9,7 @@ use app::domain::integration::{
     IntegrationView, OAuthLink, SchemaFieldView, ValidIntegration, INTEGRATIONS_PER_PAGE,
 };
 use app::domain::oauth::TokenState;
-use app::domain::paging::{clamp_page, offset_of, Paged};
+use app::domain::paging::{PageRequest, Paged};
 use app::error::AppError;
 use app::ssr::IntegrationServices;
 use serde_json::{json, Map, Value};
@@ -204,36 +204,24 @@ impl IntegrationServices for ServerServices {
         search: &str,
         page: i64,
     ) -> Result<Paged<IntegrationSummary>, AppError> {
-        let page = clamp_page(page);
+        let request = PageRequest::new(page, INTEGRATIONS_PER_PAGE);
         let rows = self
             .store
-            .list_integrations(
-                search.trim(),
-                INTEGRATIONS_PER_PAGE,
-                offset_of(page, INTEGRATIONS_PER_PAGE),
-            )
+            .list_integrations(search.trim(), request.per_page, request.offset())
             .await
             .map_err(internal)?;
-        Ok(Paged {
-            items: rows
-                .items
-                .into_iter()
-                .map(|row| IntegrationSummary {
-                    id: row.id,
-                    name: row.name,
-                    description: row.description,
-                    oauth_state: row.oauth_connection_name.is_some().then(|| {
-                        TokenState::parse(row.oauth_token_status.as_deref().unwrap_or(""))
-                    }),
-                    oauth_connection: row.oauth_connection_name,
-                    mapped_organizations: row.mapped_organizations,
-                    field_count: row.field_count,
-                })
-                .collect(),
-            total: rows.total,
-            page,
-            per_page: INTEGRATIONS_PER_PAGE,
-        })
+        Ok(rows.paged(request, |row| IntegrationSummary {
+            id: row.id,
+            name: row.name,
+            description: row.description,
+            oauth_state: row
+                .oauth_connection_name
+                .is_some()
+                .then(|| TokenState::parse(row.oauth_token_status.as_deref().unwrap_or(""))),
+            oauth_connection: row.oauth_connection_name,
+            mapped_organizations: row.mapped_organizations,
+            field_count: row.field_count,
+        }))
     }
 
     /// An integration by name, in any case.

@@ -10,7 +10,7 @@ use app::domain::integration::{
     MAPPINGS_PER_PAGE,
 };
 use app::domain::oauth::TokenState;
-use app::domain::paging::{clamp_page, offset_of, Paged};
+use app::domain::paging::{PageRequest, Paged};
 use app::error::AppError;
 use app::ssr::MappingServices;
 use serde_json::Value;
@@ -62,24 +62,19 @@ impl MappingServices for ServerServices {
         search: &str,
         page: i64,
     ) -> Result<Paged<MappingSummary>, AppError> {
-        let page = clamp_page(page);
+        let request = PageRequest::new(page, MAPPINGS_PER_PAGE);
         let rows = self
             .store
             .list_mappings(
                 integration_id,
                 search.trim(),
-                MAPPINGS_PER_PAGE,
-                offset_of(page, MAPPINGS_PER_PAGE),
+                request.per_page,
+                request.offset(),
             )
             .await
             .map_err(internal)?;
         let items = self.summaries(integration_id, rows.items).await?;
-        Ok(Paged {
-            items,
-            total: rows.total,
-            page,
-            per_page: MAPPINGS_PER_PAGE,
-        })
+        Ok(request.of(items, rows.total))
     }
 
     /// Organizations that can still be mapped, by name.

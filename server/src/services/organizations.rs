@@ -5,7 +5,7 @@ use app::domain::ids::OrganizationId;
 use app::domain::organization::{
     DeletionImpact, OrganizationName, OrganizationView, ORGANIZATIONS_PER_PAGE,
 };
-use app::domain::paging::{clamp_page, offset_of, Paged};
+use app::domain::paging::{PageRequest, Paged};
 use app::error::AppError;
 use app::ssr::OrganizationServices;
 
@@ -61,22 +61,13 @@ impl OrganizationServices for ServerServices {
         search: &str,
         page: i64,
     ) -> Result<Paged<OrganizationView>, AppError> {
-        let page = clamp_page(page);
+        let request = PageRequest::new(page, ORGANIZATIONS_PER_PAGE);
         let rows = self
             .store
-            .list_organizations(
-                search.trim(),
-                ORGANIZATIONS_PER_PAGE,
-                offset_of(page, ORGANIZATIONS_PER_PAGE),
-            )
+            .list_organizations(search.trim(), request.per_page, request.offset())
             .await
             .map_err(internal)?;
-        Ok(Paged {
-            items: rows.items.into_iter().map(view).collect(),
-            total: rows.total,
-            page,
-            per_page: ORGANIZATIONS_PER_PAGE,
-        })
+        Ok(rows.paged(request, view))
     }
 
     async fn create_organization(
@@ -113,15 +104,7 @@ impl OrganizationServices for ServerServices {
         &self,
         id: OrganizationId,
     ) -> Result<DeletionImpact, AppError> {
-        let row = self
-            .store
-            .find_organization(id)
-            .await
-            .map_err(internal)?
-            .ok_or_else(not_found)?;
-        if row.is_provider {
-            return Err(provider_is_permanent());
-        }
+        let row = self.customer_organization(id).await?;
         Ok(DeletionImpact {
             mappings: self
                 .store
@@ -137,15 +120,7 @@ impl OrganizationServices for ServerServices {
         admin: &CurrentAdmin,
         id: OrganizationId,
     ) -> Result<(), AppError> {
-        let row = self
-            .store
-            .find_organization(id)
-            .await
-            .map_err(internal)?
-            .ok_or_else(not_found)?;
-        if row.is_provider {
-            return Err(provider_is_permanent());
-        }
+        self.customer_organization(id).await?;
         let actor = actor_of(admin);
         let tokens = self
             .store
@@ -160,6 +135,22 @@ impl OrganizationServices for ServerServices {
         // The organization's tokens went with it; the providers are told after the fact.
         self.revoke_each_quietly(&actor, &tokens).await;
         Ok(())
+    }
+}
+
+impl ServerServices {
+    /// A customer organization; the provider organization is refused, since it is permanent.
+    async fn customer_organization(&self, id: OrganizationId) -> Result<OrganizationRow, AppError> {
+        let row = self
+            .store
+            .find_organization(id)
+            .await
+            .map_err(internal)?
+            .ok_or_else(not_found)?;
+        if row.is_provider {
+            return Err(provider_is_permanent());
+        }
+        Ok(row)
     }
 }
 

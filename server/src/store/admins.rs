@@ -78,18 +78,12 @@ impl Store {
         email_key: &str,
     ) -> Result<Option<AdminRow>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM admins WHERE email_key = $1");
-        Ok(sqlx::query_as(&sql)
-            .bind(email_key)
-            .fetch_optional(&self.pool)
-            .await?)
+        self.optional_row(&sql, email_key).await
     }
 
     pub async fn find_admin(&self, id: i64) -> Result<Option<AdminRow>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM admins WHERE id = $1");
-        Ok(sqlx::query_as(&sql)
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?)
+        self.optional_row(&sql, id).await
     }
 
     pub async fn list_admins(&self) -> Result<Vec<AdminRow>, StoreError> {

@@ -202,10 +202,7 @@ impl Store {
         name: &str,
     ) -> Result<Option<IntegrationRow>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM integrations WHERE name_key = $1");
-        Ok(sqlx::query_as(&sql)
-            .bind(name.to_lowercase())
-            .fetch_optional(&self.pool)
-            .await?)
+        self.optional_row(&sql, name.to_lowercase()).await
     }
 
     pub async fn find_integration(
@@ -213,10 +210,7 @@ impl Store {
         id: IntegrationId,
     ) -> Result<Option<IntegrationRow>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM integrations WHERE id = $1");
-        Ok(sqlx::query_as(&sql)
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?)
+        self.optional_row(&sql, id).await
     }
 
     /// The schema in its order.

@@ -125,6 +125,22 @@ impl Store {
         })
     }
 
+    /// The row `sql` selects by its one parameter, `key`, if there is one.
+    pub(crate) async fn optional_row<'q, R, K>(
+        &self,
+        sql: &'q str,
+        key: K,
+    ) -> Result<Option<R>, StoreError>
+    where
+        R: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+        K: 'q + sqlx::Encode<'q, sqlx::Any> + sqlx::Type<sqlx::Any> + Send,
+    {
+        Ok(sqlx::query_as(sql)
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
     /// Succeeds when the database answers a query.
     pub async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
@@ -203,6 +219,17 @@ impl From<Flag> for bool {
 pub struct Page<T> {
     pub items: Vec<T>,
     pub total: i64,
+}
+
+impl<T> Page<T> {
+    /// The rows as the page `request` asked for, each made a view.
+    pub fn paged<V>(
+        self,
+        request: app::domain::paging::PageRequest,
+        view: impl FnMut(T) -> V,
+    ) -> app::domain::paging::Paged<V> {
+        request.of(self.items.into_iter().map(view).collect(), self.total)
+    }
 }
 
 #[cfg(test)]

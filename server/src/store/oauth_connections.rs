@@ -240,10 +240,7 @@ impl Store {
         id: ConnectionId,
     ) -> Result<Option<OAuthConnectionRow>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM oauth_connections WHERE id = $1");
-        Ok(sqlx::query_as(&sql)
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?)
+        self.optional_row(&sql, id).await
     }
 
     /// Every connection, by name (an MSP has a handful to a few dozen).

@@ -140,10 +140,7 @@ async fn token_id_for(
 impl Store {
     pub async fn find_oauth_token(&self, id: TokenId) -> Result<Option<OAuthTokenRow>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM oauth_tokens WHERE id = $1");
-        Ok(sqlx::query_as(&sql)
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?)
+        self.optional_row(&sql, id).await
     }
 
     /// The shared token (`None`) or an organization's token of a connection.

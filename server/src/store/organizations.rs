@@ -133,10 +133,7 @@ impl Store {
         id: OrganizationId,
     ) -> Result<Option<OrganizationRow>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM organizations WHERE id = $1");
-        Ok(sqlx::query_as(&sql)
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?)
+        self.optional_row(&sql, id).await
     }
 
     /// By name, in any case.
@@ -145,10 +142,7 @@ impl Store {
         name: &str,
     ) -> Result<Option<OrganizationRow>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM organizations WHERE name_key = $1");
-        Ok(sqlx::query_as(&sql)
-            .bind(name.to_lowercase())
-            .fetch_optional(&self.pool)
-            .await?)
+        self.optional_row(&sql, name.to_lowercase()).await
     }
 
     pub async fn find_provider_organization(&self) -> Result<Option<OrganizationRow>, StoreError> {
