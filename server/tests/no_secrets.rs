@@ -84,7 +84,7 @@ async fn no_stored_secret_shows_anywhere_but_the_resolve_answer() {
         app.keyring.clone(),
     );
     let admin = CurrentAdmin {
-        id: 1,
+        id: 1.into(),
         email: test_app::ADMIN_EMAIL.into(),
     };
     let integration = services

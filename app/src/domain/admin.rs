@@ -1,5 +1,6 @@
 //! Administrators: e-mail addresses, password rules and the views of an admin sent to the browser.
 
+use crate::domain::ids::AdminId;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
@@ -82,14 +83,14 @@ pub fn check_new_password(password: &str, confirmation: &str) -> Result<(), AppE
 /// The signed-in administrator, as server functions and pages see them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CurrentAdmin {
-    pub id: i64,
+    pub id: AdminId,
     pub email: String,
 }
 
 /// An administrator in the list of administrators.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AdminView {
-    pub id: i64,
+    pub id: AdminId,
     pub email: String,
     pub created_at: i64,
     /// The signed-in administrator's own account.

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::ids::OrganizationId;
+use crate::domain::ids::{ApiKeyId, OrganizationId};
 
 use crate::error::AppError;
 
@@ -40,7 +40,7 @@ impl ApiKeyStatus {
 /// A key as listed: never the key itself.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiKeyView {
-    pub id: i64,
+    pub id: ApiKeyId,
     pub name: String,
     /// The start of the key, to recognise it by (`bfk_ab12cd34…`).
     pub prefix: String,

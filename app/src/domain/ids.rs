@@ -58,6 +58,10 @@ typed_ids!(
     ConnectionId,
     /// An OAuth token row, shared or an organization's own (`oauth_tokens.id`).
     TokenId,
+    /// An administrator (`admins.id`).
+    AdminId,
+    /// An API key (`api_keys.id`).
+    ApiKeyId,
 );
 
 #[cfg(test)]

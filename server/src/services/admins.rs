@@ -1,6 +1,7 @@
 //! Managing administrators: list, add, remove, change one's own password.
 
 use app::domain::admin::{check_new_password, AdminView, CurrentAdmin, PasswordProof};
+use app::domain::ids::AdminId;
 use app::error::AppError;
 use app::ssr::AdministratorServices;
 
@@ -42,7 +43,7 @@ impl AdministratorServices for ServerServices {
         &self,
         admin: &CurrentAdmin,
         proof: PasswordProof<'_>,
-        id: i64,
+        id: AdminId,
     ) -> Result<(), AppError> {
         self.confirm_recent_password(admin, proof).await?;
         if id == admin.id {

@@ -8,7 +8,7 @@ use app::domain::api_key::{
     parse_expiry, parse_key_name, status_of, ApiKeyDraft, ApiKeyStatus, ApiKeyView, CreatedApiKey,
     KEY_PREFIX,
 };
-use app::domain::ids::OrganizationId;
+use app::domain::ids::{ApiKeyId, OrganizationId};
 use app::domain::paging::{PageRequest, Paged};
 use app::error::{note, AppError, FieldError};
 use app::ssr::ApiKeyServices;
@@ -28,7 +28,7 @@ const LAST_USED_RESOLUTION_MS: i64 = 60_000;
 /// Who is calling the workflow API.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiCaller {
-    pub key_id: i64,
+    pub key_id: ApiKeyId,
     pub organization_id: OrganizationId,
     pub organization_name: String,
     /// A provider key may act for any organization.
@@ -87,7 +87,7 @@ impl ServerServices {
 
     /// Records a key's use, off the request's path, at most once a minute per key and process
     /// (`last_known`: when the store last recorded it, if just read).
-    pub(crate) fn record_key_use(&self, key_id: i64, last_known: Option<i64>, now: i64) {
+    pub(crate) fn record_key_use(&self, key_id: ApiKeyId, last_known: Option<i64>, now: i64) {
         if !self
             .resolve_cache
             .key_use_due(key_id, last_known, now, LAST_USED_RESOLUTION_MS)
@@ -101,7 +101,7 @@ impl ServerServices {
                 .touch_api_key(key_id, now, LAST_USED_RESOLUTION_MS)
                 .await
             {
-                tracing::warn!(%error, key = key_id, "recording an API key's use failed");
+                tracing::warn!(%error, key = key_id.get(), "recording an API key's use failed");
             }
         });
     }
@@ -181,7 +181,7 @@ impl ApiKeyServices for ServerServices {
         self.create_api_key_as(&actor_of(admin), draft).await
     }
 
-    async fn revoke_api_key(&self, admin: &CurrentAdmin, id: i64) -> Result<(), AppError> {
+    async fn revoke_api_key(&self, admin: &CurrentAdmin, id: ApiKeyId) -> Result<(), AppError> {
         self.store
             .revoke_api_key(id, &actor_of(admin), now_millis())
             .await

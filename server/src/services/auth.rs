@@ -97,7 +97,7 @@ impl AuthenticationServices for ServerServices {
             Err(error) => return Err(internal(error)),
         };
         self.setup_done.store(true, Ordering::Relaxed);
-        tracing::info!(admin_id = admin.id, "first administrator created");
+        tracing::info!(admin_id = admin.id.get(), "first administrator created");
         self.start_session(admin.id).await
     }
 
@@ -170,7 +170,10 @@ impl AuthenticationServices for ServerServices {
             .delete_sign_in_challenge(&token_hash, now)
             .await
             .map_err(internal)?;
-        tracing::info!(admin_id, "administrator signed in with a second factor");
+        tracing::info!(
+            admin_id = admin_id.get(),
+            "administrator signed in with a second factor"
+        );
         self.start_session(admin_id).await
     }
 
@@ -243,7 +246,7 @@ impl ServerServices {
         if !started {
             return Err(AppError::invalid("password", WRONG_CREDENTIALS));
         }
-        tracing::info!(admin_id = admin.id, "administrator signed in");
+        tracing::info!(admin_id = admin.id.get(), "administrator signed in");
         Ok(SignInStep::SignedIn(self.session_cookie(token, false)))
     }
 
@@ -319,7 +322,7 @@ impl ServerServices {
         match inserted {
             Ok(admin) => {
                 self.setup_done.store(true, Ordering::Relaxed);
-                tracing::info!(admin_id = admin.id, "administrator added");
+                tracing::info!(admin_id = admin.id.get(), "administrator added");
                 Ok(CurrentAdmin {
                     id: admin.id,
                     email: admin.email,

@@ -7,7 +7,7 @@
 //! Every run adds new, uniquely named rows.
 
 use app::domain::admin::CurrentAdmin;
-use app::domain::ids::{ConnectionId, IntegrationId, MappingId, OrganizationId};
+use app::domain::ids::{AdminId, ConnectionId, IntegrationId, MappingId, OrganizationId};
 use app::domain::integration::{FieldType, IntegrationDraft, SchemaField, ValueChange, ValueInput};
 use app::domain::oauth::{GrantType, OAuthConnectionDraft, SecretChange};
 use app::error::AppError;
@@ -184,7 +184,7 @@ impl ServerServices {
         let started = now_millis();
         let run = format!("{:x}", started % 0xFFFFFF);
         let admin = CurrentAdmin {
-            id: 0,
+            id: AdminId::default(),
             email: "seed-demo".into(),
         };
         let prefix = format!("Demo {run} ");

@@ -1,6 +1,7 @@
 //! Checks shared by the sign-in steps: counting attempts against the throttle, and asking for
 //! the password again before an action that reaches every customer.
 
+use app::domain::ids::AdminId;
 use std::time::Instant;
 
 use app::domain::admin::{CurrentAdmin, PasswordProof, PASSWORD_AGAIN_AFTER_MINUTES};
@@ -76,7 +77,7 @@ impl ServerServices {
     /// different forms apart.
     pub(crate) async fn check_own_password(
         &self,
-        admin_id: i64,
+        admin_id: AdminId,
         password: &str,
         (field, purpose): (&str, &str),
     ) -> Result<(), AppError> {

@@ -1,6 +1,7 @@
 //! Sessions: the cookie that carries one, how long one lives (idle and in all), starting one
 //! and sweeping the ended ones.
 
+use app::domain::ids::AdminId;
 use app::error::AppError;
 use app::ssr::SetCookie;
 use cookie::{Cookie, SameSite};
@@ -35,7 +36,7 @@ impl ServerServices {
             .await
     }
 
-    pub(crate) async fn start_session(&self, admin_id: i64) -> Result<SetCookie, AppError> {
+    pub(crate) async fn start_session(&self, admin_id: AdminId) -> Result<SetCookie, AppError> {
         let token = new_token();
         let now = now_millis();
         self.store

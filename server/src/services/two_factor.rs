@@ -5,6 +5,7 @@
 use app::domain::admin::{
     CurrentAdmin, PasswordProof, TwoFactorEnrolment, TwoFactorStatus, SIGN_IN_CHALLENGE_COOKIE,
 };
+use app::domain::ids::AdminId;
 use app::error::AppError;
 use app::ssr::{SetCookie, TwoFactorServices};
 use rand::RngCore;
@@ -176,7 +177,7 @@ impl TwoFactorServices for ServerServices {
 }
 
 impl ServerServices {
-    async fn two_factor_row(&self, admin_id: i64) -> Result<TwoFactorRow, AppError> {
+    async fn two_factor_row(&self, admin_id: AdminId) -> Result<TwoFactorRow, AppError> {
         self.store
             .two_factor(admin_id)
             .await
@@ -185,7 +186,7 @@ impl ServerServices {
     }
 
     /// Whether the operator requires two-factor sign-in and this administrator has none yet.
-    pub async fn must_enrol_two_factor(&self, admin_id: i64) -> Result<bool, AppError> {
+    pub async fn must_enrol_two_factor(&self, admin_id: AdminId) -> Result<bool, AppError> {
         if !self.config.require_two_factor {
             return Ok(false);
         }
@@ -207,7 +208,7 @@ impl ServerServices {
     }
 
     /// Starts the wait for the second factor: the cookie that names it.
-    pub(crate) async fn challenge(&self, admin_id: i64) -> Result<SetCookie, AppError> {
+    pub(crate) async fn challenge(&self, admin_id: AdminId) -> Result<SetCookie, AppError> {
         let token = new_token();
         let now = now_millis();
         self.store
@@ -226,7 +227,7 @@ impl ServerServices {
     /// A current TOTP code not used before, or an unused recovery code (used up by this).
     pub(crate) async fn check_second_factor(
         &self,
-        admin_id: i64,
+        admin_id: AdminId,
         email: &str,
         code: &str,
         address: &str,
@@ -253,7 +254,10 @@ impl ServerServices {
                 .map_err(internal)?,
         };
         if !accepted {
-            tracing::warn!(admin_id, "a wrong or used second-factor code");
+            tracing::warn!(
+                admin_id = admin_id.get(),
+                "a wrong or used second-factor code"
+            );
             return Err(wrong_code());
         }
         self.throttle.succeeded(&account, address);

@@ -1,5 +1,6 @@
 //! Administrator rows and the first-run setup claim.
 
+use app::domain::ids::AdminId;
 use sqlx::FromRow;
 
 use serde_json::json;
@@ -9,7 +10,7 @@ use super::{Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
 pub struct AdminRow {
-    pub id: i64,
+    pub id: AdminId,
     pub email: String,
     pub password_hash: String,
     pub created_at: i64,
@@ -81,7 +82,7 @@ impl Store {
         self.optional_row(&sql, email_key).await
     }
 
-    pub async fn find_admin(&self, id: i64) -> Result<Option<AdminRow>, StoreError> {
+    pub async fn find_admin(&self, id: AdminId) -> Result<Option<AdminRow>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM admins WHERE id = $1");
         self.optional_row(&sql, id).await
     }
@@ -96,7 +97,7 @@ impl Store {
     /// different admins would otherwise each count two and leave none (SQLite writes one at a time).
     pub async fn delete_admin_unless_last(
         &self,
-        id: i64,
+        id: AdminId,
         actor: &Actor,
         now: i64,
     ) -> Result<Option<AdminRow>, StoreError> {
@@ -125,7 +126,7 @@ impl Store {
     /// current password was checked against; else `Stale`), and ends their other sessions.
     pub async fn change_admin_password(
         &self,
-        id: i64,
+        id: AdminId,
         (password_hash, verified_hash): (&str, &str),
         keep_session: &str,
         actor: &Actor,
@@ -167,7 +168,7 @@ fn admin_created_record<'a>(row: &AdminRow, actor: &'a Actor, how: &str) -> Audi
 pub(super) fn admin_record<'a>(
     actor: &'a Actor,
     action: &'static str,
-    (id, label): (i64, &str),
+    (id, label): (AdminId, &str),
     changes: serde_json::Value,
 ) -> AuditRecord<'a> {
     AuditRecord::new(actor, action, ("administrator", id, label), changes)

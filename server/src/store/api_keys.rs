@@ -1,6 +1,6 @@
 //! API key rows: the SHA-256 of each key, never the key, joined with the organization it acts for.
 
-use app::domain::ids::OrganizationId;
+use app::domain::ids::{ApiKeyId, OrganizationId};
 use sqlx::FromRow;
 
 use super::audit::{Actor, AuditRecord, Written};
@@ -8,7 +8,7 @@ use super::{Page, Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
 pub struct ApiKeyRow {
-    pub id: i64,
+    pub id: ApiKeyId,
     pub name: String,
     pub prefix: String,
     pub organization_id: OrganizationId,
@@ -54,7 +54,7 @@ impl Store {
         now: i64,
     ) -> Result<ApiKeyRow, StoreError> {
         self.write_audited(now, async |connection| {
-            let id: i64 = sqlx::query_scalar(
+            let id: ApiKeyId = sqlx::query_scalar(
                 "INSERT INTO api_keys (name, prefix, key_hash, organization_id, created_by, created_at, expires_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
             )
@@ -112,7 +112,7 @@ impl Store {
     /// Revokes a key; `None` if it does not exist. Revoking a revoked key changes nothing.
     pub async fn revoke_api_key(
         &self,
-        id: i64,
+        id: ApiKeyId,
         actor: &Actor,
         now: i64,
     ) -> Result<Option<ApiKeyRow>, StoreError> {
@@ -143,7 +143,7 @@ impl Store {
     /// Records a use, unless one was recorded less than `resolution_ms` ago.
     pub async fn touch_api_key(
         &self,
-        id: i64,
+        id: ApiKeyId,
         now: i64,
         resolution_ms: i64,
     ) -> Result<(), StoreError> {

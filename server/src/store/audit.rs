@@ -1,6 +1,7 @@
 //! The audit log. Every store method that changes something writes its entry in the same
 //! transaction as the change, so there is no change without a record and no record without a change.
 
+use app::domain::ids::AdminId;
 use serde_json::{json, Value};
 use sqlx::{AnyConnection, FromRow};
 
@@ -10,7 +11,7 @@ use super::{Page, Store, StoreError};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {
     /// The administrator's id; `None` for the system itself.
-    pub admin_id: Option<i64>,
+    pub admin_id: Option<AdminId>,
     pub label: String,
 }
 

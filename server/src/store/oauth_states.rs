@@ -1,7 +1,7 @@
 //! Authorizations under way. A row is found by the hash of its `state` and deleted by the first
 //! callback that presents it from the session that started it, so a state works once.
 
-use app::domain::ids::{ConnectionId, IntegrationId, OrganizationId};
+use app::domain::ids::{AdminId, ConnectionId, IntegrationId, OrganizationId};
 use secrecy::{ExposeSecret, SecretString};
 use sqlx::FromRow;
 
@@ -22,7 +22,7 @@ pub fn verifier_identity(id: i64) -> SecretIdentity<'static> {
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
 pub struct OAuthStateRow {
     pub id: i64,
-    pub admin_id: i64,
+    pub admin_id: AdminId,
     pub connection_id: ConnectionId,
     pub integration_id: IntegrationId,
     pub organization_id: Option<OrganizationId>,
@@ -39,7 +39,7 @@ pub struct OAuthStateRow {
 pub struct NewOAuthState {
     pub state_hash: String,
     pub session_hash: String,
-    pub admin_id: i64,
+    pub admin_id: AdminId,
     pub connection_id: ConnectionId,
     pub integration_id: IntegrationId,
     pub organization_id: Option<OrganizationId>,

@@ -1,5 +1,6 @@
 //! Session rows, keyed by the hash of their token.
 
+use app::domain::ids::AdminId;
 use app::domain::status::Backend;
 use sqlx::FromRow;
 
@@ -8,7 +9,7 @@ use super::{Store, StoreError};
 /// A live session joined with its administrator.
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
 pub struct SessionRow {
-    pub admin_id: i64,
+    pub admin_id: AdminId,
     pub email: String,
     pub created_at: i64,
     pub last_seen_at: i64,
@@ -21,7 +22,7 @@ impl Store {
     pub async fn insert_session(
         &self,
         token_hash: &str,
-        admin_id: i64,
+        admin_id: AdminId,
         now: i64,
         expires_at: i64,
     ) -> Result<(), StoreError> {
@@ -44,7 +45,7 @@ impl Store {
     pub async fn insert_session_if_password(
         &self,
         token_hash: &str,
-        (admin_id, verified_hash): (i64, &str),
+        (admin_id, verified_hash): (AdminId, &str),
         now: i64,
         expires_at: i64,
     ) -> Result<bool, StoreError> {

@@ -1,6 +1,7 @@
 //! Two-factor sign-in rows: an administrator's TOTP secret (sealed), the last time step a code
 //! was accepted for, recovery codes (hashed) and sign-ins waiting for their second factor.
 
+use app::domain::ids::AdminId;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::json;
 
@@ -12,10 +13,10 @@ pub const ADMINS_TABLE: &str = "admins";
 pub const TOTP_SECRET_COLUMN: &str = "totp_secret";
 pub const TOTP_PENDING_COLUMN: &str = "totp_pending_secret";
 
-pub fn totp_identity(admin_id: i64, column: &'static str) -> SecretIdentity<'static> {
+pub fn totp_identity(admin_id: AdminId, column: &'static str) -> SecretIdentity<'static> {
     SecretIdentity {
         table: ADMINS_TABLE,
-        id: admin_id,
+        id: admin_id.get(),
         column,
     }
 }
@@ -29,7 +30,7 @@ pub struct TwoFactorRow {
 }
 
 impl Store {
-    pub async fn two_factor(&self, admin_id: i64) -> Result<Option<TwoFactorRow>, StoreError> {
+    pub async fn two_factor(&self, admin_id: AdminId) -> Result<Option<TwoFactorRow>, StoreError> {
         Ok(sqlx::query_as(
             "SELECT totp_secret, totp_pending_secret, totp_last_step FROM admins WHERE id = $1",
         )
@@ -42,7 +43,7 @@ impl Store {
     pub async fn set_pending_totp(
         &self,
         keyring: &Keyring,
-        admin_id: i64,
+        admin_id: AdminId,
         secret: &SecretString,
     ) -> Result<(), StoreError> {
         let sealed = keyring.encrypt(
@@ -62,7 +63,7 @@ impl Store {
     pub async fn enable_totp(
         &self,
         keyring: &Keyring,
-        (admin_id, step): (i64, i64),
+        (admin_id, step): (AdminId, i64),
         secret: &SecretString,
         recovery_code_hashes: &[String],
         actor: &Actor,
@@ -93,7 +94,7 @@ impl Store {
     /// Removes the second factor and its recovery codes, audited (disable, or the CLI's reset).
     pub async fn disable_totp(
         &self,
-        admin_id: i64,
+        admin_id: AdminId,
         actor: &Actor,
         now: i64,
     ) -> Result<(), StoreError> {
@@ -115,7 +116,7 @@ impl Store {
 
     /// Accepts a code for time step `step` only if no code of that step or a later one was
     /// accepted before: a code seen on the wire cannot be used again. In one statement.
-    pub async fn accept_totp_step(&self, admin_id: i64, step: i64) -> Result<bool, StoreError> {
+    pub async fn accept_totp_step(&self, admin_id: AdminId, step: i64) -> Result<bool, StoreError> {
         let result = sqlx::query(
             "UPDATE admins SET totp_last_step = $1 WHERE id = $2 AND totp_last_step < $1 \
              AND totp_secret IS NOT NULL",
@@ -130,7 +131,7 @@ impl Store {
     /// Uses up the recovery code with this hash; `false` if it is not one or was used.
     pub async fn use_recovery_code(
         &self,
-        admin_id: i64,
+        admin_id: AdminId,
         code_hash: &str,
         now: i64,
     ) -> Result<bool, StoreError> {
@@ -146,7 +147,7 @@ impl Store {
         Ok(result.rows_affected() == 1)
     }
 
-    pub async fn unused_recovery_codes(&self, admin_id: i64) -> Result<i64, StoreError> {
+    pub async fn unused_recovery_codes(&self, admin_id: AdminId) -> Result<i64, StoreError> {
         Ok(sqlx::query_scalar(
             "SELECT COUNT(*) FROM recovery_codes WHERE admin_id = $1 AND used_at IS NULL",
         )
@@ -158,7 +159,7 @@ impl Store {
     pub async fn insert_sign_in_challenge(
         &self,
         token_hash: &str,
-        admin_id: i64,
+        admin_id: AdminId,
         expires_at: i64,
     ) -> Result<(), StoreError> {
         sqlx::query(
@@ -177,7 +178,7 @@ impl Store {
         &self,
         token_hash: &str,
         now: i64,
-    ) -> Result<Option<i64>, StoreError> {
+    ) -> Result<Option<AdminId>, StoreError> {
         Ok(sqlx::query_scalar(
             "SELECT admin_id FROM sign_in_challenges WHERE token_hash = $1 AND expires_at > $2",
         )
@@ -202,7 +203,10 @@ impl Store {
     }
 
     /// Finds an administrator by e-mail key, for the CLI's reset.
-    pub async fn admin_id_by_email_key(&self, email_key: &str) -> Result<Option<i64>, StoreError> {
+    pub async fn admin_id_by_email_key(
+        &self,
+        email_key: &str,
+    ) -> Result<Option<AdminId>, StoreError> {
         Ok(
             sqlx::query_scalar("SELECT id FROM admins WHERE email_key = $1")
                 .bind(email_key)
@@ -214,7 +218,7 @@ impl Store {
 
 async fn replace_recovery_codes(
     connection: &mut sqlx::AnyConnection,
-    admin_id: i64,
+    admin_id: AdminId,
     hashes: &[String],
 ) -> Result<(), StoreError> {
     sqlx::query("DELETE FROM recovery_codes WHERE admin_id = $1")
@@ -233,7 +237,7 @@ async fn replace_recovery_codes(
 
 fn two_factor_record<'a>(
     actor: &'a Actor,
-    admin_id: i64,
+    admin_id: AdminId,
     action: &'static str,
     state: &str,
 ) -> AuditRecord<'a> {

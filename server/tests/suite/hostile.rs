@@ -142,7 +142,7 @@ fn any_csv_previews_into_named_outcomes() {
         let db = TestDb::sqlite().await;
         let services = services_for(&db.store);
         let admin = CurrentAdmin {
-            id: 0,
+            id: 0.into(),
             email: "test".into(),
         };
         let integration = services

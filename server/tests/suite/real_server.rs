@@ -283,7 +283,7 @@ pub async fn oauth_integration(
         .await
         .expect("the administrator");
     let admin = CurrentAdmin {
-        id: admin_id,
+        id: admin_id.into(),
         email: ADMIN_EMAIL.into(),
     };
     let connection_name = format!("{name}_Auth");

@@ -1,10 +1,11 @@
 use leptos::prelude::*;
 
+use crate::domain::ids::AdminId;
 use crate::error::AppError;
 
 #[server(endpoint = "admins/remove")]
 pub async fn remove_administrator(
-    id: i64,
+    id: AdminId,
     current_password: Option<String>,
 ) -> Result<(), AppError> {
     crate::ssr::as_admin(|services, admin| async move {

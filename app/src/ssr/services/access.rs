@@ -5,6 +5,7 @@ use crate::domain::admin::{
     AdminView, CurrentAdmin, FirstAdminForm, PasswordProof, TwoFactorEnrolment, TwoFactorStatus,
 };
 use crate::domain::api_key::{ApiKeyDraft, ApiKeyView, CreatedApiKey};
+use crate::domain::ids::{AdminId, ApiKeyId};
 use crate::domain::paging::Paged;
 use crate::error::AppError;
 
@@ -34,7 +35,7 @@ pub trait ApiKeyServices: Send + Sync {
         proof: PasswordProof<'_>,
         draft: &ApiKeyDraft,
     ) -> Result<CreatedApiKey, AppError>;
-    async fn revoke_api_key(&self, admin: &CurrentAdmin, id: i64) -> Result<(), AppError>;
+    async fn revoke_api_key(&self, admin: &CurrentAdmin, id: ApiKeyId) -> Result<(), AppError>;
 }
 
 /// Signing in and out, and the first-run setup.
@@ -113,7 +114,7 @@ pub trait AdministratorServices: Send + Sync {
         &self,
         admin: &CurrentAdmin,
         proof: PasswordProof<'_>,
-        id: i64,
+        id: AdminId,
     ) -> Result<(), AppError>;
     async fn change_own_password(
         &self,

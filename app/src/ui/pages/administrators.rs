@@ -4,6 +4,7 @@ use leptos::html;
 use leptos::prelude::*;
 
 use crate::domain::admin::{AdminView, PASSWORD_HINT};
+use crate::domain::ids::AdminId;
 use crate::domain::time::format_utc;
 use crate::serverfns::admins::{
     list_administrators, AddAdministrator, ChangeOwnPassword, RemoveAdministrator,
@@ -21,7 +22,7 @@ const PATH: &str = "/settings/administrators";
 #[component]
 pub fn AdministratorsPage(query: PageQuery) -> impl IntoView {
     // After an administrator is added the page loads again with `?added={id}`.
-    let added = query.get("added").and_then(|id| id.parse::<i64>().ok());
+    let added = query.get("added").and_then(|id| id.parse::<AdminId>().ok());
     view! {
         {when_loaded(list_administrators(), move |admins| {
             let added = added
@@ -41,7 +42,7 @@ pub fn AdministratorsPage(query: PageQuery) -> impl IntoView {
 #[derive(Clone, PartialEq, Eq)]
 enum Opened {
     Add,
-    Remove { id: i64, email: String },
+    Remove { id: AdminId, email: String },
 }
 
 /// The heading with Add administrator, the dialogs, the server-rendered table (`children`) whose
@@ -82,7 +83,7 @@ fn AdministratorTable(admins: Vec<AdminView>) -> impl IntoView {
                         <td class="row-actions">
                             {(!admin.is_self).then(|| view! {
                                 <button type="button" class="button danger small" aria-label=format!("Remove {}", admin.email)
-                                    data-remove-admin=admin.id data-email=admin.email.clone()>"Remove"</button>
+                                    data-remove-admin=admin.id.get() data-email=admin.email.clone()>"Remove"</button>
                             })}
                         </td>
                     </tr>
@@ -102,7 +103,7 @@ fn administrator_dialog(chosen: Opened, opened: RwSignal<Option<Opened>>) -> Any
 }
 
 #[component]
-fn ConfirmRemoval(id: i64, email: String, opened: RwSignal<Option<Opened>>) -> impl IntoView {
+fn ConfirmRemoval(id: AdminId, email: String, opened: RwSignal<Option<Opened>>) -> impl IntoView {
     let remove = ServerAction::<RemoveAdministrator>::new();
     let password = RwSignal::new(String::new());
     Effect::new(move |_| {

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::domain::api_key::{ApiKeyDraft, ApiKeyStatus, ApiKeyView, CreatedApiKey};
-use crate::domain::ids::OrganizationId;
+use crate::domain::ids::{ApiKeyId, OrganizationId};
 use crate::domain::paging::Paged;
 use crate::domain::time::format_utc;
 use crate::error::AppError;
@@ -42,7 +42,7 @@ pub fn ApiKeysPage(query: PageQuery) -> impl IntoView {
 fn ApiKeysWorkspace(query: PageQuery, children: Children) -> impl IntoView {
     start_page_island(query);
     let creating = RwSignal::new(false);
-    let revoking = RwSignal::new(None::<(i64, String)>);
+    let revoking = RwSignal::new(None::<(ApiKeyId, String)>);
     view! {
         <PageHeading title="API Keys" button_label="New API key" on_click=Callback::new(move |()| creating.set(true)) />
         <p class="lead">
@@ -83,15 +83,19 @@ fn CreateKey(creating: RwSignal<bool>) -> impl IntoView {
 
 /// Opens on a click; its code loads then, not with the page.
 #[lazy]
-fn confirm_revoke(id: i64, name: String, revoking: RwSignal<Option<(i64, String)>>) -> AnyView {
+fn confirm_revoke(
+    id: ApiKeyId,
+    name: String,
+    revoking: RwSignal<Option<(ApiKeyId, String)>>,
+) -> AnyView {
     view! { <ConfirmRevoke id name revoking /> }.into_any()
 }
 
 #[component]
 fn ConfirmRevoke(
-    id: i64,
+    id: ApiKeyId,
     name: String,
-    revoking: RwSignal<Option<(i64, String)>>,
+    revoking: RwSignal<Option<(ApiKeyId, String)>>,
 ) -> impl IntoView {
     view! {
         <ConfirmServerCall input=RevokeApiKey { id } labelled_by="confirm-revoke-key" confirm_label="Revoke key"
@@ -267,7 +271,7 @@ fn KeyRow(key: ApiKeyView) -> impl IntoView {
             <td class="row-actions">
                 {(key.status == ApiKeyStatus::Active).then(|| view! {
                     <button type="button" class="button danger small" aria-label=format!("Revoke {name}")
-                        data-revoke-key=key.id data-name=name.clone()>"Revoke"</button>
+                        data-revoke-key=key.id.get() data-name=name.clone()>"Revoke"</button>
                 })}
             </td>
         </tr>

@@ -8,6 +8,7 @@
 //! is never answered from memory. Time is checked on every hit too: an expired key is refused and
 //! a token about to expire goes the slow way, which refreshes it.
 
+use app::domain::ids::ApiKeyId;
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
@@ -83,7 +84,7 @@ pub struct ResolveCache {
     /// The highest generation read so far.
     highest: AtomicI64,
     answers: quick_cache::sync::Cache<AnswerKey, Arc<CachedAnswer>>,
-    key_uses: Mutex<HashMap<i64, i64>>,
+    key_uses: Mutex<HashMap<ApiKeyId, i64>>,
 }
 
 impl std::fmt::Debug for ResolveCache {
@@ -141,7 +142,7 @@ impl ResolveCache {
     /// saw it recorded, at `last_known`) less than `resolution_ms` ago.
     pub fn key_use_due(
         &self,
-        key_id: i64,
+        key_id: ApiKeyId,
         last_known: Option<i64>,
         now: i64,
         resolution_ms: i64,
@@ -323,7 +324,7 @@ mod tests {
         CachedAnswer {
             generation,
             caller: ApiCaller {
-                key_id: 1,
+                key_id: 1.into(),
                 organization_id: 1.into(),
                 organization_name: "Provider".into(),
                 provider: true,
@@ -370,10 +371,10 @@ mod tests {
     #[test]
     fn a_key_use_is_recorded_at_most_once_per_resolution() {
         let cache = ResolveCache::default();
-        assert!(cache.key_use_due(1, None, 100_000, 60_000));
-        assert!(!cache.key_use_due(1, None, 159_999, 60_000));
-        assert!(cache.key_use_due(1, None, 160_000, 60_000));
-        assert!(!cache.key_use_due(2, Some(150_000), 160_000, 60_000));
+        assert!(cache.key_use_due(1.into(), None, 100_000, 60_000));
+        assert!(!cache.key_use_due(1.into(), None, 159_999, 60_000));
+        assert!(cache.key_use_due(1.into(), None, 160_000, 60_000));
+        assert!(!cache.key_use_due(2.into(), Some(150_000), 160_000, 60_000));
     }
 
     #[test]

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 fn admin() -> Actor {
     Actor {
-        admin_id: Some(7),
+        admin_id: Some(7.into()),
         label: "Ops@Example.com".into(),
     }
 }
@@ -104,7 +104,7 @@ async fn the_provider_organization_is_never_deleted(store: Store) {
 
 async fn the_audit_log_filters_by_actor_object_and_time_and_pages(store: Store) {
     let other = Actor {
-        admin_id: Some(8),
+        admin_id: Some(8.into()),
         label: "someone@else.org".into(),
     };
     for (n, actor) in [admin(), other.clone(), admin(), other].iter().enumerate() {

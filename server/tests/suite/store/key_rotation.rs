@@ -30,7 +30,7 @@ fn services(store: &Store, keys: &str) -> ServerServices {
 
 fn admin() -> CurrentAdmin {
     CurrentAdmin {
-        id: 1,
+        id: 1.into(),
         email: "admin@example.com".into(),
     }
 }

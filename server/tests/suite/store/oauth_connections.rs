@@ -15,7 +15,7 @@ const SECRET: &str = "client-secret-canary-42";
 
 fn admin() -> CurrentAdmin {
     CurrentAdmin {
-        id: 1,
+        id: 1.into(),
         email: "admin@example.com".into(),
     }
 }

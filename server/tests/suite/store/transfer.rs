@@ -16,7 +16,7 @@ use crate::helpers::{schema_field, services_for, set_value as set};
 
 fn admin() -> CurrentAdmin {
     CurrentAdmin {
-        id: 1,
+        id: 1.into(),
         email: "admin@example.com".into(),
     }
 }

@@ -55,7 +55,7 @@ pub(super) async fn world_configured(
     config.retry_pause = Duration::from_millis(10);
     let services = ServerServices::new(app.db().store.clone(), config, app.keyring.clone());
     let admin = CurrentAdmin {
-        id: 1,
+        id: 1.into(),
         email: "admin@example.com".into(),
     };
     let integration = services

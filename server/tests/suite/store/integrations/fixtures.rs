@@ -16,7 +16,7 @@ use crate::helpers::services_for;
 
 pub(super) fn admin() -> CurrentAdmin {
     CurrentAdmin {
-        id: 1,
+        id: 1.into(),
         email: "admin@example.com".into(),
     }
 }
