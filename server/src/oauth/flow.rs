@@ -195,12 +195,7 @@ impl ServerServices {
     ) -> Result<ConnectTarget, AppError> {
         let (organization_id, entity_id, return_tab) = match mapping_id {
             Some(id) => {
-                let mapping = self
-                    .store
-                    .find_mapping(integration.id, id)
-                    .await
-                    .map_err(internal)?
-                    .ok_or_else(|| AppError::NotFound("the mapping".into()))?;
+                let mapping = self.mapping_row(integration.id, id).await?;
                 (Some(mapping.organization_id), mapping.entity_id, "mappings")
             }
             None => (None, integration.default_entity_id.clone(), "oauth"),

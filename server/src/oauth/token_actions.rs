@@ -158,12 +158,7 @@ impl OAuthTokenServices for ServerServices {
         token_id: Option<TokenId>,
     ) -> Result<(), AppError> {
         let integration = self.integration_row_by_id(integration_id).await?;
-        let mapping = self
-            .store
-            .find_mapping(integration_id, mapping_id)
-            .await
-            .map_err(internal)?
-            .ok_or_else(|| AppError::NotFound("the mapping".into()))?;
+        let mapping = self.mapping_row(integration_id, mapping_id).await?;
         if let Some(token_id) = token_id {
             let token = self.token_of_integration(integration_id, token_id).await?;
             if token.organization_id != Some(mapping.organization_id) {
@@ -203,12 +198,7 @@ impl OAuthTokenServices for ServerServices {
         mapping_id: MappingId,
     ) -> Result<(), AppError> {
         let integration = self.integration_row_by_id(integration_id).await?;
-        let mapping = self
-            .store
-            .find_mapping(integration_id, mapping_id)
-            .await
-            .map_err(internal)?
-            .ok_or_else(|| AppError::NotFound("the mapping".into()))?;
+        let mapping = self.mapping_row(integration_id, mapping_id).await?;
         let nothing = || AppError::Conflict("the provider reported no other entity ID".into());
         let token_id = mapping.oauth_token_id.ok_or_else(nothing)?;
         let token = self.token_of_integration(integration_id, token_id).await?;

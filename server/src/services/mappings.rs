@@ -108,12 +108,7 @@ impl MappingServices for ServerServices {
         integration_id: IntegrationId,
         mapping_id: MappingId,
     ) -> Result<MappingView, AppError> {
-        let row = self
-            .store
-            .find_mapping(integration_id, mapping_id)
-            .await
-            .map_err(internal)?
-            .ok_or_else(mapping_not_found)?;
+        let row = self.mapping_row(integration_id, mapping_id).await?;
         let values = self
             .override_values(integration_id, Some(mapping_id))
             .await?;
@@ -201,12 +196,7 @@ impl MappingServices for ServerServices {
         draft: &MappingDraft,
     ) -> Result<MappingSummary, AppError> {
         let integration = self.integration_row_by_id(integration_id).await?;
-        let before = self
-            .store
-            .find_mapping(integration_id, mapping_id)
-            .await
-            .map_err(internal)?
-            .ok_or_else(mapping_not_found)?;
+        let before = self.mapping_row(integration_id, mapping_id).await?;
         let entity = entity_texts(&draft.entity_id, &draft.entity_name)?;
         let owner = (integration_id, before.organization_id);
         let save = self
@@ -257,6 +247,19 @@ impl MappingServices for ServerServices {
 }
 
 impl ServerServices {
+    /// The mapping of the integration, or "not found".
+    pub(crate) async fn mapping_row(
+        &self,
+        integration_id: IntegrationId,
+        mapping_id: MappingId,
+    ) -> Result<MappingRow, AppError> {
+        self.store
+            .find_mapping(integration_id, mapping_id)
+            .await
+            .map_err(internal)?
+            .ok_or_else(mapping_not_found)
+    }
+
     /// The summaries of a page of mappings, each with the required fields it still lacks (no
     /// default and no override).
     async fn summaries(
