@@ -10,7 +10,7 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::hooks::use_params_map;
 use leptos_router::path;
-use leptos_router::MatchNestedRoutes;
+use leptos_router::{MatchNestedRoutes, SsrMode};
 
 use crate::ui::islands::PageQuery;
 
@@ -119,7 +119,8 @@ fn page_title(page: String) -> String {
 #[component(transparent)]
 fn IntegrationRoutes() -> impl MatchNestedRoutes + Clone {
     view! {
-        <ParentRoute path=path!("settings/integrations/:name") view=IntegrationLayout>
+        <ParentRoute path=path!("settings/integrations/:name") ssr=SsrMode::Async
+            view=|| view! { <IntegrationLayout name=integration_name() /> }>
             <Route path=path!("") view=|| view! {
                 <OverviewTab name=integration_name() query=PageQuery::current() />
             } />

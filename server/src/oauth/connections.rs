@@ -69,7 +69,7 @@ fn setting_changes<'a>(
 }
 
 /// The audit entry's changed settings; the secret appears only as set or cleared.
-fn audit_changes(
+pub(crate) fn audit_changes(
     before: Option<&OAuthConnectionRow>,
     after: &OAuthConnectionFields,
     secret: &SecretWrite,

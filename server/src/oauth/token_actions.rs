@@ -35,7 +35,7 @@ fn token_not_found() -> AppError {
 
 impl ServerServices {
     /// The token, if it belongs to the connection linked to the integration.
-    async fn token_of_integration(
+    pub(crate) async fn token_of_integration(
         &self,
         integration_id: IntegrationId,
         token_id: TokenId,

@@ -5,8 +5,9 @@
 use app::domain::admin::CurrentAdmin;
 use app::domain::ids::{ConnectionId, IntegrationId};
 use app::domain::integration::{
-    schema_field_name, FieldType, IntegrationDeletionImpact, IntegrationDraft, IntegrationSummary,
-    IntegrationView, OAuthLink, SchemaFieldView, ValidIntegration, INTEGRATIONS_PER_PAGE,
+    schema_field_name, FieldType, IntegrationDeletionImpact, IntegrationDraft,
+    IntegrationOAuthChoice, IntegrationSummary, IntegrationView, OAuthLink, SchemaFieldView,
+    ValidIntegration, INTEGRATIONS_PER_PAGE,
 };
 use app::domain::oauth::TokenState;
 use app::domain::paging::{PageRequest, Paged};
@@ -21,6 +22,7 @@ use crate::store::integrations::{FieldPlan, FieldRow, IntegrationDetails, Integr
 use crate::store::StoreError;
 use crate::time::now_millis;
 
+mod inline_oauth;
 mod schema_checks;
 
 pub(crate) fn not_found() -> AppError {
@@ -235,19 +237,33 @@ impl IntegrationServices for ServerServices {
         admin: &CurrentAdmin,
         draft: &IntegrationDraft,
     ) -> Result<IntegrationView, AppError> {
-        let draft = draft.validated()?;
+        self.create_integration_with_oauth(admin, draft, None).await
+    }
+
+    async fn create_integration_with_oauth(
+        &self,
+        admin: &CurrentAdmin,
+        draft: &IntegrationDraft,
+        oauth: Option<&IntegrationOAuthChoice>,
+    ) -> Result<IntegrationView, AppError> {
+        let (draft, link) = self.check_new_integration(draft, oauth).await?;
         if let Some(index) = draft.fields.iter().position(|field| field.id.is_some()) {
             return Err(AppError::invalid(
                 &schema_field_name(index, "key"),
                 "a new integration cannot have existing fields",
             ));
         }
+        let mut changes = audit_changes(None, &draft);
+        if let (Value::Object(changes), Some(name)) = (&mut changes, link.connection_name()) {
+            changes.insert("oauth_connection".into(), change(None, Some(name)));
+        }
         let row = self
             .store
-            .create_integration(
+            .create_integration_linked(
                 &details_of(&draft),
                 &plans_of(&draft),
-                (&actor_of(admin), audit_changes(None, &draft)),
+                link.to_store(&self.keyring),
+                (&actor_of(admin), changes),
                 now_millis(),
             )
             .await

@@ -6,13 +6,13 @@ use std::collections::HashSet;
 
 use app::domain::admin::CurrentAdmin;
 use app::domain::integration::{
-    FieldValueView, MappingDraft, MappingSummary, MappingView, OrganizationChoice,
-    MAPPINGS_PER_PAGE,
+    FieldValueView, MappingDraft, MappingSummary, MappingTokenChoice, MappingView,
+    OrganizationChoice, MAPPINGS_PER_PAGE,
 };
 use app::domain::oauth::TokenState;
 use app::domain::paging::{PageRequest, Paged};
 use app::error::AppError;
-use app::ssr::MappingServices;
+use app::ssr::{MappingServices, OAuthTokenServices};
 use serde_json::Value;
 
 use super::configuration::{schema_changed_meanwhile, shown};
@@ -24,6 +24,7 @@ use crate::store::StoreError;
 use crate::time::now_millis;
 
 mod drafts;
+mod token_choice;
 
 pub(crate) use drafts::entity_texts;
 
@@ -217,6 +218,39 @@ impl MappingServices for ServerServices {
             .map_err(schema_changed_meanwhile)?
             .ok_or_else(mapping_not_found)?;
         Ok(summary(row, Vec::new()))
+    }
+
+    async fn save_mapping_with_token(
+        &self,
+        admin: &CurrentAdmin,
+        integration_id: IntegrationId,
+        mapping_id: Option<MappingId>,
+        draft: &MappingDraft,
+        token: MappingTokenChoice,
+    ) -> Result<MappingSummary, AppError> {
+        let integration = self.integration_row_by_id(integration_id).await?;
+        let (organization_id, linked) = match mapping_id {
+            Some(id) => {
+                let before = self.mapping_row(integration_id, id).await?;
+                (before.organization_id, before.oauth_token_id)
+            }
+            None => (draft.organization_id, None),
+        };
+        let link = self
+            .check_token_choice(&integration, organization_id, token)
+            .await?;
+        let saved = match mapping_id {
+            Some(id) => {
+                self.update_mapping(admin, integration_id, id, draft)
+                    .await?
+            }
+            None => self.create_mapping(admin, integration_id, draft).await?,
+        };
+        if let Some(token_id) = link.filter(|token_id| *token_id != linked) {
+            self.link_mapping_token(admin, integration_id, saved.id, token_id)
+                .await?;
+        }
+        Ok(saved)
     }
 
     async fn delete_mapping(

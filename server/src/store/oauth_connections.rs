@@ -93,7 +93,7 @@ const COLUMNS: &str =
      scopes, pkce, extra_parameters, audience, revocation_url, entity_id_source, created_at, updated_at, \
      version";
 
-fn record<'a>(
+pub(super) fn record<'a>(
     actor: &'a Actor,
     action: &'static str,
     row: &OAuthConnectionRow,
@@ -128,6 +128,30 @@ async fn write_secret(
     Ok(())
 }
 
+/// The audit action of a new connection.
+pub(super) const CREATE_ACTION: &str = "oauth_connection.create";
+
+/// Writes a new connection and its sealed secret (the caller records the audit entry).
+pub(super) async fn insert_connection(
+    connection: &mut AnyConnection,
+    keyring: &Keyring,
+    fields: &OAuthConnectionFields,
+    secret: &SecretWrite,
+    now: i64,
+) -> Result<OAuthConnectionRow, StoreError> {
+    let insert = sqlx::query_scalar(
+        "INSERT INTO oauth_connections (name, name_key, grant_type, authorization_url, token_url, \
+         client_id, scopes, pkce, extra_parameters, audience, revocation_url, entity_id_source, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
+    );
+    let id: ConnectionId = bind_fields!(insert, fields)
+        .bind(now)
+        .fetch_one(&mut *connection)
+        .await?;
+    write_secret(&mut *connection, keyring, id, secret).await?;
+    select_one(connection, id).await
+}
+
 impl Store {
     pub async fn create_oauth_connection(
         &self,
@@ -138,18 +162,8 @@ impl Store {
         now: i64,
     ) -> Result<OAuthConnectionRow, StoreError> {
         self.write_audited(now, async |connection| {
-            let insert = sqlx::query_scalar(
-                "INSERT INTO oauth_connections (name, name_key, grant_type, authorization_url, token_url, \
-                 client_id, scopes, pkce, extra_parameters, audience, revocation_url, entity_id_source, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
-            );
-            let id: ConnectionId = bind_fields!(insert, fields)
-                .bind(now)
-                .fetch_one(&mut *connection)
-                .await?;
-            write_secret(&mut *connection, keyring, id, secret).await?;
-            let row = select_one(&mut *connection, id).await?;
-            let record = record(audit.0, "oauth_connection.create", &row, audit.1);
+            let row = insert_connection(&mut *connection, keyring, fields, secret, now).await?;
+            let record = record(audit.0, CREATE_ACTION, &row, audit.1);
             Ok(Written::changed(row, record))
         })
         .await

@@ -35,6 +35,42 @@ pub struct MappingDraft {
     pub overrides: Vec<ValueInput>,
 }
 
+/// The Add/Edit Mapping form's "OAuth token": which token the organization's workflows get.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "token_id", rename_all = "snake_case")]
+pub enum MappingTokenChoice {
+    /// Leave the link as it is (a new mapping uses the shared token).
+    #[default]
+    Unchanged,
+    /// The integration's shared token.
+    Shared,
+    /// A token this organization already has on the integration's connection.
+    Own(TokenId),
+    /// Save the mapping, then start the provider's consent for this organization; the token
+    /// that comes back is linked to the mapping.
+    ConnectAfterSaving,
+}
+
+impl MappingTokenChoice {
+    /// The choice a `<select>` value names: `shared`, `connect`, or a token's id.
+    pub fn parse(value: &str) -> Option<MappingTokenChoice> {
+        match value {
+            "" | "shared" => Some(MappingTokenChoice::Shared),
+            "connect" => Some(MappingTokenChoice::ConnectAfterSaving),
+            id => id.parse().ok().map(MappingTokenChoice::Own),
+        }
+    }
+
+    /// The `<select>` value that names the choice.
+    pub fn value(self) -> String {
+        match self {
+            MappingTokenChoice::Unchanged | MappingTokenChoice::Shared => "shared".to_string(),
+            MappingTokenChoice::ConnectAfterSaving => "connect".to_string(),
+            MappingTokenChoice::Own(id) => id.to_string(),
+        }
+    }
+}
+
 /// One mapping with its overrides, for the edit form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MappingView {

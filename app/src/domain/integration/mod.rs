@@ -139,6 +139,26 @@ pub struct IntegrationDraft {
     pub opened_at_version: Option<i64>,
 }
 
+/// Create Integration's optional "OAuth Provider": an existing connection, or one configured
+/// inline, created with the integration in one transaction. `None` (no choice) links nothing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum IntegrationOAuthChoice {
+    Existing {
+        connection_id: crate::domain::ids::ConnectionId,
+    },
+    /// Its errors name the connection form's fields with the prefix `oauth.`; an empty name
+    /// takes the integration's.
+    Custom {
+        draft: Box<crate::domain::oauth::OAuthConnectionDraft>,
+    },
+}
+
+/// The form field name of an inline OAuth connection's field, as error messages name it.
+pub fn inline_oauth_field(field: &str) -> String {
+    format!("oauth.{field}")
+}
+
 /// The form field name of a schema field's part, as error messages name it.
 pub fn schema_field_name(index: usize, part: &str) -> String {
     format!("fields.{index}.{part}")

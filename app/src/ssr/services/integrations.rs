@@ -3,8 +3,9 @@
 use crate::domain::admin::CurrentAdmin;
 use crate::domain::ids::{ConnectionId, IntegrationId, MappingId};
 use crate::domain::integration::{
-    FieldValueView, IntegrationDeletionImpact, IntegrationDraft, IntegrationSummary,
-    IntegrationView, MappingDraft, MappingSummary, MappingView, OrganizationChoice, ValueInput,
+    FieldValueView, IntegrationDeletionImpact, IntegrationDraft, IntegrationOAuthChoice,
+    IntegrationSummary, IntegrationView, MappingDraft, MappingSummary, MappingTokenChoice,
+    MappingView, OrganizationChoice, ValueInput,
 };
 use crate::domain::paging::Paged;
 use crate::domain::transfer::{DefinitionImported, ImportPreview, ImportSummary};
@@ -24,6 +25,14 @@ pub trait IntegrationServices: Send + Sync {
         &self,
         admin: &CurrentAdmin,
         draft: &IntegrationDraft,
+    ) -> Result<IntegrationView, AppError>;
+    /// Creates the integration linked to the chosen OAuth connection (`None`: no connection);
+    /// a connection configured inline is created in the same transaction.
+    async fn create_integration_with_oauth(
+        &self,
+        admin: &CurrentAdmin,
+        draft: &IntegrationDraft,
+        oauth: Option<&IntegrationOAuthChoice>,
     ) -> Result<IntegrationView, AppError>;
     async fn update_integration(
         &self,
@@ -104,6 +113,17 @@ pub trait MappingServices: Send + Sync {
         integration_id: IntegrationId,
         mapping_id: MappingId,
         draft: &MappingDraft,
+    ) -> Result<MappingSummary, AppError>;
+    /// Saves a mapping (a new one for `mapping_id` `None`) and links the OAuth token chosen.
+    /// The choice is checked before anything is written; a save the link then fails keeps the
+    /// mapping and reports the link's error.
+    async fn save_mapping_with_token(
+        &self,
+        admin: &CurrentAdmin,
+        integration_id: IntegrationId,
+        mapping_id: Option<MappingId>,
+        draft: &MappingDraft,
+        token: MappingTokenChoice,
     ) -> Result<MappingSummary, AppError>;
     async fn delete_mapping(
         &self,

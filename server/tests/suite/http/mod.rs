@@ -5,6 +5,7 @@ mod api;
 mod auth;
 mod basics;
 mod guard;
+mod integration_pages;
 mod integrations;
 mod listener;
 mod organizations;

@@ -1,4 +1,5 @@
-//! The integration form: details and the Config Schema editor, for Create Integration and Edit.
+//! The integration form: details and the Config Schema editor, for Create Integration and Edit,
+//! and on Create Integration the optional OAuth Provider (`oauth_choice`).
 //!
 //! The form renders on the server as plain controls, the schema as a list of rows and a
 //! `<template>` for a new one (`schema_fields`). Its island (`form_island`) works on that HTML
@@ -8,9 +9,12 @@ use leptos::prelude::*;
 
 use super::form_island::IntegrationFormIsland;
 use super::list::INTEGRATIONS_PATH;
+use super::oauth_choice::oauth_choice_fieldset;
 use super::schema_fields::schema_fieldset;
 use crate::domain::integration::{IntegrationDraft, IntegrationView};
+use crate::domain::oauth::OAuthConnectionView;
 use crate::serverfns::integrations::get_integration;
+use crate::serverfns::oauth::list_oauth_connections;
 use crate::ui::components::loaded::when_loaded;
 
 #[component]
@@ -18,7 +22,9 @@ pub fn CreateIntegrationPage() -> impl IntoView {
     view! {
         <p class="breadcrumb"><a href=INTEGRATIONS_PATH>"Integrations"</a>" / New"</p>
         <h1>"Create Integration"</h1>
-        <IntegrationForm existing=None />
+        {when_loaded(list_oauth_connections(), |connections| view! {
+            <IntegrationForm existing=None connections />
+        })}
     }
     .into_any()
 }
@@ -28,15 +34,20 @@ pub fn EditIntegrationPage(name: String) -> impl IntoView {
     when_loaded(get_integration(name), move |view| {
         view! {
             <h2>"Edit details and schema"</h2>
-            <IntegrationForm existing=Some(view) />
+            <IntegrationForm existing=Some(view) connections=Vec::new() />
         }
     })
 }
 
 /// The whole form, rendered by the server. What the island needs beyond the controls (which
 /// integration, the name and version it was opened with) is in the form's data attributes.
+/// `connections` are offered in the OAuth Provider section, which only a new integration has
+/// (an existing one links its connection on the OAuth tab).
 #[component]
-fn IntegrationForm(existing: Option<IntegrationView>) -> impl IntoView {
+fn IntegrationForm(
+    existing: Option<IntegrationView>,
+    connections: Vec<OAuthConnectionView>,
+) -> impl IntoView {
     let draft = existing
         .as_ref()
         .map(IntegrationView::to_draft)
@@ -56,6 +67,7 @@ fn IntegrationForm(existing: Option<IntegrationView>) -> impl IntoView {
                 <p class="error" role="alert" id="integration-form-error" hidden=true></p>
                 {details_fieldset(&draft)}
                 {schema_fieldset(&draft.fields)}
+                {existing.is_none().then(|| oauth_choice_fieldset(connections))}
                 {removal_confirmation()}
                 <div class="form-actions">
                     // Disabled until the island is live: before then a submit would send the form as a plain GET.
@@ -87,10 +99,21 @@ fn details_fieldset(draft: &IntegrationDraft) -> impl IntoView {
     }
 }
 
-/// One labelled input of the details; its message is `{id}-message`.
+/// One labelled text input of the details; its message is `{id}-message`.
 fn detail(
     id: &'static str,
     label: &'static str,
+    value: String,
+    hint: &'static str,
+) -> impl IntoView {
+    labelled_input(id, label, "text", value, hint)
+}
+
+/// A labelled input whose message (the server's error, else the hint) is `{id}-message`.
+pub(super) fn labelled_input(
+    id: &'static str,
+    label: &'static str,
+    input_type: &'static str,
     value: String,
     hint: &'static str,
 ) -> impl IntoView {
@@ -98,7 +121,7 @@ fn detail(
     view! {
         <div class="field">
             <label for=id>{label}</label>
-            <input id=id type="text" autocomplete="off" value=value aria-describedby=message_id.clone() />
+            <input id=id type=input_type autocomplete="off" value=value aria-describedby=message_id.clone() />
             <p class="field-message" id=message_id>
                 <span class="field-error" hidden=true></span>
                 <span class="muted">{hint}</span>

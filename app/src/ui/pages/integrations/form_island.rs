@@ -7,9 +7,12 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::list::integration_href;
+use super::oauth_choice_island;
 use super::schema_fields::NEW_ROW;
 use crate::domain::ids::IntegrationId;
-use crate::domain::integration::{schema_field_name, FieldType, IntegrationDraft, SchemaField};
+use crate::domain::integration::{
+    schema_field_name, FieldType, IntegrationDraft, IntegrationOAuthChoice, SchemaField,
+};
 use crate::error::AppError;
 use crate::serverfns::integrations::{create_integration, update_integration};
 use crate::ui::components::form::show_field_message;
@@ -23,6 +26,7 @@ pub fn IntegrationFormIsland(children: Children) -> impl IntoView {
     view! {
         <div on:click=|event| on_click(&event)
             on:input=|event| warn_on_rename(&event)
+            on:change=|event| oauth_choice_island::show_chosen_part(&event)
             on:keydown=|event| close_on_escape(&event)
             on:submit=|event| { event.prevent_default(); send(false); }>
             {children()}
@@ -35,10 +39,11 @@ pub fn IntegrationFormIsland(children: Children) -> impl IntoView {
 async fn save_integration(
     existing_id: Option<IntegrationId>,
     draft: IntegrationDraft,
+    oauth: Option<IntegrationOAuthChoice>,
 ) -> Result<String, AppError> {
     let saved = match existing_id {
         Some(id) => update_integration(id, draft).await?,
-        None => create_integration(draft).await?,
+        None => create_integration(draft, oauth).await?,
     };
     Ok(saved.name)
 }
@@ -54,7 +59,7 @@ const DETAILS: [(&str, &str); 4] = [
 ];
 const CONFIRMATION: &str = "confirm-removal";
 
-fn by_id(id: &str) -> Option<web_sys::Element> {
+pub(super) fn by_id(id: &str) -> Option<web_sys::Element> {
     document().get_element_by_id(id)
 }
 
@@ -72,14 +77,14 @@ fn within(row: &web_sys::Element, selector: &str) -> Option<web_sys::Element> {
     row.query_selector(selector).ok().flatten()
 }
 
-fn input_value(element: Option<web_sys::Element>) -> String {
+pub(super) fn input_value(element: Option<web_sys::Element>) -> String {
     element
         .and_then(|element| element.dyn_into::<web_sys::HtmlInputElement>().ok())
         .map(|input| input.value())
         .unwrap_or_default()
 }
 
-fn set_flag(element: Option<web_sys::Element>, attribute: &str, on: bool) {
+pub(super) fn set_flag(element: Option<web_sys::Element>, attribute: &str, on: bool) {
     if let Some(element) = element {
         let _ = if on {
             element.set_attribute(attribute, "")
@@ -288,14 +293,20 @@ fn send(confirm: bool) {
     let draft = read_draft(confirm);
     let existing_id: Option<IntegrationId> =
         form_data("data-existing-id").and_then(|id| id.parse().ok());
+    let oauth = oauth_choice_island::read_choice();
+    let next_tab = if oauth_choice_island::connect_comes_next(oauth.as_ref()) {
+        "oauth"
+    } else {
+        "configuration"
+    };
     show_error(None);
     show_confirmation(None);
     set_saving(true);
     leptos::task::spawn_local(async move {
-        match save_integration(existing_id, draft).await {
+        match save_integration(existing_id, draft, oauth).await {
             Ok(name) => go_to(&match existing_id {
                 Some(_) => format!("{}?saved=1", integration_href(&name)),
-                None => format!("{}/configuration?created=1", integration_href(&name)),
+                None => format!("{}/{next_tab}?created=1", integration_href(&name)),
             }),
             Err(failure) => {
                 set_saving(false);
@@ -317,6 +328,7 @@ fn show_messages(failure: &AppError) {
             show_field_message(&shown, by_id(id), failure.for_field(name));
         }
     }
+    oauth_choice_island::show_messages(failure);
     if let Some(shown) = by_id("schema-fields-message") {
         show_field_message(&shown, None, failure.for_field("fields"));
     }

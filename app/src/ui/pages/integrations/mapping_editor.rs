@@ -1,11 +1,9 @@
 //! The mapping editor, the dialog of Add Mapping, Map and Edit: it loads what it starts from (a
-//! new mapping's values, or the saved mapping), then shows the organization's token link and the
-//! form.
+//! new mapping's values, or the saved mapping), then shows the form.
 
 use leptos::prelude::*;
 
 use super::mapping_form::MappingForm;
-use super::mapping_token::MappingTokenLink;
 use super::mappings::{Editing, MappingsSetup};
 use crate::domain::ids::{IntegrationId, OrganizationId, TokenId};
 use crate::domain::integration::FieldValueView;
@@ -73,24 +71,16 @@ pub fn MappingEditor(
         "Edit Mapping"
     };
     let entity_label = setup.entity_label;
-    let token_mapping = match mode {
-        Editing::Existing(id) if setup.with_oauth => Some(id),
-        _ => None,
-    };
+    let with_oauth = setup.with_oauth;
     view! {
         <section class="editor-panel" role="dialog" aria-labelledby="mapping-editor-title"
             on:keydown=move |event| if event.key() == "Escape" { editing.set(None) }>
             <h2 id="mapping-editor-title">{title}</h2>
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || start.get().map(|result| match result {
-                    Ok(start) => {
-                        let linked = start.oauth_token_id;
-                        let organization_id = start.organization.as_ref().map_or(OrganizationId::default(), |(id, _)| *id);
-                        view! {
-                            {token_mapping.map(|mapping_id| view! { <MappingTokenLink integration_id mapping_id organization_id linked /> })}
-                            <MappingForm integration_id mode=mode.clone() start entity_label=entity_label.clone() editing />
-                        }.into_any()
-                    }
+                    Ok(start) => view! {
+                        <MappingForm integration_id mode=mode.clone() start entity_label=entity_label.clone() with_oauth editing />
+                    }.into_any(),
                     Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
                 })}
             </Suspense>

@@ -1,18 +1,20 @@
 //! The mapping form inside the editor: the organization (chosen here for a new mapping), its
-//! entity ID and name, and its overrides of the defaults.
+//! entity ID and name, which OAuth token it uses, and its overrides of the defaults.
 
 use leptos::prelude::*;
 
 use super::mapping_editor::EditorStart;
+use super::mapping_token::TokenChoiceField;
 use super::mappings::Editing;
 use super::values::{ValueInputs, ValueState};
-use crate::domain::ids::{IntegrationId, OrganizationId};
-use crate::domain::integration::MappingDraft;
+use crate::domain::ids::{IntegrationId, MappingId, OrganizationId};
+use crate::domain::integration::{MappingDraft, MappingTokenChoice};
 use crate::error::AppError;
 use crate::serverfns::mappings::{list_unmapped_organizations, CreateMapping, UpdateMapping};
+use crate::serverfns::oauth::start_oauth_connect;
 use crate::ui::components::dialog::focus_on_open;
 use crate::ui::components::form::{field_message, message_or_hint, NonFieldError, SaveOrCancel};
-use crate::ui::islands::{reload_page, sent_with_page};
+use crate::ui::islands::{go_to, reload_page, sent_with_page};
 
 /// The form's values.
 #[derive(Clone)]
@@ -21,6 +23,7 @@ struct MappingFields {
     entity_id: RwSignal<String>,
     entity_name: RwSignal<String>,
     overrides: Vec<ValueState>,
+    oauth_token: RwSignal<MappingTokenChoice>,
 }
 
 impl MappingFields {
@@ -30,6 +33,11 @@ impl MappingFields {
             entity_id: RwSignal::new(start.entity_id.clone()),
             entity_name: RwSignal::new(start.entity_name.clone()),
             overrides: start.values.iter().cloned().map(ValueState::new).collect(),
+            oauth_token: RwSignal::new(
+                start
+                    .oauth_token_id
+                    .map_or(MappingTokenChoice::Shared, MappingTokenChoice::Own),
+            ),
         }
     }
 
@@ -54,6 +62,8 @@ pub fn MappingForm(
     mode: Editing,
     start: EditorStart,
     entity_label: String,
+    /// The integration has an OAuth connection: the form offers the token choice.
+    with_oauth: bool,
     editing: RwSignal<Option<Editing>>,
 ) -> impl IntoView {
     // The editor's content arrives after it opens; focus it when it does.
@@ -63,8 +73,14 @@ pub fn MappingForm(
     let error = RwSignal::new(None::<AppError>);
     let create = ServerAction::<CreateMapping>::new();
     let update = ServerAction::<UpdateMapping>::new();
+    let oauth_token = fields.oauth_token;
     Effect::new(
         move |_| match create.value().get().or_else(|| update.value().get()) {
+            Some(Ok(saved))
+                if oauth_token.get_untracked() == MappingTokenChoice::ConnectAfterSaving =>
+            {
+                connect_after_saving(integration_id, saved.id, error);
+            }
             Some(Ok(_)) => reload_page(),
             Some(Err(failure)) => error.set(Some(failure)),
             None => {}
@@ -72,11 +88,21 @@ pub fn MappingForm(
     );
     let (organization_id, entity_id, entity_name) =
         (fields.organization_id, fields.entity_id, fields.entity_name);
+    let token_choice = with_oauth.then(|| view! {
+        <TokenChoiceField integration_id organization_id choice=oauth_token message=field_message(error, "oauth_token") />
+    });
     let states = fields.overrides.clone();
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         error.set(None);
-        save_mapping(&mode, integration_id, fields.to_draft(), create, update);
+        let token = with_oauth.then(|| fields.oauth_token.get_untracked());
+        save_mapping(
+            &mode,
+            integration_id,
+            (fields.to_draft(), token),
+            create,
+            update,
+        );
     };
     let pending = Signal::derive(move || create.pending().get() || update.pending().get());
     view! {
@@ -90,6 +116,7 @@ pub fn MappingForm(
             }}
             <EntityIdField label=entity_label value=entity_id message=field_message(error, "entity_id") />
             <EntityNameField value=entity_name message=field_message(error, "entity_name") />
+            {token_choice}
             <fieldset>
                 <legend>"Overrides"</legend>
                 <ValueInputs states overriding=true error error_prefix="overrides." />
@@ -100,11 +127,11 @@ pub fn MappingForm(
     .into_any()
 }
 
-/// Sends `draft`: a new mapping, or the change to the one being edited.
+/// Sends `draft` with the token chosen: a new mapping, or the change to the one being edited.
 fn save_mapping(
     mode: &Editing,
     integration_id: IntegrationId,
-    draft: MappingDraft,
+    (draft, oauth_token): (MappingDraft, Option<MappingTokenChoice>),
     create: ServerAction<CreateMapping>,
     update: ServerAction<UpdateMapping>,
 ) {
@@ -113,6 +140,7 @@ fn save_mapping(
             create.dispatch(CreateMapping {
                 integration_id,
                 draft,
+                oauth_token,
             });
         }
         Editing::Existing(mapping_id) => {
@@ -120,9 +148,25 @@ fn save_mapping(
                 integration_id,
                 mapping_id: *mapping_id,
                 draft,
+                oauth_token,
             });
         }
     }
+}
+
+/// The mapping is saved: on to the provider's consent for its organization, which comes back
+/// to the Mappings tab with the token linked.
+fn connect_after_saving(
+    integration_id: IntegrationId,
+    mapping_id: MappingId,
+    error: RwSignal<Option<AppError>>,
+) {
+    leptos::task::spawn_local(async move {
+        match start_oauth_connect(integration_id, Some(mapping_id)).await {
+            Ok(url) => go_to(&url),
+            Err(failure) => error.set(Some(failure)),
+        }
+    });
 }
 
 /// The organization's ID in the external system, under the name the integration gives it.

@@ -1,13 +1,15 @@
 //! A mapping's organization-specific OAuth token: its status and Connect in the mappings table,
-//! and linking an existing token of the same connection in the mapping editor.
+//! and the choice of token in the mapping form.
 
 use leptos::prelude::*;
 
 use super::token_status::state_badge;
-use crate::domain::ids::{IntegrationId, MappingId, OrganizationId, TokenId};
-use crate::domain::integration::MappingSummary;
-use crate::serverfns::oauth::{get_integration_oauth, LinkMappingToken};
-use crate::ui::islands::{reload_page, sent_with_page};
+use crate::domain::ids::{IntegrationId, OrganizationId};
+use crate::domain::integration::{MappingSummary, MappingTokenChoice};
+use crate::domain::oauth::GrantType;
+use crate::serverfns::oauth::get_integration_oauth;
+use crate::ui::components::form::message_or_hint;
+use crate::ui::islands::sent_with_page;
 
 /// The table cell: the token's status (or the shared token) and Connect for this organization,
 /// and Use it for an entity ID the provider reported. Rendered on the server: the buttons work
@@ -40,49 +42,51 @@ pub fn MappingTokenCell(mapping: MappingSummary) -> impl IntoView {
     }
 }
 
-/// In the mapping editor: use the shared token or link the organization's own token (made
-/// through another integration on the same connection, or unlinked earlier).
+/// The mapping form's "OAuth token": the shared token, a token the organization already has on
+/// the integration's connection (made through another integration, or unlinked earlier), or
+/// Connect after saving where the connection asks the provider for consent.
 #[component]
-pub fn MappingTokenLink(
+pub fn TokenChoiceField(
     integration_id: IntegrationId,
-    mapping_id: MappingId,
-    organization_id: OrganizationId,
-    linked: Option<TokenId>,
+    organization_id: RwSignal<Option<OrganizationId>>,
+    choice: RwSignal<MappingTokenChoice>,
+    message: Signal<Option<String>>,
 ) -> impl IntoView {
     let oauth = sent_with_page(move || {
         Resource::new(|| (), move |_| get_integration_oauth(integration_id))
     });
-    let chosen = RwSignal::new(linked);
-    let link = ServerAction::<LinkMappingToken>::new();
-    Effect::new(move |_| {
-        // The list shows the link: load the page again.
-        if let Some(Ok(())) = link.value().get() {
-            reload_page();
+    let chose = move |event: leptos::ev::Event| {
+        if let Some(chosen) = MappingTokenChoice::parse(&event_target_value(&event)) {
+            choice.set(chosen);
         }
-    });
+    };
     view! {
         <Transition fallback=|| ()>
-            {move || oauth.get().and_then(Result::ok).flatten().map(|oauth| view! {
-                <div class="inline-form mapping-token-link">
+            {move || oauth.get().and_then(Result::ok).flatten().map(|oauth| {
+                let connectable = oauth.connection.grant_type == GrantType::AuthorizationCode;
+                let tokens = oauth.organization_tokens;
+                let own_tokens = move || {
+                    let organization = organization_id.get();
+                    tokens.iter().filter(|token| token.organization_id.is_some() && token.organization_id == organization).map(|token| {
+                        let id = token.id;
+                        let label = format!("{}'s own token ({})", token.organization_name.clone().unwrap_or_default(), token.state.label());
+                        view! { <option value=id.to_string() selected=move || choice.get() == MappingTokenChoice::Own(id)>{label}</option> }
+                    }).collect_view()
+                };
+                view! {
                     <div class="field">
                         <label for="mapping-oauth-token">"OAuth token"</label>
-                        <select id="mapping-oauth-token" on:change=move |event| chosen.set(event_target_value(&event).parse().ok())>
-                            <option value="" selected=move || chosen.get().is_none()>"Shared token"</option>
-                            {oauth.organization_tokens.into_iter().filter(|token| token.organization_id == Some(organization_id)).map(|token| {
-                                let label = format!("{} ({})", token.organization_name.clone().unwrap_or_default(), token.state.label());
-                                view! { <option value=token.id.to_string() selected=move || chosen.get() == Some(token.id)>{label}</option> }
-                            }).collect_view()}
+                        <select id="mapping-oauth-token" on:change=chose
+                            aria-invalid=move || message.get().is_some().to_string()>
+                            <option value="shared" selected=move || matches!(choice.get(), MappingTokenChoice::Shared | MappingTokenChoice::Unchanged)>"Shared token (the integration's)"</option>
+                            {own_tokens}
+                            {connectable.then(|| view! {
+                                <option value="connect" selected=move || choice.get() == MappingTokenChoice::ConnectAfterSaving>"Connect after saving (this organization's own token)"</option>
+                            })}
                         </select>
+                        <p class="field-message">{message_or_hint(message, "Which token this organization's workflows get. Connect after saving goes on to the provider's consent for this organization.")}</p>
                     </div>
-                    <button type="button" class="button secondary" disabled=link.pending()
-                        on:click=move |_| { link.dispatch(LinkMappingToken { integration_id, mapping_id, token_id: chosen.get_untracked() }); }>
-                        "Save token link"
-                    </button>
-                </div>
-                {move || link.value().get().map(|result| match result {
-                    Ok(()) => view! { <p class="success" role="status">"Token link saved."</p> }.into_any(),
-                    Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
-                })}
+                }
             })}
         </Transition>
     }

@@ -13,6 +13,8 @@ pub mod mapping_list;
 pub mod mapping_token;
 pub mod mappings;
 pub mod oauth;
+pub mod oauth_choice;
+pub mod oauth_choice_island;
 pub mod overview;
 pub mod schema_fields;
 pub mod token_status;

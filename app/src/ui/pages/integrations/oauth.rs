@@ -54,7 +54,11 @@ pub fn OAuthTab(name: String, query: PageQuery) -> impl IntoView {
             mappings,
         })
     };
+    let created = query.has("created").then(|| view! {
+        <p class="success" role="status">"Integration created with its OAuth connection. Click Connect to authorize, then set its defaults on the Configuration tab."</p>
+    });
     view! {
+        {created}
         <CallbackMessage />
         {when_loaded(load, move |setup| {
             let integration_id = setup.integration.id;

@@ -3,5 +3,6 @@
 mod concurrent_edits;
 mod default_values;
 mod fixtures;
+mod inline_oauth;
 mod mappings;
 mod schema_changes;

@@ -11,5 +11,6 @@ mod never_shown;
 mod organization_tokens;
 mod refresh;
 mod revocation;
+mod token_choice;
 
 pub(super) use fixtures::{connect, mapped_organization, services_with, setup};
