@@ -17,19 +17,18 @@ mod helpers;
 #[path = "suite/http/test_app.rs"]
 mod test_app;
 
-use helpers::{integration_draft, new_api_key, schema_field, set_value as set};
+use helpers::{
+    create_linked_integration, create_mapped_organization, integration_draft, new_api_key,
+    provider_organization_id, schema_field, set_value as set,
+};
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use app::domain::admin::CurrentAdmin;
-use app::domain::integration::{FieldType, MappingDraft, SchemaField};
+use app::domain::integration::{FieldType, SchemaField};
 use app::domain::oauth::{GrantType, OAuthConnectionDraft, SecretChange};
-use app::ssr::{
-    ConfigurationServices, IntegrationServices, MappingServices, OAuthServices,
-    OrganizationServices,
-};
-use bifrost::services::{ServerServices, ServicesConfig};
+use app::ssr::ConfigurationServices;
 use bifrost::store::oauth_tokens::{GrantedTokens, TokenOwner};
 use secrecy::SecretString;
 
@@ -60,6 +59,13 @@ impl Write for CapturedLog {
     }
 }
 
+/// The body of a GET of the API with `key` as the bearer token.
+async fn api_answer(app: &TestApp, key: &str, path: &str) -> String {
+    let request = app.client.get(format!("{}{path}", app.address));
+    let response = request.bearer_auth(key).send().await.expect("request");
+    response.text().await.expect("body")
+}
+
 fn assert_no_secret(what: &str, text: &str) {
     for canary in CANARIES {
         assert!(!text.contains(canary), "{what} shows {canary}");
@@ -77,127 +83,82 @@ async fn no_stored_secret_shows_anywhere_but_the_resolve_answer() {
     tracing::subscriber::set_global_default(subscriber).expect("the only subscriber");
 
     let app = TestApp::spawn_signed_in().await;
-    let services = ServerServices::new(
-        app.db().store.clone(),
-        ServicesConfig::new(&app.address, false)
-            .with_outbound(bifrost::oauth::outbound::OutboundPolicy::allow_private_network()),
-        app.keyring.clone(),
-    );
+    let services = app.services();
     let admin = CurrentAdmin {
         id: 1.into(),
         email: test_app::ADMIN_EMAIL.into(),
     };
-    let integration = services
-        .create_integration(
-            &admin,
-            &integration_draft(
-                "HaloPSA",
-                "global-tenant",
-                vec![SchemaField {
-                    required: true,
-                    ..schema_field("api_key", FieldType::Secret)
-                }],
-            ),
-        )
-        .await
-        .expect("integration");
+    let connection = OAuthConnectionDraft {
+        name: "partner-center".into(),
+        grant_type: GrantType::AuthorizationCode,
+        authorization_url: "http://127.0.0.1:9/authorize".into(),
+        token_url: "http://127.0.0.1:9/token".into(),
+        client_id: "client".into(),
+        client_secret: SecretChange::Set("canary-client-secret".into()),
+        scopes: "api".into(),
+        pkce: true,
+        ..Default::default()
+    };
+    let api_key = SchemaField {
+        required: true,
+        ..schema_field("api_key", FieldType::Secret)
+    };
+    let (integration_id, connection_id) = create_linked_integration(
+        &services,
+        &admin,
+        &connection,
+        &integration_draft("HaloPSA", "global-tenant", vec![api_key]),
+    )
+    .await;
     services
         .save_defaults(
             &admin,
-            integration.id,
+            integration_id,
             &[set("api_key", "canary-default-secret")],
         )
         .await
         .expect("defaults");
-    let contoso = services
-        .create_organization(&admin, "Contoso")
-        .await
-        .expect("organization");
-    let mapping = services
-        .create_mapping(
-            &admin,
-            integration.id,
-            &MappingDraft {
-                organization_id: contoso.id,
-                entity_id: "tenant-a".into(),
-                entity_name: "Contoso Ltd".into(),
-                overrides: vec![set("api_key", "canary-override-secret")],
-            },
-        )
-        .await
-        .expect("mapping");
-    let connection = services
-        .create_oauth_connection(
-            &admin,
-            &OAuthConnectionDraft {
-                name: "partner-center".into(),
-                grant_type: GrantType::AuthorizationCode,
-                authorization_url: "http://127.0.0.1:9/authorize".into(),
-                token_url: "http://127.0.0.1:9/token".into(),
-                client_id: "client".into(),
-                client_secret: SecretChange::Set("canary-client-secret".into()),
-                scopes: "api".into(),
-                pkce: true,
-                extra_parameters: String::new(),
-                audience: String::new(),
-                revocation_url: String::new(),
-                entity_id_source: String::new(),
-                opened_at_version: None,
-            },
-        )
-        .await
-        .expect("connection");
-    services
-        .link_oauth_connection(&admin, integration.id, Some(connection.id))
-        .await
-        .expect("link");
+    let override_secret = vec![set("api_key", "canary-override-secret")];
+    let (contoso, mapping_id) = create_mapped_organization(
+        &services,
+        &admin,
+        integration_id,
+        "Contoso",
+        "tenant-a",
+        "Contoso Ltd",
+        override_secret,
+    )
+    .await;
+    let tokens = GrantedTokens {
+        access_token: SecretString::from("canary-access-token"),
+        refresh_token: Some(SecretString::from("canary-refresh-token")),
+        token_type: "Bearer".into(),
+        scopes: "api".into(),
+        expires_at: bifrost::time::now_millis() + 3_600_000,
+        detected_entity_id: String::new(),
+    };
+    let shared = TokenOwner {
+        connection_id,
+        organization_id: None,
+        entity_id: String::new(),
+    };
+    let now = bifrost::time::now_millis();
     app.db()
         .store
-        .save_connected_token(
-            &app.keyring,
-            &TokenOwner {
-                connection_id: connection.id,
-                organization_id: None,
-                entity_id: String::new(),
-            },
-            &GrantedTokens {
-                access_token: SecretString::from("canary-access-token"),
-                refresh_token: Some(SecretString::from("canary-refresh-token")),
-                token_type: "Bearer".into(),
-                scopes: "api".into(),
-                expires_at: bifrost::time::now_millis() + 3_600_000,
-                detected_entity_id: String::new(),
-            },
-            None,
-            None,
-            bifrost::time::now_millis(),
-        )
+        .save_connected_token(&app.keyring, &shared, &tokens, None, None, now)
         .await
         .expect("token");
-    let provider = app
-        .db()
-        .store
-        .find_provider_organization()
-        .await
-        .expect("provider")
-        .expect("provider exists");
-    let provider_key = new_api_key(&services, &admin, provider.id, "runner").await;
-    let contoso_key = new_api_key(&services, &admin, contoso.id, "contoso").await;
+    let provider = provider_organization_id(&app.db().store).await;
+    let provider_key = new_api_key(&services, &admin, provider, "runner").await;
+    let contoso_key = new_api_key(&services, &admin, contoso, "contoso").await;
 
     // The one place secrets go: the resolve answer.
-    let resolved = app
-        .client
-        .get(format!(
-            "{}/api/v1/integrations/HaloPSA?scope=Contoso",
-            app.address
-        ))
-        .bearer_auth(&provider_key)
-        .send()
-        .await
-        .expect("resolve")
-        .text()
-        .await
-        .expect("body");
+    let resolved = api_answer(
+        &app,
+        &provider_key,
+        "/api/v1/integrations/HaloPSA?scope=Contoso",
+    )
+    .await;
     assert!(
         resolved.contains("canary-override-secret") && resolved.contains("canary-access-token")
     );
@@ -231,8 +192,8 @@ async fn no_stored_secret_shows_anywhere_but_the_resolve_answer() {
     }
 
     // Server functions that read what holds secrets.
-    let id = integration.id.to_string();
-    let mapping_id = mapping.id.to_string();
+    let id = integration_id.to_string();
+    let mapping_id = mapping_id.to_string();
     for (path, form) in [
         ("/api/integrations/get", vec![("name", "HaloPSA")]),
         (
@@ -285,16 +246,7 @@ async fn no_stored_secret_shows_anywhere_but_the_resolve_answer() {
         (&provider_key, "/api/v1/integrations/HaloPSA/mappings"),
         (&provider_key, "/api/v1/openapi.json"),
     ] {
-        let body = app
-            .client
-            .get(format!("{}{path}", app.address))
-            .bearer_auth(key)
-            .send()
-            .await
-            .expect("request")
-            .text()
-            .await
-            .expect("body");
+        let body = api_answer(&app, key, path).await;
         assert_no_secret(path, &body);
     }
 

@@ -7,7 +7,13 @@ use std::sync::Arc;
 
 use app::domain::admin::CurrentAdmin;
 use app::domain::api_key::ApiKeyDraft;
-use app::domain::integration::{FieldType, IntegrationDraft, SchemaField, ValueChange, ValueInput};
+use app::domain::ids::{ConnectionId, IntegrationId, MappingId, OrganizationId};
+use app::domain::integration::{
+    FieldType, IntegrationDraft, MappingDraft, SchemaField, ValueChange, ValueInput,
+};
+use app::domain::oauth::OAuthConnectionDraft;
+use app::error::AppError;
+use app::ssr::{IntegrationServices, MappingServices, OAuthServices, OrganizationServices};
 use bifrost::crypto::{Keyring, SecretKey};
 use bifrost::services::{ServerServices, ServicesConfig};
 use bifrost::store::Store;
@@ -239,10 +245,80 @@ pub async fn new_api_key(
         .key
 }
 
+/// Asserts that `error` refuses `field` with a message that contains `part`.
+#[track_caller]
+pub fn assert_field_refused_with(error: &AppError, field: &str, part: &str) {
+    assert!(
+        error.for_field(field).is_some_and(|m| m.contains(part)),
+        "{error}"
+    );
+}
+
 /// A value change that sets `key` to `text`.
 pub fn set_value(key: &str, text: &str) -> ValueInput {
     ValueInput {
         key: key.into(),
         change: ValueChange::Set(text.into()),
     }
+}
+
+/// The provider organization's id (setup and the server create it).
+pub async fn provider_organization_id(store: &Store) -> OrganizationId {
+    store
+        .find_provider_organization()
+        .await
+        .expect("provider")
+        .expect("provider exists")
+        .id
+}
+
+/// A new organization `name`, mapped in the integration to `entity_id` with these overrides;
+/// the organization's id and the mapping's.
+pub async fn create_mapped_organization(
+    services: &ServerServices,
+    admin: &CurrentAdmin,
+    integration_id: IntegrationId,
+    name: &str,
+    entity_id: &str,
+    entity_name: &str,
+    overrides: Vec<ValueInput>,
+) -> (OrganizationId, MappingId) {
+    let organization = services
+        .create_organization(admin, name)
+        .await
+        .expect("organization");
+    let draft = MappingDraft {
+        organization_id: organization.id,
+        entity_id: entity_id.into(),
+        entity_name: entity_name.into(),
+        overrides,
+    };
+    let mapping = services
+        .create_mapping(admin, integration_id, &draft)
+        .await
+        .expect("mapping");
+    (organization.id, mapping.id)
+}
+
+/// Creates the OAuth connection and the integration, and links the integration to it; the
+/// integration's id and the connection's.
+pub async fn create_linked_integration(
+    services: &ServerServices,
+    admin: &CurrentAdmin,
+    connection: &OAuthConnectionDraft,
+    integration: &IntegrationDraft,
+) -> (IntegrationId, ConnectionId) {
+    let connection = services
+        .create_oauth_connection(admin, connection)
+        .await
+        .expect("connection");
+    let integration = services
+        .create_integration(admin, integration)
+        .await
+        .expect("integration");
+    services
+        .link_oauth_connection(admin, integration.id, Some(connection.id))
+        .await
+        .expect("link");
+    (integration.id, connection.id)
 }

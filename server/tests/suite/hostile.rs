@@ -4,15 +4,17 @@
 //! in text fields, which are refused or stored and shown harmlessly.
 
 use app::domain::admin::CurrentAdmin;
-use app::domain::integration::{FieldType, IntegrationDraft, MappingDraft, SchemaField};
+use app::domain::integration::{FieldType, IntegrationDraft, SchemaField};
 use app::error::AppError;
-use app::ssr::{IntegrationServices, MappingServices, OrganizationServices, TransferServices};
+use app::ssr::{IntegrationServices, TransferServices};
 use bifrost::services::values::{canonical_value, display_value, typed_value};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use serde_json::Value;
 
-use crate::helpers::{integration_draft, schema_field, services_for, TestDb};
+use crate::helpers::{
+    create_mapped_organization, integration_draft, schema_field, services_for, TestDb,
+};
 use crate::http::test_app::TestApp;
 
 const FIELD_TYPES: [FieldType; 5] = [
@@ -145,30 +147,21 @@ fn any_csv_previews_into_named_outcomes() {
             id: 0.into(),
             email: "test".into(),
         };
+        let timeout = vec![schema_field("timeout", FieldType::Int)];
         let integration = services
-            .create_integration(
-                &admin,
-                &integration_draft("HaloPSA", "", vec![schema_field("timeout", FieldType::Int)]),
-            )
+            .create_integration(&admin, &integration_draft("HaloPSA", "", timeout))
             .await
             .expect("integration");
-        let contoso = services
-            .create_organization(&admin, "Contoso")
-            .await
-            .expect("organization");
-        services
-            .create_mapping(
-                &admin,
-                integration.id,
-                &MappingDraft {
-                    organization_id: contoso.id,
-                    entity_id: "tenant-a".into(),
-                    entity_name: String::new(),
-                    overrides: Vec::new(),
-                },
-            )
-            .await
-            .expect("mapping");
+        create_mapped_organization(
+            &services,
+            &admin,
+            integration.id,
+            "Contoso",
+            "tenant-a",
+            "",
+            Vec::new(),
+        )
+        .await;
         (db, services, integration.id)
     });
     let rows = proptest::collection::vec(proptest::collection::vec(csv_cell(), 0..5), 0..6);

@@ -269,7 +269,7 @@ pub async fn oauth_integration(
     use app::domain::admin::CurrentAdmin;
     use app::domain::integration::{FieldType, MappingDraft};
     use app::domain::oauth::{GrantType, OAuthConnectionDraft, SecretChange};
-    use app::ssr::{IntegrationServices, MappingServices, OAuthServices};
+    use app::ssr::MappingServices;
     use bifrost::services::{ServerServices, ServicesConfig};
 
     let services = ServerServices::new(
@@ -287,38 +287,25 @@ pub async fn oauth_integration(
         email: ADMIN_EMAIL.into(),
     };
     let connection_name = format!("{name}_Auth");
-    let connection = services
-        .create_oauth_connection(
-            &admin,
-            &OAuthConnectionDraft {
-                name: connection_name.clone(),
-                grant_type: GrantType::AuthorizationCode,
-                authorization_url: format!("{}/authorize", provider.base_url),
-                token_url: format!("{}/token", provider.base_url),
-                client_id: "bifrost-test".into(),
-                client_secret: SecretChange::Set(crate::provider::CLIENT_SECRET.into()),
-                scopes: "api.read".into(),
-                pkce: true,
-                ..Default::default()
-            },
-        )
-        .await
-        .expect("connection");
-    let integration = services
-        .create_integration(
-            &admin,
-            &crate::helpers::integration_draft(
-                name,
-                "global-tenant",
-                vec![crate::helpers::schema_field("region", FieldType::String)],
-            ),
-        )
-        .await
-        .expect("integration");
-    services
-        .link_oauth_connection(&admin, integration.id, Some(connection.id))
-        .await
-        .expect("link");
+    let connection = OAuthConnectionDraft {
+        name: connection_name.clone(),
+        grant_type: GrantType::AuthorizationCode,
+        authorization_url: format!("{}/authorize", provider.base_url),
+        token_url: format!("{}/token", provider.base_url),
+        client_id: "bifrost-test".into(),
+        client_secret: SecretChange::Set(crate::provider::CLIENT_SECRET.into()),
+        scopes: "api.read".into(),
+        pkce: true,
+        ..Default::default()
+    };
+    let region = vec![crate::helpers::schema_field("region", FieldType::String)];
+    let (integration_id, _) = crate::helpers::create_linked_integration(
+        &services,
+        &admin,
+        &connection,
+        &crate::helpers::integration_draft(name, "global-tenant", region),
+    )
+    .await;
     let provider_org = store
         .find_provider_organization()
         .await
@@ -336,7 +323,7 @@ pub async fn oauth_integration(
         let mapping = services
             .create_mapping(
                 &admin,
-                integration.id,
+                integration_id,
                 &MappingDraft {
                     organization_id: (*organization_id).into(),
                     entity_id: format!("tenant-{organization_id}"),
@@ -356,7 +343,7 @@ pub async fn oauth_integration(
             &admin,
             "session",
             &connection_name,
-            integration.id,
+            integration_id,
             mapping_id,
         )
         .await;

@@ -59,17 +59,18 @@ impl ServerServices {
                 "Connect after saving needs an OAuth connection with the authorization code grant",
             )
         };
-        let connection_id = integration.oauth_connection_id.ok_or_else(refused)?;
-        let connection = self
-            .store
-            .find_oauth_connection(connection_id)
-            .await
-            .map_err(internal)?
-            .ok_or_else(refused)?;
-        if GrantType::parse(&connection.grant_type) == Some(GrantType::AuthorizationCode) {
-            Ok(())
-        } else {
-            Err(refused())
+        let connection = match integration.oauth_connection_id {
+            Some(id) => self
+                .store
+                .find_oauth_connection(id)
+                .await
+                .map_err(internal)?,
+            None => None,
+        };
+        let grant = connection.and_then(|row| GrantType::parse(&row.grant_type));
+        match grant {
+            Some(GrantType::AuthorizationCode) => Ok(()),
+            _ => Err(refused()),
         }
     }
 }

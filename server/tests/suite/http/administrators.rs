@@ -3,23 +3,24 @@
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use super::test_app::{succeeded, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
+use super::test_app::{succeeded, unprocessable_error, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
 
 const SECOND: &str = "second@example.com";
 const SECOND_PASSWORD: &str = "second admin long password";
 
-async fn add_second(app: &TestApp) -> i64 {
-    let form = [
+/// The form that adds the second administrator.
+fn second_admin_form() -> Vec<(&'static str, &'static str)> {
+    vec![
         ("email", SECOND),
         ("password", SECOND_PASSWORD),
         ("confirm_password", SECOND_PASSWORD),
-    ];
+    ]
+}
+
+async fn add_second(app: &TestApp) -> i64 {
     let added: Value = app
-        .call_server_fn("/api/admins/add", &form)
-        .await
-        .json()
-        .await
-        .expect("json");
+        .call_server_fn_json("/api/admins/add", &second_admin_form())
+        .await;
     added["id"].as_i64().expect("id")
 }
 
@@ -30,33 +31,20 @@ async fn an_added_administrator_can_sign_in_and_be_removed_which_ends_their_sess
     let second = TestApp::client_for(&app);
     assert!(succeeded(&second.login(SECOND, SECOND_PASSWORD).await));
 
-    let list: Value = app
-        .call_server_fn("/api/admins/list", &[])
-        .await
-        .json()
-        .await
-        .expect("json");
+    let list: Value = app.call_server_fn_json("/api/admins/list", &[]).await;
     assert_eq!(list.as_array().map(Vec::len), Some(2));
 
     let removed = app
         .call_server_fn("/api/admins/remove", &[("id", &id.to_string())])
         .await;
     assert_eq!(removed.status(), StatusCode::OK);
-    assert_eq!(
-        second.call_server_fn("/api/auth/me", &[]).await.status(),
-        StatusCode::UNAUTHORIZED
-    );
+    assert_eq!(second.me_status().await, StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]
 async fn one_cannot_remove_oneself() {
     let app = TestApp::spawn_signed_in().await;
-    let me: Value = app
-        .call_server_fn("/api/auth/me", &[])
-        .await
-        .json()
-        .await
-        .expect("json");
+    let me: Value = app.call_server_fn_json("/api/auth/me", &[]).await;
     let id = me["id"].as_i64().expect("id").to_string();
     let response = app
         .call_server_fn("/api/admins/remove", &[("id", &id)])
@@ -81,8 +69,7 @@ async fn changing_the_password_needs_the_current_one_and_signs_out_other_session
     let refused = app
         .call_server_fn("/api/admins/change-password", &wrong)
         .await;
-    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let error: Value = refused.json().await.expect("json");
+    let error = unprocessable_error(refused).await;
     assert_eq!(error["Invalid"]["field"], "current_password");
 
     let right = [
@@ -96,15 +83,8 @@ async fn changing_the_password_needs_the_current_one_and_signs_out_other_session
             .status(),
         StatusCode::OK
     );
-    assert_eq!(
-        app.call_server_fn("/api/auth/me", &[]).await.status(),
-        StatusCode::OK,
-        "this session stays"
-    );
-    assert_eq!(
-        elsewhere.call_server_fn("/api/auth/me", &[]).await.status(),
-        StatusCode::UNAUTHORIZED
-    );
+    assert_eq!(app.me_status().await, StatusCode::OK, "this session stays");
+    assert_eq!(elsewhere.me_status().await, StatusCode::UNAUTHORIZED);
     let fresh = TestApp::client_for(&app);
     assert!(
         !succeeded(&fresh.login(ADMIN_EMAIL, ADMIN_PASSWORD).await),
@@ -149,24 +129,11 @@ async fn guessing_the_current_password_is_throttled() {
 /// given longer ago than allowed (here: at once), need it again; a customer's key does not.
 #[tokio::test]
 async fn actions_that_reach_every_customer_ask_for_the_password_again() {
-    let db = crate::helpers::TestDb::sqlite().await;
-    let app = TestApp::spawn_configured(db, |config| {
-        config.password_again_after = std::time::Duration::ZERO;
-    })
-    .await;
-    assert!(succeeded(
-        &app.setup(ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_PASSWORD).await
-    ));
-    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    let app = TestApp::spawn_signed_in_with_the_password_given_long_ago().await;
     let add = |current: &'static str| {
         let app = &app;
         async move {
-            let form = [
-                ("email", SECOND),
-                ("password", SECOND_PASSWORD),
-                ("confirm_password", SECOND_PASSWORD),
-                ("current_password", current),
-            ];
+            let form = [second_admin_form(), vec![("current_password", current)]].concat();
             app.call_server_fn("/api/admins/add", &form).await
         }
     };
@@ -174,9 +141,7 @@ async fn actions_that_reach_every_customer_ask_for_the_password_again() {
         ("", "enter your password again"),
         ("not it", "is not your password"),
     ] {
-        let refused = add(given).await;
-        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
-        let error: Value = refused.json().await.expect("json");
+        let error = unprocessable_error(add(given).await).await;
         assert_eq!(error["Invalid"]["field"], "current_password", "{error}");
         assert!(error.to_string().contains(rule), "{error}");
     }
@@ -205,11 +170,8 @@ async fn actions_that_reach_every_customer_ask_for_the_password_again() {
     );
 
     let organization: Value = app
-        .call_server_fn("/api/organizations/create", &[("name", "Contoso")])
-        .await
-        .json()
-        .await
-        .expect("organization");
+        .call_server_fn_json("/api/organizations/create", &[("name", "Contoso")])
+        .await;
     let customer = organization["id"].as_i64().expect("id");
     tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     assert_eq!(

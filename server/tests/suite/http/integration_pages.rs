@@ -9,12 +9,21 @@ use super::test_app::TestApp;
 
 const TABS: [&str; 5] = ["", "/configuration", "/mappings", "/oauth", "/edit"];
 
+/// Each tab of the integration the address names: its path, status and HTML.
+async fn tabs_of(app: &TestApp, name: &str) -> Vec<(String, StatusCode, String)> {
+    let mut pages = Vec::new();
+    for tab in TABS {
+        let path = format!("/settings/integrations/{name}{tab}");
+        let (status, html) = app.get_page(&path).await;
+        pages.push((path, status, html));
+    }
+    pages
+}
+
 #[tokio::test]
 async fn an_unknown_integrations_tabs_are_not_found() {
     let app = TestApp::spawn_signed_in().await;
-    for tab in TABS {
-        let path = format!("/settings/integrations/NoSuchThing{tab}");
-        let (status, html) = app.get_page(&path).await;
+    for (path, status, html) in tabs_of(&app, "NoSuchThing").await {
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
         assert!(
             html.contains("Page not found"),
@@ -36,9 +45,7 @@ async fn an_existing_integrations_tabs_render_under_its_stored_name() {
     }});
     let created = app.call_json("/api/integrations/create", &draft).await;
     assert_eq!(created.status(), StatusCode::OK);
-    for tab in TABS {
-        let path = format!("/settings/integrations/halopsa{tab}");
-        let (status, html) = app.get_page(&path).await;
+    for (path, status, html) in tabs_of(&app, "halopsa").await {
         assert_eq!(status, StatusCode::OK, "{path}");
         assert!(
             html.contains("<h1>HaloPSA</h1>"),

@@ -90,25 +90,16 @@ async fn integrations_are_created_and_configured_without_a_secret_coming_back() 
             "{path}"
         );
     }
-    let page = app
-        .get("/settings/integrations/HaloPSA/configuration")
+    let (status, html) = app
+        .get_page("/settings/integrations/HaloPSA/configuration")
         .await;
-    assert_eq!(page.status(), StatusCode::OK);
-    let html = page.text().await.expect("html");
+    assert_eq!(status, StatusCode::OK);
     assert!(html.contains("api_key") && !html.contains(SECRET));
+    let secret_is_set = "A secret is set; type a new one to replace it.";
     assert!(
-        html.contains("A secret is set; type a new one to replace it."),
+        html.contains(secret_is_set),
         "the page says the secret is set"
     );
-}
-
-#[tokio::test]
-async fn an_unknown_integration_is_not_found() {
-    let app = TestApp::spawn_signed_in().await;
-    let response = app
-        .call_server_fn("/api/integrations/get", &[("name", "missing")])
-        .await;
-    assert_eq!(response.status(), StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
@@ -148,4 +139,15 @@ async fn downloads_are_for_signed_in_administrators_only() {
             .status(),
         StatusCode::NOT_FOUND
     );
+}
+
+#[tokio::test]
+async fn an_unknown_integration_is_not_found() {
+    let app = TestApp::spawn_signed_in().await;
+    let missing = [("name", "missing")];
+    let status = app
+        .call_server_fn("/api/integrations/get", &missing)
+        .await
+        .status();
+    assert_eq!(status, StatusCode::NOT_FOUND);
 }

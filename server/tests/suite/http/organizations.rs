@@ -3,7 +3,7 @@
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use super::test_app::TestApp;
+use super::test_app::{unprocessable_error, TestApp};
 
 async fn create(app: &TestApp, name: &str) -> reqwest::Response {
     app.call_server_fn("/api/organizations/create", &[("name", name)])
@@ -29,11 +29,8 @@ async fn an_organization_is_created_renamed_and_deleted_and_each_change_is_audit
         .await;
     assert_eq!(renamed.status(), StatusCode::OK);
     let impact: Value = app
-        .call_server_fn("/api/organizations/deletion-impact", &[("id", &id)])
-        .await
-        .json()
-        .await
-        .expect("json");
+        .call_server_fn_json("/api/organizations/deletion-impact", &[("id", &id)])
+        .await;
     assert_eq!(impact["name"], "Contoso Ltd");
     assert_eq!(impact["mappings"], 0);
     let deleted = app
@@ -42,11 +39,8 @@ async fn an_organization_is_created_renamed_and_deleted_and_each_change_is_audit
     assert_eq!(deleted.status(), StatusCode::OK);
 
     let log: Value = app
-        .call_server_fn("/api/audit/list", &[("filter[actor]", ""), ("page", "1")])
-        .await
-        .json()
-        .await
-        .expect("json");
+        .call_server_fn_json("/api/audit/list", &[("filter[actor]", ""), ("page", "1")])
+        .await;
     let actions: Vec<_> = log["items"]
         .as_array()
         .expect("items")
@@ -89,11 +83,8 @@ async fn names_must_be_present_and_unique_in_any_case() {
 async fn the_provider_organization_cannot_be_deleted() {
     let app = TestApp::spawn_signed_in().await;
     let list: Value = app
-        .call_server_fn("/api/organizations/list", &[("search", ""), ("page", "1")])
-        .await
-        .json()
-        .await
-        .expect("json");
+        .call_server_fn_json("/api/organizations/list", &[("search", ""), ("page", "1")])
+        .await;
     let provider = &list["items"][0];
     assert_eq!(provider["is_provider"], true);
     let id = provider["id"].as_i64().expect("id").to_string();
@@ -115,14 +106,11 @@ async fn lists_are_searched_and_paged_on_the_server() {
         create(&app, &format!("Customer {n:02}")).await;
     }
     let page_two: Value = app
-        .call_server_fn(
+        .call_server_fn_json(
             "/api/organizations/list",
             &[("search", "customer"), ("page", "2")],
         )
-        .await
-        .json()
-        .await
-        .expect("json");
+        .await;
     assert_eq!(page_two["total"], 30);
     assert_eq!(page_two["items"].as_array().map(Vec::len), Some(5));
     assert_eq!(page_two["items"][0]["name"], "Customer 25");
@@ -137,7 +125,6 @@ async fn a_bad_audit_date_names_its_field() {
             &[("filter[from]", "yesterday"), ("page", "1")],
         )
         .await;
-    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let error: Value = response.json().await.expect("json");
+    let error = unprocessable_error(response).await;
     assert_eq!(error["Invalid"]["field"], "from");
 }

@@ -2,7 +2,7 @@
 
 use bifrost::http::listener::{self, ListenerLimits};
 use bifrost::services::ensure_provider_organization;
-use bifrost::services::ServicesConfig;
+use bifrost::services::{ServerServices, ServicesConfig};
 use bifrost::startup::{router, AppState};
 use leptos::config::LeptosOptions;
 use secrecy::ExposeSecret;
@@ -110,10 +110,37 @@ impl TestApp {
 
     /// Spawns the app and signs in as its first administrator.
     pub async fn spawn_signed_in() -> TestApp {
-        let app = TestApp::spawn().await;
+        TestApp::spawn_signed_in_on(TestDb::sqlite().await, |_| {}).await
+    }
+
+    /// Spawns the app on the given fresh database with its services' settings adjusted, and
+    /// signs in as its first administrator.
+    pub async fn spawn_signed_in_on(
+        db: TestDb,
+        adjust: impl FnOnce(&mut ServicesConfig),
+    ) -> TestApp {
+        let app = TestApp::spawn_configured(db, adjust).await;
         let response = app.setup(ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_PASSWORD).await;
         assert!(succeeded(&response), "setup failed: {}", response.status());
         app
+    }
+
+    /// Spawns the app signed in, with the password to be given again for sensitive actions as
+    /// soon as any time has passed (and a little has: the sign-in is already too long ago).
+    pub async fn spawn_signed_in_with_the_password_given_long_ago() -> TestApp {
+        let app = TestApp::spawn_signed_in_on(TestDb::sqlite().await, |config| {
+            config.password_again_after = std::time::Duration::ZERO;
+        })
+        .await;
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        app
+    }
+
+    /// Services over this server's database and keys, as another replica would build them.
+    pub fn services(&self) -> ServerServices {
+        let config = ServicesConfig::new(&self.address, false)
+            .with_outbound(bifrost::oauth::outbound::OutboundPolicy::allow_private_network());
+        ServerServices::new(self.db().store.clone(), config, self.keyring.clone())
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
@@ -124,28 +151,46 @@ impl TestApp {
             .expect("request")
     }
 
-    /// Calls a server function the way the browser does: a same-origin form post.
-    pub async fn call_server_fn(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+    /// A page: its status and its HTML.
+    pub async fn get_page(&self, path: &str) -> (reqwest::StatusCode, String) {
+        let response = self.get(path).await;
+        let status = response.status();
+        (status, response.text().await.expect("html"))
+    }
+
+    /// A same-origin POST that asks for JSON, as the browser sends to server functions.
+    fn same_origin_post(&self, path: &str) -> reqwest::RequestBuilder {
         self.client
             .post(format!("{}{path}", self.address))
             .header("origin", &self.address)
             .header("accept", "application/json")
-            .form(form)
-            .send()
-            .await
-            .expect("request")
+    }
+
+    /// Calls a server function the way the browser does: a same-origin form post.
+    pub async fn call_server_fn(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        let request = self.same_origin_post(path).form(form);
+        request.send().await.expect("request")
+    }
+
+    /// Calls a server function and reads its JSON answer.
+    pub async fn call_server_fn_json<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> T {
+        let response = self.call_server_fn(path, form).await;
+        response.json().await.expect("JSON answer")
+    }
+
+    /// The status `/api/auth/me` answers: OK while signed in, UNAUTHORIZED otherwise.
+    pub async fn me_status(&self) -> reqwest::StatusCode {
+        self.call_server_fn("/api/auth/me", &[]).await.status()
     }
 
     /// Calls a server function that takes JSON, as the browser does for structured forms.
     pub async fn call_json(&self, path: &str, body: &serde_json::Value) -> reqwest::Response {
-        self.client
-            .post(format!("{}{path}", self.address))
-            .header("origin", &self.address)
-            .header("accept", "application/json")
-            .json(body)
-            .send()
-            .await
-            .expect("request")
+        let request = self.same_origin_post(path).json(body);
+        request.send().await.expect("request")
     }
 
     pub async fn setup(&self, email: &str, password: &str, confirm: &str) -> reqwest::Response {
@@ -184,6 +229,12 @@ fn new_client() -> reqwest::Client {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("client")
+}
+
+/// The body of a form's refusal, which must be 422 Unprocessable Entity.
+pub async fn unprocessable_error(response: reqwest::Response) -> serde_json::Value {
+    assert_eq!(response.status(), reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+    response.json().await.expect("error body")
 }
 
 /// A server function that redirects on success answers a script's call with 200 and `Location`.

@@ -4,7 +4,7 @@ use reqwest::StatusCode;
 use serde_json::Value;
 use totp_rs::{Algorithm, Secret, TOTP};
 
-use super::test_app::{succeeded, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
+use super::test_app::{succeeded, unprocessable_error, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
 
 /// The app's code for `secret` at `at` (seconds since the epoch).
 fn code_at(secret: &str, at: u64) -> String {
@@ -22,12 +22,7 @@ fn now_secs() -> u64 {
 
 /// Enrols the signed-in administrator; returns the secret and the recovery codes.
 async fn enrol(app: &TestApp) -> (String, Vec<String>) {
-    let started: Value = app
-        .call_server_fn("/api/two-factor/start", &[])
-        .await
-        .json()
-        .await
-        .expect("enrolment");
+    let started: Value = app.call_server_fn_json("/api/two-factor/start", &[]).await;
     let secret = started["secret"].as_str().expect("secret").to_string();
     assert!(started["otpauth_url"]
         .as_str()
@@ -41,11 +36,8 @@ async fn enrol(app: &TestApp) -> (String, Vec<String>) {
     assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let code = code_at(&secret, now_secs());
     let codes: Vec<String> = app
-        .call_server_fn("/api/two-factor/confirm", &[("code", &code)])
-        .await
-        .json()
-        .await
-        .expect("recovery codes");
+        .call_server_fn_json("/api/two-factor/confirm", &[("code", &code)])
+        .await;
     assert_eq!(codes.len(), 10);
     (secret, codes)
 }
@@ -61,7 +53,7 @@ async fn sign_in_with(app: &TestApp, code: &str) -> reqwest::Response {
         .to_string();
     assert!(location.starts_with("/login/code"), "{location}");
     assert_eq!(
-        app.call_server_fn("/api/auth/me", &[]).await.status(),
+        app.me_status().await,
         StatusCode::UNAUTHORIZED,
         "the password alone signs nobody in"
     );
@@ -81,10 +73,7 @@ async fn a_second_factor_is_asked_after_the_password_and_a_code_works_once() {
     // skew), once.
     let accepted = sign_in_with(&browser, &code_at(&secret, now_secs() + 30)).await;
     assert!(succeeded(&accepted), "{}", accepted.status());
-    assert_eq!(
-        browser.call_server_fn("/api/auth/me", &[]).await.status(),
-        StatusCode::OK
-    );
+    assert_eq!(browser.me_status().await, StatusCode::OK);
 
     let replay = TestApp::client_for(&app);
     let replayed = sign_in_with(&replay, &code_at(&secret, now_secs() + 30)).await;
@@ -109,10 +98,7 @@ async fn a_second_factor_is_asked_after_the_password_and_a_code_works_once() {
 #[tokio::test]
 async fn required_two_factor_sends_every_page_to_enrolment_until_it_is_set_up() {
     let db = crate::helpers::TestDb::sqlite().await;
-    let app = TestApp::spawn_configured(db, |config| config.require_two_factor = true).await;
-    assert!(succeeded(
-        &app.setup(ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_PASSWORD).await
-    ));
+    let app = TestApp::spawn_signed_in_on(db, |config| config.require_two_factor = true).await;
     let page = app.get("/settings/integrations").await;
     assert_eq!(page.status(), StatusCode::SEE_OTHER);
     assert_eq!(
@@ -139,12 +125,7 @@ async fn the_command_line_resets_a_lost_second_factor() {
         admin_id: None,
         label: "cli".into(),
     };
-    let services = bifrost::services::ServerServices::new(
-        app.db().store.clone(),
-        bifrost::services::ServicesConfig::new(&app.address, false),
-        app.keyring.clone(),
-    );
-    services
+    app.services()
         .reset_two_factor(ADMIN_EMAIL, &actor)
         .await
         .expect("reset");
@@ -157,18 +138,9 @@ async fn the_command_line_resets_a_lost_second_factor() {
 /// once), it is asked for again.
 #[tokio::test]
 async fn setting_up_asks_for_the_password_when_it_was_given_long_ago() {
-    let db = crate::helpers::TestDb::sqlite().await;
-    let app = TestApp::spawn_configured(db, |config| {
-        config.password_again_after = std::time::Duration::ZERO;
-    })
-    .await;
-    assert!(succeeded(
-        &app.setup(ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_PASSWORD).await
-    ));
-    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    let app = TestApp::spawn_signed_in_with_the_password_given_long_ago().await;
     let refused = app.call_server_fn("/api/two-factor/start", &[]).await;
-    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let error: Value = refused.json().await.expect("json");
+    let error = unprocessable_error(refused).await;
     assert_eq!(error["Invalid"]["field"], "current_password", "{error}");
     let started = app
         .call_server_fn(
@@ -208,12 +180,7 @@ async fn guessing_the_password_to_turn_it_off_is_throttled() {
         error.to_string().contains("too many wrong passwords"),
         "{error}"
     );
-    let status: Value = app
-        .call_server_fn("/api/two-factor/status", &[])
-        .await
-        .json()
-        .await
-        .expect("status");
+    let status: Value = app.call_server_fn_json("/api/two-factor/status", &[]).await;
     assert_eq!(status["enabled"], true, "still on");
     app.finish().await;
 }

@@ -1,8 +1,11 @@
 //! Administrators and sessions on both backends.
 
-use bifrost::store::admins::NewAdmin;
-use bifrost::store::audit::{Actor, AuditQuery};
+use app::domain::ids::AdminId;
+use bifrost::store::admins::{AdminRow, NewAdmin};
+use bifrost::store::audit::Actor;
 use bifrost::store::{Store, StoreError};
+
+use super::audit_log;
 
 fn system() -> Actor {
     Actor {
@@ -19,6 +22,30 @@ fn admin<'a>(email: &'a str, email_key: &'a str) -> NewAdmin<'a> {
     }
 }
 
+/// An administrator whose e-mail address is its own key, added at time 1.
+async fn add_admin(store: &Store, email: &str) -> AdminRow {
+    store
+        .insert_admin(admin(email, email), &system(), 1)
+        .await
+        .expect("admin")
+}
+
+/// Sessions of `admin_id` with these token hashes, started at `now`, ending at `expires_at`.
+async fn add_sessions(
+    store: &Store,
+    admin_id: AdminId,
+    hashes: &[&str],
+    now: i64,
+    expires_at: i64,
+) {
+    for hash in hashes {
+        store
+            .insert_session(hash, admin_id, now, expires_at)
+            .await
+            .expect("session");
+    }
+}
+
 async fn the_first_admin_can_be_claimed_only_once(store: Store) {
     store
         .insert_first_admin(admin("a@example.com", "a@example.com"), 1)
@@ -32,10 +59,7 @@ async fn the_first_admin_can_be_claimed_only_once(store: Store) {
         "got {second:?}"
     );
     assert_eq!(store.count_admins().await.expect("count"), 1);
-    let log = store
-        .list_audit_entries(&AuditQuery::default(), 10, 0)
-        .await
-        .expect("audit");
+    let log = audit_log(&store).await;
     assert_eq!(log.total, 1, "only the successful setup is recorded");
     assert_eq!(
         (
@@ -61,14 +85,8 @@ async fn admin_emails_are_unique_by_key(store: Store) {
 }
 
 async fn the_last_admin_cannot_be_deleted(store: Store) {
-    let first = store
-        .insert_admin(admin("a@example.com", "a@example.com"), &system(), 1)
-        .await
-        .expect("a");
-    let second = store
-        .insert_admin(admin("b@example.com", "b@example.com"), &system(), 1)
-        .await
-        .expect("b");
+    let first = add_admin(&store, "a@example.com").await;
+    let second = add_admin(&store, "b@example.com").await;
     assert!(store
         .delete_admin_unless_last(first.id, &system(), 9)
         .await
@@ -83,17 +101,10 @@ async fn the_last_admin_cannot_be_deleted(store: Store) {
 }
 
 async fn two_admins_removing_each_other_at_once_leave_one(store: Store) {
-    let mut survivor = store
-        .insert_admin(admin("seed@example.com", "seed@example.com"), &system(), 1)
-        .await
-        .expect("seed")
-        .id;
+    let mut survivor = add_admin(&store, "seed@example.com").await.id;
     for round in 0..10 {
-        let email = format!("admin{round}@example.com");
-        let other = store
-            .insert_admin(admin(&email, &email), &system(), 1)
+        let other = add_admin(&store, &format!("admin{round}@example.com"))
             .await
-            .expect("other")
             .id;
         let actor = system();
         let (first, second) = tokio::join!(
@@ -113,22 +124,10 @@ async fn two_admins_removing_each_other_at_once_leave_one(store: Store) {
 }
 
 async fn sessions_are_found_by_hash_and_go_with_their_admin(store: Store) {
-    let a = store
-        .insert_admin(admin("a@example.com", "a@example.com"), &system(), 1)
-        .await
-        .expect("a");
-    let b = store
-        .insert_admin(admin("b@example.com", "b@example.com"), &system(), 1)
-        .await
-        .expect("b");
-    store
-        .insert_session("hash-a", a.id, 100, 1_000)
-        .await
-        .expect("session");
-    store
-        .insert_session("hash-b", b.id, 100, 1_000)
-        .await
-        .expect("session");
+    let a = add_admin(&store, "a@example.com").await;
+    let b = add_admin(&store, "b@example.com").await;
+    add_sessions(&store, a.id, &["hash-a"], 100, 1_000).await;
+    add_sessions(&store, b.id, &["hash-b"], 100, 1_000).await;
     let found = store
         .find_session("hash-a")
         .await
@@ -161,22 +160,9 @@ async fn sessions_are_found_by_hash_and_go_with_their_admin(store: Store) {
 }
 
 async fn expired_and_idle_sessions_are_removed(store: Store) {
-    let a = store
-        .insert_admin(admin("a@example.com", "a@example.com"), &system(), 1)
-        .await
-        .expect("a");
-    store
-        .insert_session("expired", a.id, 0, 100)
-        .await
-        .expect("session");
-    store
-        .insert_session("idle", a.id, 0, 10_000)
-        .await
-        .expect("session");
-    store
-        .insert_session("live", a.id, 0, 10_000)
-        .await
-        .expect("session");
+    let a = add_admin(&store, "a@example.com").await;
+    add_sessions(&store, a.id, &["expired"], 0, 100).await;
+    add_sessions(&store, a.id, &["idle", "live"], 0, 10_000).await;
     store.touch_session("live", 900).await.expect("touch");
     let removed = store
         .delete_expired_sessions(1_000, 500)
@@ -187,18 +173,8 @@ async fn expired_and_idle_sessions_are_removed(store: Store) {
 }
 
 async fn other_sessions_end_when_the_password_changes(store: Store) {
-    let a = store
-        .insert_admin(admin("a@example.com", "a@example.com"), &system(), 1)
-        .await
-        .expect("a");
-    store
-        .insert_session("this", a.id, 0, 10_000)
-        .await
-        .expect("session");
-    store
-        .insert_session("other", a.id, 0, 10_000)
-        .await
-        .expect("session");
+    let a = add_admin(&store, "a@example.com").await;
+    add_sessions(&store, a.id, &["this", "other"], 0, 10_000).await;
     let actor = Actor {
         admin_id: Some(a.id),
         label: "a@example.com".into(),
@@ -228,10 +204,7 @@ async fn other_sessions_end_when_the_password_changes(store: Store) {
         (updated.password_hash.as_str(), updated.updated_at),
         ("$argon2id$new", 5)
     );
-    let log = store
-        .list_audit_entries(&AuditQuery::default(), 10, 0)
-        .await
-        .expect("audit");
+    let log = audit_log(&store).await;
     assert_eq!(log.items[0].action, "admin.password_change");
     assert!(
         !log.items[0].changes.contains("argon2"),
@@ -242,10 +215,7 @@ async fn other_sessions_end_when_the_password_changes(store: Store) {
 
 /// A sign-in checked against a password that changed before its session was stored gets none.
 async fn a_sign_in_does_not_outlive_a_password_change(store: Store) {
-    let a = store
-        .insert_admin(admin("a@example.com", "a@example.com"), &system(), 1)
-        .await
-        .expect("a");
+    let a = add_admin(&store, "a@example.com").await;
     let stale = store
         .insert_session_if_password("late", (a.id, "$argon2id$before-the-change"), 0, 10_000)
         .await

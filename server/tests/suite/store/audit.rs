@@ -5,6 +5,8 @@ use bifrost::store::audit::{Actor, AuditQuery};
 use bifrost::store::{Store, StoreError};
 use serde_json::Value;
 
+use super::audit_log;
+
 fn admin() -> Actor {
     Actor {
         admin_id: Some(7.into()),
@@ -28,10 +30,7 @@ async fn every_organization_change_is_recorded_with_its_fields(store: Store) {
         .expect("delete")
         .expect("existed");
 
-    let log = store
-        .list_audit_entries(&AuditQuery::default(), 10, 0)
-        .await
-        .expect("list");
+    let log = audit_log(&store).await;
     assert_eq!(log.total, 3);
     let actions: Vec<_> = log
         .items
@@ -66,11 +65,7 @@ async fn a_failed_change_leaves_no_record(store: Store) {
         matches!(duplicate, Err(StoreError::Conflict(_))),
         "{duplicate:?}"
     );
-    let log = store
-        .list_audit_entries(&AuditQuery::default(), 10, 0)
-        .await
-        .expect("list");
-    assert_eq!(log.total, 1);
+    assert_eq!(audit_log(&store).await.total, 1);
 }
 
 async fn the_provider_organization_is_never_deleted(store: Store) {
@@ -92,14 +87,7 @@ async fn the_provider_organization_is_never_deleted(store: Store) {
         .await
         .expect("find")
         .is_some());
-    assert_eq!(
-        store
-            .list_audit_entries(&AuditQuery::default(), 10, 0)
-            .await
-            .expect("list")
-            .total,
-        0
-    );
+    assert_eq!(audit_log(&store).await.total, 0);
 }
 
 async fn the_audit_log_filters_by_actor_object_and_time_and_pages(store: Store) {
@@ -114,18 +102,6 @@ async fn the_audit_log_filters_by_actor_object_and_time_and_pages(store: Store) 
             .await
             .expect("create");
     }
-    let by_actor = AuditQuery {
-        actor: Some("OPS@".into()),
-        ..AuditQuery::default()
-    };
-    assert_eq!(
-        store
-            .list_audit_entries(&by_actor, 10, 0)
-            .await
-            .expect("list")
-            .total,
-        2
-    );
     let by_object = AuditQuery {
         object: Some("org 3".into()),
         ..AuditQuery::default()
@@ -142,44 +118,28 @@ async fn the_audit_log_filters_by_actor_object_and_time_and_pages(store: Store) 
             .collect::<Vec<_>>(),
         ["Org 3"]
     );
+    let by_actor = AuditQuery {
+        actor: Some("OPS@".into()),
+        ..AuditQuery::default()
+    };
     let by_type = AuditQuery {
         object: Some("ORGANIZATION".into()),
         ..AuditQuery::default()
     };
-    assert_eq!(
-        store
-            .list_audit_entries(&by_type, 10, 0)
-            .await
-            .expect("list")
-            .total,
-        4
-    );
     let window = AuditQuery {
         from: Some(2_000),
         to: Some(4_000),
         ..AuditQuery::default()
     };
-    assert_eq!(
-        store
-            .list_audit_entries(&window, 10, 0)
-            .await
-            .expect("list")
-            .total,
-        2
-    );
     let combined = AuditQuery {
         actor: Some("else".into()),
         from: Some(3_000),
         ..AuditQuery::default()
     };
-    assert_eq!(
-        store
-            .list_audit_entries(&combined, 10, 0)
-            .await
-            .expect("list")
-            .total,
-        1
-    );
+    for (query, total) in [(by_actor, 2), (by_type, 4), (window, 2), (combined, 1)] {
+        let found = store.list_audit_entries(&query, 10, 0).await.expect("list");
+        assert_eq!(found.total, total, "{query:?}");
+    }
 
     let second_page = store
         .list_audit_entries(&AuditQuery::default(), 3, 3)

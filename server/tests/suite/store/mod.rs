@@ -11,3 +11,14 @@ mod oauth_tokens;
 mod organizations;
 mod outbound;
 mod transfer;
+
+use bifrost::store::audit::{AuditQuery, AuditRow};
+use bifrost::store::{Page, Store};
+
+/// The ten newest audit entries and how many there are in all.
+async fn audit_log(store: &Store) -> Page<AuditRow> {
+    store
+        .list_audit_entries(&AuditQuery::default(), 10, 0)
+        .await
+        .expect("audit log")
+}

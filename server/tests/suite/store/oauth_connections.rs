@@ -6,9 +6,9 @@ use app::domain::ids::ConnectionId;
 use app::domain::integration::IntegrationDraft;
 use app::domain::oauth::{GrantType, OAuthConnectionDraft, SecretChange};
 use app::ssr::{IntegrationServices, OAuthServices};
-use bifrost::store::audit::AuditQuery;
 use bifrost::store::Store;
 
+use super::audit_log;
 use crate::helpers::services_for;
 
 const SECRET: &str = "client-secret-canary-42";
@@ -65,15 +65,9 @@ async fn a_connection_keeps_its_secret_sealed_and_shows_its_redirect_uri(store: 
         .expect("row");
     let sealed = sealed.expect("sealed");
     assert!(sealed.starts_with("v1.") && !sealed.contains("canary"));
-    let log = store
-        .list_audit_entries(&AuditQuery::default(), 10, 0)
-        .await
-        .expect("log");
-    assert!(log
-        .items
-        .iter()
-        .all(|entry| !entry.changes.contains("canary")));
-    assert!(log.items[0].changes.contains("(secret set)"));
+    let log = audit_log(&store).await.items;
+    assert!(log.iter().all(|entry| !entry.changes.contains("canary")));
+    assert!(log[0].changes.contains("(secret set)"));
 
     // Keep leaves the secret alone; Clear removes it.
     let mut draft = created.to_draft();
@@ -128,13 +122,8 @@ async fn bad_settings_are_refused_field_by_field(store: Store) {
         .create_oauth_connection(&admin(), &draft)
         .await
         .expect_err("invalid");
-    for field in [
-        "name",
-        "authorization_url",
-        "token_url",
-        "client_id",
-        "extra_parameters",
-    ] {
+    let refused = "name authorization_url token_url client_id extra_parameters";
+    for field in refused.split(' ') {
         assert!(error.for_field(field).is_some(), "{field}: {error}");
     }
     assert!(services.oauth_connections().await.expect("list").is_empty());
@@ -186,12 +175,8 @@ async fn an_integration_links_a_connection_until_it_is_deleted(store: Store) {
         view.oauth_connection, None,
         "deleting the connection unlinks it"
     );
-    let log = store
-        .list_audit_entries(&AuditQuery::default(), 10, 0)
-        .await
-        .expect("log");
+    let log = audit_log(&store).await.items;
     assert!(log
-        .items
         .iter()
         .any(|entry| entry.action == "integration.oauth_link"));
 }

@@ -13,6 +13,7 @@ use bifrost::store::Store;
 use secrecy::ExposeSecret;
 
 use super::oauth_tokens::{connect, mapped_organization, services_with, setup};
+use crate::helpers::assert_field_refused_with;
 use crate::provider::{FakeProvider, Fault};
 
 fn assert_refused_naming_the_settings(error: &AppError) {
@@ -188,12 +189,7 @@ async fn secrets_and_tokens_do_not_follow_a_url_to_another_host(store: Store) {
         .update_oauth_connection(&setup.admin, setup.connection_id, &moved)
         .await
         .expect_err("the secret is not sent to a new host");
-    assert!(
-        error
-            .for_field("client_secret")
-            .is_some_and(|message| message.contains("enter the client secret again")),
-        "{error}"
-    );
+    assert_field_refused_with(&error, "client_secret", "enter the client secret again");
     let token = services
         .integration_token(setup.integration_id, Some(organization))
         .await

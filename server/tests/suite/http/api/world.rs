@@ -5,16 +5,16 @@ use app::domain::ids::{IntegrationId, OrganizationId};
 use std::time::Duration;
 
 use app::domain::admin::CurrentAdmin;
-use app::domain::integration::{FieldType, MappingDraft};
+use app::domain::integration::FieldType;
 use app::domain::oauth::{GrantType, OAuthConnectionDraft, SecretChange};
-use app::ssr::{
-    ConfigurationServices, IntegrationServices, MappingServices, OAuthServices,
-    OrganizationServices,
-};
+use app::ssr::{ConfigurationServices, IntegrationServices, OAuthServices};
 use bifrost::services::{ServerServices, ServicesConfig};
 use serde_json::Value;
 
-use crate::helpers::{integration_draft, new_api_key, schema_field, set_value as set, TestDb};
+use crate::helpers::{
+    create_mapped_organization, integration_draft, new_api_key, provider_organization_id,
+    schema_field, set_value as set, TestDb,
+};
 use crate::http::test_app::TestApp;
 use crate::provider::{connect_with_consent, FakeProvider, CLIENT_SECRET};
 
@@ -40,15 +40,7 @@ pub(super) async fn world_configured(
     db: TestDb,
     adjust: impl FnOnce(&mut ServicesConfig),
 ) -> World {
-    let app = TestApp::spawn_configured(db, adjust).await;
-    let setup = app
-        .setup(
-            "admin@example.com",
-            "correct horse battery staple",
-            "correct horse battery staple",
-        )
-        .await;
-    assert!(crate::http::test_app::succeeded(&setup));
+    let app = TestApp::spawn_signed_in_on(db, adjust).await;
     let mut config = ServicesConfig::new(&app.address, false)
         .with_outbound(bifrost::oauth::outbound::OutboundPolicy::allow_private_network());
     config.provider_timeout = Duration::from_secs(2);
@@ -89,38 +81,26 @@ pub(super) async fn world_configured(
         .expect("defaults");
     let mut organizations = Vec::new();
     for (name, tenant, timeout) in [("Contoso", "tenant-a", "45"), ("Fabrikam", "tenant-b", "")] {
-        let organization = services
-            .create_organization(&admin, name)
-            .await
-            .expect("organization");
         let overrides = if timeout.is_empty() {
             Vec::new()
         } else {
             vec![set("timeout", timeout)]
         };
-        services
-            .create_mapping(
-                &admin,
-                integration.id,
-                &MappingDraft {
-                    organization_id: organization.id,
-                    entity_id: tenant.into(),
-                    entity_name: format!("{name} Ltd"),
-                    overrides,
-                },
-            )
-            .await
-            .expect("mapping");
-        organizations.push(organization.id);
+        let entity_name = format!("{name} Ltd");
+        let (organization_id, _) = create_mapped_organization(
+            &services,
+            &admin,
+            integration.id,
+            name,
+            tenant,
+            &entity_name,
+            overrides,
+        )
+        .await;
+        organizations.push(organization_id);
     }
-    let provider_org = app
-        .db()
-        .store
-        .find_provider_organization()
-        .await
-        .expect("provider")
-        .expect("provider exists");
-    let provider_key = new_api_key(&services, &admin, provider_org.id, "runner").await;
+    let provider_org = provider_organization_id(&app.db().store).await;
+    let provider_key = new_api_key(&services, &admin, provider_org, "runner").await;
     let contoso_key = new_api_key(&services, &admin, organizations[0], "contoso automation").await;
     World {
         app,

@@ -30,12 +30,7 @@ async fn setup_creates_the_first_admin_with_a_hardened_session_cookie() {
         token.len()
     );
 
-    let me: Value = app
-        .call_server_fn("/api/auth/me", &[])
-        .await
-        .json()
-        .await
-        .expect("json");
+    let me: Value = app.call_server_fn_json("/api/auth/me", &[]).await;
     assert_eq!(me["email"], ADMIN_EMAIL);
 }
 

@@ -42,18 +42,12 @@ async fn login_is_case_insensitive_on_the_email_and_returns_to_the_page_asked_fo
 #[tokio::test]
 async fn logout_ends_the_session_on_the_server() {
     let app = TestApp::spawn_signed_in().await;
-    assert_eq!(
-        app.call_server_fn("/api/auth/me", &[]).await.status(),
-        StatusCode::OK
-    );
+    assert_eq!(app.me_status().await, StatusCode::OK);
     let response = app.call_server_fn("/api/auth/logout", &[]).await;
     assert!(succeeded(&response));
     let cleared = session_cookie(&response).expect("clearing cookie");
     assert!(cleared.contains("Max-Age=0"), "{cleared}");
-    assert_eq!(
-        app.call_server_fn("/api/auth/me", &[]).await.status(),
-        StatusCode::UNAUTHORIZED
-    );
+    assert_eq!(app.me_status().await, StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]
@@ -114,14 +108,11 @@ async fn an_https_server_sets_a_host_prefixed_secure_cookie() {
 #[tokio::test]
 async fn an_idle_session_ends() {
     let db = crate::helpers::TestDb::sqlite().await;
-    let app = TestApp::spawn_configured(db, |config| {
+    let app = TestApp::spawn_signed_in_on(db, |config| {
         config.session_idle = std::time::Duration::from_millis(600);
     })
     .await;
-    let response = app.setup(ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_PASSWORD).await;
-    assert!(succeeded(&response));
-    let me = app.call_server_fn("/api/auth/me", &[]).await;
-    let me: Value = me.json().await.expect("json");
+    let me: Value = app.call_server_fn_json("/api/auth/me", &[]).await;
     assert_eq!(me["email"], ADMIN_EMAIL, "active right after sign-in");
     tokio::time::sleep(std::time::Duration::from_millis(900)).await;
     let after = app.call_server_fn("/api/auth/me", &[]).await;

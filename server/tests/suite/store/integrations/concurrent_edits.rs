@@ -3,7 +3,7 @@
 
 use app::domain::integration::FieldType;
 use app::error::AppError;
-use app::ssr::{ConfigurationServices, IntegrationServices};
+use app::ssr::IntegrationServices;
 use bifrost::store::audit::{Actor, AuditRecord};
 use bifrost::store::config_values::{FieldWrite, ValueWrite};
 use bifrost::store::integrations::IntegrationDetails;
@@ -22,14 +22,12 @@ async fn a_save_over_someone_elses_change_is_refused(store: Store) {
         .to_draft();
     let mut second = opened_by_first.clone();
     second.description = "Changed by the second admin".into();
-    services
-        .update_integration(&admin(), halo.id, &second)
+    update_integration(&services, halo.id, &second)
         .await
         .expect("second admin saves");
     let mut first = opened_by_first;
     first.fields.remove(4);
-    let error = services
-        .update_integration(&admin(), halo.id, &first)
+    let error = update_integration(&services, halo.id, &first)
         .await
         .expect_err("stale form");
     assert!(
@@ -137,14 +135,12 @@ async fn values_and_schema_changes_planned_over_each_other_are_refused(store: St
         .await
         .expect("view")
         .to_draft();
-    services
-        .save_defaults(&admin(), halo.id, &[set("timeout", "5")])
+    save_defaults(&services, halo.id, &[set("timeout", "5")])
         .await
         .expect("a value saved meanwhile");
     let mut schema = opened;
     schema.fields[1].field_type = FieldType::String;
-    let error = services
-        .update_integration(&admin(), halo.id, &schema)
+    let error = update_integration(&services, halo.id, &schema)
         .await
         .expect_err("its checks read the values before the save");
     assert!(matches!(&error, AppError::Conflict(_)), "{error}");

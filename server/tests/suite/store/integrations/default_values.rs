@@ -8,77 +8,61 @@ use bifrost::store::Store;
 use serde_json::json;
 
 use super::fixtures::*;
-use crate::helpers::set_value as set;
+use crate::helpers::{assert_field_refused_with, set_value as set};
 
 async fn defaults_are_typed_and_saved_all_or_nothing(store: Store) {
     let (services, halo) = halo(&store).await;
-    let error = services
-        .save_defaults(
-            &admin(),
-            halo.id,
-            &[set("base_url", "https://halo"), set("timeout", "abc")],
-        )
-        .await
-        .expect_err("bad int");
-    assert!(
-        error
-            .for_field("timeout")
-            .is_some_and(|m| m.contains("whole number")),
-        "{error}"
-    );
+    let error = save_defaults(
+        &services,
+        halo.id,
+        &[set("base_url", "https://halo"), set("timeout", "abc")],
+    )
+    .await
+    .expect_err("bad int");
+    assert_field_refused_with(&error, "timeout", "whole number");
     let values = services.default_values(halo.id).await.expect("values");
     assert!(
         values.iter().all(|v| v.value == ShownValue::Unset),
         "nothing saved"
     );
 
-    let error = services
-        .save_defaults(&admin(), halo.id, &[set("custom", "{\"a\": }")])
+    let error = save_defaults(&services, halo.id, &[set("custom", "{\"a\": }")])
         .await
         .expect_err("bad json");
-    assert!(
-        error
-            .for_field("custom")
-            .is_some_and(|m| m.contains("line 1, column")),
-        "{error}"
-    );
-    let error = services
-        .save_defaults(
-            &admin(),
-            halo.id,
-            &[
-                set("timeout", "soon"),
-                set("verbose", "maybe"),
-                set("custom", "["),
-            ],
-        )
-        .await
-        .expect_err("three bad values");
+    assert_field_refused_with(&error, "custom", "line 1, column");
+    let error = save_defaults(
+        &services,
+        halo.id,
+        &[
+            set("timeout", "soon"),
+            set("verbose", "maybe"),
+            set("custom", "["),
+        ],
+    )
+    .await
+    .expect_err("three bad values");
     for key in ["timeout", "verbose", "custom"] {
         assert!(error.for_field(key).is_some(), "{key} is marked: {error}");
     }
-    let error = services
-        .save_defaults(&admin(), halo.id, &[set("nope", "1")])
+    let error = save_defaults(&services, halo.id, &[set("nope", "1")])
         .await
         .expect_err("unknown key");
     assert!(error.for_field("nope").is_some());
 
-    services
-        .save_defaults(
-            &admin(),
-            halo.id,
-            &[
-                set("base_url", "https://halo.example"),
-                set("timeout", " 30 "),
-                set("verbose", "true"),
-                set("custom", "{\"region\": \"eu\"}"),
-                set("api_key", "sk-default-secret"),
-            ],
-        )
-        .await
-        .expect("save");
-    let merged = services
-        .merged_config("HaloPSA", None)
+    save_defaults(
+        &services,
+        halo.id,
+        &[
+            set("base_url", "https://halo.example"),
+            set("timeout", " 30 "),
+            set("verbose", "true"),
+            set("custom", "{\"region\": \"eu\"}"),
+            set("api_key", "sk-default-secret"),
+        ],
+    )
+    .await
+    .expect("save");
+    let merged = merged_config(&services, "HaloPSA", None)
         .await
         .expect("merged");
     assert_eq!(
@@ -99,8 +83,7 @@ async fn defaults_are_typed_and_saved_all_or_nothing(store: Store) {
 
 async fn secrets_are_stored_sealed_and_shown_only_as_set(store: Store) {
     let (services, halo) = halo(&store).await;
-    services
-        .save_defaults(&admin(), halo.id, &[set("api_key", "sk-plaintext-canary")])
+    save_defaults(&services, halo.id, &[set("api_key", "sk-plaintext-canary")])
         .await
         .expect("save");
     let rows: Vec<(Option<String>, Option<String>)> =
@@ -133,21 +116,17 @@ async fn secrets_are_stored_sealed_and_shown_only_as_set(store: Store) {
         key: "api_key".into(),
         change: ValueChange::Keep,
     };
-    services
-        .save_defaults(&admin(), halo.id, &[keep])
+    save_defaults(&services, halo.id, &[keep])
         .await
         .expect("keep");
-    let merged = services
-        .merged_config("HaloPSA", None)
+    let merged = merged_config(&services, "HaloPSA", None)
         .await
         .expect("merged");
     assert_eq!(merged.config["api_key"], json!("sk-plaintext-canary"));
-    services
-        .save_defaults(&admin(), halo.id, &[clear("api_key")])
+    save_defaults(&services, halo.id, &[clear("api_key")])
         .await
         .expect("clear");
-    let merged = services
-        .merged_config("HaloPSA", None)
+    let merged = merged_config(&services, "HaloPSA", None)
         .await
         .expect("merged");
     assert!(!merged.config.contains_key("api_key"));
@@ -168,12 +147,11 @@ async fn a_ciphertext_moved_to_another_row_fails_instead_of_giving_garbage(store
     .execute(store.raw_pool())
     .await
     .expect("move ciphertext");
-    let error = services
-        .merged_config("HaloPSA", Some(contoso))
+    let error = merged_config(&services, "HaloPSA", Some(contoso))
         .await
         .expect_err("moved ciphertext");
     assert_eq!(error, AppError::Internal);
-    assert!(services.merged_config("HaloPSA", None).await.is_ok());
+    assert!(merged_config(&services, "HaloPSA", None).await.is_ok());
 }
 
 crate::both_backends!(

@@ -4,15 +4,16 @@
 use app::domain::admin::CurrentAdmin;
 use app::domain::ids::{IntegrationId, MappingId, OrganizationId};
 use app::domain::integration::{
-    FieldType, IntegrationDraft, IntegrationView, MappingDraft, SchemaField, ValueChange,
-    ValueInput,
+    FieldType, FieldValueView, IntegrationDraft, IntegrationView, MappingDraft, SchemaField,
+    ValueChange, ValueInput,
 };
 use app::error::AppError;
 use app::ssr::{ConfigurationServices, IntegrationServices, MappingServices, OrganizationServices};
+use bifrost::services::configuration::MergedConfig;
 use bifrost::services::ServerServices;
 use bifrost::store::Store;
 
-use crate::helpers::services_for;
+use crate::helpers::{integration_draft, schema_field, services_for};
 
 pub(super) fn admin() -> CurrentAdmin {
     CurrentAdmin {
@@ -21,31 +22,21 @@ pub(super) fn admin() -> CurrentAdmin {
     }
 }
 
-pub(super) fn field(key: &str, field_type: FieldType, required: bool) -> SchemaField {
-    SchemaField {
-        id: None,
-        key: key.into(),
-        field_type,
-        required,
-        description: String::new(),
-    }
-}
-
+/// HaloPSA: a required string and one optional field of each other type.
 pub(super) fn halo_draft() -> IntegrationDraft {
+    let fields = vec![
+        SchemaField {
+            required: true,
+            ..schema_field("base_url", FieldType::String)
+        },
+        schema_field("timeout", FieldType::Int),
+        schema_field("verbose", FieldType::Bool),
+        schema_field("custom", FieldType::Json),
+        schema_field("api_key", FieldType::Secret),
+    ];
     IntegrationDraft {
-        name: "HaloPSA".into(),
         description: "Tickets".into(),
-        entity_id_name: "Tenant ID".into(),
-        default_entity_id: "common".into(),
-        fields: vec![
-            field("base_url", FieldType::String, true),
-            field("timeout", FieldType::Int, false),
-            field("verbose", FieldType::Bool, false),
-            field("custom", FieldType::Json, false),
-            field("api_key", FieldType::Secret, false),
-        ],
-        confirm_field_removal: false,
-        opened_at_version: None,
+        ..integration_draft("HaloPSA", "common", fields)
     }
 }
 
@@ -91,6 +82,38 @@ pub(super) async fn mapping(
         .map(|summary| summary.id)
 }
 
+/// Saves the integration's defaults as the administrator.
+pub(super) async fn save_defaults(
+    services: &ServerServices,
+    integration_id: IntegrationId,
+    values: &[ValueInput],
+) -> Result<Vec<FieldValueView>, AppError> {
+    services
+        .save_defaults(&admin(), integration_id, values)
+        .await
+}
+
+/// Saves the integration's edit form as the administrator.
+pub(super) async fn update_integration(
+    services: &ServerServices,
+    integration_id: IntegrationId,
+    draft: &IntegrationDraft,
+) -> Result<IntegrationView, AppError> {
+    services
+        .update_integration(&admin(), integration_id, draft)
+        .await
+}
+
+/// The config a workflow gets for the integration `name` in an organization's scope (`None`:
+/// the global scope).
+pub(super) async fn merged_config(
+    services: &ServerServices,
+    name: &str,
+    organization: Option<OrganizationId>,
+) -> Result<MergedConfig, AppError> {
+    services.merged_config(name, organization).await
+}
+
 /// The services over `store`, and HaloPSA as `halo_draft` describes it.
 pub(super) async fn halo(store: &Store) -> (ServerServices, IntegrationView) {
     let services = services_for(store);
@@ -108,8 +131,7 @@ pub(super) async fn halo_with_contoso_mapped(
 ) -> (ServerServices, IntegrationView, OrganizationId) {
     let (services, halo) = halo(store).await;
     let contoso = organization(&services, "Contoso").await;
-    services
-        .save_defaults(&admin(), halo.id, defaults)
+    save_defaults(&services, halo.id, defaults)
         .await
         .expect("defaults");
     mapping(&services, halo.id, contoso, entity_id, overrides)

@@ -3,7 +3,7 @@
 
 use app::domain::ids::IntegrationId;
 use app::domain::integration::{MappingDraft, OrganizationChoice};
-use app::ssr::{ConfigurationServices, MappingServices, OrganizationServices};
+use app::ssr::{MappingServices, OrganizationServices};
 use bifrost::services::ServerServices;
 use bifrost::store::Store;
 use serde_json::json;
@@ -13,52 +13,38 @@ use crate::helpers::set_value as set;
 
 async fn overrides_win_and_unmapped_organizations_get_the_global_scope(store: Store) {
     let (services, halo) = halo(&store).await;
-    services
-        .save_defaults(
-            &admin(),
-            halo.id,
-            &[set("timeout", "30"), set("verbose", "false")],
-        )
-        .await
-        .expect("defaults");
+    save_defaults(
+        &services,
+        halo.id,
+        &[set("timeout", "30"), set("verbose", "false")],
+    )
+    .await
+    .expect("defaults");
     let contoso = organization(&services, "Contoso").await;
     let fabrikam = organization(&services, "Fabrikam").await;
     let unmapped = organization(&services, "Unmapped").await;
-    let contoso_mapping = mapping(
-        &services,
-        halo.id,
-        contoso,
-        "tenant-c",
-        vec![set("timeout", "90")],
-    )
-    .await
-    .expect("contoso");
-    mapping(
-        &services,
-        halo.id,
-        fabrikam,
-        "tenant-f",
-        vec![set("base_url", "https://f")],
-    )
-    .await
-    .expect("fabrikam");
+    let timeout_90 = vec![set("timeout", "90")];
+    let contoso_mapping = mapping(&services, halo.id, contoso, "tenant-c", timeout_90)
+        .await
+        .expect("contoso");
+    let base_url_f = vec![set("base_url", "https://f")];
+    mapping(&services, halo.id, fabrikam, "tenant-f", base_url_f)
+        .await
+        .expect("fabrikam");
 
-    let merged = services
-        .merged_config("halopsa", Some(contoso))
+    let merged = merged_config(&services, "halopsa", Some(contoso))
         .await
         .expect("contoso");
     assert_eq!(merged.entity_id, "tenant-c");
     assert_eq!(merged.config["timeout"], json!(90));
     assert_eq!(merged.config["verbose"], json!(false));
     assert_eq!(merged.missing_required, vec!["base_url".to_string()]);
-    let merged = services
-        .merged_config("HaloPSA", Some(fabrikam))
+    let merged = merged_config(&services, "HaloPSA", Some(fabrikam))
         .await
         .expect("fabrikam");
     assert_eq!(merged.config["timeout"], json!(30));
     assert!(merged.missing_required.is_empty());
-    let merged = services
-        .merged_config("HaloPSA", Some(unmapped))
+    let merged = merged_config(&services, "HaloPSA", Some(unmapped))
         .await
         .expect("unmapped");
     assert!(!merged.mapped);
@@ -90,8 +76,7 @@ async fn overrides_win_and_unmapped_organizations_get_the_global_scope(store: St
         .update_mapping(&admin(), halo.id, contoso_mapping, &draft)
         .await
         .expect("update");
-    let merged = services
-        .merged_config("HaloPSA", Some(contoso))
+    let merged = merged_config(&services, "HaloPSA", Some(contoso))
         .await
         .expect("contoso");
     assert_eq!(merged.config["timeout"], json!(30));
@@ -102,8 +87,7 @@ async fn overrides_win_and_unmapped_organizations_get_the_global_scope(store: St
         .delete_mapping(&admin(), halo.id, contoso_mapping)
         .await
         .expect("delete");
-    let merged = services
-        .merged_config("HaloPSA", Some(contoso))
+    let merged = merged_config(&services, "HaloPSA", Some(contoso))
         .await
         .expect("contoso");
     assert!(!merged.mapped);

@@ -3,19 +3,15 @@
 
 use app::domain::integration::FieldType;
 use app::error::AppError;
-use app::ssr::{ConfigurationServices, IntegrationServices};
+use app::ssr::IntegrationServices;
 use bifrost::store::Store;
 use serde_json::json;
 
 use super::fixtures::*;
-use crate::helpers::{services_for, set_value as set};
+use crate::helpers::{assert_field_refused_with, set_value as set};
 
 async fn names_are_unique_in_any_case(store: Store) {
-    let services = services_for(&store);
-    services
-        .create_integration(&admin(), &halo_draft())
-        .await
-        .expect("create");
+    let (services, _) = halo(&store).await;
     let mut again = halo_draft();
     again.name = "halopsa".into();
     let error = services
@@ -45,8 +41,7 @@ async fn type_changes_are_refused_while_values_would_not_parse(store: Store) {
     let current = services.integration("HaloPSA").await.expect("view");
     let mut draft = current.to_draft();
     draft.fields[0].field_type = FieldType::Int;
-    let error = services
-        .update_integration(&admin(), halo.id, &draft)
+    let error = update_integration(&services, halo.id, &draft)
         .await
         .expect_err("contoso's value is not an int");
     let message = error.for_field("fields.0.type").expect("names the field");
@@ -57,27 +52,22 @@ async fn type_changes_are_refused_while_values_would_not_parse(store: Store) {
 
     let mut draft = current.to_draft();
     draft.fields[4].field_type = FieldType::String;
-    let error = services
-        .update_integration(&admin(), halo.id, &draft)
+    let error = update_integration(&services, halo.id, &draft)
         .await
         .expect_err("secret to string");
-    assert!(error
-        .for_field("fields.4.type")
-        .is_some_and(|m| m.contains("secret")));
+    assert_field_refused_with(&error, "fields.4.type", "secret");
 
     // Values that parse allow the change: string "42"/"https://c" → json fails, timeout unset → ok.
     let mut draft = current.to_draft();
     draft.fields[1].field_type = FieldType::String;
-    services
-        .update_integration(&admin(), halo.id, &draft)
+    update_integration(&services, halo.id, &draft)
         .await
         .expect("no values");
 }
 
 async fn removing_a_field_with_values_needs_confirmation(store: Store) {
     let (services, halo) = halo(&store).await;
-    services
-        .save_defaults(&admin(), halo.id, &[set("timeout", "5")])
+    save_defaults(&services, halo.id, &[set("timeout", "5")])
         .await
         .expect("defaults");
     let mut draft = services
@@ -86,8 +76,7 @@ async fn removing_a_field_with_values_needs_confirmation(store: Store) {
         .expect("view")
         .to_draft();
     draft.fields.remove(1);
-    let error = services
-        .update_integration(&admin(), halo.id, &draft)
+    let error = update_integration(&services, halo.id, &draft)
         .await
         .expect_err("needs confirmation");
     assert!(
@@ -95,8 +84,7 @@ async fn removing_a_field_with_values_needs_confirmation(store: Store) {
         "{error}"
     );
     draft.confirm_field_removal = true;
-    let updated = services
-        .update_integration(&admin(), halo.id, &draft)
+    let updated = update_integration(&services, halo.id, &draft)
         .await
         .expect("confirmed");
     assert_eq!(updated.fields.len(), 4);
@@ -125,16 +113,14 @@ async fn renaming_and_reordering_keep_mappings_and_values(store: Store) {
     draft.fields.swap(0, 1);
     draft.fields[0].key = "seconds".into();
     draft.fields[1].key = "url".into();
-    services
-        .update_integration(&admin(), halo.id, &draft)
+    update_integration(&services, halo.id, &draft)
         .await
         .expect("rename");
     assert!(matches!(
         services.integration("HaloPSA").await,
         Err(AppError::NotFound(_))
     ));
-    let merged = services
-        .merged_config("Halo", Some(contoso))
+    let merged = merged_config(&services, "Halo", Some(contoso))
         .await
         .expect("merged");
     assert!(merged.mapped);

@@ -10,7 +10,7 @@ use bifrost::store::Store;
 use sha2::{Digest, Sha256};
 
 use super::fixtures::*;
-use crate::provider::{query_param, FakeProvider, Fault, GOOD_CODE};
+use crate::provider::{query_param, FakeProvider, Fault};
 
 async fn connect_stores_sealed_tokens_after_sending_the_pkce_verifier(store: Store) {
     let provider = FakeProvider::start().await;
@@ -66,50 +66,27 @@ async fn a_state_works_once_in_its_own_session_and_not_after_expiry(store: Store
     let provider = FakeProvider::start().await;
     let setup = setup(&store, &provider, GrantType::AuthorizationCode).await;
     let url = start(&setup).await;
-    let callback = |state: &str| CallbackQuery {
-        code: Some(GOOD_CODE.into()),
-        state: Some(state.to_string()),
-        error: None,
-    };
     let state = query_param(&url, "state");
     let foreign = setup
-        .services
-        .complete_authorization(
-            &setup.admin,
-            "another-session",
-            CONNECTION,
-            &callback(&state),
-        )
-        .await
-        .expect("foreign");
+        .complete_authorization("another-session", CONNECTION, &consented(&state))
+        .await;
     assert!(
         matches!(foreign, CallbackOutcome::Refused { status: 403, .. }),
         "{foreign:?}"
     );
     let unknown = setup
-        .services
-        .complete_authorization(
-            &setup.admin,
-            SESSION,
-            CONNECTION,
-            &callback("unknown-state"),
-        )
-        .await
-        .expect("unknown");
+        .complete_authorization(SESSION, CONNECTION, &consented("unknown-state"))
+        .await;
     assert!(
         matches!(unknown, CallbackOutcome::Refused { status: 400, message } if message.contains("unknown"))
     );
     let first = setup
-        .services
-        .complete_authorization(&setup.admin, SESSION, CONNECTION, &callback(&state))
-        .await
-        .expect("first");
+        .complete_authorization(SESSION, CONNECTION, &consented(&state))
+        .await;
     assert!(matches!(first, CallbackOutcome::Return(_)), "{first:?}");
     let replay = setup
-        .services
-        .complete_authorization(&setup.admin, SESSION, CONNECTION, &callback(&state))
-        .await
-        .expect("replay");
+        .complete_authorization(SESSION, CONNECTION, &consented(&state))
+        .await;
     assert!(
         matches!(replay, CallbackOutcome::Refused { status: 400, .. }),
         "{replay:?}"
@@ -118,15 +95,8 @@ async fn a_state_works_once_in_its_own_session_and_not_after_expiry(store: Store
 
     let url = start(&setup).await;
     let wrong_connection = setup
-        .services
-        .complete_authorization(
-            &setup.admin,
-            SESSION,
-            "Other",
-            &callback(&query_param(&url, "state")),
-        )
-        .await
-        .expect("wrong connection");
+        .complete_authorization(SESSION, "Other", &consented(&query_param(&url, "state")))
+        .await;
     assert!(
         matches!(wrong_connection, CallbackOutcome::Refused { status: 400, message } if message.contains("another OAuth connection"))
     );
@@ -137,15 +107,8 @@ async fn a_state_works_once_in_its_own_session_and_not_after_expiry(store: Store
         .await
         .expect("age the state");
     let expired = setup
-        .services
-        .complete_authorization(
-            &setup.admin,
-            SESSION,
-            CONNECTION,
-            &callback(&query_param(&url, "state")),
-        )
-        .await
-        .expect("expired");
+        .complete_authorization(SESSION, CONNECTION, &consented(&query_param(&url, "state")))
+        .await;
     assert!(
         matches!(expired, CallbackOutcome::Refused { status: 400, message } if message.contains("expired"))
     );
@@ -156,20 +119,14 @@ async fn denied_consent_and_failed_exchanges_change_nothing(store: Store) {
     let provider = FakeProvider::start().await;
     let setup = setup(&store, &provider, GrantType::AuthorizationCode).await;
     let url = start(&setup).await;
+    let refusal = CallbackQuery {
+        code: None,
+        state: Some(query_param(&url, "state")),
+        error: Some("access_denied".into()),
+    };
     let denied = setup
-        .services
-        .complete_authorization(
-            &setup.admin,
-            SESSION,
-            CONNECTION,
-            &CallbackQuery {
-                code: None,
-                state: Some(query_param(&url, "state")),
-                error: Some("access_denied".into()),
-            },
-        )
-        .await
-        .expect("denied");
+        .complete_authorization(SESSION, CONNECTION, &refusal)
+        .await;
     assert_eq!(
         denied,
         CallbackOutcome::Return(

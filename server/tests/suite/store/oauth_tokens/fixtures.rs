@@ -7,21 +7,22 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use app::domain::admin::CurrentAdmin;
-use app::domain::integration::{IntegrationDraft, MappingDraft};
 use app::domain::oauth::{GrantType, IntegrationOAuthView, OAuthConnectionDraft, SecretChange};
-use app::ssr::{
-    IntegrationServices, MappingServices, OAuthServices, OAuthTokenServices, OrganizationServices,
-};
+use app::ssr::OAuthTokenServices;
 use bifrost::crypto::Keyring;
 use bifrost::oauth::outbound::OutboundPolicy;
-use bifrost::services::{CallbackOutcome, FreshToken, ServerServices, ServicesConfig, TokenError};
+use bifrost::services::{
+    CallbackOutcome, CallbackQuery, FreshToken, ServerServices, ServicesConfig, TokenError,
+};
 use bifrost::store::admins::NewAdmin;
 use bifrost::store::audit::Actor;
 use bifrost::store::mappings::MappingRow;
 use bifrost::store::Store;
 
-use crate::helpers::test_keyring;
-use crate::provider::{connect_with_consent, FakeProvider, CLIENT_SECRET};
+use crate::helpers::{
+    create_linked_integration, create_mapped_organization, integration_draft, test_keyring,
+};
+use crate::provider::{connect_with_consent, FakeProvider, CLIENT_SECRET, GOOD_CODE};
 
 pub(super) const SESSION: &str = "session-token-of-the-admin";
 pub(super) const CONNECTION: &str = "Halo_Auth";
@@ -83,52 +84,30 @@ pub(crate) async fn setup(store: &Store, provider: &FakeProvider, grant_type: Gr
         GrantType::AuthorizationCode => format!("{}/token", provider.base_url),
         GrantType::ClientCredentials => format!("{}/{{entity_id}}/token", provider.base_url),
     };
-    let connection = services
-        .create_oauth_connection(
-            &admin,
-            &OAuthConnectionDraft {
-                name: CONNECTION.into(),
-                grant_type,
-                authorization_url: format!("{}/authorize?tenant=x", provider.base_url),
-                token_url,
-                client_id: "bifrost-test".into(),
-                client_secret: SecretChange::Set(CLIENT_SECRET.into()),
-                scopes: "api.read offline_access".into(),
-                pkce: true,
-                extra_parameters: "prompt=consent".into(),
-                audience: String::new(),
-                revocation_url: format!("{}/revoke", provider.base_url),
-                entity_id_source: "id_token:tid".into(),
-                opened_at_version: None,
-            },
-        )
-        .await
-        .expect("connection");
-    let integration = services
-        .create_integration(
-            &admin,
-            &IntegrationDraft {
-                name: "HaloPSA".into(),
-                description: String::new(),
-                entity_id_name: "Tenant ID".into(),
-                default_entity_id: "global-tenant".into(),
-                fields: Vec::new(),
-                confirm_field_removal: false,
-                opened_at_version: None,
-            },
-        )
-        .await
-        .expect("integration");
-    services
-        .link_oauth_connection(&admin, integration.id, Some(connection.id))
-        .await
-        .expect("link");
+    let connection = OAuthConnectionDraft {
+        name: CONNECTION.into(),
+        grant_type,
+        authorization_url: format!("{}/authorize?tenant=x", provider.base_url),
+        token_url,
+        client_id: "bifrost-test".into(),
+        client_secret: SecretChange::Set(CLIENT_SECRET.into()),
+        scopes: "api.read offline_access".into(),
+        pkce: true,
+        extra_parameters: "prompt=consent".into(),
+        audience: String::new(),
+        revocation_url: format!("{}/revoke", provider.base_url),
+        entity_id_source: "id_token:tid".into(),
+        opened_at_version: None,
+    };
+    let integration = integration_draft("HaloPSA", "global-tenant", Vec::new());
+    let (integration_id, connection_id) =
+        create_linked_integration(&services, &admin, &connection, &integration).await;
     Setup {
         services,
         keyring,
         admin,
-        integration_id: integration.id,
-        connection_id: connection.id,
+        integration_id,
+        connection_id,
     }
 }
 
@@ -150,6 +129,20 @@ impl Setup {
             .await
             .expect("view")
             .expect("linked")
+    }
+
+    /// The provider sends the browser of session `session` back to the connection named
+    /// `connection` with `query`: what the callback does.
+    pub(super) async fn complete_authorization(
+        &self,
+        session: &str,
+        connection: &str,
+        query: &CallbackQuery,
+    ) -> CallbackOutcome {
+        self.services
+            .complete_authorization(&self.admin, session, connection, query)
+            .await
+            .expect("callback")
     }
 
     /// A mapping of the integration as the store reads it.
@@ -177,26 +170,16 @@ pub(crate) async fn mapped_organization(
     name: &str,
     tenant: &str,
 ) -> (OrganizationId, MappingId) {
-    let organization = setup
-        .services
-        .create_organization(&setup.admin, name)
-        .await
-        .expect("organization");
-    let mapping = setup
-        .services
-        .create_mapping(
-            &setup.admin,
-            setup.integration_id,
-            &MappingDraft {
-                organization_id: organization.id,
-                entity_id: tenant.into(),
-                entity_name: String::new(),
-                overrides: Vec::new(),
-            },
-        )
-        .await
-        .expect("mapping");
-    (organization.id, mapping.id)
+    create_mapped_organization(
+        &setup.services,
+        &setup.admin,
+        setup.integration_id,
+        name,
+        tenant,
+        "",
+        Vec::new(),
+    )
+    .await
 }
 
 /// Connect for the shared token, as the browser would: the provider URL it is sent to.
@@ -238,6 +221,23 @@ pub(super) async fn access_token_text(
         .access_token
         .expose_secret()
         .to_string()
+}
+
+/// The provider's redirect back after consent: the good code and `state`.
+pub(super) fn consented(state: &str) -> CallbackQuery {
+    CallbackQuery {
+        code: Some(GOOD_CODE.into()),
+        state: Some(state.to_string()),
+        error: None,
+    }
+}
+
+/// The stored token's status and its sealed refresh token, if any.
+pub(super) async fn stored_status_and_refresh_token(store: &Store) -> (String, Option<String>) {
+    sqlx::query_as("SELECT status, refresh_token FROM oauth_tokens")
+        .fetch_one(store.raw_pool())
+        .await
+        .expect("row")
 }
 
 pub(super) async fn expire_tokens(store: &Store, at: i64) {

@@ -1,13 +1,22 @@
 //! The token is used but never shown: Test connection sends it and shows only a placeholder,
 //! and SQLite's database files never hold it in plaintext.
 
-use app::domain::oauth::GrantType;
+use app::domain::oauth::{ConnectionTestResult, GrantType};
+use app::error::AppError;
 use app::ssr::{IntegrationServices, OAuthTokenServices};
 use bifrost::store::Store;
 
 use super::fixtures::*;
 use crate::helpers::TestDb;
 use crate::provider::FakeProvider;
+
+/// Test connection on the shared token, at the fake provider's echo.
+async fn test_echo(setup: &Setup) -> Result<ConnectionTestResult, AppError> {
+    setup
+        .services
+        .test_connection(setup.integration_id, None, "/api/echo")
+        .await
+}
 
 async fn test_connection_sends_the_token_and_never_shows_it(store: Store) {
     use app::domain::integration::{FieldType, SchemaField, ValueChange, ValueInput};
@@ -32,10 +41,7 @@ async fn test_connection_sends_the_token_and_never_shows_it(store: Store) {
         .update_integration(&setup.admin, setup.integration_id, &draft)
         .await
         .expect("schema");
-    let missing = setup
-        .services
-        .test_connection(setup.integration_id, None, "/api/echo")
-        .await;
+    let missing = test_echo(&setup).await;
     assert!(missing
         .expect_err("no base_url")
         .for_field("path")
@@ -52,17 +58,10 @@ async fn test_connection_sends_the_token_and_never_shows_it(store: Store) {
         )
         .await
         .expect("base_url");
-    let not_connected = setup
-        .services
-        .test_connection(setup.integration_id, None, "/api/echo")
-        .await;
+    let not_connected = test_echo(&setup).await;
     assert!(not_connected.is_err(), "no token yet");
     connect(&setup, None).await;
-    let result = setup
-        .services
-        .test_connection(setup.integration_id, None, "/api/echo")
-        .await
-        .expect("test");
+    let result = test_echo(&setup).await.expect("test");
     assert_eq!(result.status, 200);
     assert_eq!(result.url, format!("{}/api/echo", provider.base_url));
     assert!(

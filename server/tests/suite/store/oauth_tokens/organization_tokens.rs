@@ -7,13 +7,12 @@ use std::time::Duration;
 use app::domain::integration::MappingDraft;
 use app::domain::oauth::GrantType;
 use app::ssr::MappingServices;
-use bifrost::services::CallbackQuery;
 use bifrost::store::audit::Actor;
 use bifrost::store::mappings::{MappingAudit, MappingColumn};
 use bifrost::store::{Store, StoreError};
 
 use super::fixtures::*;
-use crate::provider::{query_param, FakeProvider, Fault, GOOD_CODE};
+use crate::provider::{query_param, FakeProvider, Fault};
 
 async fn client_credentials_get_a_token_per_organization_with_its_entity_id(store: Store) {
     let provider = FakeProvider::start().await;
@@ -26,14 +25,12 @@ async fn client_credentials_get_a_token_per_organization_with_its_entity_id(stor
     }
     use secrecy::ExposeSecret;
     let a = setup
-        .services
-        .integration_token(setup.integration_id, Some(organizations[0]))
+        .token(Some(organizations[0]))
         .await
         .expect("a")
         .expect("oauth");
     let b = setup
-        .services
-        .integration_token(setup.integration_id, Some(organizations[1]))
+        .token(Some(organizations[1]))
         .await
         .expect("b")
         .expect("oauth");
@@ -137,19 +134,8 @@ async fn mapping_links_are_written_only_over_the_mapping_as_it_was_read(store: S
         .expect("start");
     move_to("tenant-b").await;
     setup
-        .services
-        .complete_authorization(
-            &setup.admin,
-            SESSION,
-            CONNECTION,
-            &CallbackQuery {
-                code: Some(GOOD_CODE.into()),
-                state: Some(query_param(&url, "state")),
-                error: None,
-            },
-        )
-        .await
-        .expect("callback");
+        .complete_authorization(SESSION, CONNECTION, &consented(&query_param(&url, "state")))
+        .await;
     let row = setup.mapping_row(mapping).await;
     assert_eq!(
         row.oauth_token_id, None,

@@ -53,11 +53,7 @@ async fn an_expiring_token_is_refreshed_with_its_rotation_stored(store: Store) {
         matches!(refused, Err(TokenError::NeedsReconnect(_))),
         "{refused:?}"
     );
-    let (status, kept): (String, Option<String>) =
-        sqlx::query_as("SELECT status, refresh_token FROM oauth_tokens")
-            .fetch_one(store.raw_pool())
-            .await
-            .expect("row");
+    let (status, kept) = stored_status_and_refresh_token(&store).await;
     assert_eq!(status, "needs_reconnect");
     assert!(kept.is_some());
     let view = setup.oauth_view().await;
@@ -115,11 +111,7 @@ async fn provider_faults_keep_the_tokens_and_recover(store: Store) {
         "bounded by the timeout"
     );
 
-    let (status, refresh): (String, Option<String>) =
-        sqlx::query_as("SELECT status, refresh_token FROM oauth_tokens")
-            .fetch_one(store.raw_pool())
-            .await
-            .expect("row");
+    let (status, refresh) = stored_status_and_refresh_token(&store).await;
     assert_eq!(status, "connected");
     assert!(refresh.is_some(), "nothing discarded");
 

@@ -42,6 +42,21 @@ impl Setup {
             .id
     }
 
+    /// A new organization mapped to `tenant` with Connect after saving chosen: its id, and the
+    /// mapping's or the refusal.
+    async fn map_connecting_after_saving(
+        &self,
+        name: &str,
+        tenant: &str,
+    ) -> (OrganizationId, Result<MappingId, AppError>) {
+        let organization = self.new_organization(name).await;
+        let choice = MappingTokenChoice::ConnectAfterSaving;
+        let saved = self
+            .save_with_token(None, &draft(organization, tenant), choice)
+            .await;
+        (organization, saved)
+    }
+
     /// The organization's own token on the integration's connection.
     async fn own_token(&self, organization_id: OrganizationId) -> TokenId {
         self.oauth_view()
@@ -117,15 +132,10 @@ async fn another_organizations_token_is_refused_and_nothing_is_saved(store: Stor
 async fn connect_after_saving_needs_the_authorization_code_grant(store: Store) {
     let provider = FakeProvider::start().await;
     let setup = setup(&store, &provider, GrantType::ClientCredentials).await;
-    let organization = setup.new_organization("Contoso").await;
-    let error = setup
-        .save_with_token(
-            None,
-            &draft(organization, "tenant-a"),
-            MappingTokenChoice::ConnectAfterSaving,
-        )
-        .await
-        .expect_err("no consent with client credentials");
+    let (_, saved) = setup
+        .map_connecting_after_saving("Contoso", "tenant-a")
+        .await;
+    let error = saved.expect_err("no consent with client credentials");
     assert!(
         error
             .for_field("oauth_token")
@@ -146,15 +156,10 @@ async fn connect_after_saving_needs_the_authorization_code_grant(store: Store) {
 
 async fn connect_after_saving_saves_the_mapping_with_the_shared_token_until_consent(store: Store) {
     let (_provider, setup) = connected(&store).await;
-    let fabrikam = setup.new_organization("Fabrikam").await;
-    let saved = setup
-        .save_with_token(
-            None,
-            &draft(fabrikam, "tenant-b"),
-            MappingTokenChoice::ConnectAfterSaving,
-        )
-        .await
-        .expect("saved");
+    let (fabrikam, saved) = setup
+        .map_connecting_after_saving("Fabrikam", "tenant-b")
+        .await;
+    let saved = saved.expect("saved");
     assert_eq!(setup.mapping_row(saved).await.oauth_token_id, None);
     connect(&setup, Some(saved)).await;
     let own = setup.own_token(fabrikam).await;
