@@ -1,11 +1,12 @@
 //! Administrator rows and the first-run setup claim.
 
 use app::domain::ids::AdminId;
-use sqlx::FromRow;
+use sqlx::{AnyConnection, FromRow};
 
 use serde_json::json;
 
 use super::audit::{change, insert_audit, Actor, AuditRecord, Written};
+use super::statement::{execute, fetch_all, fetch_one, fetch_optional, fetch_scalar};
 use super::{Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
@@ -28,9 +29,7 @@ const COLUMNS: &str = "id, email, password_hash, created_at, updated_at";
 
 impl Store {
     pub async fn count_admins(&self) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM admins")
-            .fetch_one(&self.pool)
-            .await?)
+        fetch_scalar(&self.pool, "SELECT COUNT(*) FROM admins", ()).await
     }
 
     /// Creates the first administrator, once: the claim row makes a second attempt (also a
@@ -41,14 +40,10 @@ impl Store {
         now: i64,
     ) -> Result<AdminRow, StoreError> {
         let mut transaction = self.begin_write().await?;
-        sqlx::query("INSERT INTO setup_claim (id, claimed_at) VALUES (1, $1)")
-            .bind(now)
-            .execute(&mut *transaction)
-            .await?;
-        let row = insert_admin_row(&mut *transaction, &admin, now).await?;
-        sqlx::query("DELETE FROM setup_code")
-            .execute(&mut *transaction)
-            .await?;
+        let claim = "INSERT INTO setup_claim (id, claimed_at) VALUES (1, $1)";
+        execute(&mut *transaction, claim, (now,)).await?;
+        let row = insert_admin_row(&mut transaction, &admin, now).await?;
+        execute(&mut *transaction, "DELETE FROM setup_code", ()).await?;
         let actor = Actor {
             admin_id: Some(row.id),
             label: row.email.clone(),
@@ -67,7 +62,7 @@ impl Store {
         now: i64,
     ) -> Result<AdminRow, StoreError> {
         self.write_audited(now, async |connection| {
-            let row = insert_admin_row(&mut *connection, &admin, now).await?;
+            let row = insert_admin_row(connection, &admin, now).await?;
             let record = admin_created_record(&row, actor, "added");
             Ok(Written::changed(row, record))
         })
@@ -82,6 +77,17 @@ impl Store {
         self.optional_row(&sql, email_key).await
     }
 
+    /// Finds an administrator by e-mail key, for the CLI's reset.
+    pub async fn admin_id_by_email_key(
+        &self,
+        email_key: &str,
+    ) -> Result<Option<AdminId>, StoreError> {
+        Ok(self
+            .find_admin_by_email_key(email_key)
+            .await?
+            .map(|admin| admin.id))
+    }
+
     pub async fn find_admin(&self, id: AdminId) -> Result<Option<AdminRow>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM admins WHERE id = $1");
         self.optional_row(&sql, id).await
@@ -89,7 +95,7 @@ impl Store {
 
     pub async fn list_admins(&self) -> Result<Vec<AdminRow>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM admins ORDER BY email_key");
-        Ok(sqlx::query_as(&sql).fetch_all(&self.pool).await?)
+        fetch_all(&self.pool, &sql, ()).await
     }
 
     /// Deletes an administrator and, through the foreign key, their sessions. Refuses to delete
@@ -102,17 +108,12 @@ impl Store {
         now: i64,
     ) -> Result<Option<AdminRow>, StoreError> {
         self.write_audited(now, async |connection| {
-            sqlx::query("UPDATE admins SET email = email")
-                .execute(&mut *connection)
-                .await?;
+            execute(&mut *connection, "UPDATE admins SET email = email", ()).await?;
             let sql = format!(
                 "DELETE FROM admins WHERE id = $1 AND (SELECT COUNT(*) FROM admins) > 1 RETURNING {COLUMNS}"
             );
-            let Some(deleted) = sqlx::query_as::<_, AdminRow>(&sql)
-                .bind(id)
-                .fetch_optional(&mut *connection)
-                .await?
-            else {
+            let deleted: Option<AdminRow> = fetch_optional(&mut *connection, &sql, (id,)).await?;
+            let Some(deleted) = deleted else {
                 return Ok(Written::unchanged(None));
             };
             let changes = json!({ "email": change(Some(&deleted.email), None) });
@@ -133,23 +134,12 @@ impl Store {
         now: i64,
     ) -> Result<(), StoreError> {
         self.write_audited(now, async |connection| {
-            let changed = sqlx::query(
-                "UPDATE admins SET password_hash = $1, updated_at = $2 WHERE id = $3 AND password_hash = $4",
-            )
-            .bind(password_hash)
-            .bind(now)
-            .bind(id)
-            .bind(verified_hash)
-            .execute(&mut *connection)
-            .await?;
-            if changed.rows_affected() == 0 {
+            let sql = "UPDATE admins SET password_hash = $1, updated_at = $2 WHERE id = $3 AND password_hash = $4";
+            if execute(&mut *connection, sql, (password_hash, now, id, verified_hash)).await? == 0 {
                 return Err(StoreError::Stale);
             }
-            sqlx::query("DELETE FROM sessions WHERE admin_id = $1 AND token_hash <> $2")
-                .bind(id)
-                .bind(keep_session)
-                .execute(&mut *connection)
-                .await?;
+            let sql = "DELETE FROM sessions WHERE admin_id = $1 AND token_hash <> $2";
+            execute(&mut *connection, sql, (id, keep_session)).await?;
             let changes = json!({ "password": change(None, Some("(changed)")) });
             let record = admin_record(actor, "admin.password_change", (id, &actor.label), changes);
             Ok(Written::changed((), record))
@@ -174,22 +164,15 @@ pub(super) fn admin_record<'a>(
     AuditRecord::new(actor, action, ("administrator", id, label), changes)
 }
 
-async fn insert_admin_row<'c, E>(
-    executor: E,
+async fn insert_admin_row(
+    connection: &mut AnyConnection,
     admin: &NewAdmin<'_>,
     now: i64,
-) -> Result<AdminRow, sqlx::Error>
-where
-    E: sqlx::Executor<'c, Database = sqlx::Any>,
-{
-    sqlx::query_as(
+) -> Result<AdminRow, StoreError> {
+    let sql = format!(
         "INSERT INTO admins (email, email_key, password_hash, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $4) RETURNING id, email, password_hash, created_at, updated_at",
-    )
-    .bind(admin.email)
-    .bind(admin.email_key)
-    .bind(admin.password_hash)
-    .bind(now)
-    .fetch_one(executor)
-    .await
+         VALUES ($1, $2, $3, $4, $4) RETURNING {COLUMNS}"
+    );
+    let params = (admin.email, admin.email_key, admin.password_hash, now);
+    fetch_one(connection, &sql, params).await
 }

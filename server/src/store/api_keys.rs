@@ -4,6 +4,7 @@ use app::domain::ids::{ApiKeyId, OrganizationId};
 use sqlx::FromRow;
 
 use super::audit::{Actor, AuditRecord, Written};
+use super::statement::{execute, fetch_one, fetch_optional, fetch_scalar};
 use super::{Page, Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
@@ -54,23 +55,20 @@ impl Store {
         now: i64,
     ) -> Result<ApiKeyRow, StoreError> {
         self.write_audited(now, async |connection| {
-            let id: ApiKeyId = sqlx::query_scalar(
-                "INSERT INTO api_keys (name, prefix, key_hash, organization_id, created_by, created_at, expires_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-            )
-            .bind(key.name)
-            .bind(key.prefix)
-            .bind(key.key_hash)
-            .bind(key.organization_id)
-            .bind(&actor.label)
-            .bind(now)
-            .bind(key.expires_at)
-            .fetch_one(&mut *connection)
-            .await?;
-            let row: ApiKeyRow = sqlx::query_as(&format!("{SELECT_KEYS} WHERE k.id = $1"))
-                .bind(id)
-                .fetch_one(&mut *connection)
-                .await?;
+            let sql = "INSERT INTO api_keys (name, prefix, key_hash, organization_id, created_by, created_at, expires_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
+            let params = (
+                key.name,
+                key.prefix,
+                key.key_hash,
+                key.organization_id,
+                &actor.label,
+                now,
+                key.expires_at,
+            );
+            let id: ApiKeyId = fetch_scalar(&mut *connection, sql, params).await?;
+            let sql = format!("{SELECT_KEYS} WHERE k.id = $1");
+            let row: ApiKeyRow = fetch_one(&mut *connection, &sql, (id,)).await?;
             let record = key_record(actor, "api_key.create", &row);
             Ok(Written::changed(row, record))
         })
@@ -83,17 +81,10 @@ impl Store {
         limit: i64,
         offset: i64,
     ) -> Result<Page<ApiKeyRow>, StoreError> {
-        let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM api_keys")
-            .fetch_one(&self.pool)
-            .await?;
-        let items = sqlx::query_as(&format!(
-            "{SELECT_KEYS} ORDER BY k.created_at DESC, k.id DESC LIMIT $1 OFFSET $2"
-        ))
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(Page { items, total })
+        let count = "SELECT COUNT(*) FROM api_keys";
+        let rows =
+            format!("{SELECT_KEYS} ORDER BY k.created_at DESC, k.id DESC LIMIT $1 OFFSET $2");
+        self.fetch_page((count, &rows), (), (limit, offset)).await
     }
 
     /// The key with this hash, whatever its state (the caller checks expiry and revocation).
@@ -101,12 +92,8 @@ impl Store {
         &self,
         key_hash: &str,
     ) -> Result<Option<ApiKeyRow>, StoreError> {
-        Ok(
-            sqlx::query_as(&format!("{SELECT_KEYS} WHERE k.key_hash = $1"))
-                .bind(key_hash)
-                .fetch_optional(&self.pool)
-                .await?,
-        )
+        let sql = format!("{SELECT_KEYS} WHERE k.key_hash = $1");
+        fetch_optional(&self.pool, &sql, (key_hash,)).await
     }
 
     /// Revokes a key; `None` if it does not exist. Revoking a revoked key changes nothing.
@@ -117,21 +104,13 @@ impl Store {
         now: i64,
     ) -> Result<Option<ApiKeyRow>, StoreError> {
         self.write_audited(now, async |connection| {
-            let updated = sqlx::query(
-                "UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
-            )
-            .bind(now)
-            .bind(id)
-            .execute(&mut *connection)
-            .await?;
-            let row: Option<ApiKeyRow> = sqlx::query_as(&format!("{SELECT_KEYS} WHERE k.id = $1"))
-                .bind(id)
-                .fetch_optional(&mut *connection)
-                .await?;
-            let Some(row) = row else {
+            let sql = "UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL";
+            let updated = execute(&mut *connection, sql, (now, id)).await?;
+            let sql = format!("{SELECT_KEYS} WHERE k.id = $1");
+            let Some(row) = fetch_optional(&mut *connection, &sql, (id,)).await? else {
                 return Ok(Written::unchanged(None));
             };
-            if updated.rows_affected() == 0 {
+            if updated == 0 {
                 return Ok(Written::unchanged(Some(row)));
             }
             let record = key_record(actor, "api_key.revoke", &row);
@@ -147,15 +126,9 @@ impl Store {
         now: i64,
         resolution_ms: i64,
     ) -> Result<(), StoreError> {
-        sqlx::query(
-            "UPDATE api_keys SET last_used_at = $1 WHERE id = $2 \
-             AND (last_used_at IS NULL OR last_used_at <= $3)",
-        )
-        .bind(now)
-        .bind(id)
-        .bind(now - resolution_ms)
-        .execute(&self.pool)
-        .await?;
+        let sql = "UPDATE api_keys SET last_used_at = $1 WHERE id = $2 \
+             AND (last_used_at IS NULL OR last_used_at <= $3)";
+        execute(&self.pool, sql, (now, id, now - resolution_ms)).await?;
         Ok(())
     }
 }

@@ -3,23 +3,17 @@
 //! is ever bound to a statement.
 
 use app::domain::ids::{IntegrationId, MappingId};
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 use sqlx::{AnyConnection, FromRow};
 
+use super::secrets::EncryptedColumn;
+use super::statement::{execute, fetch_all, fetch_scalar, fetch_scalar_optional};
 use super::{Store, StoreError};
 use crate::crypto::{Keyring, SecretIdentity};
 
 pub const CONFIG_VALUES_TABLE: &str = "config_values";
 pub const SECRET_COLUMN: &str = "secret_value";
-
-/// The identity a secret config value is sealed with.
-pub fn secret_identity(row_id: i64) -> SecretIdentity<'static> {
-    SecretIdentity {
-        table: CONFIG_VALUES_TABLE,
-        id: row_id,
-        column: SECRET_COLUMN,
-    }
-}
+const SECRET_VALUES: EncryptedColumn = EncryptedColumn::new(CONFIG_VALUES_TABLE, SECRET_COLUMN);
 
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
 pub struct ValueRow {
@@ -29,6 +23,11 @@ pub struct ValueRow {
     pub value: Option<String>,
     /// Sealed; open it with `Keyring::decrypt` and `secret_identity(id)`.
     pub secret_value: Option<String>,
+}
+
+/// The identity a secret config value is sealed with.
+pub fn secret_identity(row_id: i64) -> SecretIdentity<'static> {
+    SECRET_VALUES.identity(row_id)
 }
 
 /// What to write for one field.
@@ -56,28 +55,13 @@ impl Store {
         integration_id: IntegrationId,
         mapping_id: Option<MappingId>,
     ) -> Result<Vec<ValueRow>, StoreError> {
-        let rows = match mapping_id {
-            None => {
-                let sql = format!(
-                    "SELECT {COLUMNS} FROM config_values WHERE integration_id = $1 AND mapping_id IS NULL"
-                );
-                sqlx::query_as(&sql)
-                    .bind(integration_id)
-                    .fetch_all(&self.pool)
-                    .await?
-            }
-            Some(mapping_id) => {
-                let sql = format!(
-                    "SELECT {COLUMNS} FROM config_values WHERE integration_id = $1 AND mapping_id = $2"
-                );
-                sqlx::query_as(&sql)
-                    .bind(integration_id)
-                    .bind(mapping_id)
-                    .fetch_all(&self.pool)
-                    .await?
-            }
-        };
-        Ok(rows)
+        let scope = scope_condition(mapping_id);
+        let sql =
+            format!("SELECT {COLUMNS} FROM config_values WHERE integration_id = $1 AND {scope}");
+        match mapping_id {
+            None => fetch_all(&self.pool, &sql, (integration_id,)).await,
+            Some(mapping_id) => fetch_all(&self.pool, &sql, (integration_id, mapping_id)).await,
+        }
     }
 
     /// The fields overridden by each of the given mappings, as `(mapping_id, field_id)`.
@@ -101,6 +85,16 @@ impl Store {
             query = query.bind(id);
         }
         Ok(query.fetch_all(&self.pool).await?)
+    }
+}
+
+/// The condition, on a statement's `mapping_id` as `$2` (bound only for a mapping: PostgreSQL
+/// refuses a parameter the statement does not use), that picks the defaults or one mapping's
+/// overrides.
+fn scope_condition(mapping_id: Option<MappingId>) -> &'static str {
+    match mapping_id {
+        None => "mapping_id IS NULL",
+        Some(_) => "mapping_id = $2",
     }
 }
 
@@ -147,19 +141,12 @@ async fn claim_schema(
     // version first takes its row (a schema save waits, or has already moved it, on PostgreSQL)
     // and makes a schema save planned over the old values stale; then every field must still
     // have the type its value was checked against.
-    sqlx::query("UPDATE integrations SET version = version + 1, updated_at = $1 WHERE id = $2")
-        .bind(now)
-        .bind(integration_id)
-        .execute(&mut *connection)
-        .await?;
+    let sql = "UPDATE integrations SET version = version + 1, updated_at = $1 WHERE id = $2";
+    execute(&mut *connection, sql, (now, integration_id)).await?;
     for write in writes {
-        let field_type: Option<String> = sqlx::query_scalar(
-            "SELECT field_type FROM integration_fields WHERE id = $1 AND integration_id = $2",
-        )
-        .bind(write.field_id)
-        .bind(integration_id)
-        .fetch_optional(&mut *connection)
-        .await?;
+        let sql = "SELECT field_type FROM integration_fields WHERE id = $1 AND integration_id = $2";
+        let key = (write.field_id, integration_id);
+        let field_type: Option<String> = fetch_scalar_optional(&mut *connection, sql, key).await?;
         if field_type.as_deref() != Some(write.field_type.as_str()) {
             return Err(StoreError::Stale);
         }
@@ -178,21 +165,18 @@ async fn apply_value_write(
     let existing = existing_value_id(connection, write.field_id, scope.mapping_id).await?;
     match (&write.write, existing) {
         (ValueWrite::Remove, Some(id)) => {
-            sqlx::query("DELETE FROM config_values WHERE id = $1")
-                .bind(id)
-                .execute(&mut *connection)
-                .await?;
+            execute(
+                &mut *connection,
+                "DELETE FROM config_values WHERE id = $1",
+                (id,),
+            )
+            .await?;
         }
         (ValueWrite::Remove, None) => {}
         (ValueWrite::Plain(text), Some(id)) => {
-            sqlx::query(
-                "UPDATE config_values SET value = $1, secret_value = NULL, updated_at = $2 WHERE id = $3",
-            )
-            .bind(text)
-            .bind(now)
-            .bind(id)
-            .execute(&mut *connection)
-            .await?;
+            let sql = "UPDATE config_values SET value = $1, secret_value = NULL, updated_at = $2 \
+                 WHERE id = $3";
+            execute(&mut *connection, sql, (text, now, id)).await?;
         }
         (ValueWrite::Plain(text), None) => {
             insert_value(connection, scope, write.field_id, Some(text), now).await?;
@@ -216,15 +200,10 @@ async fn seal_secret(
     secret: &SecretString,
     now: i64,
 ) -> Result<(), StoreError> {
-    let sealed = keyring.encrypt(secret_identity(id), secret.expose_secret())?;
-    sqlx::query(
-        "UPDATE config_values SET value = NULL, secret_value = $1, updated_at = $2 WHERE id = $3",
-    )
-    .bind(sealed)
-    .bind(now)
-    .bind(id)
-    .execute(&mut *connection)
-    .await?;
+    let sealed = SECRET_VALUES.seal(keyring, id, secret)?;
+    let sql =
+        "UPDATE config_values SET value = NULL, secret_value = $1, updated_at = $2 WHERE id = $3";
+    execute(&mut *connection, sql, (sealed, now, id)).await?;
     Ok(())
 }
 
@@ -233,26 +212,12 @@ async fn existing_value_id(
     field_id: i64,
     mapping_id: Option<MappingId>,
 ) -> Result<Option<i64>, StoreError> {
-    let id = match mapping_id {
-        None => {
-            sqlx::query_scalar(
-                "SELECT id FROM config_values WHERE field_id = $1 AND mapping_id IS NULL",
-            )
-            .bind(field_id)
-            .fetch_optional(&mut *connection)
-            .await?
-        }
-        Some(mapping_id) => {
-            sqlx::query_scalar(
-                "SELECT id FROM config_values WHERE field_id = $1 AND mapping_id = $2",
-            )
-            .bind(field_id)
-            .bind(mapping_id)
-            .fetch_optional(&mut *connection)
-            .await?
-        }
-    };
-    Ok(id)
+    let scope = scope_condition(mapping_id);
+    let sql = format!("SELECT id FROM config_values WHERE field_id = $1 AND {scope}");
+    match mapping_id {
+        None => fetch_scalar_optional(connection, &sql, (field_id,)).await,
+        Some(mapping_id) => fetch_scalar_optional(connection, &sql, (field_id, mapping_id)).await,
+    }
 }
 
 /// Inserts a row; with no plain value it holds an empty placeholder secret until the caller
@@ -265,19 +230,17 @@ async fn insert_value(
     now: i64,
 ) -> Result<i64, StoreError> {
     let placeholder: Option<&str> = if plain.is_some() { None } else { Some("") };
-    let id = sqlx::query_scalar(
-        "INSERT INTO config_values (integration_id, field_id, mapping_id, value, secret_value, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-    )
-    .bind(scope.integration_id)
-    .bind(field_id)
-    .bind(scope.mapping_id)
-    .bind(plain.cloned())
-    .bind(placeholder.map(str::to_string))
-    .bind(now)
-    .fetch_one(&mut *connection)
-    .await?;
-    Ok(id)
+    let sql = "INSERT INTO config_values (integration_id, field_id, mapping_id, value, secret_value, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
+    let params = (
+        scope.integration_id,
+        field_id,
+        scope.mapping_id,
+        plain.cloned(),
+        placeholder.map(str::to_string),
+        now,
+    );
+    fetch_scalar(connection, sql, params).await
 }
 
 impl Store {

@@ -3,12 +3,12 @@
 
 use app::domain::ids::{IntegrationId, MappingId, OrganizationId, TokenId};
 use serde_json::Value;
-use sqlx::any::AnyRow;
-use sqlx::{Any, AnyPool, Executor, FromRow};
+use sqlx::{Any, Executor, FromRow};
 
 use super::audit::Actor;
 use super::config_values::{FieldWrite, ValueRow};
-use super::{escape_like, Page, Store, StoreError};
+use super::statement::{fetch_all, fetch_optional, fetch_scalar};
+use super::{contains_pattern, Page, Store, StoreError};
 
 mod writes;
 
@@ -81,54 +81,7 @@ async fn mapping_in<'c>(
     mapping_id: MappingId,
 ) -> Result<Option<MappingRow>, StoreError> {
     let sql = format!("{SELECT_MAPPINGS} WHERE m.integration_id = $1 AND m.id = $2");
-    Ok(sqlx::query_as(&sql)
-        .bind(integration_id)
-        .bind(mapping_id)
-        .fetch_optional(executor)
-        .await?)
-}
-
-/// A search within an integration: its statements take the integration as `$1`, the search's
-/// LIKE pattern as `$2` and, for a page, the limit and offset as `$3` and `$4`.
-struct IntegrationSearch {
-    integration_id: IntegrationId,
-    pattern: String,
-}
-
-impl IntegrationSearch {
-    fn new(integration_id: IntegrationId, search: &str) -> IntegrationSearch {
-        IntegrationSearch {
-            integration_id,
-            pattern: format!("%{}%", escape_like(&search.to_lowercase())),
-        }
-    }
-
-    async fn count(&self, pool: &AnyPool, sql: &str) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar(sql)
-            .bind(self.integration_id)
-            .bind(&self.pattern)
-            .fetch_one(pool)
-            .await?)
-    }
-
-    async fn page<T>(
-        &self,
-        pool: &AnyPool,
-        sql: &str,
-        limit: i64,
-        offset: i64,
-    ) -> Result<Vec<T>, StoreError>
-    where
-        T: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
-    {
-        Ok(sqlx::query_as(sql)
-            .bind(self.integration_id)
-            .bind(&self.pattern)
-            .bind(limit)
-            .bind(offset)
-            .fetch_all(pool)
-            .await?)
-    }
+    fetch_optional(executor, &sql, (integration_id, mapping_id)).await
 }
 
 impl Store {
@@ -137,13 +90,9 @@ impl Store {
         &self,
         integration_id: IntegrationId,
     ) -> Result<Vec<ValueRow>, StoreError> {
-        Ok(sqlx::query_as(
-            "SELECT id, field_id, mapping_id, value, secret_value FROM config_values \
-             WHERE integration_id = $1 AND mapping_id IS NOT NULL",
-        )
-        .bind(integration_id)
-        .fetch_all(&self.pool)
-        .await?)
+        let sql = "SELECT id, field_id, mapping_id, value, secret_value FROM config_values \
+             WHERE integration_id = $1 AND mapping_id IS NOT NULL";
+        fetch_all(&self.pool, sql, (integration_id,)).await
     }
 
     /// Mappings of an integration whose organization name or entity ID contains `search`.
@@ -154,25 +103,20 @@ impl Store {
         limit: i64,
         offset: i64,
     ) -> Result<Page<MappingRow>, StoreError> {
-        let search = IntegrationSearch::new(integration_id, search);
         let filter = "m.integration_id = $1 AND (o.name_key LIKE $2 ESCAPE '\\' OR LOWER(m.entity_id) LIKE $2 ESCAPE '\\')";
-        let total = search
-            .count(
-                &self.pool,
-                &format!(
-                    "SELECT COUNT(*) FROM integration_mappings m JOIN organizations o ON o.id = m.organization_id WHERE {filter}"
-                ),
-            )
-            .await?;
+        let count = format!(
+            "SELECT COUNT(*) FROM integration_mappings m JOIN organizations o ON o.id = m.organization_id WHERE {filter}"
+        );
         // The page's ids first, so the per-row override count runs for one page, not for every
         // match before the sort.
-        let sql = format!(
+        let rows = format!(
             "{SELECT_MAPPINGS} WHERE m.id IN (SELECT m.id FROM integration_mappings m \
              JOIN organizations o ON o.id = m.organization_id WHERE {filter} \
              ORDER BY o.name_key, m.id LIMIT $3 OFFSET $4) ORDER BY o.name_key, m.id"
         );
-        let items = search.page(&self.pool, &sql, limit, offset).await?;
-        Ok(Page { items, total })
+        let filter = (integration_id, contains_pattern(search));
+        self.fetch_page((&count, &rows), filter, (limit, offset))
+            .await
     }
 
     pub async fn find_mapping(
@@ -191,11 +135,7 @@ impl Store {
     ) -> Result<Option<MappingRow>, StoreError> {
         let sql =
             format!("{SELECT_MAPPINGS} WHERE m.integration_id = $1 AND m.organization_id = $2");
-        Ok(sqlx::query_as(&sql)
-            .bind(integration_id)
-            .bind(organization_id)
-            .fetch_optional(&self.pool)
-            .await?)
+        fetch_optional(&self.pool, &sql, (integration_id, organization_id)).await
     }
 
     /// Organizations without a mapping in this integration whose name contains `search`.
@@ -206,30 +146,19 @@ impl Store {
         limit: i64,
         offset: i64,
     ) -> Result<Page<OrganizationChoiceRow>, StoreError> {
-        let search = IntegrationSearch::new(integration_id, search);
         // The matching organizations less the mapped ones (an organization has at most one
         // mapping per integration): two index counts instead of a probe per organization.
-        let total = search
-            .count(
-                &self.pool,
-                "SELECT (SELECT COUNT(*) FROM organizations o WHERE o.name_key LIKE $2 ESCAPE '\\') \
-                 - (SELECT COUNT(*) FROM integration_mappings m JOIN organizations o ON o.id = m.organization_id \
-                 WHERE m.integration_id = $1 AND o.name_key LIKE $2 ESCAPE '\\')",
-            )
-            .await?;
-        if total <= offset {
-            return Ok(Page {
-                items: Vec::new(),
-                total,
-            });
-        }
+        let count = "SELECT (SELECT COUNT(*) FROM organizations o WHERE o.name_key LIKE $2 ESCAPE '\\') \
+             - (SELECT COUNT(*) FROM integration_mappings m JOIN organizations o ON o.id = m.organization_id \
+             WHERE m.integration_id = $1 AND o.name_key LIKE $2 ESCAPE '\\')";
         let filter = "o.name_key LIKE $2 ESCAPE '\\' AND NOT EXISTS \
              (SELECT 1 FROM integration_mappings m WHERE m.integration_id = $1 AND m.organization_id = o.id)";
-        let sql = format!(
+        let rows = format!(
             "SELECT o.id, o.name FROM organizations o WHERE {filter} ORDER BY o.is_provider DESC, o.name_key LIMIT $3 OFFSET $4"
         );
-        let items = search.page(&self.pool, &sql, limit, offset).await?;
-        Ok(Page { items, total })
+        let filter = (integration_id, contains_pattern(search));
+        self.fetch_page((count, &rows), filter, (limit, offset))
+            .await
     }
 
     /// How many mappings an organization has across all integrations.
@@ -237,11 +166,7 @@ impl Store {
         &self,
         organization_id: OrganizationId,
     ) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar(
-            "SELECT COUNT(*) FROM integration_mappings WHERE organization_id = $1",
-        )
-        .bind(organization_id)
-        .fetch_one(&self.pool)
-        .await?)
+        let sql = "SELECT COUNT(*) FROM integration_mappings WHERE organization_id = $1";
+        fetch_scalar(&self.pool, sql, (organization_id,)).await
     }
 }

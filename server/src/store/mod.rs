@@ -21,6 +21,7 @@ pub mod organizations;
 pub mod secrets;
 pub mod sessions;
 pub mod setup_code;
+mod statement;
 pub mod token_refresh;
 pub mod two_factor;
 
@@ -39,6 +40,11 @@ pub(crate) fn escape_like(text: &str) -> String {
         escaped.push(character);
     }
     escaped
+}
+
+/// The LIKE pattern (with `ESCAPE '\\'`) of names that contain `search`, in any case.
+pub(crate) fn contains_pattern(search: &str) -> String {
+    format!("%{}%", escape_like(&search.to_lowercase()))
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -2,21 +2,21 @@
 //! callback that presents it from the session that started it, so a state works once.
 
 use app::domain::ids::{AdminId, ConnectionId, IntegrationId, OrganizationId};
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 use sqlx::FromRow;
 
+use super::secrets::EncryptedColumn;
 use super::{Store, StoreError};
 use crate::crypto::{Keyring, SecretIdentity};
 
 pub const OAUTH_STATES_TABLE: &str = "oauth_states";
 pub const PKCE_VERIFIER_COLUMN: &str = "pkce_verifier";
 
+const PKCE_VERIFIERS: EncryptedColumn =
+    EncryptedColumn::new(OAUTH_STATES_TABLE, PKCE_VERIFIER_COLUMN);
+
 pub fn verifier_identity(id: i64) -> SecretIdentity<'static> {
-    SecretIdentity {
-        table: OAUTH_STATES_TABLE,
-        id,
-        column: PKCE_VERIFIER_COLUMN,
-    }
+    PKCE_VERIFIERS.identity(id)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
@@ -89,7 +89,7 @@ impl Store {
         .fetch_one(&mut *transaction)
         .await?;
         if let Some(verifier) = &state.pkce_verifier {
-            let sealed = keyring.encrypt(verifier_identity(id), verifier.expose_secret())?;
+            let sealed = PKCE_VERIFIERS.seal(keyring, id, verifier)?;
             sqlx::query("UPDATE oauth_states SET pkce_verifier = $1 WHERE id = $2")
                 .bind(sealed)
                 .bind(id)

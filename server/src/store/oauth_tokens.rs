@@ -4,11 +4,15 @@
 //! provider; every token change bumps `version`.
 
 use app::domain::ids::{ConnectionId, MappingId, OrganizationId, TokenId};
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 use serde_json::Value;
 use sqlx::{AnyConnection, FromRow};
 
 use super::audit::{Actor, AuditRecord, Written};
+use super::secrets::EncryptedColumn;
+use super::statement::{
+    execute, fetch_all, fetch_one, fetch_optional, fetch_scalar, fetch_scalar_optional,
+};
 use super::{Store, StoreError};
 use crate::crypto::{Keyring, SecretIdentity};
 
@@ -22,12 +26,13 @@ pub const STATUS_DISCONNECTED: &str = "disconnected";
 /// The lease owner while refreshes pause after a provider failure.
 pub const BACKOFF_OWNER: &str = "backoff";
 
+const ACCESS_TOKENS: EncryptedColumn =
+    EncryptedColumn::new(OAUTH_TOKENS_TABLE, ACCESS_TOKEN_COLUMN);
+const REFRESH_TOKENS: EncryptedColumn =
+    EncryptedColumn::new(OAUTH_TOKENS_TABLE, REFRESH_TOKEN_COLUMN);
+
 pub fn token_identity(id: TokenId, column: &'static str) -> SecretIdentity<'static> {
-    SecretIdentity {
-        table: OAUTH_TOKENS_TABLE,
-        id: id.get(),
-        column,
-    }
+    EncryptedColumn::new(OAUTH_TOKENS_TABLE, column).identity(id.get())
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
@@ -88,13 +93,19 @@ const COLUMNS: &str = "id, connection_id, organization_id, entity_id, status, ac
      refresh_token, token_type, scopes, expires_at, last_error, connected_by, connected_at, \
      refreshed_at, lease_owner, lease_until, version, updated_at, detected_entity_id";
 
-pub(super) fn seal(
+/// The granted tokens sealed for row `id`: the access token, and the refresh token if one came.
+pub(super) fn seal_granted(
     keyring: &Keyring,
     id: TokenId,
-    column: &'static str,
-    secret: &SecretString,
-) -> Result<String, StoreError> {
-    Ok(keyring.encrypt(token_identity(id, column), secret.expose_secret())?)
+    tokens: &GrantedTokens,
+) -> Result<(String, Option<String>), StoreError> {
+    let access = ACCESS_TOKENS.seal(keyring, id.get(), &tokens.access_token)?;
+    let refresh = tokens
+        .refresh_token
+        .as_ref()
+        .map(|token| REFRESH_TOKENS.seal(keyring, id.get(), token))
+        .transpose()?;
+    Ok((access, refresh))
 }
 
 async fn select_one(
@@ -102,10 +113,7 @@ async fn select_one(
     id: TokenId,
 ) -> Result<OAuthTokenRow, StoreError> {
     let sql = format!("SELECT {COLUMNS} FROM oauth_tokens WHERE id = $1");
-    Ok(sqlx::query_as(&sql)
-        .bind(id)
-        .fetch_one(&mut *connection)
-        .await?)
+    fetch_one(&mut *connection, &sql, (id,)).await
 }
 
 /// The row of the owner's token, creating an empty one when there is none.
@@ -114,27 +122,21 @@ async fn token_id_for(
     owner: &TokenOwner,
     now: i64,
 ) -> Result<TokenId, StoreError> {
-    let existing: Option<TokenId> = sqlx::query_scalar(
-        "SELECT id FROM oauth_tokens WHERE connection_id = $1 \
-         AND COALESCE(organization_id, 0) = COALESCE($2, 0)",
-    )
-    .bind(owner.connection_id)
-    .bind(owner.organization_id)
-    .fetch_optional(&mut *connection)
-    .await?;
-    if let Some(id) = existing {
+    let sql = "SELECT id FROM oauth_tokens WHERE connection_id = $1 \
+         AND COALESCE(organization_id, 0) = COALESCE($2, 0)";
+    let key = (owner.connection_id, owner.organization_id);
+    if let Some(id) = fetch_scalar_optional(&mut *connection, sql, key).await? {
         return Ok(id);
     }
-    Ok(sqlx::query_scalar(
-        "INSERT INTO oauth_tokens (connection_id, organization_id, entity_id, status, expires_at, updated_at) \
-         VALUES ($1, $2, $3, 'disconnected', 0, $4) RETURNING id",
-    )
-    .bind(owner.connection_id)
-    .bind(owner.organization_id)
-    .bind(&owner.entity_id)
-    .bind(now)
-    .fetch_one(&mut *connection)
-    .await?)
+    let sql = "INSERT INTO oauth_tokens (connection_id, organization_id, entity_id, status, expires_at, updated_at) \
+         VALUES ($1, $2, $3, 'disconnected', 0, $4) RETURNING id";
+    let params = (
+        owner.connection_id,
+        owner.organization_id,
+        &owner.entity_id,
+        now,
+    );
+    fetch_scalar(&mut *connection, sql, params).await
 }
 
 impl Store {
@@ -153,11 +155,7 @@ impl Store {
             "SELECT {COLUMNS} FROM oauth_tokens WHERE connection_id = $1 \
              AND COALESCE(organization_id, 0) = COALESCE($2, 0)"
         );
-        Ok(sqlx::query_as(&sql)
-            .bind(connection_id)
-            .bind(organization_id)
-            .fetch_optional(&self.pool)
-            .await?)
+        fetch_optional(&self.pool, &sql, (connection_id, organization_id)).await
     }
 
     /// The tokens that would go with a connection or an organization (`connection_id` or
@@ -171,21 +169,15 @@ impl Store {
             "SELECT {COLUMNS} FROM oauth_tokens WHERE (connection_id = $1 OR organization_id = $2) \
              AND (access_token IS NOT NULL OR refresh_token IS NOT NULL) ORDER BY id"
         );
-        Ok(sqlx::query_as(&sql)
-            .bind(connection_id.map_or(-1, ConnectionId::get))
-            .bind(organization_id.map_or(-1, OrganizationId::get))
-            .fetch_all(&self.pool)
-            .await?)
+        let connection_id = connection_id.map_or(-1, ConnectionId::get);
+        let organization_id = organization_id.map_or(-1, OrganizationId::get);
+        fetch_all(&self.pool, &sql, (connection_id, organization_id)).await
     }
 
     /// How many mappings link the token.
     pub async fn mappings_linking_token(&self, token_id: TokenId) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar(
-            "SELECT COUNT(*) FROM integration_mappings WHERE oauth_token_id = $1",
-        )
-        .bind(token_id)
-        .fetch_one(&self.pool)
-        .await?)
+        let sql = "SELECT COUNT(*) FROM integration_mappings WHERE oauth_token_id = $1";
+        fetch_scalar(&self.pool, sql, (token_id,)).await
     }
 
     /// Records in the audit log what the provider answered to revoking a token.
@@ -220,10 +212,7 @@ impl Store {
              LEFT JOIN organizations o ON o.id = t.organization_id \
              WHERE t.connection_id = $1 ORDER BY t.organization_id IS NOT NULL, o.name_key, t.id"
         );
-        Ok(sqlx::query_as(&sql)
-            .bind(connection_id)
-            .fetch_all(&self.pool)
-            .await?)
+        fetch_all(&self.pool, &sql, (connection_id,)).await
     }
 
     /// Stores tokens from a completed authorization (or a first client-credentials grant) as
@@ -239,44 +228,32 @@ impl Store {
     ) -> Result<OAuthTokenRow, StoreError> {
         self.write_audited(now, async |connection| {
             let id = token_id_for(&mut *connection, owner, now).await?;
-            let access = seal(keyring, id, ACCESS_TOKEN_COLUMN, &tokens.access_token)?;
-            let refresh = tokens
-                .refresh_token
-                .as_ref()
-                .map(|token| seal(keyring, id, REFRESH_TOKEN_COLUMN, token))
-                .transpose()?;
+            let (access, refresh) = seal_granted(keyring, id, tokens)?;
             let connected_by = audit.as_ref().map_or("", |(actor, _)| actor.label.as_str());
-            sqlx::query(
-                "UPDATE oauth_tokens SET refresh_token = COALESCE($3, CASE WHEN entity_id = $1 THEN refresh_token END), \
+            let sql = "UPDATE oauth_tokens SET refresh_token = COALESCE($3, CASE WHEN entity_id = $1 THEN refresh_token END), \
                  entity_id = $1, status = 'connected', access_token = $2, token_type = $4, scopes = $5, expires_at = $6, last_error = '', \
                  connected_by = $7, connected_at = $8, refreshed_at = NULL, lease_owner = NULL, \
-                 lease_until = NULL, version = version + 1, updated_at = $8, detected_entity_id = $10 WHERE id = $9",
-            )
-            .bind(&owner.entity_id)
-            .bind(access)
-            .bind(refresh)
-            .bind(&tokens.token_type)
-            .bind(&tokens.scopes)
-            .bind(tokens.expires_at)
-            .bind(connected_by)
-            .bind(now)
-            .bind(id)
-            .bind(&tokens.detected_entity_id)
-            .execute(&mut *connection)
-            .await?;
+                 lease_until = NULL, version = version + 1, updated_at = $8, detected_entity_id = $10 WHERE id = $9";
+            let params = (
+                &owner.entity_id,
+                access,
+                refresh,
+                &tokens.token_type,
+                &tokens.scopes,
+                tokens.expires_at,
+                connected_by,
+                now,
+                id,
+                &tokens.detected_entity_id,
+            );
+            execute(&mut *connection, sql, params).await?;
             if let Some(mapping_id) = mapping_id {
                 // Linked only while the mapping is still the organization's, at the entity the
                 // consent was asked for: a mapping moved to another tenant meanwhile stays unlinked.
-                sqlx::query(
-                    "UPDATE integration_mappings SET oauth_token_id = $1 WHERE id = $2 \
-                     AND organization_id = $3 AND entity_id = $4",
-                )
-                .bind(id)
-                .bind(mapping_id)
-                .bind(owner.organization_id)
-                .bind(&owner.entity_id)
-                .execute(&mut *connection)
-                .await?;
+                let sql = "UPDATE integration_mappings SET oauth_token_id = $1 WHERE id = $2 \
+                     AND organization_id = $3 AND entity_id = $4";
+                let params = (id, mapping_id, owner.organization_id, &owner.entity_id);
+                execute(&mut *connection, sql, params).await?;
             }
             let row = select_one(&mut *connection, id).await?;
             let record = audit
@@ -298,22 +275,13 @@ impl Store {
     ) -> Result<Option<OAuthTokenRow>, StoreError> {
         self.write_audited(now, async |connection| {
             let sql = format!("SELECT {COLUMNS} FROM oauth_tokens WHERE id = $1");
-            let Some(before) = sqlx::query_as::<_, OAuthTokenRow>(&sql)
-                .bind(id)
-                .fetch_optional(&mut *connection)
-                .await?
-            else {
+            let Some(before) = fetch_optional(&mut *connection, &sql, (id,)).await? else {
                 return Ok(Written::unchanged(None));
             };
-            sqlx::query(
-                "UPDATE oauth_tokens SET status = 'disconnected', access_token = NULL, refresh_token = NULL, \
+            let sql = "UPDATE oauth_tokens SET status = 'disconnected', access_token = NULL, refresh_token = NULL, \
                  expires_at = 0, last_error = '', lease_owner = NULL, lease_until = NULL, \
-                 version = version + 1, updated_at = $1 WHERE id = $2",
-            )
-            .bind(now)
-            .bind(id)
-            .execute(&mut *connection)
-            .await?;
+                 version = version + 1, updated_at = $1 WHERE id = $2";
+            execute(&mut *connection, sql, (now, id)).await?;
             let record = token_record(
                     actor,
                     "oauth_token.disconnect",

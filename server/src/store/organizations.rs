@@ -6,7 +6,8 @@ use sqlx::FromRow;
 use serde_json::json;
 
 use super::audit::{change, Actor, AuditRecord, Written};
-use super::{escape_like, Page, Store, StoreError};
+use super::statement::{fetch_one, fetch_optional};
+use super::{contains_pattern, Page, Store, StoreError};
 
 /// An organization as stored.
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
@@ -33,14 +34,8 @@ impl Store {
             "INSERT INTO organizations (name, name_key, is_provider, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $4) RETURNING {COLUMNS}"
         );
-        let row = sqlx::query_as(&sql)
-            .bind(name)
-            .bind(name.to_lowercase())
-            .bind(i64::from(is_provider))
-            .bind(now)
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(row)
+        let params = (name, name.to_lowercase(), i64::from(is_provider), now);
+        fetch_one(&self.pool, &sql, params).await
     }
 
     /// Creates a customer organization and records it in the audit log.
@@ -55,12 +50,8 @@ impl Store {
                 "INSERT INTO organizations (name, name_key, is_provider, created_at, updated_at) \
                  VALUES ($1, $2, 0, $3, $3) RETURNING {COLUMNS}"
             );
-            let row: OrganizationRow = sqlx::query_as(&sql)
-                .bind(name)
-                .bind(name.to_lowercase())
-                .bind(now)
-                .fetch_one(&mut *connection)
-                .await?;
+            let params = (name, name.to_lowercase(), now);
+            let row: OrganizationRow = fetch_one(&mut *connection, &sql, params).await?;
             let changes = json!({ "name": change(None, Some(name)) });
             let record = organization_record(actor, "organization.create", &row, changes);
             Ok(Written::changed(row, record))
@@ -78,23 +69,16 @@ impl Store {
     ) -> Result<Option<OrganizationRow>, StoreError> {
         self.write_audited(now, async |connection| {
             let select = format!("SELECT {COLUMNS} FROM organizations WHERE id = $1");
-            let Some(before) = sqlx::query_as::<_, OrganizationRow>(&select)
-                .bind(id)
-                .fetch_optional(&mut *connection)
-                .await?
-            else {
+            let before: Option<OrganizationRow> =
+                fetch_optional(&mut *connection, &select, (id,)).await?;
+            let Some(before) = before else {
                 return Ok(Written::unchanged(None));
             };
             let update = format!(
                 "UPDATE organizations SET name = $1, name_key = $2, updated_at = $3 WHERE id = $4 RETURNING {COLUMNS}"
             );
-            let after: OrganizationRow = sqlx::query_as(&update)
-                .bind(name)
-                .bind(name.to_lowercase())
-                .bind(now)
-                .bind(id)
-                .fetch_one(&mut *connection)
-                .await?;
+            let params = (name, name.to_lowercase(), now, id);
+            let after: OrganizationRow = fetch_one(&mut *connection, &update, params).await?;
             let changes = json!({ "name": change(Some(&before.name), Some(&after.name)) });
             let record = organization_record(actor, "organization.rename", &after, changes);
             Ok(Written::changed(Some(after), record))
@@ -114,11 +98,9 @@ impl Store {
             let sql = format!(
                 "DELETE FROM organizations WHERE id = $1 AND is_provider = 0 RETURNING {COLUMNS}"
             );
-            let Some(deleted) = sqlx::query_as::<_, OrganizationRow>(&sql)
-                .bind(id)
-                .fetch_optional(&mut *connection)
-                .await?
-            else {
+            let deleted: Option<OrganizationRow> =
+                fetch_optional(&mut *connection, &sql, (id,)).await?;
+            let Some(deleted) = deleted else {
                 return Ok(Written::unchanged(None));
             };
             let changes = json!({ "name": change(Some(&deleted.name), None) });
@@ -147,7 +129,7 @@ impl Store {
 
     pub async fn find_provider_organization(&self) -> Result<Option<OrganizationRow>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM organizations WHERE is_provider = 1");
-        Ok(sqlx::query_as(&sql).fetch_optional(&self.pool).await?)
+        fetch_optional(&self.pool, &sql, ()).await
     }
 
     /// Organizations whose name contains `search` (any case), provider first, then by name.
@@ -157,24 +139,14 @@ impl Store {
         limit: i64,
         offset: i64,
     ) -> Result<Page<OrganizationRow>, StoreError> {
-        let pattern = format!("%{}%", escape_like(&search.to_lowercase()));
-        let total: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM organizations WHERE name_key LIKE $1 ESCAPE '\\'",
-        )
-        .bind(&pattern)
-        .fetch_one(&self.pool)
-        .await?;
-        let sql = format!(
+        let count = "SELECT COUNT(*) FROM organizations WHERE name_key LIKE $1 ESCAPE '\\'";
+        let rows = format!(
             "SELECT {COLUMNS} FROM organizations WHERE name_key LIKE $1 ESCAPE '\\' \
              ORDER BY is_provider DESC, name_key LIMIT $2 OFFSET $3"
         );
-        let items = sqlx::query_as(&sql)
-            .bind(&pattern)
-            .bind(limit)
-            .bind(offset)
-            .fetch_all(&self.pool)
-            .await?;
-        Ok(Page { items, total })
+        let filter = (contains_pattern(search),);
+        self.fetch_page((count, &rows), filter, (limit, offset))
+            .await
     }
 }
 

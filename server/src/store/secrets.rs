@@ -1,13 +1,16 @@
-//! Every column that holds sealed secrets, for key rotation: one place to add a new one.
+//! Every column that holds sealed secrets, for key rotation: one place to add a new one. Each
+//! secret is sealed with its column and row id as its identity.
 
 use super::config_values::{CONFIG_VALUES_TABLE, SECRET_COLUMN};
 use super::oauth_connections::{CLIENT_SECRET_COLUMN, OAUTH_CONNECTIONS_TABLE};
 use super::oauth_states::{OAUTH_STATES_TABLE, PKCE_VERIFIER_COLUMN};
 use super::oauth_tokens::{ACCESS_TOKEN_COLUMN, OAUTH_TOKENS_TABLE, REFRESH_TOKEN_COLUMN};
 use super::setup_code::{CODE_COLUMN, SETUP_CODE_TABLE};
+use super::statement::{execute, fetch_all};
 use super::two_factor::{ADMINS_TABLE, TOTP_PENDING_COLUMN, TOTP_SECRET_COLUMN};
 use super::{Store, StoreError};
-use crate::crypto::SecretIdentity;
+use crate::crypto::{Keyring, SecretIdentity};
+use secrecy::{ExposeSecret, SecretString};
 
 /// A column of sealed secrets whose row id is the `id` column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,6 +20,12 @@ pub struct EncryptedColumn {
 }
 
 impl EncryptedColumn {
+    /// The column `column` of `table`.
+    pub const fn new(table: &'static str, column: &'static str) -> EncryptedColumn {
+        EncryptedColumn { table, column }
+    }
+
+    /// What row `id`'s secret in this column is sealed with.
     pub fn identity(&self, id: i64) -> SecretIdentity<'static> {
         SecretIdentity {
             table: self.table,
@@ -24,41 +33,27 @@ impl EncryptedColumn {
             column: self.column,
         }
     }
+
+    /// `secret` sealed for row `id` of this column.
+    pub(super) fn seal(
+        &self,
+        keyring: &Keyring,
+        id: i64,
+        secret: &SecretString,
+    ) -> Result<String, StoreError> {
+        Ok(keyring.encrypt(self.identity(id), secret.expose_secret())?)
+    }
 }
 
 pub const ENCRYPTED_COLUMNS: [EncryptedColumn; 8] = [
-    EncryptedColumn {
-        table: CONFIG_VALUES_TABLE,
-        column: SECRET_COLUMN,
-    },
-    EncryptedColumn {
-        table: OAUTH_CONNECTIONS_TABLE,
-        column: CLIENT_SECRET_COLUMN,
-    },
-    EncryptedColumn {
-        table: OAUTH_TOKENS_TABLE,
-        column: ACCESS_TOKEN_COLUMN,
-    },
-    EncryptedColumn {
-        table: OAUTH_TOKENS_TABLE,
-        column: REFRESH_TOKEN_COLUMN,
-    },
-    EncryptedColumn {
-        table: OAUTH_STATES_TABLE,
-        column: PKCE_VERIFIER_COLUMN,
-    },
-    EncryptedColumn {
-        table: SETUP_CODE_TABLE,
-        column: CODE_COLUMN,
-    },
-    EncryptedColumn {
-        table: ADMINS_TABLE,
-        column: TOTP_SECRET_COLUMN,
-    },
-    EncryptedColumn {
-        table: ADMINS_TABLE,
-        column: TOTP_PENDING_COLUMN,
-    },
+    EncryptedColumn::new(CONFIG_VALUES_TABLE, SECRET_COLUMN),
+    EncryptedColumn::new(OAUTH_CONNECTIONS_TABLE, CLIENT_SECRET_COLUMN),
+    EncryptedColumn::new(OAUTH_TOKENS_TABLE, ACCESS_TOKEN_COLUMN),
+    EncryptedColumn::new(OAUTH_TOKENS_TABLE, REFRESH_TOKEN_COLUMN),
+    EncryptedColumn::new(OAUTH_STATES_TABLE, PKCE_VERIFIER_COLUMN),
+    EncryptedColumn::new(SETUP_CODE_TABLE, CODE_COLUMN),
+    EncryptedColumn::new(ADMINS_TABLE, TOTP_SECRET_COLUMN),
+    EncryptedColumn::new(ADMINS_TABLE, TOTP_PENDING_COLUMN),
 ];
 
 impl Store {
@@ -77,12 +72,8 @@ impl Store {
             "SELECT id, {column} FROM {table} WHERE {column} IS NOT NULL AND {column} NOT LIKE $1 \
              AND id > $2 ORDER BY id LIMIT $3"
         );
-        Ok(sqlx::query_as(&sql)
-            .bind(format!("v1.{key_id}.%"))
-            .bind(after_id)
-            .bind(limit)
-            .fetch_all(&self.pool)
-            .await?)
+        let params = (format!("v1.{key_id}.%"), after_id, limit);
+        fetch_all(&self.pool, &sql, params).await
     }
 
     /// Replaces a sealed secret only if it is still `old`, so a value changed in the meantime is
@@ -96,12 +87,6 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let EncryptedColumn { table, column } = column;
         let sql = format!("UPDATE {table} SET {column} = $1 WHERE id = $2 AND {column} = $3");
-        let result = sqlx::query(&sql)
-            .bind(new)
-            .bind(id)
-            .bind(old)
-            .execute(&self.pool)
-            .await?;
-        Ok(result.rows_affected() == 1)
+        Ok(execute(&self.pool, &sql, (new, id, old)).await? == 1)
     }
 }

@@ -4,6 +4,7 @@ use app::domain::ids::AdminId;
 use app::domain::status::Backend;
 use sqlx::FromRow;
 
+use super::statement::{execute, fetch_optional};
 use super::{Store, StoreError};
 
 /// A live session joined with its administrator.
@@ -26,16 +27,9 @@ impl Store {
         now: i64,
         expires_at: i64,
     ) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO sessions (token_hash, admin_id, created_at, last_seen_at, expires_at, password_at) \
-             VALUES ($1, $2, $3, $3, $4, $3)",
-        )
-        .bind(token_hash)
-        .bind(admin_id)
-        .bind(now)
-        .bind(expires_at)
-        .execute(&self.pool)
-        .await?;
+        let sql = "INSERT INTO sessions (token_hash, admin_id, created_at, last_seen_at, expires_at, password_at) \
+             VALUES ($1, $2, $3, $3, $4, $3)";
+        execute(&self.pool, sql, (token_hash, admin_id, now, expires_at)).await?;
         Ok(())
     }
 
@@ -59,51 +53,32 @@ impl Store {
             "INSERT INTO sessions (token_hash, admin_id, created_at, last_seen_at, expires_at, password_at) \
              SELECT $1, id, $3, $3, $4, $3 FROM admins WHERE id = $2 AND password_hash = $5{lock}"
         );
-        let inserted = sqlx::query(&sql)
-            .bind(token_hash)
-            .bind(admin_id)
-            .bind(now)
-            .bind(expires_at)
-            .bind(verified_hash)
-            .execute(&self.pool)
-            .await?;
-        Ok(inserted.rows_affected() == 1)
+        let params = (token_hash, admin_id, now, expires_at, verified_hash);
+        Ok(execute(&self.pool, &sql, params).await? == 1)
     }
 
     pub async fn find_session(&self, token_hash: &str) -> Result<Option<SessionRow>, StoreError> {
-        Ok(sqlx::query_as(
-            "SELECT s.admin_id, a.email, s.created_at, s.last_seen_at, s.expires_at, s.password_at \
-             FROM sessions s JOIN admins a ON a.id = s.admin_id WHERE s.token_hash = $1",
-        )
-        .bind(token_hash)
-        .fetch_optional(&self.pool)
-        .await?)
+        let sql = "SELECT s.admin_id, a.email, s.created_at, s.last_seen_at, s.expires_at, s.password_at \
+             FROM sessions s JOIN admins a ON a.id = s.admin_id WHERE s.token_hash = $1";
+        fetch_optional(&self.pool, sql, (token_hash,)).await
     }
 
     pub async fn touch_session(&self, token_hash: &str, now: i64) -> Result<(), StoreError> {
-        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
-            .bind(now)
-            .bind(token_hash)
-            .execute(&self.pool)
-            .await?;
+        let sql = "UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2";
+        execute(&self.pool, sql, (now, token_hash)).await?;
         Ok(())
     }
 
     /// Records that the session's administrator gave their password again.
     pub async fn mark_password_given(&self, token_hash: &str, now: i64) -> Result<(), StoreError> {
-        sqlx::query("UPDATE sessions SET password_at = $1 WHERE token_hash = $2")
-            .bind(now)
-            .bind(token_hash)
-            .execute(&self.pool)
-            .await?;
+        let sql = "UPDATE sessions SET password_at = $1 WHERE token_hash = $2";
+        execute(&self.pool, sql, (now, token_hash)).await?;
         Ok(())
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-            .bind(token_hash)
-            .execute(&self.pool)
-            .await?;
+        let sql = "DELETE FROM sessions WHERE token_hash = $1";
+        execute(&self.pool, sql, (token_hash,)).await?;
         Ok(())
     }
 
@@ -113,12 +88,7 @@ impl Store {
         now: i64,
         idle_before: i64,
     ) -> Result<u64, StoreError> {
-        let result =
-            sqlx::query("DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at < $2")
-                .bind(now)
-                .bind(idle_before)
-                .execute(&self.pool)
-                .await?;
-        Ok(result.rows_affected())
+        let sql = "DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at < $2";
+        execute(&self.pool, sql, (now, idle_before)).await
     }
 }

@@ -1,19 +1,18 @@
 //! The first-run setup code, sealed in one row until the first administrator exists.
 
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 
+use super::secrets::EncryptedColumn;
 use super::{Store, StoreError};
 use crate::crypto::{Keyring, SecretIdentity};
 
 pub const SETUP_CODE_TABLE: &str = "setup_code";
 pub const CODE_COLUMN: &str = "code";
 
+const SETUP_CODES: EncryptedColumn = EncryptedColumn::new(SETUP_CODE_TABLE, CODE_COLUMN);
+
 fn identity() -> SecretIdentity<'static> {
-    SecretIdentity {
-        table: SETUP_CODE_TABLE,
-        id: 1,
-        column: CODE_COLUMN,
-    }
+    SETUP_CODES.identity(1)
 }
 
 impl Store {
@@ -28,7 +27,7 @@ impl Store {
         if self.count_admins().await? > 0 {
             return Ok(None);
         }
-        let sealed = keyring.encrypt(identity(), fresh.expose_secret())?;
+        let sealed = SETUP_CODES.seal(keyring, 1, fresh)?;
         sqlx::query(
             "INSERT INTO setup_code (id, code, created_at) VALUES (1, $1, $2) ON CONFLICT (id) DO NOTHING",
         )

@@ -5,10 +5,8 @@
 use crate::crypto::Keyring;
 use app::domain::ids::TokenId;
 
-use super::oauth_tokens::{
-    seal, GrantedTokens, OAuthTokenRow, TokenOwner, ACCESS_TOKEN_COLUMN, BACKOFF_OWNER,
-    REFRESH_TOKEN_COLUMN,
-};
+use super::oauth_tokens::{seal_granted, GrantedTokens, OAuthTokenRow, TokenOwner, BACKOFF_OWNER};
+use super::statement::{execute, fetch_scalars};
 use super::{Store, StoreError};
 
 impl Store {
@@ -29,16 +27,10 @@ impl Store {
                 return Ok(row);
             }
             // The lease goes too: a grant in flight for the old entity must not be stored.
-            sqlx::query(
-                "UPDATE oauth_tokens SET entity_id = $1, access_token = NULL, refresh_token = NULL, \
+            let sql = "UPDATE oauth_tokens SET entity_id = $1, access_token = NULL, refresh_token = NULL, \
                  expires_at = 0, lease_owner = NULL, lease_until = NULL, version = version + 1, \
-                 updated_at = $2 WHERE id = $3",
-            )
-            .bind(&owner.entity_id)
-            .bind(now)
-            .bind(row.id)
-            .execute(&self.pool)
-            .await?;
+                 updated_at = $2 WHERE id = $3";
+            execute(&self.pool, sql, (&owner.entity_id, now, row.id)).await?;
         } else {
             // Concurrent first requests may both insert: the partial unique index keeps one.
             let conflict = if owner.organization_id.is_some() {
@@ -51,13 +43,13 @@ impl Store {
                  connected_by, connected_at, updated_at) VALUES ($1, $2, $3, 'connected', 0, \
                  'client credentials', $4, $4) ON CONFLICT {conflict} DO NOTHING"
             );
-            sqlx::query(&sql)
-                .bind(owner.connection_id)
-                .bind(owner.organization_id)
-                .bind(&owner.entity_id)
-                .bind(now)
-                .execute(&self.pool)
-                .await?;
+            let params = (
+                owner.connection_id,
+                owner.organization_id,
+                &owner.entity_id,
+                now,
+            );
+            execute(&self.pool, &sql, params).await?;
         }
         self.find_oauth_token_of(owner.connection_id, owner.organization_id)
             .await?
@@ -70,14 +62,9 @@ impl Store {
         id: TokenId,
         now: i64,
     ) -> Result<(), StoreError> {
-        sqlx::query(
-            "UPDATE oauth_tokens SET status = 'connected', last_error = '', expires_at = 0, \
-             lease_owner = NULL, lease_until = NULL, version = version + 1, updated_at = $1 WHERE id = $2",
-        )
-        .bind(now)
-        .bind(id)
-        .execute(&self.pool)
-        .await?;
+        let sql = "UPDATE oauth_tokens SET status = 'connected', last_error = '', expires_at = 0, \
+             lease_owner = NULL, lease_until = NULL, version = version + 1, updated_at = $1 WHERE id = $2";
+        execute(&self.pool, sql, (now, id)).await?;
         Ok(())
     }
 
@@ -94,19 +81,10 @@ impl Store {
     ) -> Result<bool, StoreError> {
         // NULL when the pause must be respected: `lease_owner = NULL` never holds.
         let pause_owner = end_pause.then_some(BACKOFF_OWNER);
-        let result = sqlx::query(
-            "UPDATE oauth_tokens SET lease_owner = $1, lease_until = $2 WHERE id = $3 \
-             AND version = $4 AND (lease_until IS NULL OR lease_until < $5 OR lease_owner = $6)",
-        )
-        .bind(owner)
-        .bind(until)
-        .bind(id)
-        .bind(version)
-        .bind(now)
-        .bind(pause_owner)
-        .execute(&self.pool)
-        .await?;
-        Ok(result.rows_affected() == 1)
+        let sql = "UPDATE oauth_tokens SET lease_owner = $1, lease_until = $2 WHERE id = $3 \
+             AND version = $4 AND (lease_until IS NULL OR lease_until < $5 OR lease_owner = $6)";
+        let params = (owner, until, id, version, now, pause_owner);
+        Ok(execute(&self.pool, sql, params).await? == 1)
     }
 
     /// Stores refreshed tokens and releases the lease, in one statement, if `owner` still holds
@@ -120,30 +98,23 @@ impl Store {
         tokens: &GrantedTokens,
         now: i64,
     ) -> Result<bool, StoreError> {
-        let access = seal(keyring, id, ACCESS_TOKEN_COLUMN, &tokens.access_token)?;
-        let refresh = tokens
-            .refresh_token
-            .as_ref()
-            .map(|token| seal(keyring, id, REFRESH_TOKEN_COLUMN, token))
-            .transpose()?;
-        let result = sqlx::query(
-            "UPDATE oauth_tokens SET access_token = $1, refresh_token = COALESCE($2, refresh_token), \
+        let (access, refresh) = seal_granted(keyring, id, tokens)?;
+        let sql = "UPDATE oauth_tokens SET access_token = $1, refresh_token = COALESCE($2, refresh_token), \
              token_type = $3, scopes = $4, expires_at = $5, refreshed_at = $6, last_error = '', \
              status = 'connected', lease_owner = NULL, lease_until = NULL, version = version + 1, \
-             updated_at = $6 WHERE id = $7 AND lease_owner = $8 AND version = $9",
-        )
-        .bind(access)
-        .bind(refresh)
-        .bind(&tokens.token_type)
-        .bind(&tokens.scopes)
-        .bind(tokens.expires_at)
-        .bind(now)
-        .bind(id)
-        .bind(owner)
-        .bind(leased_version)
-        .execute(&self.pool)
-        .await?;
-        Ok(result.rows_affected() == 1)
+             updated_at = $6 WHERE id = $7 AND lease_owner = $8 AND version = $9";
+        let params = (
+            access,
+            refresh,
+            &tokens.token_type,
+            &tokens.scopes,
+            tokens.expires_at,
+            now,
+            id,
+            owner,
+            leased_version,
+        );
+        Ok(execute(&self.pool, sql, params).await? == 1)
     }
 
     /// Ends a failed refresh and records the error. With `needs_reconnect` the token is marked
@@ -165,14 +136,12 @@ impl Store {
             "UPDATE oauth_tokens SET last_error = $1, lease_owner = 'backoff', lease_until = $5, \
              updated_at = $2 WHERE id = $3 AND lease_owner = $4"
         };
-        let query = sqlx::query(sql).bind(error).bind(now).bind(id).bind(owner);
         // PostgreSQL refuses a parameter the statement does not use.
-        let query = if needs_reconnect {
-            query
+        if needs_reconnect {
+            execute(&self.pool, sql, (error, now, id, owner)).await?;
         } else {
-            query.bind(retry_at)
-        };
-        query.execute(&self.pool).await?;
+            execute(&self.pool, sql, (error, now, id, owner, retry_at)).await?;
+        }
         Ok(())
     }
 
@@ -184,16 +153,9 @@ impl Store {
         error: &str,
         now: i64,
     ) -> Result<(), StoreError> {
-        sqlx::query(
-            "UPDATE oauth_tokens SET status = 'needs_reconnect', last_error = $1, version = version + 1, \
-             updated_at = $2 WHERE id = $3 AND status = 'connected' AND version = $4",
-        )
-        .bind(error)
-        .bind(now)
-        .bind(id)
-        .bind(version)
-        .execute(&self.pool)
-        .await?;
+        let sql = "UPDATE oauth_tokens SET status = 'needs_reconnect', last_error = $1, version = version + 1, \
+             updated_at = $2 WHERE id = $3 AND status = 'connected' AND version = $4";
+        execute(&self.pool, sql, (error, now, id, version)).await?;
         Ok(())
     }
 
@@ -203,13 +165,9 @@ impl Store {
         before: i64,
         limit: i64,
     ) -> Result<Vec<TokenId>, StoreError> {
-        Ok(sqlx::query_scalar(
+        let sql =
             "SELECT id FROM oauth_tokens WHERE status = 'connected' AND refresh_token IS NOT NULL \
-             AND expires_at < $1 ORDER BY expires_at LIMIT $2",
-        )
-        .bind(before)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?)
+             AND expires_at < $1 ORDER BY expires_at LIMIT $2";
+        fetch_scalars(&self.pool, sql, (before, limit)).await
     }
 }

@@ -2,10 +2,12 @@
 //! was accepted for, recovery codes (hashed) and sign-ins waiting for their second factor.
 
 use app::domain::ids::AdminId;
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 use serde_json::json;
 
 use super::audit::{change, Actor, AuditRecord, Written};
+use super::secrets::EncryptedColumn;
+use super::statement::{execute, fetch_optional, fetch_scalar, fetch_scalar_optional};
 use super::{Store, StoreError};
 use crate::crypto::{Keyring, SecretIdentity};
 
@@ -13,12 +15,12 @@ pub const ADMINS_TABLE: &str = "admins";
 pub const TOTP_SECRET_COLUMN: &str = "totp_secret";
 pub const TOTP_PENDING_COLUMN: &str = "totp_pending_secret";
 
+const TOTP_SECRETS: EncryptedColumn = EncryptedColumn::new(ADMINS_TABLE, TOTP_SECRET_COLUMN);
+const PENDING_TOTP_SECRETS: EncryptedColumn =
+    EncryptedColumn::new(ADMINS_TABLE, TOTP_PENDING_COLUMN);
+
 pub fn totp_identity(admin_id: AdminId, column: &'static str) -> SecretIdentity<'static> {
-    SecretIdentity {
-        table: ADMINS_TABLE,
-        id: admin_id.get(),
-        column,
-    }
+    EncryptedColumn::new(ADMINS_TABLE, column).identity(admin_id.get())
 }
 
 /// An administrator's second factor as stored.
@@ -31,12 +33,9 @@ pub struct TwoFactorRow {
 
 impl Store {
     pub async fn two_factor(&self, admin_id: AdminId) -> Result<Option<TwoFactorRow>, StoreError> {
-        Ok(sqlx::query_as(
-            "SELECT totp_secret, totp_pending_secret, totp_last_step FROM admins WHERE id = $1",
-        )
-        .bind(admin_id)
-        .fetch_optional(&self.pool)
-        .await?)
+        let sql =
+            "SELECT totp_secret, totp_pending_secret, totp_last_step FROM admins WHERE id = $1";
+        fetch_optional(&self.pool, sql, (admin_id,)).await
     }
 
     /// Keeps a new secret until its first code confirms it.
@@ -46,15 +45,9 @@ impl Store {
         admin_id: AdminId,
         secret: &SecretString,
     ) -> Result<(), StoreError> {
-        let sealed = keyring.encrypt(
-            totp_identity(admin_id, TOTP_PENDING_COLUMN),
-            secret.expose_secret(),
-        )?;
-        sqlx::query("UPDATE admins SET totp_pending_secret = $1 WHERE id = $2")
-            .bind(sealed)
-            .bind(admin_id)
-            .execute(&self.pool)
-            .await?;
+        let sealed = PENDING_TOTP_SECRETS.seal(keyring, admin_id.get(), secret)?;
+        let sql = "UPDATE admins SET totp_pending_secret = $1 WHERE id = $2";
+        execute(&self.pool, sql, (sealed, admin_id)).await?;
         Ok(())
     }
 
@@ -69,26 +62,10 @@ impl Store {
         actor: &Actor,
         now: i64,
     ) -> Result<(), StoreError> {
-        let sealed = keyring.encrypt(
-            totp_identity(admin_id, TOTP_SECRET_COLUMN),
-            secret.expose_secret(),
-        )?;
-        self.write_audited(now, async |connection| {
-            sqlx::query(
-                "UPDATE admins SET totp_secret = $1, totp_pending_secret = NULL, totp_last_step = $2, \
-                 updated_at = $3 WHERE id = $4",
-            )
-            .bind(sealed)
-            .bind(step)
-            .bind(now)
-            .bind(admin_id)
-            .execute(&mut *connection)
-            .await?;
-            replace_recovery_codes(&mut *connection, admin_id, recovery_code_hashes).await?;
-            let record = two_factor_record(actor, admin_id, "admin.two_factor_enable", "on");
-            Ok(Written::changed((), record))
-        })
-        .await
+        let sealed = TOTP_SECRETS.seal(keyring, admin_id.get(), secret)?;
+        let second_factor = (Some(sealed), step, "admin.two_factor_enable", "on");
+        self.set_second_factor(admin_id, second_factor, recovery_code_hashes, actor, now)
+            .await
     }
 
     /// Removes the second factor and its recovery codes, audited (disable, or the CLI's reset).
@@ -98,18 +75,30 @@ impl Store {
         actor: &Actor,
         now: i64,
     ) -> Result<(), StoreError> {
+        let second_factor = (None, 0, "admin.two_factor_disable", "off");
+        self.set_second_factor(admin_id, second_factor, &[], actor, now)
+            .await
+    }
+
+    /// Sets the sealed secret (none: off) and the last step a code was accepted for, clears the
+    /// pending secret and replaces the recovery codes, audited as `action` to `state`.
+    async fn set_second_factor(
+        &self,
+        admin_id: AdminId,
+        (sealed, step, action, state): (Option<String>, i64, &'static str, &str),
+        recovery_code_hashes: &[String],
+        actor: &Actor,
+        now: i64,
+    ) -> Result<(), StoreError> {
         self.write_audited(now, async |connection| {
-            sqlx::query(
-                "UPDATE admins SET totp_secret = NULL, totp_pending_secret = NULL, totp_last_step = 0, \
-                 updated_at = $1 WHERE id = $2",
-            )
-            .bind(now)
-            .bind(admin_id)
-            .execute(&mut *connection)
-            .await?;
-            replace_recovery_codes(&mut *connection, admin_id, &[]).await?;
-            let record = two_factor_record(actor, admin_id, "admin.two_factor_disable", "off");
-            Ok(Written::changed((), record))
+            let sql = "UPDATE admins SET totp_secret = $1, totp_pending_secret = NULL, \
+                 totp_last_step = $2, updated_at = $3 WHERE id = $4";
+            execute(&mut *connection, sql, (sealed, step, now, admin_id)).await?;
+            replace_recovery_codes(&mut *connection, admin_id, recovery_code_hashes).await?;
+            Ok(Written::changed(
+                (),
+                two_factor_record(actor, admin_id, action, state),
+            ))
         })
         .await
     }
@@ -117,15 +106,9 @@ impl Store {
     /// Accepts a code for time step `step` only if no code of that step or a later one was
     /// accepted before: a code seen on the wire cannot be used again. In one statement.
     pub async fn accept_totp_step(&self, admin_id: AdminId, step: i64) -> Result<bool, StoreError> {
-        let result = sqlx::query(
-            "UPDATE admins SET totp_last_step = $1 WHERE id = $2 AND totp_last_step < $1 \
-             AND totp_secret IS NOT NULL",
-        )
-        .bind(step)
-        .bind(admin_id)
-        .execute(&self.pool)
-        .await?;
-        Ok(result.rows_affected() == 1)
+        let sql = "UPDATE admins SET totp_last_step = $1 WHERE id = $2 AND totp_last_step < $1 \
+             AND totp_secret IS NOT NULL";
+        Ok(execute(&self.pool, sql, (step, admin_id)).await? == 1)
     }
 
     /// Uses up the recovery code with this hash; `false` if it is not one or was used.
@@ -135,25 +118,14 @@ impl Store {
         code_hash: &str,
         now: i64,
     ) -> Result<bool, StoreError> {
-        let result = sqlx::query(
-            "UPDATE recovery_codes SET used_at = $1 WHERE admin_id = $2 AND code_hash = $3 \
-             AND used_at IS NULL",
-        )
-        .bind(now)
-        .bind(admin_id)
-        .bind(code_hash)
-        .execute(&self.pool)
-        .await?;
-        Ok(result.rows_affected() == 1)
+        let sql = "UPDATE recovery_codes SET used_at = $1 WHERE admin_id = $2 AND code_hash = $3 \
+             AND used_at IS NULL";
+        Ok(execute(&self.pool, sql, (now, admin_id, code_hash)).await? == 1)
     }
 
     pub async fn unused_recovery_codes(&self, admin_id: AdminId) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar(
-            "SELECT COUNT(*) FROM recovery_codes WHERE admin_id = $1 AND used_at IS NULL",
-        )
-        .bind(admin_id)
-        .fetch_one(&self.pool)
-        .await?)
+        let sql = "SELECT COUNT(*) FROM recovery_codes WHERE admin_id = $1 AND used_at IS NULL";
+        fetch_scalar(&self.pool, sql, (admin_id,)).await
     }
 
     pub async fn insert_sign_in_challenge(
@@ -162,14 +134,9 @@ impl Store {
         admin_id: AdminId,
         expires_at: i64,
     ) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO sign_in_challenges (token_hash, admin_id, expires_at) VALUES ($1, $2, $3)",
-        )
-        .bind(token_hash)
-        .bind(admin_id)
-        .bind(expires_at)
-        .execute(&self.pool)
-        .await?;
+        let sql =
+            "INSERT INTO sign_in_challenges (token_hash, admin_id, expires_at) VALUES ($1, $2, $3)";
+        execute(&self.pool, sql, (token_hash, admin_id, expires_at)).await?;
         Ok(())
     }
 
@@ -179,13 +146,9 @@ impl Store {
         token_hash: &str,
         now: i64,
     ) -> Result<Option<AdminId>, StoreError> {
-        Ok(sqlx::query_scalar(
-            "SELECT admin_id FROM sign_in_challenges WHERE token_hash = $1 AND expires_at > $2",
-        )
-        .bind(token_hash)
-        .bind(now)
-        .fetch_optional(&self.pool)
-        .await?)
+        let sql =
+            "SELECT admin_id FROM sign_in_challenges WHERE token_hash = $1 AND expires_at > $2";
+        fetch_scalar_optional(&self.pool, sql, (token_hash, now)).await
     }
 
     /// Ends a challenge (answered, or expired ones with `token_hash` empty).
@@ -194,25 +157,9 @@ impl Store {
         token_hash: &str,
         now: i64,
     ) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM sign_in_challenges WHERE token_hash = $1 OR expires_at <= $2")
-            .bind(token_hash)
-            .bind(now)
-            .execute(&self.pool)
-            .await?;
+        let sql = "DELETE FROM sign_in_challenges WHERE token_hash = $1 OR expires_at <= $2";
+        execute(&self.pool, sql, (token_hash, now)).await?;
         Ok(())
-    }
-
-    /// Finds an administrator by e-mail key, for the CLI's reset.
-    pub async fn admin_id_by_email_key(
-        &self,
-        email_key: &str,
-    ) -> Result<Option<AdminId>, StoreError> {
-        Ok(
-            sqlx::query_scalar("SELECT id FROM admins WHERE email_key = $1")
-                .bind(email_key)
-                .fetch_optional(&self.pool)
-                .await?,
-        )
     }
 }
 
@@ -221,16 +168,15 @@ async fn replace_recovery_codes(
     admin_id: AdminId,
     hashes: &[String],
 ) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM recovery_codes WHERE admin_id = $1")
-        .bind(admin_id)
-        .execute(&mut *connection)
-        .await?;
+    execute(
+        &mut *connection,
+        "DELETE FROM recovery_codes WHERE admin_id = $1",
+        (admin_id,),
+    )
+    .await?;
     for hash in hashes {
-        sqlx::query("INSERT INTO recovery_codes (admin_id, code_hash) VALUES ($1, $2)")
-            .bind(admin_id)
-            .bind(hash)
-            .execute(&mut *connection)
-            .await?;
+        let sql = "INSERT INTO recovery_codes (admin_id, code_hash) VALUES ($1, $2)";
+        execute(&mut *connection, sql, (admin_id, hash)).await?;
     }
     Ok(())
 }
