@@ -4,13 +4,9 @@ use app::domain::ids::{ConnectionId, IntegrationId};
 use serde_json::Value;
 use sqlx::{AnyConnection, FromRow};
 
-use super::audit::{insert_audit, Actor, AuditRecord, Written};
-use super::oauth_connections::{
-    insert_connection, record as connection_record, OAuthConnectionFields, SecretWrite,
-    CREATE_ACTION,
-};
+use super::audit::{Actor, AuditRecord, Written};
+use super::integration_links::ConnectionLink;
 use super::{escape_like, Page, Store, StoreError};
-use crate::crypto::Keyring;
 
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
 pub struct IntegrationRow {
@@ -76,37 +72,7 @@ pub struct StoredFieldValue {
     pub value: Option<String>,
 }
 
-/// The OAuth connection a new integration is linked to.
-#[derive(Debug, Clone, Copy)]
-pub enum ConnectionLink<'a> {
-    None,
-    Existing(ConnectionId),
-    New(NewConnection<'a>),
-}
-
-/// A connection configured inline on Create Integration, with its audit entry's changes.
-#[derive(Debug, Clone, Copy)]
-pub struct NewConnection<'a> {
-    pub keyring: &'a Keyring,
-    pub fields: &'a OAuthConnectionFields,
-    pub secret: &'a SecretWrite,
-    pub changes: &'a Value,
-}
-
-/// Writes the inline connection and its audit entry; its id.
-async fn insert_linked_connection(
-    connection: &mut AnyConnection,
-    new: NewConnection<'_>,
-    actor: &Actor,
-    now: i64,
-) -> Result<ConnectionId, StoreError> {
-    let row = insert_connection(&mut *connection, new.keyring, new.fields, new.secret, now).await?;
-    let record = connection_record(actor, CREATE_ACTION, &row, new.changes.clone());
-    insert_audit(connection, &record, now).await?;
-    Ok(row.id)
-}
-
-const COLUMNS: &str = "id, name, description, entity_id_name, default_entity_id, \
+pub(super) const COLUMNS: &str = "id, name, description, entity_id_name, default_entity_id, \
      oauth_connection_id, created_at, updated_at, version";
 const FIELD_COLUMNS: &str =
     "id, integration_id, position, field_key, field_type, required, description";
@@ -122,47 +88,6 @@ impl Store {
     ) -> Result<IntegrationRow, StoreError> {
         self.create_integration_linked(details, fields, ConnectionLink::None, audit, now)
             .await
-    }
-
-    /// Creates an integration with its fields, linked to an OAuth connection: an existing one,
-    /// or a new one written in the same transaction, so that both are made or neither. A name
-    /// taken in any case (the integration's or the new connection's) is a `Conflict`.
-    pub async fn create_integration_linked(
-        &self,
-        details: &IntegrationDetails,
-        fields: &[FieldPlan],
-        link: ConnectionLink<'_>,
-        audit: (&Actor, Value),
-        now: i64,
-    ) -> Result<IntegrationRow, StoreError> {
-        self.write_audited(now, async |connection| {
-            let connection_id = match link {
-                ConnectionLink::None => None,
-                ConnectionLink::Existing(id) => Some(id),
-                ConnectionLink::New(new) => {
-                    Some(insert_linked_connection(&mut *connection, new, audit.0, now).await?)
-                }
-            };
-            let sql = format!(
-                "INSERT INTO integrations (name, name_key, description, entity_id_name, default_entity_id, \
-                 oauth_connection_id, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) \
-                 RETURNING {COLUMNS}"
-            );
-            let row: IntegrationRow = sqlx::query_as(&sql)
-                .bind(&details.name)
-                .bind(details.name.to_lowercase())
-                .bind(&details.description)
-                .bind(&details.entity_id_name)
-                .bind(&details.default_entity_id)
-                .bind(connection_id)
-                .bind(now)
-                .fetch_one(&mut *connection)
-                .await?;
-            write_fields(&mut *connection, row.id, fields).await?;
-            let record = integration_record(audit.0, "integration.create", &row, audit.1);
-            Ok(Written::changed(row, record))
-        })
-        .await
     }
 
     /// Updates details and schema in one transaction: removed fields go with their values,
@@ -385,7 +310,7 @@ impl Store {
     }
 }
 
-async fn write_fields(
+pub(super) async fn write_fields(
     connection: &mut AnyConnection,
     integration_id: IntegrationId,
     fields: &[FieldPlan],
@@ -420,7 +345,7 @@ async fn write_fields(
     Ok(())
 }
 
-fn integration_record<'a>(
+pub(super) fn integration_record<'a>(
     actor: &'a Actor,
     action: &'static str,
     row: &IntegrationRow,

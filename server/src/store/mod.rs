@@ -12,6 +12,7 @@ mod change_generation;
 pub mod config_values;
 mod connect;
 pub mod demo;
+pub mod integration_links;
 pub mod integrations;
 pub mod mappings;
 pub mod oauth_connections;

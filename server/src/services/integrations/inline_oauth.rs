@@ -12,7 +12,7 @@ use serde_json::Value;
 use crate::oauth::connection_rules::check_draft;
 use crate::oauth::connections::audit_changes as connection_changes;
 use crate::services::{internal, ServerServices};
-use crate::store::integrations::{ConnectionLink, NewConnection};
+use crate::store::integration_links::{ConnectionLink, NewConnection};
 use crate::store::oauth_connections::{OAuthConnectionFields, SecretWrite};
 
 /// What the choice links, once checked: the connection's name (for the audit entry) and, for
