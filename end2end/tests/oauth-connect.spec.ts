@@ -3,26 +3,8 @@
 // provider unreachable and back (the tab shows the error, then recovers), deny consent and see
 // the message, connect an organization-specific token from the Mappings tab
 // (adopting the entity ID the provider reports), and Disconnect.
-import type { Page } from '@playwright/test';
 import { expect, followLink, reloadsLive, test, waitForHydration } from './fixtures';
-
-const issuer = `http://127.0.0.1:${process.env.OIDC_PORT ?? 3171}`;
-
-/** Logs in at the provider (if it asks) and answers its consent page. */
-async function authorizeAtProvider(page: Page, consent: 'Continue' | 'Cancel') {
-  await page.waitForURL((url) => url.origin === issuer);
-  const login = page.locator('input[name="login"]');
-  if (await login.isVisible()) {
-    await login.fill('admin@example.com');
-    await page.locator('input[name="password"]').fill('anything');
-    await page.locator('button[type="submit"]').click();
-  }
-  if (consent === 'Continue') {
-    await page.getByRole('button', { name: 'Continue' }).click();
-  } else {
-    await page.getByRole('link', { name: '[ Cancel ]' }).click();
-  }
-}
+import { authorizeAtProvider, issuer } from './workflow-support';
 
 test('an admin connects, refreshes, is denied, connects an organization and disconnects', async ({ page }) => {
   test.setTimeout(90_000);

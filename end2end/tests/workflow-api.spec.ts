@@ -2,110 +2,13 @@
 // server, the oidc-provider fixture for the OAuth token, and a small HaloPSA stand-in that
 // answers /api/customers only for a live bearer token (it asks the provider) and a known tenant.
 // API keys are created and revoked in Settings > API Keys.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from '@playwright/test';
 import { expect, reloadsLive, test, waitForHydration } from './fixtures';
+import { CUSTOMERS, SEED_WORKFLOW, createKey, haloPort, issuer, runWorkflow, startHalo } from './workflow-support';
 
-const issuer = `http://127.0.0.1:${process.env.OIDC_PORT ?? 3171}`;
-const haloPort = Number(process.env.HALO_PORT ?? 3172);
-// scripts/test sets it to the virtual environment where sdk/python is installed.
-const python = process.env.BIFROST_PYTHON ?? 'python3';
 const serverUrl = `http://127.0.0.1:${process.env.BIFROST_E2E_PORT ?? 3170}`;
-
-// The example from creating-integrations.txt, exactly as documented.
-const SEED_WORKFLOW = `from bifrost import workflow, integrations
-import httpx
-
-@workflow
-async def fetch_customers():
-    # Get integration
-    integration = await integrations.get("HaloPSA")
-    if not integration:
-        return {"error": "Integration not configured"}
-
-    # Access config
-    base_url = integration.config.get("base_url")
-    tenant = integration.entity_id
-
-    # Access OAuth token
-    token = integration.oauth.access_token if integration.oauth else None
-
-    # Make API call
-    async with httpx.AsyncClient() as client:
-        response = await client.get(
-            f"{base_url}/api/customers",
-            headers={
-                "Authorization": f"Bearer {token}",
-                "X-Tenant-ID": tenant
-            }
-        )
-        return response.json()
-`;
-
-const CUSTOMERS: Record<string, { id: number; name: string }[]> = {
-  'tenant-contoso': [{ id: 1, name: 'Contoso Retail' }, { id: 2, name: 'Contoso Labs' }],
-  'tenant-fabrikam': [{ id: 7, name: 'Fabrikam Shipping' }],
-};
-
-/** HaloPSA's stand-in: a live token (by introspection at the provider) and a known tenant. */
-function startHalo(): Promise<Server> {
-  const server = createServer(async (request, response) => {
-    const reply = (status: number, body: unknown) => {
-      response.writeHead(status, { 'content-type': 'application/json' });
-      response.end(JSON.stringify(body));
-    };
-    if (request.url !== '/api/customers') return reply(404, { error: 'not found' });
-    const token = (request.headers.authorization ?? '').replace(/^Bearer /, '');
-    const introspection = await fetch(`${issuer}/token/introspection`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ token, client_id: 'bifrost-e2e', client_secret: 'e2e-client-secret' }),
-    });
-    const { active } = await introspection.json();
-    if (!active) return reply(401, { error: 'invalid token' });
-    const tenant = String(request.headers['x-tenant-id'] ?? '');
-    if (!(tenant in CUSTOMERS)) return reply(403, { error: `unknown tenant ${tenant}` });
-    reply(200, CUSTOMERS[tenant]);
-  });
-  return new Promise((resolve) => server.listen(haloPort, '127.0.0.1', () => resolve(server)));
-}
-
-type Run = { code: number; stdout: string; stderr: string };
-
-function runWorkflow(dir: string, env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      python,
-      ['-m', 'bifrost', 'run', 'halo_workflow:fetch_customers'],
-      { cwd: dir, env: { ...process.env, ...env }, timeout: 30_000 },
-      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
-    );
-  });
-}
-
-async function createKey(page: Page, name: string, find: string, organization: RegExp): Promise<string> {
-  await page.getByRole('button', { name: 'New API key' }).click();
-  const form = page.getByRole('dialog', { name: 'New API key' });
-  await expect(form.getByLabel('Name')).toBeFocused();
-  await form.getByLabel('Name').fill(name);
-  await form.getByLabel('Find organization').fill(find);
-  const select = form.getByLabel('Acts for');
-  const option = select.locator('option', { hasText: organization });
-  await expect(option).toHaveCount(1);
-  const value = await option.getAttribute('value');
-  await select.selectOption(value ?? '');
-  await form.getByRole('button', { name: 'Create key' }).click();
-  const shown = page.locator('.api-key-value');
-  await expect(shown).toHaveText(/^bfk_/);
-  const key = (await shown.textContent()) ?? '';
-  await reloadsLive(page, () => page.getByRole('button', { name: 'Done' }).click());
-  await expect(shown, 'the key is shown only once').toHaveCount(0);
-  return key;
-}
 
 test('the seed workflow runs unchanged for each organization and gets its tenant’s customers', async ({ page }) => {
   test.setTimeout(120_000);
@@ -217,6 +120,6 @@ test('the seed workflow runs unchanged for each organization and gets its tenant
     await expect(page.getByRole('heading', { name: 'Bifrost Integrations workflow API' })).toBeVisible();
     await expect(page.locator('body')).toContainText('GET /api/v1/integrations/{name}');
   } finally {
-    halo.close();
+    halo.server.close();
   }
 });
