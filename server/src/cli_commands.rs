@@ -97,9 +97,16 @@ pub async fn seed_demo(
         report.millis as f64 / 1000.0
     );
     if let Some((integration, organization_id)) = report.sample {
-        // For scripts (scripts/bench): something to resolve.
+        // For scripts (scripts/bench): something to resolve, and everything to spread over.
         println!("sample_integration={integration}");
         println!("sample_organization_id={organization_id}");
+        println!("integrations={}", report.integration_names.join(","));
+        let ids: Vec<String> = report
+            .organization_ids
+            .iter()
+            .map(|id| id.to_string())
+            .collect();
+        println!("organization_ids={}", ids.join(","));
     }
     Ok(())
 }

@@ -72,6 +72,10 @@ pub struct DemoReport {
     pub millis: i64,
     /// An integration of this run and an organization mapped in it, for benchmarks to ask for.
     pub sample: Option<(String, OrganizationId)>,
+    /// Every integration and organization of this run, for benchmarks that spread their
+    /// requests over the dataset.
+    pub integration_names: Vec<String>,
+    pub organization_ids: Vec<OrganizationId>,
 }
 
 fn field(key: &str, field_type: FieldType, required: bool) -> SchemaField {
@@ -200,6 +204,9 @@ impl ServerServices {
             mappings_per_integration,
         };
         let (mappings, sample) = self.seed_demo_integrations(&demo, integrations).await?;
+        let integration_names = (0..integrations)
+            .map(|j| demo_integration(&demo.run, j).name)
+            .collect();
         let shared = TokenOwner {
             connection_id,
             organization_id: None,
@@ -212,6 +219,8 @@ impl ServerServices {
             mappings,
             millis: now_millis() - started,
             sample,
+            integration_names,
+            organization_ids: demo.organization_ids,
         })
     }
 

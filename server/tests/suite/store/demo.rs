@@ -1,6 +1,7 @@
 //! `seed-demo` on both backends: the counts asked for, overrides on a share of the mappings, a
 //! second run beside the first, and data the services read like any other.
 
+use app::ssr::IntegrationServices;
 use bifrost::store::Store;
 
 use crate::helpers::services_for;
@@ -15,8 +16,26 @@ async fn seed_demo_adds_what_was_asked_and_can_run_twice(store: Store) {
         (report.organizations, report.integrations, report.mappings),
         (30, 2, 40)
     );
+    // What a benchmark spreads its requests over: this run's integrations and organizations.
+    assert_eq!(report.organization_ids.len(), 30);
+    let names: Vec<String> = services
+        .integrations("", 1)
+        .await
+        .expect("list")
+        .items
+        .into_iter()
+        .map(|integration| integration.name)
+        .collect();
+    for name in &report.integration_names {
+        assert!(names.contains(name), "{name} in {names:?}");
+    }
+    assert_eq!(report.integration_names.len(), 2);
     let second = services.seed_demo(10, 1, 10).await.expect("second run");
     assert_eq!(second.mappings, 10);
+    assert!(second
+        .organization_ids
+        .iter()
+        .all(|id| !report.organization_ids.contains(id)));
     let pool = store.raw_pool();
     let count = |sql: &'static str| async move {
         sqlx::query_scalar::<_, i64>(sql)
