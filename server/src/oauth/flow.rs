@@ -5,7 +5,7 @@
 
 use app::domain::admin::CurrentAdmin;
 use app::domain::ids::{IntegrationId, MappingId, OrganizationId};
-use app::domain::oauth::{EntityIdSource, GrantType, ENTITY_ID_PLACEHOLDER};
+use app::domain::oauth::{EntityIdSource, ENTITY_ID_PLACEHOLDER};
 use app::error::AppError;
 use serde::Deserialize;
 use serde_json::json;
@@ -13,11 +13,11 @@ use serde_json::json;
 use super::provider::{ProviderError, ProviderSettings, TokenGrant};
 use super::refresh::REFRESH_MARGIN_MS;
 use super::tokens::granted;
-use crate::auth::session_token::{hash_token, new_token};
+use crate::auth::session_token::hash_token;
 use crate::services::{actor_of, internal, ServerServices};
 use crate::store::integrations::IntegrationRow;
 use crate::store::oauth_connections::OAuthConnectionRow;
-use crate::store::oauth_states::{verifier_identity, NewOAuthState, OAuthStateRow, StateLookup};
+use crate::store::oauth_states::{verifier_identity, OAuthStateRow, StateLookup};
 use crate::store::oauth_tokens::TokenOwner;
 use crate::time::now_millis;
 
@@ -69,7 +69,7 @@ fn reason_code(text: &str) -> String {
         .collect()
 }
 
-fn with_query(path: &str, query: &str) -> String {
+pub(super) fn with_query(path: &str, query: &str) -> String {
     format!("{path}?{query}")
 }
 
@@ -106,14 +106,14 @@ fn code_of(query: &CallbackQuery) -> Result<&str, String> {
 
 /// Who a Connect is for: the organization (none for the shared token), the entity ID its URLs
 /// are filled with, and the integration tab to come back to.
-struct ConnectTarget {
-    organization_id: Option<OrganizationId>,
-    entity_id: String,
-    return_to: String,
+pub(super) struct ConnectTarget {
+    pub organization_id: Option<OrganizationId>,
+    pub entity_id: String,
+    pub return_to: String,
 }
 
 /// A connection whose URLs hold `{entity_id}` cannot connect a scope without one.
-fn entity_id_given_if_needed(
+pub(super) fn entity_id_given_if_needed(
     connection: &OAuthConnectionRow,
     target: &ConnectTarget,
 ) -> Result<(), AppError> {
@@ -129,66 +129,7 @@ fn entity_id_given_if_needed(
 }
 
 impl ServerServices {
-    /// Starts authorizing the integration's connection for the shared token (`mapping_id`
-    /// `None`) or for the mapping's organization; returns the provider URL to send the browser to.
-    pub async fn start_connect(
-        &self,
-        admin: &CurrentAdmin,
-        session_token: &str,
-        integration_id: IntegrationId,
-        mapping_id: Option<MappingId>,
-    ) -> Result<String, AppError> {
-        let integration = self.integration_row_by_id(integration_id).await?;
-        let connection_id = integration.oauth_connection_id.ok_or_else(|| {
-            AppError::Conflict("link an OAuth connection to this integration first".into())
-        })?;
-        let connection = self
-            .store
-            .find_oauth_connection(connection_id)
-            .await
-            .map_err(internal)?
-            .ok_or_else(|| AppError::NotFound("the OAuth connection".into()))?;
-        let target = self.connect_target(&integration, mapping_id).await?;
-        entity_id_given_if_needed(&connection, &target)?;
-        if connection.grant_type == GrantType::ClientCredentials.as_str() {
-            // Nothing to authorize in a browser: get a token now and come back.
-            self.connect_client_credentials(integration_id, target.organization_id)
-                .await?;
-            return Ok(with_query(&target.return_to, "oauth=connected"));
-        }
-        let settings = self
-            .provider_settings(&connection, &target.entity_id)
-            .map_err(internal)?;
-        self.oauth
-            .check_authorization_url(&settings)
-            .await
-            .map_err(|error| AppError::Conflict(error.to_string()))?;
-        let state = new_token();
-        let authorization = self
-            .oauth
-            .authorization(&settings, &state, connection.pkce)
-            .map_err(|error| AppError::Conflict(error.to_string()))?;
-        let now = now_millis();
-        let record = NewOAuthState {
-            state_hash: hash_token(&state),
-            session_hash: hash_token(session_token),
-            admin_id: admin.id,
-            connection_id,
-            integration_id,
-            organization_id: target.organization_id,
-            entity_id: target.entity_id,
-            pkce_verifier: authorization.pkce_verifier,
-            return_to: target.return_to,
-            expires_at: now + STATE_LIFETIME_MS,
-        };
-        self.store
-            .insert_oauth_state(&self.keyring, &record, now)
-            .await
-            .map_err(internal)?;
-        Ok(authorization.url)
-    }
-
-    async fn connect_target(
+    pub(super) async fn connect_target(
         &self,
         integration: &IntegrationRow,
         mapping_id: Option<MappingId>,
@@ -212,7 +153,7 @@ impl ServerServices {
     }
 
     /// A client-credentials Connect: the scope's token is fetched again, now.
-    async fn connect_client_credentials(
+    pub(super) async fn connect_client_credentials(
         &self,
         integration_id: IntegrationId,
         organization_id: Option<OrganizationId>,

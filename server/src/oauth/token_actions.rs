@@ -10,10 +10,13 @@ use app::error::AppError;
 use app::ssr::OAuthTokenServices;
 use serde_json::json;
 
+use super::flow::{entity_id_given_if_needed, with_query, STATE_LIFETIME_MS};
 use super::tokens::token_view;
+use crate::auth::session_token::{hash_token, new_token};
 use crate::services::{actor_of, internal, ServerServices};
 use crate::store::audit::change;
 use crate::store::mappings::{MappingAudit, MappingColumn};
+use crate::store::oauth_states::NewOAuthState;
 use crate::store::oauth_tokens::OAuthTokenRow;
 use crate::store::StoreError;
 use crate::time::now_millis;
@@ -95,6 +98,8 @@ impl OAuthTokenServices for ServerServices {
         }))
     }
 
+    /// Records a single-use, expiring state bound to the admin's session (see `flow`) and
+    /// returns the provider URL; a client-credentials connection gets its token at once.
     async fn start_oauth_connect(
         &self,
         admin: &CurrentAdmin,
@@ -102,8 +107,54 @@ impl OAuthTokenServices for ServerServices {
         integration_id: IntegrationId,
         mapping_id: Option<MappingId>,
     ) -> Result<String, AppError> {
-        self.start_connect(admin, session_token, integration_id, mapping_id)
+        let integration = self.integration_row_by_id(integration_id).await?;
+        let connection_id = integration.oauth_connection_id.ok_or_else(|| {
+            AppError::Conflict("link an OAuth connection to this integration first".into())
+        })?;
+        let connection = self
+            .store
+            .find_oauth_connection(connection_id)
             .await
+            .map_err(internal)?
+            .ok_or_else(|| AppError::NotFound("the OAuth connection".into()))?;
+        let target = self.connect_target(&integration, mapping_id).await?;
+        entity_id_given_if_needed(&connection, &target)?;
+        if connection.grant_type == GrantType::ClientCredentials.as_str() {
+            // Nothing to authorize in a browser: get a token now and come back.
+            self.connect_client_credentials(integration_id, target.organization_id)
+                .await?;
+            return Ok(with_query(&target.return_to, "oauth=connected"));
+        }
+        let settings = self
+            .provider_settings(&connection, &target.entity_id)
+            .map_err(internal)?;
+        self.oauth
+            .check_authorization_url(&settings)
+            .await
+            .map_err(|error| AppError::Conflict(error.to_string()))?;
+        let state = new_token();
+        let authorization = self
+            .oauth
+            .authorization(&settings, &state, connection.pkce)
+            .map_err(|error| AppError::Conflict(error.to_string()))?;
+        let now = now_millis();
+        let record = NewOAuthState {
+            state_hash: hash_token(&state),
+            session_hash: hash_token(session_token),
+            admin_id: admin.id,
+            connection_id,
+            integration_id,
+            organization_id: target.organization_id,
+            entity_id: target.entity_id,
+            pkce_verifier: authorization.pkce_verifier,
+            return_to: target.return_to,
+            expires_at: now + STATE_LIFETIME_MS,
+        };
+        self.store
+            .insert_oauth_state(&self.keyring, &record, now)
+            .await
+            .map_err(internal)?;
+        Ok(authorization.url)
     }
 
     async fn refresh_oauth_token(

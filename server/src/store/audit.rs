@@ -3,8 +3,10 @@
 
 use app::domain::ids::AdminId;
 use serde_json::{json, Value};
-use sqlx::{AnyConnection, FromRow};
+use sqlx::any::AnyRow;
+use sqlx::{Any, AnyConnection, Encode, FromRow, Type};
 
+use super::statement::fetch_optional;
 use super::{Page, Store, StoreError};
 
 /// Who made a change.
@@ -64,6 +66,11 @@ impl<'a, T> Written<'a, T> {
     pub fn unchanged(value: T) -> Written<'a, T> {
         Written { value, audit: None }
     }
+}
+
+/// What a deletion's audit entry says changed: the object's name, gone.
+pub fn name_removed(name: &str) -> Value {
+    json!({ "name": change(Some(name), None) })
 }
 
 /// One field's change, for `AuditRecord::changes`.
@@ -130,6 +137,33 @@ impl Store {
         }
         transaction.commit().await?;
         Ok(written.value)
+    }
+
+    /// Runs `sql`, a `DELETE … WHERE id = $1 RETURNING …`, in one audited write: the deleted row
+    /// with the entry `record` makes of it, or `None`, and nothing recorded, when there was no
+    /// such row.
+    pub(crate) async fn delete_audited<'a, R, Id>(
+        &self,
+        now: i64,
+        sql: &str,
+        id: Id,
+        record: impl FnOnce(&R) -> AuditRecord<'a>,
+    ) -> Result<Option<R>, StoreError>
+    where
+        R: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
+        Id: for<'q> Encode<'q, Any> + Type<Any> + Send,
+    {
+        self.write_audited(now, async |connection| {
+            let deleted: Option<R> = fetch_optional(&mut *connection, sql, (id,)).await?;
+            Ok(match deleted {
+                Some(row) => {
+                    let entry = record(&row);
+                    Written::changed(Some(row), entry)
+                }
+                None => Written::unchanged(None),
+            })
+        })
+        .await
     }
 
     /// Records an event that changes nothing else in the store (a key rotation, say).

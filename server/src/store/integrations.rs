@@ -4,7 +4,7 @@ use app::domain::ids::{ConnectionId, IntegrationId};
 use serde_json::Value;
 use sqlx::{AnyConnection, FromRow};
 
-use super::audit::{Actor, AuditRecord, Written};
+use super::audit::{name_removed, Actor, AuditRecord, Written};
 use super::integration_links::ConnectionLink;
 use super::{escape_like, Page, Store, StoreError};
 
@@ -163,19 +163,9 @@ impl Store {
         actor: &Actor,
         now: i64,
     ) -> Result<Option<IntegrationRow>, StoreError> {
-        self.write_audited(now, async |connection| {
-            let sql = format!("DELETE FROM integrations WHERE id = $1 RETURNING {COLUMNS}");
-            let Some(row) = sqlx::query_as::<_, IntegrationRow>(&sql)
-                .bind(id)
-                .fetch_optional(&mut *connection)
-                .await?
-            else {
-                return Ok(Written::unchanged(None));
-            };
-            let changes =
-                serde_json::json!({ "name": super::audit::change(Some(&row.name), None) });
-            let record = integration_record(actor, "integration.delete", &row, changes);
-            Ok(Written::changed(Some(row), record))
+        let sql = format!("DELETE FROM integrations WHERE id = $1 RETURNING {COLUMNS}");
+        self.delete_audited(now, &sql, id, |row: &IntegrationRow| {
+            integration_record(actor, "integration.delete", row, name_removed(&row.name))
         })
         .await
     }

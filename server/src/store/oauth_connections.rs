@@ -6,7 +6,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 use sqlx::{AnyConnection, FromRow};
 
-use super::audit::{Actor, AuditRecord, Written};
+use super::audit::{name_removed, Actor, AuditRecord, Written};
 use super::{Store, StoreError};
 use crate::crypto::{Keyring, SecretIdentity};
 
@@ -232,19 +232,14 @@ impl Store {
         actor: &Actor,
         now: i64,
     ) -> Result<Option<OAuthConnectionRow>, StoreError> {
-        self.write_audited(now, async |connection| {
-            let sql = format!("DELETE FROM oauth_connections WHERE id = $1 RETURNING {COLUMNS}");
-            let Some(row) = sqlx::query_as::<_, OAuthConnectionRow>(&sql)
-                .bind(id)
-                .fetch_optional(&mut *connection)
-                .await?
-            else {
-                return Ok(Written::unchanged(None));
-            };
-            let changes =
-                serde_json::json!({ "name": super::audit::change(Some(&row.name), None) });
-            let record = record(actor, "oauth_connection.delete", &row, changes);
-            Ok(Written::changed(Some(row), record))
+        let sql = format!("DELETE FROM oauth_connections WHERE id = $1 RETURNING {COLUMNS}");
+        self.delete_audited(now, &sql, id, |row: &OAuthConnectionRow| {
+            record(
+                actor,
+                "oauth_connection.delete",
+                row,
+                name_removed(&row.name),
+            )
         })
         .await
     }

@@ -4,6 +4,7 @@
 //! Every token it issues starts with `canary-`, so tests can grep storage for plaintext.
 
 use app::domain::ids::{IntegrationId, MappingId};
+use app::ssr::OAuthTokenServices;
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -187,7 +188,7 @@ pub async fn connect_with_consent(
     mapping_id: Option<MappingId>,
 ) -> (String, bifrost::services::CallbackOutcome) {
     let url = services
-        .start_connect(admin, session, integration_id, mapping_id)
+        .start_oauth_connect(admin, session, integration_id, mapping_id)
         .await
         .expect("start");
     let outcome = services

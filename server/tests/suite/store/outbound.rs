@@ -80,7 +80,7 @@ async fn loopback_providers_are_refused_unless_the_operator_allows_them(store: S
 
     // The authorization URL: Connect refuses to send the browser there.
     let error = closed
-        .start_connect(admin, "another-session", integration, None)
+        .start_oauth_connect(admin, "another-session", integration, None)
         .await
         .expect_err("authorization URL on loopback");
     assert_refused_naming_the_settings(&error);

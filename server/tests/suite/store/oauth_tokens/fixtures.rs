@@ -186,7 +186,7 @@ pub(crate) async fn mapped_organization(
 pub(super) async fn start(setup: &Setup) -> String {
     setup
         .services
-        .start_connect(&setup.admin, SESSION, setup.integration_id, None)
+        .start_oauth_connect(&setup.admin, SESSION, setup.integration_id, None)
         .await
         .expect("start")
 }

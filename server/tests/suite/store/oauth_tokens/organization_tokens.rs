@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use app::domain::integration::MappingDraft;
 use app::domain::oauth::GrantType;
-use app::ssr::MappingServices;
+use app::ssr::{MappingServices, OAuthTokenServices};
 use bifrost::store::audit::Actor;
 use bifrost::store::mappings::{MappingAudit, MappingColumn};
 use bifrost::store::{Store, StoreError};
@@ -129,7 +129,7 @@ async fn mapping_links_are_written_only_over_the_mapping_as_it_was_read(store: S
     };
     let url = setup
         .services
-        .start_connect(&setup.admin, SESSION, setup.integration_id, Some(mapping))
+        .start_oauth_connect(&setup.admin, SESSION, setup.integration_id, Some(mapping))
         .await
         .expect("start");
     move_to("tenant-b").await;
