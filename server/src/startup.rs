@@ -172,6 +172,8 @@ pub async fn serve(settings: Settings) -> Result<(), StartupError> {
     let state = AppState::new(leptos_options, store.clone(), keyring, config);
     tokio::spawn(sweep_sessions_periodically(state.services.clone()));
     tokio::spawn(refresh_tokens_periodically(state.services.clone()));
+    tokio::spawn(state.services.clone().prune_change_log_periodically());
+    state.services.ensure_resolve_index();
     let setup_code = state.services.first_run_setup_code().await?;
     let app = router(state);
 

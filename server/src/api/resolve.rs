@@ -47,6 +47,7 @@ pub async fn resolve_integration(
     query: Result<Query<ResolveQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(query) = query.map_err(bad_query)?;
+    state.services.ensure_resolve_index();
     let body = state
         .services
         .resolve_for_workflow(&key, &name, query.scope.as_deref())

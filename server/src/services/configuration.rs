@@ -194,7 +194,9 @@ impl ServerServices {
         let overrides = self
             .overrides_by_field(integration.id, mapping.as_ref().map(|mapping| mapping.id))
             .await?;
-        let (config, missing_required) = self.merge(&fields, &overrides, &defaults)?;
+        let (config, missing_required) = self.merge(&fields, |field_id| {
+            overrides.get(&field_id).or_else(|| defaults.get(&field_id))
+        })?;
         let (entity_id, entity_name) = match &mapping {
             Some(mapping) => (mapping.entity_id.clone(), mapping.entity_name.clone()),
             None => (integration.default_entity_id.clone(), String::new()),
@@ -212,18 +214,18 @@ impl ServerServices {
         })
     }
 
-    /// Each field's override, else its default, typed; and the required fields with neither.
-    fn merge(
+    /// Each field's value in the scope (`value_of` a field id: the override, else the default),
+    /// typed; and the required fields with none.
+    pub(crate) fn merge<'v>(
         &self,
         fields: &[FieldRow],
-        overrides: &HashMap<i64, ValueRow>,
-        defaults: &HashMap<i64, ValueRow>,
+        value_of: impl Fn(i64) -> Option<&'v ValueRow>,
     ) -> Result<(Map<String, Value>, Vec<String>), AppError> {
         let mut config = Map::new();
         let mut missing_required = Vec::new();
         for field in fields {
             let field_type = field_view(field).field_type;
-            match overrides.get(&field.id).or_else(|| defaults.get(&field.id)) {
+            match value_of(field.id) {
                 Some(row) => {
                     config.insert(field.field_key.clone(), self.typed(field_type, row)?);
                 }

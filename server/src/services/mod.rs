@@ -109,6 +109,7 @@ pub struct ServerServices {
     pub(crate) oauth: OAuthClient,
     pub(crate) refresh_locks: crate::oauth::refresh::RefreshLocks,
     pub(crate) resolve_cache: workflow_api::answer_cache::ResolveCache,
+    pub(crate) resolve_index: workflow_api::index::ResolveIndex,
     /// Names this process as the holder of a token's refresh lease.
     pub(crate) instance_id: String,
 }
@@ -126,6 +127,7 @@ impl ServerServices {
                 .expect("the HTTP client for OAuth providers could not start"),
             refresh_locks: crate::oauth::refresh::RefreshLocks::default(),
             resolve_cache: workflow_api::answer_cache::ResolveCache::default(),
+            resolve_index: workflow_api::index::ResolveIndex::default(),
             instance_id: crate::auth::session_token::new_token(),
             config,
         }

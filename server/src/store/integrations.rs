@@ -74,7 +74,7 @@ pub struct StoredFieldValue {
 
 pub(super) const COLUMNS: &str = "id, name, description, entity_id_name, default_entity_id, \
      oauth_connection_id, created_at, updated_at, version";
-const FIELD_COLUMNS: &str =
+pub(super) const FIELD_COLUMNS: &str =
     "id, integration_id, position, field_key, field_type, required, description";
 
 impl Store {

@@ -9,6 +9,7 @@ pub mod api_keys;
 pub mod audit;
 mod audit_filter;
 mod change_generation;
+pub mod change_log;
 pub mod config_values;
 mod connect;
 pub mod demo;

@@ -89,7 +89,8 @@ pub struct TokenOwner {
     pub entity_id: String,
 }
 
-const COLUMNS: &str = "id, connection_id, organization_id, entity_id, status, access_token, \
+pub(super) const COLUMNS: &str =
+    "id, connection_id, organization_id, entity_id, status, access_token, \
      refresh_token, token_type, scopes, expires_at, last_error, connected_by, connected_at, \
      refreshed_at, lease_owner, lease_until, version, updated_at, detected_entity_id";
 

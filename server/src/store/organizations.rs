@@ -20,7 +20,7 @@ pub struct OrganizationRow {
     pub updated_at: i64,
 }
 
-const COLUMNS: &str = "id, name, is_provider, created_at, updated_at";
+pub(super) const COLUMNS: &str = "id, name, is_provider, created_at, updated_at";
 
 impl Store {
     /// Inserts an organization; a name already taken (in any case) is a `Conflict`.

@@ -43,6 +43,10 @@ impl AnswerKey {
             scope: scope.map(str::to_string),
         }
     }
+
+    pub fn key_hash(&self) -> &str {
+        &self.key_hash
+    }
 }
 
 /// A resolved answer as sent, with what decides whether it may be sent again.
@@ -85,6 +89,8 @@ pub struct ResolveCache {
     highest: AtomicI64,
     answers: quick_cache::sync::Cache<AnswerKey, Arc<CachedAnswer>>,
     key_uses: Mutex<HashMap<ApiKeyId, i64>>,
+    /// How many times the generation was seen going back (a restored database).
+    pub(super) restores: AtomicU64,
 }
 
 impl std::fmt::Debug for ResolveCache {
@@ -102,6 +108,7 @@ impl Default for ResolveCache {
             highest: AtomicI64::new(0),
             answers: quick_cache::sync::Cache::new(ANSWER_CAPACITY),
             key_uses: Mutex::new(HashMap::new()),
+            restores: AtomicU64::new(0),
         }
     }
 }
@@ -119,6 +126,7 @@ impl ResolveCache {
         if self.highest.fetch_max(generation, Ordering::SeqCst) > generation {
             self.highest.store(generation, Ordering::SeqCst);
             self.answers.clear();
+            self.restores.fetch_add(1, Ordering::SeqCst);
         }
         Ok(generation)
     }
@@ -160,13 +168,6 @@ impl ResolveCache {
 }
 
 impl ServerServices {
-    /// The change generation a resolve request must not answer from before.
-    pub(super) async fn change_generation(&self) -> Result<i64, StoreError> {
-        self.resolve_cache
-            .generation(|| self.store.change_generation())
-            .await
-    }
-
     /// A kept answer still right for a request that read `generation`; records the key's use.
     pub(super) fn cached_answer(
         &self,

@@ -4,6 +4,7 @@
 
 pub mod answer_cache;
 pub mod answers;
+pub mod index;
 mod scope;
 
 use app::error::AppError;
@@ -17,6 +18,7 @@ use super::api_keys::{looks_like_api_key, ApiCaller};
 use super::{ServerServices, TokenError};
 use crate::store::mappings::MappingRow;
 use crate::store::StoreError;
+use crate::time::now_millis;
 
 pub use self::scope::GLOBAL_SCOPE;
 
@@ -102,8 +104,18 @@ impl ServerServices {
         if let Some(answer) = self.cached_answer(generation, &answer_key) {
             return Ok(answer.body.clone());
         }
-        let caller = self.api_caller(key).await?;
-        let (resolved, token_expires_at) = self.resolve_uncached(&caller, name, scope).await?;
+        let (caller, resolved, token_expires_at) = match self
+            .indexed_answer(generation, &answer_key, name, scope)
+            .await
+        {
+            Some(answer) => (answer.caller, answer.resolved, answer.token_expires_at),
+            None => {
+                let caller = self.api_caller(key).await?;
+                let (resolved, token_expires_at) =
+                    self.resolve_uncached(&caller, name, scope).await?;
+                (caller, resolved, token_expires_at)
+            }
+        };
         let body = Bytes::from(serde_json::to_vec(&resolved).map_err(|error| {
             tracing::error!(%error, "a resolved integration could not be serialized");
             WorkflowError::Internal
@@ -116,6 +128,64 @@ impl ServerServices {
         };
         self.keep_answer(answer_key, answer);
         Ok(body)
+    }
+
+    /// The index's answer alone, the index brought to the current generation first; `None` when
+    /// it leaves the request to the database path. For tests holding it to that path's answer.
+    #[doc(hidden)]
+    pub async fn resolve_from_index_only(
+        &self,
+        key: &str,
+        name: &str,
+        scope: Option<&str>,
+    ) -> Option<serde_json::Value> {
+        let generation = self.store.change_generation().await.ok()?;
+        let answer_key = AnswerKey::new(key, name, scope);
+        let answer = self
+            .indexed_answer(generation, &answer_key, name, scope)
+            .await?;
+        serde_json::to_value(&answer.resolved).ok()
+    }
+
+    /// The database path's answer alone. For tests holding the index to it.
+    #[doc(hidden)]
+    pub async fn resolve_from_store_only(
+        &self,
+        key: &str,
+        name: &str,
+        scope: Option<&str>,
+    ) -> Result<serde_json::Value, WorkflowError> {
+        let caller = self.api_caller(key).await?;
+        let (resolved, _) = self.resolve_uncached(&caller, name, scope).await?;
+        serde_json::to_value(&resolved).map_err(|_| WorkflowError::Internal)
+    }
+
+    /// The answer from the resolve index brought to `generation`, if it has the plain success;
+    /// records the key's use.
+    async fn indexed_answer(
+        &self,
+        generation: i64,
+        answer_key: &AnswerKey,
+        name: &str,
+        scope: Option<&str>,
+    ) -> Option<index::IndexedAnswer> {
+        match self.advance_resolve_index(generation).await {
+            Ok(true) => {}
+            Ok(false) => return None,
+            Err(error) => {
+                tracing::warn!(%error, "the resolve index could not catch up");
+                return None;
+            }
+        }
+        let now = now_millis();
+        let answer = self
+            .resolve_index
+            .read_at(generation, |data| {
+                self.answer_from_index(data, answer_key.key_hash(), name, scope, now)
+            })
+            .flatten()?;
+        self.record_key_use(answer.caller.key_id, None, now);
+        Some(answer)
     }
 
     /// The answer computed from the store, and when its access token expires.

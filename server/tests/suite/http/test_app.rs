@@ -62,6 +62,13 @@ impl TestApp {
             .with_outbound(bifrost::oauth::outbound::OutboundPolicy::allow_private_network());
         adjust(&mut config);
         let state = AppState::new(leptos_options, db.store.clone(), keyring.clone(), config);
+        // Loaded before the first request, so resolve answers from the index as a running
+        // server does once it has loaded.
+        state
+            .services
+            .load_resolve_index()
+            .await
+            .expect("resolve index");
         let setup_code = state
             .services
             .first_run_setup_code()

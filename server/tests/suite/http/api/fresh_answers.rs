@@ -100,8 +100,8 @@ async fn every_change_shows_in_the_next_answer(db: TestDb) {
     // The answers do come from memory: with the trigger that reports this table's changes
     // gone, a change goes unseen.
     let drop_trigger = match w.app.db().store.backend() {
-        Backend::Sqlite => "DROP TRIGGER integrations_update_bumps_generation",
-        Backend::Postgres => "DROP TRIGGER integrations_bumps_generation ON integrations",
+        Backend::Sqlite => "DROP TRIGGER integrations_update_logs_change",
+        Backend::Postgres => "DROP TRIGGER integrations_logs_change ON integrations",
     };
     let pool = w.app.db().store.raw_pool();
     sqlx::query(drop_trigger).execute(pool).await.expect("drop");

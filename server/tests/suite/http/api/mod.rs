@@ -4,6 +4,7 @@
 
 mod customer_isolation;
 mod fresh_answers;
+mod index_answers;
 mod keys_and_scopes;
 mod oauth;
 mod openapi;
