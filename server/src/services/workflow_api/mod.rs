@@ -101,25 +101,20 @@ impl ServerServices {
         let answer_key = AnswerKey::new(key, name, scope);
         // Read before anything else, so what follows is at least as new as the generation.
         let generation = self.change_generation().await?;
-        if let Some(answer) = self.cached_answer(generation, &answer_key) {
-            return Ok(answer.body.clone());
-        }
-        let (caller, resolved, token_expires_at) = match self
+        // The index answers any organization from memory; answers are kept only for what it
+        // leaves to the database (keeping each of a million would only churn the cache).
+        if let Some(answer) = self
             .indexed_answer(generation, &answer_key, name, scope)
             .await
         {
-            Some(answer) => (answer.caller, answer.resolved, answer.token_expires_at),
-            None => {
-                let caller = self.api_caller(key).await?;
-                let (resolved, token_expires_at) =
-                    self.resolve_uncached(&caller, name, scope).await?;
-                (caller, resolved, token_expires_at)
-            }
-        };
-        let body = Bytes::from(serde_json::to_vec(&resolved).map_err(|error| {
-            tracing::error!(%error, "a resolved integration could not be serialized");
-            WorkflowError::Internal
-        })?);
+            return Ok(answer.body);
+        }
+        if let Some(answer) = self.cached_answer(generation, &answer_key) {
+            return Ok(answer.body.clone());
+        }
+        let caller = self.api_caller(key).await?;
+        let (resolved, token_expires_at) = self.resolve_uncached(&caller, name, scope).await?;
+        let body = serialized(&resolved)?;
         let answer = CachedAnswer {
             generation,
             caller,
@@ -144,7 +139,7 @@ impl ServerServices {
         let answer = self
             .indexed_answer(generation, &answer_key, name, scope)
             .await?;
-        serde_json::to_value(&answer.resolved).ok()
+        serde_json::from_slice(&answer.body).ok()
     }
 
     /// The database path's answer alone. For tests holding the index to it.
@@ -268,6 +263,14 @@ impl ServerServices {
             total: paged.total,
         })
     }
+}
+
+fn serialized(resolved: &ResolvedIntegration) -> Result<Bytes, WorkflowError> {
+    let body = serde_json::to_vec(resolved).map_err(|error| {
+        tracing::error!(%error, "a resolved integration could not be serialized");
+        WorkflowError::Internal
+    })?;
+    Ok(Bytes::from(body))
 }
 
 /// A customer key's page: its own organization's mapping, if any.

@@ -6,19 +6,44 @@ use app::domain::api_key::{status_of, ApiKeyStatus};
 use app::domain::ids::OrganizationId;
 use app::domain::oauth::GrantType;
 
-use super::data::{IndexData, IntegrationEntry, MappingEntry};
+use axum::body::Bytes;
+use serde::Serialize;
+use serde_json::value::RawValue;
+
+use super::data::{ConfigJson, IndexData, IntegrationEntry, MappingEntry};
 use crate::oauth::refresh::REFRESH_MARGIN_MS;
 use crate::services::api_keys::ApiCaller;
-use crate::services::workflow_api::answers::{OAuthAccess, ResolvedIntegration, ScopeOrganization};
+use crate::services::workflow_api::answers::OAuthAccess;
 use crate::services::workflow_api::GLOBAL_SCOPE;
 use crate::services::{FreshToken, ServerServices};
+use crate::store::config_values::ValueRow;
 use crate::store::oauth_tokens::STATUS_CONNECTED;
 
-/// An answer from the index, with what the answer cache keeps beside it.
+/// An answer from the index: the JSON body to send, and who asked.
 pub struct IndexedAnswer {
     pub caller: ApiCaller,
-    pub resolved: ResolvedIntegration,
-    pub token_expires_at: Option<i64>,
+    /// Holds secrets: never logged.
+    pub body: Bytes,
+}
+
+/// The JSON an answer from the index sends: `ResolvedIntegration`'s fields in its order,
+/// borrowed from the index, with the scope's config already serialized.
+#[derive(Serialize)]
+struct IndexedBody<'a> {
+    name: &'a str,
+    entity_id: &'a str,
+    entity_name: &'a str,
+    organization: Option<OrganizationRef<'a>>,
+    mapped: bool,
+    config: &'a RawValue,
+    oauth: Option<OAuthAccess>,
+    missing_required: &'a RawValue,
+}
+
+#[derive(Serialize)]
+struct OrganizationRef<'a> {
+    id: OrganizationId,
+    name: &'a str,
 }
 
 impl ServerServices {
@@ -38,43 +63,63 @@ impl ServerServices {
             return None;
         }
         let token = self.token_from_index(data, integration, mapping, now)?;
-        let overrides = mapping.and_then(|entry| data.overrides.get(&entry.id));
-        let (config, missing_required) = self
-            .merge(&integration.fields, |field_id| {
-                overrides
-                    .and_then(|values| values.iter().find(|value| value.field_id == field_id))
-                    .or_else(|| integration.defaults.get(&field_id))
-            })
-            .ok()?;
+        let overrides = mapping
+            .filter(|entry| entry.has_overrides)
+            .and_then(|entry| data.overrides.get(&entry.id));
+        let own_config;
+        let config = match overrides {
+            Some(values) => {
+                own_config = self.config_json(integration, |field_id| {
+                    values.iter().find(|value| value.field_id == field_id)
+                })?;
+                &own_config
+            }
+            // Most organizations override nothing: their config is the defaults', made once.
+            None => integration
+                .defaults_json
+                .get_or_init(|| self.config_json(integration, |_| None))
+                .as_ref()?,
+        };
         let (entity_id, entity_name) = match mapping {
-            Some(entry) => (
-                entry.entity_id().to_string(),
-                entry.entity_name().to_string(),
-            ),
-            None => (integration.row.default_entity_id.clone(), String::new()),
+            Some(entry) => (entry.entity_id(), entry.entity_name()),
+            None => (integration.row.default_entity_id.as_str(), ""),
         };
         let organization = match organization {
-            Some(id) => Some(ScopeOrganization {
+            Some(id) => Some(OrganizationRef {
                 id,
-                name: data.organizations.get(&id)?.name.clone(),
+                name: &data.organizations.get(&id)?.name,
             }),
             None => None,
         };
-        let token_expires_at = token.as_ref().map(|token| token.expires_at);
-        let resolved = ResolvedIntegration {
-            name: integration.row.name.clone(),
+        let body = IndexedBody {
+            name: &integration.row.name,
             entity_id,
             entity_name,
             organization,
             mapped: mapping.is_some(),
-            config,
+            config: &config.config,
             oauth: token.map(OAuthAccess::from),
-            missing_required,
+            missing_required: &config.missing_required,
         };
-        Some(IndexedAnswer {
-            caller,
-            resolved,
-            token_expires_at,
+        let body = Bytes::from(serde_json::to_vec(&body).ok()?);
+        Some(IndexedAnswer { caller, body })
+    }
+
+    /// The integration's config with `override_of` a field id over its defaults, serialized;
+    /// `None` when a secret cannot be opened (the database path then reports it).
+    fn config_json<'v>(
+        &self,
+        integration: &'v IntegrationEntry,
+        override_of: impl Fn(i64) -> Option<&'v ValueRow>,
+    ) -> Option<ConfigJson> {
+        let (config, missing_required) = self
+            .merge(&integration.fields, |field_id| {
+                override_of(field_id).or_else(|| integration.defaults.get(&field_id))
+            })
+            .ok()?;
+        Some(ConfigJson {
+            config: serde_json::value::to_raw_value(&config).ok()?,
+            missing_required: serde_json::value::to_raw_value(&missing_required).ok()?,
         })
     }
 

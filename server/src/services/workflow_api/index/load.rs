@@ -29,16 +29,7 @@ pub async fn load_whole(store: &Store) -> Result<IndexData, StoreError> {
     for row in store.all_oauth_tokens().await? {
         data.set_token(row.id, Some(row));
     }
-    let mut after = MappingId::from(0);
-    loop {
-        let chunk = store.indexed_mappings_after(after, CHUNK).await?;
-        let Some(last) = chunk.last() else { break };
-        after = last.id;
-        for row in &chunk {
-            data.push_mapping(row);
-        }
-    }
-    data.finish_loading();
+    // Overrides first, so each mapping knows as it is added whether it has any.
     let mut after = 0;
     loop {
         let chunk = store.overrides_after(after, CHUNK).await?;
@@ -50,6 +41,16 @@ pub async fn load_whole(store: &Store) -> Result<IndexData, StoreError> {
             }
         }
     }
+    let mut after = MappingId::from(0);
+    loop {
+        let chunk = store.indexed_mappings_after(after, CHUNK).await?;
+        let Some(last) = chunk.last() else { break };
+        after = last.id;
+        for row in &chunk {
+            data.push_mapping(row);
+        }
+    }
+    data.finish_loading();
     Ok(data)
 }
 
@@ -80,6 +81,7 @@ async fn load_settings(store: &Store) -> Result<Settings, StoreError> {
                 grant_type: row
                     .oauth_connection_id
                     .and_then(|id| grants.get(&id).cloned()),
+                defaults_json: std::sync::OnceLock::new(),
                 row,
             };
             (entry.row.name.to_lowercase(), Arc::new(entry))

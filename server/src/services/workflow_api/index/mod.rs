@@ -72,6 +72,13 @@ impl ResolveIndex {
         }
     }
 
+    fn clear(&self) {
+        if let Ok(mut slot) = self.data.write() {
+            *slot = None;
+        }
+        tracing::info!("resolve index dropped: it reloads whole");
+    }
+
     fn update(&self, apply: impl FnOnce(&mut IndexData)) {
         if let Ok(mut slot) = self.data.write() {
             if let Some(data) = slot.as_mut() {
@@ -133,7 +140,8 @@ impl ServerServices {
         });
     }
 
-    /// Brings the index to at least `generation`; false when it is not loaded.
+    /// Brings the index to at least `generation`; false when it is not loaded, or was dropped
+    /// because only a whole load can bring it forward.
     pub(super) async fn advance_resolve_index(&self, generation: i64) -> Result<bool, StoreError> {
         let index = &self.resolve_index;
         match index.generation() {
@@ -148,15 +156,20 @@ impl ServerServices {
             return Ok(false);
         };
         if index.stale.swap(false, Ordering::SeqCst) {
-            index.replace(load::load_whole(&self.store).await?);
-            return Ok(true);
+            index.clear();
+            return Ok(false);
         }
         if since >= generation {
             return Ok(true);
         }
         match load::catch_up(&self.store, since, CATCH_UP_LIMIT).await? {
             Some(changes) => index.update(|data| changes.apply(data)),
-            None => index.replace(load::load_whole(&self.store).await?),
+            // A whole load takes seconds: rather than hold every request behind it, the index
+            // steps aside, the database answers, and the next request starts the load.
+            None => {
+                index.clear();
+                return Ok(false);
+            }
         }
         Ok(true)
     }
