@@ -28,6 +28,7 @@ pub mod revocation;
 pub mod test_connection;
 pub mod token_actions;
 pub mod tokens;
+pub mod url_template;
 
 pub use flow::{CallbackOutcome, CallbackQuery};
 pub use provider::*;

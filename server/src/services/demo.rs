@@ -95,8 +95,9 @@ fn set(key: &str, value: String) -> ValueInput {
     }
 }
 
-/// The names of `count` customer organizations, each starting with `prefix`.
-fn organization_names(prefix: &str, count: usize) -> Vec<String> {
+/// The names of `count` customer organizations, each starting with `prefix`; company-like,
+/// each ending in a suffix such as Ltd or GmbH (auto-match's tests and timing use them too).
+pub fn organization_names(prefix: &str, count: usize) -> Vec<String> {
     (0..count)
         .map(|i| {
             format!(

@@ -23,6 +23,7 @@ use crate::store::mappings::{MappingAudit, MappingRow};
 use crate::store::StoreError;
 use crate::time::now_millis;
 
+pub mod auto_match;
 mod drafts;
 mod token_choice;
 

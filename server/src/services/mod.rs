@@ -8,6 +8,7 @@ pub mod auth;
 mod changes;
 pub mod configuration;
 pub mod demo;
+pub mod entity_source;
 mod integrations;
 pub mod key_rotation;
 mod mappings;
@@ -19,6 +20,9 @@ mod transfer;
 pub mod two_factor;
 pub mod values;
 pub mod workflow_api;
+
+/// Auto-match's rules, public for the benchmark that times them at scale.
+pub use mappings::auto_match;
 
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
