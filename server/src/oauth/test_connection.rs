@@ -13,11 +13,47 @@ use serde_json::Value;
 
 use super::provider_client::ApiCallError;
 use super::tokens::FreshToken;
+use super::url_template::{UrlTemplate, ENTITY_ID};
+use crate::services::configuration::MergedConfig;
 use crate::services::ServerServices;
+use crate::store::integrations::FieldRow;
 
 /// How much of a Test Connection answer is shown.
 const BODY_EXCERPT_CHARS: usize = 2000;
 const MAX_TEST_PATH_CHARS: usize = 500;
+
+/// `base_url` with its placeholders filled for the scope: `{entity_id}`, and any string field
+/// from the merged config (a host per customer, say). A secret never goes into a URL.
+fn filled_base_url(
+    base_url: &str,
+    merged: &MergedConfig,
+    fields: &[FieldRow],
+) -> Result<String, AppError> {
+    let refused = |why: &str| AppError::invalid("path", &format!("base_url: {why}"));
+    let template = UrlTemplate::parse(base_url).map_err(|error| refused(&error.to_string()))?;
+    for key in template.placeholders() {
+        let field_type = fields
+            .iter()
+            .find(|field| field.field_key == key)
+            .map(|field| field.field_type.as_str());
+        if field_type == Some(FieldType::Secret.as_str()) {
+            return Err(refused(&format!(
+                "cannot use {{{key}}}: it is a secret field, and a secret is never put in a URL"
+            )));
+        }
+        if key != ENTITY_ID && field_type.is_some_and(|kind| kind != FieldType::String.as_str()) {
+            return Err(refused(&format!(
+                "cannot use {{{key}}}: only string fields fill a URL"
+            )));
+        }
+    }
+    template
+        .fill(|key| match key {
+            ENTITY_ID => Some(merged.entity_id.clone()),
+            _ => merged.config.get(key)?.as_str().map(str::to_string),
+        })
+        .map_err(|error| refused(&error.to_string()))
+}
 
 /// At most 64 KB of a response body: enough for the excerpt, bounded whatever the API sends.
 async fn read_capped(mut response: reqwest::Response) -> Vec<u8> {
@@ -82,6 +118,7 @@ impl ServerServices {
                 "needs a base_url value: add a base_url field and set it on the Configuration tab",
             ));
         };
+        let base_url = filled_base_url(base_url, &merged, &fields)?;
         let url = format!(
             "{}/{}",
             base_url.trim_end_matches('/'),

@@ -11,6 +11,7 @@ mod oauth_tokens;
 mod organizations;
 mod outbound;
 mod transfer;
+mod url_templates;
 
 use bifrost::store::audit::{AuditQuery, AuditRow};
 use bifrost::store::{Page, Store};

@@ -315,7 +315,7 @@ fn LinkConnection(
 fn TestConnectionForm(mappings: Vec<MappingSummary>) -> impl IntoView {
     view! {
         <h2>"Test Connection"</h2>
-        <p class="muted">"Sends a GET to base_url + the path with the chosen organization's bearer token. The token is never shown."</p>
+        <p class="muted">"Sends a GET to base_url + the path with the chosen organization's bearer token. The token is never shown. base_url may hold {entity_id} and any string field as {field_key}, filled for the organization (a string field may name the host)."</p>
         <form class="inline-form test-connection">
             <div class="field">
                 <label for="test-organization">"Organization"</label>

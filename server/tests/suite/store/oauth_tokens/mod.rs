@@ -13,4 +13,4 @@ mod refresh;
 mod revocation;
 mod token_choice;
 
-pub(super) use fixtures::{connect, mapped_organization, services_with, setup};
+pub(super) use fixtures::{connect, mapped_organization, services_with, setup, Setup};
