@@ -16,6 +16,7 @@
 //! Apart from `provider`, `provider_client` and `outbound`, these are services: they hold the
 //! rules; SQL stays in the store. Nothing here logs a token, a code or a client secret.
 
+pub mod api_call;
 pub mod connection_rules;
 pub mod connections;
 pub mod flow;

@@ -20,7 +20,7 @@ use oauth2::{
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
-use super::outbound::{GuardedResolver, OutboundPolicy, OutboundRefused};
+use super::outbound::{GuardedResolver, OutboundPolicy};
 use super::provider::{ProviderError, ProviderSettings, TokenGrant};
 use super::provider_transport::{send, TransportError};
 
@@ -66,24 +66,11 @@ type TokenClient = oauth2::Client<
 >;
 type TokenError = RequestTokenError<TransportError, BasicErrorResponse>;
 
-/// Why a request to an integration's own API (Test Connection) failed.
-#[derive(Debug, thiserror::Error)]
-pub enum ApiCallError {
-    #[error("{0}")]
-    Refused(OutboundRefused),
-    #[error("did not answer in time")]
-    Timeout,
-    #[error("could not be reached")]
-    Unreachable,
-    #[error("is not a valid URL")]
-    BadUrl,
-}
-
 /// The HTTP client shared by every provider call.
 #[derive(Debug, Clone)]
 pub struct OAuthClient {
-    http: reqwest::Client,
-    policy: Arc<OutboundPolicy>,
+    pub(super) http: reqwest::Client,
+    pub(super) policy: Arc<OutboundPolicy>,
 }
 
 /// An authorization URL with the PKCE verifier that must accompany its code.
@@ -105,30 +92,6 @@ impl OAuthClient {
             .user_agent(concat!("Bifrost-Integrations/", env!("CARGO_PKG_VERSION")))
             .build()?;
         Ok(OAuthClient { http, policy })
-    }
-
-    /// A GET to an integration's API (Test Connection), with the bearer token when given.
-    pub async fn get(
-        &self,
-        url: &str,
-        bearer: Option<&SecretString>,
-    ) -> Result<reqwest::Response, ApiCallError> {
-        let url = reqwest::Url::parse(url).map_err(|_| ApiCallError::BadUrl)?;
-        self.policy
-            .check_literal(&url)
-            .map_err(ApiCallError::Refused)?;
-        let mut request = self.http.get(url);
-        if let Some(token) = bearer {
-            request = request.bearer_auth(token.expose_secret());
-        }
-        request
-            .send()
-            .await
-            .map_err(|error| match TransportError::of(&error) {
-                TransportError::Refused(refused) => ApiCallError::Refused(refused),
-                TransportError::Timeout => ApiCallError::Timeout,
-                _ => ApiCallError::Unreachable,
-            })
     }
 
     /// Refuses an authorization URL whose host is an internal address. The browser, not the

@@ -114,6 +114,7 @@ pub struct ServerServices {
     pub(crate) refresh_locks: crate::oauth::refresh::RefreshLocks,
     pub(crate) resolve_cache: workflow_api::answer_cache::ResolveCache,
     pub(crate) resolve_index: workflow_api::index::ResolveIndex,
+    pub(crate) entity_lists: entity_source::EntityListCache,
     /// Names this process as the holder of a token's refresh lease.
     pub(crate) instance_id: String,
 }
@@ -132,6 +133,7 @@ impl ServerServices {
             refresh_locks: crate::oauth::refresh::RefreshLocks::default(),
             resolve_cache: workflow_api::answer_cache::ResolveCache::default(),
             resolve_index: workflow_api::index::ResolveIndex::default(),
+            entity_lists: entity_source::EntityListCache::default(),
             instance_id: crate::auth::session_token::new_token(),
             config,
         }

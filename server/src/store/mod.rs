@@ -13,6 +13,7 @@ pub mod change_log;
 pub mod config_values;
 mod connect;
 pub mod demo;
+pub mod entity_sources;
 pub mod integration_links;
 pub mod integrations;
 pub mod mappings;

@@ -209,6 +209,21 @@ pub fn schema_field(key: &str, field_type: FieldType) -> SchemaField {
     }
 }
 
+/// Adds `fields` to the schema of the integration named `name`.
+pub async fn add_schema_fields(
+    services: &ServerServices,
+    admin: &CurrentAdmin,
+    (name, integration_id): (&str, IntegrationId),
+    fields: Vec<SchemaField>,
+) {
+    let mut draft = services.integration(name).await.expect("view").to_draft();
+    draft.fields.extend(fields);
+    services
+        .update_integration(admin, integration_id, &draft)
+        .await
+        .expect("schema");
+}
+
 /// A new integration's draft: "Tenant ID" entities, no description.
 pub fn integration_draft(
     name: &str,

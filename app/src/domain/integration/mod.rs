@@ -8,9 +8,11 @@ use crate::domain::ids::{ConnectionId, IntegrationId};
 
 use crate::error::{note, AppError, FieldError};
 
+mod entity_source;
 mod field_values;
 mod mappings;
 
+pub use entity_source::*;
 pub use field_values::*;
 pub use mappings::*;
 

@@ -4,6 +4,7 @@ mod admins;
 mod audit;
 mod basics;
 mod demo;
+mod entity_sources;
 mod integrations;
 mod key_rotation;
 mod oauth_connections;

@@ -1,25 +1,18 @@
 //! Per-organization URLs: Test Connection fills `base_url`'s placeholders from the scope's merged
 //! config; tried with values that would move the host, a secret, and an entity ID in the host.
 
-use app::domain::integration::{FieldType, SchemaField};
+use app::domain::integration::FieldType;
 use app::domain::oauth::GrantType;
 use app::error::AppError;
-use app::ssr::{ConfigurationServices, IntegrationServices, OAuthTokenServices};
+use app::ssr::{ConfigurationServices, OAuthTokenServices};
 use bifrost::store::Store;
 
 use super::oauth_tokens::{connect, setup, Setup};
-use crate::helpers::{assert_field_refused_with, create_mapped_organization, set_value};
+use crate::helpers::{
+    add_schema_fields, assert_field_refused_with, create_mapped_organization, schema_field,
+    set_value,
+};
 use crate::provider::FakeProvider;
-
-fn string_field(key: &str, field_type: FieldType) -> SchemaField {
-    SchemaField {
-        id: None,
-        key: key.into(),
-        field_type,
-        required: false,
-        description: String::new(),
-    }
-}
 
 async fn set_base_url(setup: &Setup, template: &str) {
     setup
@@ -47,23 +40,18 @@ async fn test_url(
 async fn test_connection_fills_base_url_for_each_organization(store: Store) {
     let provider = FakeProvider::start().await;
     let setup = setup(&store, &provider, GrantType::AuthorizationCode).await;
-    let mut draft = setup
-        .services
-        .integration("HaloPSA")
-        .await
-        .expect("view")
-        .to_draft();
-    draft.fields.extend([
-        string_field("base_url", FieldType::String),
-        string_field("api_host", FieldType::String),
-        string_field("api_key", FieldType::Secret),
-        string_field("timeout", FieldType::Int),
-    ]);
-    setup
-        .services
-        .update_integration(&setup.admin, setup.integration_id, &draft)
-        .await
-        .expect("schema");
+    add_schema_fields(
+        &setup.services,
+        &setup.admin,
+        ("HaloPSA", setup.integration_id),
+        vec![
+            schema_field("base_url", FieldType::String),
+            schema_field("api_host", FieldType::String),
+            schema_field("api_key", FieldType::Secret),
+            schema_field("timeout", FieldType::Int),
+        ],
+    )
+    .await;
     let (contoso, _) = create_mapped_organization(
         &setup.services,
         &setup.admin,

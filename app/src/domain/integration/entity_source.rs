@@ -1,0 +1,49 @@
+//! An integration's entity source as the form types it, and the entities it lists: shapes shared
+//! by server and browser. The server checks a draft (`services::entity_source`).
+
+use serde::{Deserialize, Serialize};
+
+/// Pages a fetch follows at most when the form does not say.
+pub const DEFAULT_MAX_PAGES: i64 = 50;
+/// Minutes a fetched list is kept when the form does not say.
+pub const DEFAULT_CACHE_MINUTES: i64 = 60;
+/// Entities a Preview shows.
+pub const PREVIEW_ENTITIES: usize = 10;
+
+/// The Entity source form, each field as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntitySourceDraft {
+    /// Path and query under the integration's `base_url`, such as `/api/companies?active=true`.
+    pub path: String,
+    /// `oauth` (the integration's shared token) or `header` (a config field in a header).
+    pub auth_kind: String,
+    pub header_name: String,
+    pub header_field: String,
+    pub list_pointer: String,
+    pub id_pointer: String,
+    pub name_pointer: String,
+    /// `single`, `next_link`, `link_header` or `page_parameter`.
+    pub paging_kind: String,
+    pub next_pointer: String,
+    pub page_parameter: String,
+    pub first_page: String,
+    pub max_pages: String,
+    pub cache_minutes: String,
+}
+
+/// One entity of the external system.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntityView {
+    pub id: String,
+    pub name: String,
+}
+
+/// What a fetch found: the entities, and whether the page limit cut the list short.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntityList {
+    pub entities: Vec<EntityView>,
+    pub pages: u32,
+    pub truncated: bool,
+    /// When the list was fetched (ms since the epoch); a kept list shows its age.
+    pub fetched_at: i64,
+}
