@@ -161,6 +161,16 @@ impl Store {
             .await
     }
 
+    /// The entity IDs the integration's mappings use.
+    pub async fn mapped_entity_ids(
+        &self,
+        integration_id: IntegrationId,
+    ) -> Result<Vec<String>, StoreError> {
+        let sql = "SELECT entity_id FROM integration_mappings WHERE integration_id = $1";
+        let rows: Vec<(String,)> = fetch_all(&self.pool, sql, (integration_id,)).await?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+
     /// How many mappings an organization has across all integrations.
     pub async fn mappings_of_organization(
         &self,

@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::ids::OrganizationId;
+
 /// Pages a fetch follows at most when the form does not say.
 pub const DEFAULT_MAX_PAGES: i64 = 50;
 /// Minutes a fetched list is kept when the form does not say.
@@ -46,4 +48,33 @@ pub struct EntityList {
     pub truncated: bool,
     /// When the list was fetched (ms since the epoch); a kept list shows its age.
     pub fetched_at: i64,
+}
+
+/// Auto-match's proposal for one unmapped organization.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MatchProposalView {
+    pub organization_id: OrganizationId,
+    pub organization_name: String,
+    pub entity_id: String,
+    pub entity_name: String,
+    /// 100 for an exact match (case, spacing and company suffixes aside), else the similarity.
+    pub score: u8,
+    pub exact: bool,
+}
+
+/// Auto-match's proposals, best first, and what it compared.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AutoMatchView {
+    pub proposals: Vec<MatchProposalView>,
+    pub unmapped_organizations: usize,
+    pub unmapped_entities: usize,
+    /// The entity list stopped at its page limit: some entities were not compared.
+    pub list_truncated: bool,
+}
+
+/// A proposal the admin accepted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AcceptedMatch {
+    pub organization_id: OrganizationId,
+    pub entity_id: String,
 }

@@ -15,6 +15,7 @@ use crate::time::now_millis;
 
 mod fetch;
 pub mod pages;
+mod proposals;
 mod rules;
 
 pub use rules::check_entity_source;

@@ -9,15 +9,17 @@ use app::error::AppError;
 use app::ssr::ConfigurationServices;
 use bifrost::store::Store;
 
-use super::oauth_tokens::{connect, setup, Setup};
+pub(super) use super::oauth_tokens::Setup;
+use super::oauth_tokens::{connect, setup};
 use crate::helpers::{add_schema_fields, assert_field_refused_with, schema_field, set_value};
 use crate::provider::FakeProvider;
 use stand_in::{EntityApi, API_KEY, COMPANIES};
 
+mod auto_match;
 mod stand_in;
 
 /// The fixture's HaloPSA, connected, with `base_url` at the stand-in and a secret `api_key`.
-async fn with_entity_api(store: &Store) -> (Setup, EntityApi, FakeProvider) {
+pub(super) async fn with_entity_api(store: &Store) -> (Setup, EntityApi, FakeProvider) {
     let provider = FakeProvider::start().await;
     let setup = setup(store, &provider, GrantType::AuthorizationCode).await;
     let api = EntityApi::start().await;
@@ -48,7 +50,7 @@ async fn with_entity_api(store: &Store) -> (Setup, EntityApi, FakeProvider) {
 }
 
 /// Companies at `/data`, ids and names where the stand-in puts them, paged by `page`.
-fn by_page_parameter() -> EntitySourceDraft {
+pub(super) fn by_page_parameter() -> EntitySourceDraft {
     EntitySourceDraft {
         path: "/companies".into(),
         auth_kind: "header".into(),
@@ -64,7 +66,10 @@ fn by_page_parameter() -> EntitySourceDraft {
     }
 }
 
-async fn save(setup: &Setup, draft: &EntitySourceDraft) -> Result<EntitySourceDraft, AppError> {
+pub(super) async fn save(
+    setup: &Setup,
+    draft: &EntitySourceDraft,
+) -> Result<EntitySourceDraft, AppError> {
     setup
         .services
         .save_entity_source(&setup.admin, setup.integration_id, draft)
