@@ -5,6 +5,7 @@ pub mod admins;
 pub mod api_keys;
 pub mod audit;
 pub mod auth;
+pub mod entities;
 pub mod integrations;
 pub mod mappings;
 pub mod oauth;

@@ -17,6 +17,7 @@ use crate::ui::islands::PageQuery;
 use crate::ui::layout::page_layout::PageLayout;
 use crate::ui::pages::integrations::{
     configuration::ConfigurationTab,
+    entities::EntitiesTab,
     form::{CreateIntegrationPage, EditIntegrationPage},
     layout::IntegrationLayout,
     list::IntegrationsPage,
@@ -132,6 +133,9 @@ fn IntegrationRoutes() -> impl MatchNestedRoutes + Clone {
             } />
             <Route path=path!("oauth") view=|| view! {
                 <OAuthTab name=integration_name() query=PageQuery::current() />
+            } />
+            <Route path=path!("entities") view=|| view! {
+                <EntitiesTab name=integration_name() query=PageQuery::current() />
             } />
             <Route path=path!("edit") view=|| view! {
                 <Title text="Edit integration" />

@@ -44,11 +44,23 @@ pub struct EntityView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EntityList {
     pub entities: Vec<EntityView>,
+    /// Entities found; more than `entities` holds when a preview or summary cut it.
+    pub total: usize,
     pub pages: u32,
     pub truncated: bool,
     /// When the list was fetched (ms since the epoch); a kept list shows its age.
     pub fetched_at: i64,
 }
+
+/// Entities the mapping picker offers: the first matches of a search, and how many match.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntitySearch {
+    pub entities: Vec<EntityView>,
+    pub total: usize,
+}
+
+/// How many entities the picker lists at once.
+pub const ENTITY_CHOICES: usize = 50;
 
 /// Auto-match's proposal for one unmapped organization.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -2,6 +2,7 @@
 //! area, implemented by the `bifrost` server crate in its service module of the same area.
 
 mod access;
+mod entity_sources;
 mod integrations;
 mod oauth;
 mod organizations;
@@ -13,6 +14,7 @@ use leptos::prelude::use_context;
 use crate::error::AppError;
 
 pub use access::*;
+pub use entity_sources::*;
 pub use integrations::*;
 pub use oauth::*;
 pub use organizations::*;
@@ -25,6 +27,7 @@ pub trait Services:
     + ConfigurationServices
     + MappingServices
     + TransferServices
+    + EntitySourceServices
     + OAuthServices
     + OAuthTokenServices
     + ApiKeyServices

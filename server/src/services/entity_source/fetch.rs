@@ -98,8 +98,10 @@ impl ServerServices {
                 _ => break false,
             }
         };
+        let entities = distinct(entities);
         Ok(EntityList {
-            entities: distinct(entities),
+            total: entities.len(),
+            entities,
             pages,
             truncated,
             fetched_at: now_millis(),

@@ -6,8 +6,12 @@ use std::sync::Arc;
 
 use app::domain::admin::CurrentAdmin;
 use app::domain::ids::IntegrationId;
-use app::domain::integration::{EntityList, EntitySourceDraft, PREVIEW_ENTITIES};
+use app::domain::integration::{
+    AcceptedMatch, AutoMatchView, EntityList, EntitySearch, EntitySourceDraft, EntityView,
+    ENTITY_CHOICES, PREVIEW_ENTITIES,
+};
 use app::error::AppError;
+use app::ssr::EntitySourceServices;
 
 use super::{actor_of, internal, ServerServices};
 use crate::store::entity_sources::EntitySourceRow;
@@ -44,9 +48,9 @@ fn no_entity_source() -> AppError {
     AppError::NotFound("the integration's entity source".to_string())
 }
 
-impl ServerServices {
-    /// The saved settings as the form shows them; `None` when none were saved.
-    pub async fn entity_source_draft(
+#[async_trait::async_trait]
+impl EntitySourceServices for ServerServices {
+    async fn entity_source_draft(
         &self,
         integration_id: IntegrationId,
     ) -> Result<Option<EntitySourceDraft>, AppError> {
@@ -59,7 +63,7 @@ impl ServerServices {
     }
 
     /// Checks and saves the settings (audited), dropping the list kept under the old ones.
-    pub async fn save_entity_source(
+    async fn save_entity_source(
         &self,
         admin: &CurrentAdmin,
         integration_id: IntegrationId,
@@ -77,8 +81,8 @@ impl ServerServices {
         Ok(draft_of(&saved))
     }
 
-    /// The first page under settings not yet saved, cut to the first few entities.
-    pub async fn preview_entities(
+    /// The first page, cut to the first few entities.
+    async fn preview_entities(
         &self,
         integration_id: IntegrationId,
         draft: &EntitySourceDraft,
@@ -91,6 +95,51 @@ impl ServerServices {
         Ok(list)
     }
 
+    async fn refresh_entity_list(
+        &self,
+        integration_id: IntegrationId,
+    ) -> Result<EntityList, AppError> {
+        let list = self.entity_list(integration_id, true).await?;
+        Ok(EntityList {
+            entities: Vec::new(),
+            ..(*list).clone()
+        })
+    }
+
+    async fn search_entities(
+        &self,
+        integration_id: IntegrationId,
+        search: &str,
+    ) -> Result<EntitySearch, AppError> {
+        let list = self.entity_list(integration_id, false).await?;
+        let mapped = self.mapped_entities(integration_id).await?;
+        let search = search.trim().to_lowercase();
+        let mut found = list.entities.iter().filter(|entity| {
+            !mapped.contains(&entity.id)
+                && (entity.id.to_lowercase().contains(&search)
+                    || entity.name.to_lowercase().contains(&search))
+        });
+        let entities: Vec<EntityView> = found.by_ref().take(ENTITY_CHOICES).cloned().collect();
+        let total = entities.len() + found.count();
+        Ok(EntitySearch { entities, total })
+    }
+
+    async fn auto_match(&self, integration_id: IntegrationId) -> Result<AutoMatchView, AppError> {
+        self.auto_match_proposals(integration_id).await
+    }
+
+    async fn accept_matches(
+        &self,
+        admin: &CurrentAdmin,
+        integration_id: IntegrationId,
+        accepted: &[AcceptedMatch],
+    ) -> Result<usize, AppError> {
+        self.write_accepted_matches(admin, integration_id, accepted)
+            .await
+    }
+}
+
+impl ServerServices {
     /// The whole list: the kept one while it is younger than the source's cache time, unless
     /// `refresh` asks for it again.
     pub async fn entity_list(

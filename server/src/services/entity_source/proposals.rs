@@ -22,7 +22,7 @@ const MAX_ORGANIZATIONS: i64 = 100_000;
 const FIELD: &str = "matches";
 
 impl ServerServices {
-    pub async fn auto_match(
+    pub(super) async fn auto_match_proposals(
         &self,
         integration_id: IntegrationId,
     ) -> Result<AutoMatchView, AppError> {
@@ -68,7 +68,7 @@ impl ServerServices {
     }
 
     /// Maps each accepted organization to its entity (named as the list names it), all or none.
-    pub async fn accept_matches(
+    pub(super) async fn write_accepted_matches(
         &self,
         admin: &CurrentAdmin,
         integration_id: IntegrationId,
@@ -122,7 +122,7 @@ impl ServerServices {
             .items)
     }
 
-    async fn mapped_entities(
+    pub(super) async fn mapped_entities(
         &self,
         integration_id: IntegrationId,
     ) -> Result<HashSet<String>, AppError> {

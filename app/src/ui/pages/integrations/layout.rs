@@ -1,4 +1,4 @@
-//! The integration page: its name, the tabs (Overview, Configuration, Mappings, OAuth), and the
+//! The integration page: its name, the tabs (Overview, Configuration, Mappings, OAuth, Entities), and the
 //! open tab below them. The tabs are links, so each has its own address. An address that names
 //! no integration answers 404 with the not-found page.
 
@@ -12,11 +12,12 @@ use crate::error::AppError;
 use crate::serverfns::integrations::get_integration;
 use crate::ui::pages::not_found::NotFoundPage;
 
-const TABS: [(&str, &str); 4] = [
+const TABS: [(&str, &str); 5] = [
     ("Overview", ""),
     ("Configuration", "/configuration"),
     ("Mappings", "/mappings"),
     ("OAuth", "/oauth"),
+    ("Entities", "/entities"),
 ];
 
 /// The page around a tab. The route renders whole before it is sent (`SsrMode::Async` in

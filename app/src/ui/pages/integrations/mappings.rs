@@ -9,6 +9,7 @@
 use crate::domain::ids::{IntegrationId, MappingId};
 use leptos::prelude::*;
 
+use super::auto_match::AutoMatchPanel;
 use super::list::integration_href;
 use super::mapping_editor::MappingEditor;
 use super::mapping_import::MappingImportPanel;
@@ -16,6 +17,7 @@ use super::mapping_list::{MappingTable, UnmappedOrganizations};
 use super::oauth::CallbackMessage;
 use crate::domain::integration::{FieldType, IntegrationView, OrganizationChoice};
 use crate::error::AppError;
+use crate::serverfns::entities::get_entity_source;
 use crate::serverfns::integrations::get_integration;
 use crate::serverfns::mappings::{list_mappings, list_unmapped_organizations, DeleteMapping};
 use crate::serverfns::oauth::{adopt_detected_entity_id, start_oauth_connect};
@@ -42,6 +44,8 @@ pub struct MappingsSetup {
     pub name: String,
     pub entity_label: String,
     pub with_oauth: bool,
+    /// Whether the integration lists its entities (the Entities tab): Auto-match needs it.
+    pub with_entity_source: bool,
     /// The CSV columns after `entity_name`: the non-secret fields.
     pub csv_columns: String,
 }
@@ -53,6 +57,7 @@ impl MappingsSetup {
             name: integration.name.clone(),
             entity_label: integration.entity_label().to_string(),
             with_oauth: integration.oauth_connection.is_some(),
+            with_entity_source: false,
             csv_columns: integration
                 .fields
                 .iter()
@@ -81,13 +86,21 @@ pub fn MappingsTab(name: String, query: PageQuery) -> impl IntoView {
         let integration = get_integration(name).await?;
         let mappings = list_mappings(integration.id, search, page).await?;
         let unmapped = list_unmapped_organizations(integration.id, String::new()).await?;
-        Ok::<_, AppError>((integration, mappings, unmapped))
+        let source = get_entity_source(integration.id).await?;
+        Ok::<_, AppError>((integration, mappings, unmapped, source.is_some()))
     };
+    let matched = query.get("matched").map(|count| {
+        view! { <p class="success" role="status">{format!("Auto-match mapped {count} organizations.")}</p> }
+    });
     view! {
         <CallbackMessage />
-        {when_loaded(load, move |(integration, mappings, unmapped)| {
+        {matched}
+        {when_loaded(load, move |(integration, mappings, unmapped, with_entity_source)| {
             let search = query.search();
-            let setup = MappingsSetup::of(&integration);
+            let setup = MappingsSetup {
+                with_entity_source,
+                ..MappingsSetup::of(&integration)
+            };
             view! {
                 <MappingsWorkspace setup=setup.clone() query>
                     <MappingTable paged=mappings search setup />
@@ -106,22 +119,29 @@ fn MappingsWorkspace(setup: MappingsSetup, query: PageQuery, children: Children)
     let editing = RwSignal::new(None::<Editing>);
     let deleting = RwSignal::new(None::<DeleteTarget>);
     let importing = RwSignal::new(false);
+    let auto_matching = RwSignal::new(false);
     let list_error = RwSignal::new(None::<String>);
     let id = setup.integration_id;
     let path = mappings_href(&setup.name);
     let export_href = format!("{}/mappings.csv", integration_href(&setup.name));
     let csv_columns = setup.csv_columns.clone();
+    let auto_match_button = setup.with_entity_source.then(|| view! {
+        <button type="button" class="button secondary" on:click=move |_| auto_matching.set(true)>"Auto-match"</button>
+    });
+    let done_href = path.clone();
     let setup = StoredValue::new(setup);
     view! {
         <div class="toolbar">
             <SearchForm path id="mapping-search" label="Search mappings" placeholder="Search organization or entity ID" value=search />
             <div class="toolbar-actions">
                 <button type="button" class="button" on:click=move |_| editing.set(Some(Editing::New(None)))>"Add Mapping"</button>
+                {auto_match_button}
                 <button type="button" class="button secondary" on:click=move |_| importing.set(true)>"Import CSV"</button>
                 <a class="button secondary" href=export_href download="">"Export CSV"</a>
             </div>
         </div>
         {move || importing.get().then(|| on_demand(mapping_import_panel(id, csv_columns.clone(), importing)))}
+        {move || auto_matching.get().then(|| on_demand(auto_match_panel(id, done_href.clone(), auto_matching)))}
         {move || editing.get().map(|mode| on_demand(mapping_editor(setup.get_value(), mode, editing)))}
         {move || deleting.get().map(|target| on_demand(confirm_delete_mapping(id, target, deleting)))}
         {move || list_error.get().map(|message| view! { <p class="error" role="alert">{message}</p> })}
@@ -216,6 +236,15 @@ fn mapping_import_panel(
     open: RwSignal<bool>,
 ) -> AnyView {
     view! { <MappingImportPanel integration_id columns open /> }.into_any()
+}
+
+#[lazy]
+fn auto_match_panel(
+    integration_id: IntegrationId,
+    done_href: String,
+    open: RwSignal<bool>,
+) -> AnyView {
+    view! { <AutoMatchPanel integration_id done_href open /> }.into_any()
 }
 
 #[lazy]

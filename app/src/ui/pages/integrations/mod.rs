@@ -1,7 +1,10 @@
 //! Settings > Integrations: the list, the create and edit form, and the integration page with
 //! its tabs.
 
+pub mod auto_match;
 pub mod configuration;
+pub mod entities;
+pub mod entities_island;
 pub mod form;
 pub mod form_island;
 pub mod layout;

@@ -6,7 +6,7 @@
 use app::domain::ids::OrganizationId;
 use app::domain::integration::{AcceptedMatch, MappingDraft};
 use app::error::AppError;
-use app::ssr::{MappingServices, OrganizationServices};
+use app::ssr::{EntitySourceServices, MappingServices, OrganizationServices};
 use bifrost::store::Store;
 
 use super::{by_page_parameter, save, with_entity_api};

@@ -6,7 +6,7 @@
 use app::domain::integration::{EntitySourceDraft, FieldType};
 use app::domain::oauth::GrantType;
 use app::error::AppError;
-use app::ssr::ConfigurationServices;
+use app::ssr::{ConfigurationServices, EntitySourceServices};
 use bifrost::store::Store;
 
 pub(super) use super::oauth_tokens::Setup;
