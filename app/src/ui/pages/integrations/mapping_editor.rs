@@ -72,6 +72,7 @@ pub fn MappingEditor(
     };
     let entity_label = setup.entity_label;
     let with_oauth = setup.with_oauth;
+    let with_entity_source = setup.with_entity_source;
     view! {
         <section class="editor-panel" role="dialog" aria-labelledby="mapping-editor-title"
             on:keydown=move |event| if event.key() == "Escape" { editing.set(None) }>
@@ -79,7 +80,7 @@ pub fn MappingEditor(
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || start.get().map(|result| match result {
                     Ok(start) => view! {
-                        <MappingForm integration_id mode=mode.clone() start entity_label=entity_label.clone() with_oauth editing />
+                        <MappingForm integration_id mode=mode.clone() start entity_label=entity_label.clone() with_oauth with_entity_source editing />
                     }.into_any(),
                     Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
                 })}

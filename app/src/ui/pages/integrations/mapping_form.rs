@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use super::entity_picker::EntityPicker;
 use super::mapping_editor::EditorStart;
 use super::mapping_token::TokenChoiceField;
 use super::mappings::Editing;
@@ -64,6 +65,8 @@ pub fn MappingForm(
     entity_label: String,
     /// The integration has an OAuth connection: the form offers the token choice.
     with_oauth: bool,
+    /// The integration lists its entities: the form offers them to pick from.
+    with_entity_source: bool,
     editing: RwSignal<Option<Editing>>,
 ) -> impl IntoView {
     // The editor's content arrives after it opens; focus it when it does.
@@ -114,6 +117,7 @@ pub fn MappingForm(
                 }.into_any(),
                 None => view! { <OrganizationPicker integration_id organization_id message=field_message(error, "organization_id") /> }.into_any(),
             }}
+            {with_entity_source.then(|| view! { <EntityPicker integration_id entity_id entity_name /> })}
             <EntityIdField label=entity_label value=entity_id message=field_message(error, "entity_id") />
             <EntityNameField value=entity_name message=field_message(error, "entity_name") />
             {token_choice}

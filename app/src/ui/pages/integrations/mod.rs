@@ -5,6 +5,7 @@ pub mod auto_match;
 pub mod configuration;
 pub mod entities;
 pub mod entities_island;
+pub mod entity_picker;
 pub mod form;
 pub mod form_island;
 pub mod layout;

@@ -1,3 +1,4 @@
+// Named to run after integrations.spec.ts, which starts from an empty integrations list.
 // Mapping many organizations at once: an entity source on the Entities tab (a stand-in API of
 // 250 companies in pages of 100, behind an API key sent from a secret config field), Preview,
 // Save and Refresh list; Auto-match on the Mappings tab, accepting all above 90%; then the
@@ -76,7 +77,8 @@ test('an entity source lists 250 companies and Auto-match maps the organizations
         { key: 'api_key', change: { Set: API_KEY } },
       ],
     });
-    const organizations = [`Company 001 Inc`, `company 002`, `Compnay 003 GmbH`];
+    const picked = `Picked Customer ${stamp}`;
+    const organizations = [`Company 001 Inc`, `company 002`, `Compnay 003 GmbH`, picked];
     for (const name of organizations) {
       const response = await page.request.post('/api/organizations/create', { form: { name }, ...form });
       expect(response.ok(), await response.text()).toBe(true);
@@ -109,9 +111,23 @@ test('an entity source lists 250 companies and Auto-match maps the organizations
     await page.getByRole('button', { name: 'Refresh list' }).click();
     await expect(page.getByRole('status').filter({ hasText: 'entities on' })).toHaveText('250 entities on 4 pages.');
 
-    // Auto-match: two exact matches (case and suffixes aside) and one typo at 81%.
+    // One organization mapped with the picker: found by name, it fills Entity ID and name.
     await page.goto('/settings/integrations/HaloPSA/mappings');
     await waitForHydration(page);
+    await page.getByRole('button', { name: 'Add Mapping' }).click();
+    const editor = page.getByRole('dialog', { name: 'Add Mapping' });
+    await editor.getByLabel('Find organization').fill(String(stamp));
+    await editor.getByLabel('Organization', { exact: true }).selectOption({ label: picked });
+    await editor.getByLabel('Find entity').fill('company 01');
+    await expect(editor.getByLabel('Entity', { exact: true }).locator('option')).toHaveCount(11);
+    await editor.getByLabel('Entity', { exact: true }).selectOption({ label: 'Company 010 Ltd (1010)' });
+    await expect(editor.getByLabel('Tenant ID')).toHaveValue('1010');
+    await expect(editor.getByLabel('Entity name')).toHaveValue('Company 010 Ltd');
+    await reloadsLive(page, () => editor.getByRole('button', { name: 'Save mapping' }).click());
+    await expect(page.locator('.mappings-table tbody tr').filter({ hasText: picked })).toContainText('1010');
+
+    // Auto-match: two exact matches (case and suffixes aside) and one typo at 81%; the picked
+    // organization and its entity are left out.
     await page.getByRole('button', { name: 'Auto-match' }).click();
     const panel = page.locator('section.auto-match');
     const rows = panel.locator('tbody tr');
