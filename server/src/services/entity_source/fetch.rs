@@ -20,6 +20,8 @@ use crate::time::now_millis;
 
 /// The most of one page read: a page of a few hundred entities is far below it.
 const PAGE_CAP: usize = 4 * 1024 * 1024;
+/// The most entities a list may hold: bounds what one source can make the server keep.
+const MAX_ENTITIES: usize = 100_000;
 /// How much of a failed answer an error shows.
 const EXCERPT_CHARS: usize = 300;
 
@@ -86,6 +88,11 @@ impl ServerServices {
                 .next_page(&answer)
                 .map_err(|error| fetch_failed(format!("page {pages}: {error}")))?;
             entities.extend(found);
+            if entities.len() > MAX_ENTITIES {
+                return Err(fetch_failed(format!(
+                    "the list holds more than {MAX_ENTITIES} entities by page {pages}: narrow it with the path's query"
+                )));
+            }
             match next {
                 // A next page that is this page again ends the list rather than looping.
                 Some(next) if next != url => {

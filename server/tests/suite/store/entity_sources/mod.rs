@@ -10,9 +10,10 @@ use app::ssr::{ConfigurationServices, EntitySourceServices};
 use bifrost::store::Store;
 
 pub(super) use super::oauth_tokens::Setup;
-use super::oauth_tokens::{connect, setup};
+use super::oauth_tokens::{connect, services_with, setup};
 use crate::helpers::{add_schema_fields, assert_field_refused_with, schema_field, set_value};
 use crate::provider::FakeProvider;
+use bifrost::oauth::outbound::{OutboundPolicy, ALLOW_PRIVATE_SETTING};
 use stand_in::{EntityApi, API_KEY, COMPANIES};
 
 mod auto_match;
@@ -238,7 +239,46 @@ async fn a_failing_source_is_explained_without_its_credential(store: Store) {
     assert!(matches!(error, AppError::NotFound(_)), "{error}");
 }
 
+/// With the default outbound policy, an entity source on loopback is refused before any request
+/// reaches it, like Test Connection.
+async fn an_entity_source_on_loopback_is_refused_by_default(store: Store) {
+    let (setup, api, _provider) = with_entity_api(&store).await;
+    let closed = services_with(&store, setup.keyring.clone(), OutboundPolicy::public_only());
+    let error = closed
+        .preview_entities(setup.integration_id, &by_page_parameter())
+        .await
+        .expect_err("loopback");
+    let message = error.to_string();
+    assert!(message.contains("loopback"), "{message}");
+    assert!(message.contains(ALLOW_PRIVATE_SETTING), "{message}");
+    assert_eq!(api.requests(), 0, "no request reached the API");
+}
+
+/// A source that never ends is stopped at 100,000 entities, not kept in memory whole.
+async fn a_list_too_long_to_keep_is_refused(store: Store) {
+    let (setup, _api, _provider) = with_entity_api(&store).await;
+    let endless = EntitySourceDraft {
+        path: "/huge".into(),
+        name_pointer: "/name".into(),
+        max_pages: "1000".into(),
+        ..by_page_parameter()
+    };
+    save(&setup, &endless).await.expect("save");
+    let message = setup
+        .services
+        .entity_list(setup.integration_id, false)
+        .await
+        .expect_err("too long")
+        .to_string();
+    assert!(
+        message.contains("more than 100000 entities by page 2"),
+        "{message}"
+    );
+}
+
 crate::both_backends!(store:
+    an_entity_source_on_loopback_is_refused_by_default,
+    a_list_too_long_to_keep_is_refused,
     each_rule_is_reported_beside_its_field_and_nothing_is_saved,
     each_paging_kind_lists_every_entity_and_the_list_is_kept,
     a_failing_source_is_explained_without_its_credential,

@@ -31,6 +31,7 @@ impl EntityApi {
             .route("/linked", get(by_link_header))
             .route("/echo-failure", get(echo_failure))
             .route("/elsewhere", get(elsewhere))
+            .route("/huge", get(huge))
             .with_state(requests.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -145,4 +146,10 @@ async fn echo_failure(headers: HeaderMap) -> Response {
 async fn elsewhere(State(requests): State<Arc<AtomicUsize>>, headers: HeaderMap) -> Response {
     admitted(&requests, &headers);
     Json(json!({"value": companies(0), "next": "http://attacker.invalid/steal"})).into_response()
+}
+
+/// Pages of 60,000 entities each, without end: more than any list may hold.
+async fn huge() -> Json<Value> {
+    let data: Vec<Value> = (0..60_000).map(|i| json!({"id": i, "name": "x"})).collect();
+    Json(json!({ "data": data }))
 }
