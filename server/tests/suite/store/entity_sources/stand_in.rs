@@ -76,11 +76,19 @@ fn admitted(requests: &AtomicUsize, headers: &HeaderMap) -> bool {
     bearer || key
 }
 
-fn number(query: &HashMap<String, String>, key: &str) -> usize {
-    query
-        .get(key)
-        .and_then(|value| value.parse().ok())
-        .unwrap_or(0)
+/// The query's number at `key` (0 when absent) for an admitted request; `None` when refused.
+fn admitted_number(
+    requests: &AtomicUsize,
+    headers: &HeaderMap,
+    query: &HashMap<String, String>,
+    key: &str,
+) -> Option<usize> {
+    admitted(requests, headers).then(|| {
+        query
+            .get(key)
+            .and_then(|value| value.parse().ok())
+            .unwrap_or(0)
+    })
 }
 
 async fn by_page_parameter(
@@ -88,10 +96,10 @@ async fn by_page_parameter(
     headers: HeaderMap,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    if !admitted(&requests, &headers) {
+    let Some(page) = admitted_number(&requests, &headers, &query, "page") else {
         return StatusCode::UNAUTHORIZED.into_response();
-    }
-    let page = number(&query, "page").max(1);
+    };
+    let page = page.max(1);
     Json(json!({"data": companies((page - 1) * PAGE_SIZE)})).into_response()
 }
 
@@ -100,10 +108,9 @@ async fn by_next_link(
     headers: HeaderMap,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    if !admitted(&requests, &headers) {
+    let Some(skip) = admitted_number(&requests, &headers, &query, "skip") else {
         return StatusCode::UNAUTHORIZED.into_response();
-    }
-    let skip = number(&query, "skip");
+    };
     let next = (skip + PAGE_SIZE < COMPANIES).then(|| format!("/odata?skip={}", skip + PAGE_SIZE));
     Json(json!({"value": companies(skip), "@odata.nextLink": next})).into_response()
 }
@@ -113,10 +120,9 @@ async fn by_link_header(
     headers: HeaderMap,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    if !admitted(&requests, &headers) {
+    let Some(skip) = admitted_number(&requests, &headers, &query, "skip") else {
         return StatusCode::UNAUTHORIZED.into_response();
-    }
-    let skip = number(&query, "skip");
+    };
     let mut response = Json(Value::Array(companies(skip))).into_response();
     if skip + PAGE_SIZE < COMPANIES {
         let link = format!("</linked?skip={}>; rel=\"next\"", skip + PAGE_SIZE);
