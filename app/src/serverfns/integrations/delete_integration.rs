@@ -1,12 +1,9 @@
 use leptos::prelude::*;
 
 use crate::domain::ids::IntegrationId;
-use crate::error::AppError;
 
-#[server(endpoint = "integrations/delete")]
-pub async fn delete_integration(id: IntegrationId) -> Result<(), AppError> {
-    crate::ssr::as_admin(
-        |services, admin| async move { services.delete_integration(&admin, id).await },
-    )
-    .await
+admin_server_fn! {
+    #[server(endpoint = "integrations/delete")]
+    pub async fn delete_integration(id: IntegrationId) -> ()
+    => |services, admin| services.delete_integration(&admin, id).await
 }

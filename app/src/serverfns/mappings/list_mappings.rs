@@ -3,17 +3,12 @@ use leptos::prelude::*;
 use crate::domain::ids::IntegrationId;
 use crate::domain::integration::MappingSummary;
 use crate::domain::paging::Paged;
-use crate::error::AppError;
 
-/// One page of an integration's mappings whose organization or entity ID contains `search`.
-#[server(endpoint = "mappings/list")]
-pub async fn list_mappings(
-    integration_id: IntegrationId,
-    search: String,
-    page: i64,
-) -> Result<Paged<MappingSummary>, AppError> {
-    crate::ssr::as_admin(|services, _| async move {
-        services.mappings(integration_id, &search, page).await
-    })
-    .await
+admin_server_fn! {
+    /// One page of an integration's mappings whose organization or entity ID contains `search`.
+    #[server(endpoint = "mappings/list")]
+    pub async fn list_mappings(
+        integration_id: IntegrationId, search: String, page: i64,
+    ) -> Paged<MappingSummary>
+    => |services, _| services.mappings(integration_id, &search, page).await
 }

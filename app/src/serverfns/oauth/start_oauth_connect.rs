@@ -2,20 +2,16 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 use crate::domain::ids::{IntegrationId, MappingId};
-use crate::error::AppError;
 
-/// Starts Connect for the shared token (`mapping_id` `None`) or a mapping's organization:
-/// the provider URL the browser goes to next.
-#[server(endpoint = "oauth/connect", input = Json)]
-pub async fn start_oauth_connect(
-    integration_id: IntegrationId,
-    mapping_id: Option<MappingId>,
-) -> Result<String, AppError> {
-    crate::ssr::as_admin(|services, admin| async move {
-        let session = crate::ssr::session_token().ok_or(AppError::Unauthorized)?;
-        services
-            .start_oauth_connect(&admin, &session, integration_id, mapping_id)
-            .await
-    })
-    .await
+admin_server_fn! {
+    /// Starts Connect for the shared token (`mapping_id` `None`) or a mapping's organization:
+    /// the provider URL the browser goes to next.
+    #[server(endpoint = "oauth/connect", input = Json)]
+    pub async fn start_oauth_connect(
+        integration_id: IntegrationId, mapping_id: Option<MappingId>,
+    ) -> String
+    => |services, admin| {
+        let session = crate::ssr::session_token().ok_or(crate::error::AppError::Unauthorized)?;
+        services.start_oauth_connect(&admin, &session, integration_id, mapping_id).await
+    }
 }

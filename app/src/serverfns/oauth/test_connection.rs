@@ -3,19 +3,12 @@ use leptos::server_fn::codec::Json;
 
 use crate::domain::ids::{IntegrationId, OrganizationId};
 use crate::domain::oauth::ConnectionTestResult;
-use crate::error::AppError;
 
-/// A GET of `base_url` + `path` with the organization's token (or the shared one).
-#[server(endpoint = "oauth/test-connection", input = Json)]
-pub async fn test_connection(
-    integration_id: IntegrationId,
-    organization_id: Option<OrganizationId>,
-    path: String,
-) -> Result<ConnectionTestResult, AppError> {
-    crate::ssr::as_admin(|services, _| async move {
-        services
-            .test_connection(integration_id, organization_id, &path)
-            .await
-    })
-    .await
+admin_server_fn! {
+    /// A GET of `base_url` + `path` with the organization's token (or the shared one).
+    #[server(endpoint = "oauth/test-connection", input = Json)]
+    pub async fn test_connection(
+        integration_id: IntegrationId, organization_id: Option<OrganizationId>, path: String,
+    ) -> ConnectionTestResult
+    => |services, _| services.test_connection(integration_id, organization_id, &path).await
 }
