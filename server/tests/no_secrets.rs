@@ -141,6 +141,7 @@ async fn no_stored_secret_shows_anywhere_but_the_resolve_answer() {
         connection_id,
         organization_id: None,
         entity_id: String::new(),
+        url_values: "{}".into(),
     };
     let now = bifrost::time::now_millis();
     app.db()

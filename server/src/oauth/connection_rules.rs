@@ -1,16 +1,17 @@
 //! The rules an OAuth connection's settings must pass: names usable in the redirect URI,
 //! absolute https URLs (plain http only for loopback unless the operator allows it),
-//! `{entity_id}` as the only placeholder and never in the host, extra parameters that cannot
+//! `{entity_id}` and `{field}` placeholders where `url_template` allows them, extra parameters that cannot
 //! override the ones the server sets, and a write-only client secret.
 
 use app::domain::integration::{parse_integration_name, parse_text};
 use app::domain::oauth::{
     parse_extra_parameters, parse_scopes, EntityIdSource, GrantType, OAuthConnectionDraft,
-    SecretChange, ENTITY_ID_PLACEHOLDER, MAX_OAUTH_TEXT_CHARS, MAX_URL_CHARS,
+    SecretChange, MAX_OAUTH_TEXT_CHARS, MAX_URL_CHARS,
 };
 use app::error::{note, AppError, FieldError};
 use secrecy::SecretString;
 
+use super::url_template::UrlTemplate;
 use crate::store::oauth_connections::{OAuthConnectionFields, SecretWrite};
 
 fn is_loopback(host: &url::Host<&str>) -> bool {
@@ -42,7 +43,7 @@ pub(crate) fn check_url(
             &format!("must be at most {MAX_URL_CHARS} characters"),
         ));
     }
-    let parsed = parse_with_placeholder(field, text)?;
+    let parsed = parse_with_placeholders(field, text)?;
     check_scheme(field, &parsed, allow_plain_http)?;
     if parsed.fragment().is_some() {
         return Err(AppError::invalid(field, "must not have a #fragment"));
@@ -50,19 +51,16 @@ pub(crate) fn check_url(
     Ok(text.to_string())
 }
 
-/// A stand-in that shows where the placeholder lands once parsed: never in the host, so an
-/// entity ID can never send tokens elsewhere.
-const STAND_IN: &str = "bifrostentityidplaceholder";
+/// What every placeholder is filled with to parse the URL: a host name, so a placeholder in the
+/// host parses too. Where each placeholder may stand is `url_template`'s rule.
+const STAND_IN: &str = "bifrostplaceholder";
 
-/// The URL parsed with `{entity_id}` in a harmless place: the path or the query.
-fn parse_with_placeholder(field: &str, text: &str) -> Result<url::Url, AppError> {
-    let probe = text.replace(ENTITY_ID_PLACEHOLDER, STAND_IN);
-    if probe.contains('{') || probe.contains('}') {
-        return Err(AppError::invalid(
-            field,
-            "only {entity_id} can be filled in",
-        ));
-    }
+/// The URL parsed with each placeholder filled by a stand-in, after `url_template` checked where
+/// each one lands: never the scheme, a user name or a port; `{entity_id}` never in the host.
+fn parse_with_placeholders(field: &str, text: &str) -> Result<url::Url, AppError> {
+    let probe = UrlTemplate::parse(text)
+        .and_then(|template| template.fill(|_| Some(STAND_IN.to_string())))
+        .map_err(|error| AppError::invalid(field, &error.to_string()))?;
     let parsed = url::Url::parse(&probe).map_err(|_| {
         AppError::invalid(
             field,
@@ -71,17 +69,6 @@ fn parse_with_placeholder(field: &str, text: &str) -> Result<url::Url, AppError>
     })?;
     if parsed.host().is_none() {
         return Err(AppError::invalid(field, "must name a host"));
-    }
-    // A port must be digits, so the placeholder can only land in the host or the user name.
-    if parsed
-        .host_str()
-        .is_some_and(|name| name.contains(STAND_IN))
-        || parsed.username().contains(STAND_IN)
-    {
-        return Err(AppError::invalid(
-            field,
-            "{entity_id} may appear in the path or query, not in the host",
-        ));
     }
     if !parsed.username().is_empty() || parsed.password().is_some() {
         return Err(AppError::invalid(
@@ -214,9 +201,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn urls_are_absolute_https_with_only_the_entity_id_placeholder() {
+    fn urls_are_absolute_https_with_placeholders_only_where_they_cannot_move_the_request() {
         let ok = |raw: &str| check_url("token_url", raw, true, false);
         assert!(ok("https://login.microsoftonline.com/{entity_id}/oauth2/v2.0/token").is_ok());
+        assert!(ok("https://{halo_host}/auth/token?tenant={tenant_name}").is_ok());
+        assert!(ok("https://{region}.auth.example.com/{entity_id}/token").is_ok());
         assert!(ok("http://127.0.0.1:3171/token").is_ok());
         assert!(ok("http://localhost/token").is_ok());
         for (raw, rule) in [
@@ -224,7 +213,17 @@ mod tests {
             ("login.example.com/token", "absolute URL"),
             ("http://login.example.com/token", "must use https"),
             ("ftp://example.com/x", "http or https"),
-            ("https://example.com/{tenant}/token", "only {entity_id}"),
+            (
+                "https://example.com/{Tenant}/token",
+                "{Tenant} is not a field key",
+            ),
+            ("{scheme}://example.com/token", "may not choose the scheme"),
+            (
+                "https://login.example.com:{port}/token",
+                "user name or port",
+            ),
+            ("https://{who}@login.example.com/token", "user name or port"),
+            ("http://{halo_host}/token", "must use https"),
             ("https://example.com/token#x", "fragment"),
             ("https://{entity_id}.example.com/token", "not in the host"),
             (

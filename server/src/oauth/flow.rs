@@ -13,6 +13,7 @@ use serde_json::json;
 use super::provider::{ProviderError, ProviderSettings, TokenGrant};
 use super::refresh::REFRESH_MARGIN_MS;
 use super::tokens::granted;
+use super::url_values::{connection_fields, scope_url_values, UrlValues};
 use crate::auth::session_token::hash_token;
 use crate::services::{actor_of, internal, ServerServices};
 use crate::store::integrations::IntegrationRow;
@@ -104,11 +105,12 @@ fn code_of(query: &CallbackQuery) -> Result<&str, String> {
         .ok_or_else(|| "oauth_error=exchange&reason=no_code".to_string())
 }
 
-/// Who a Connect is for: the organization (none for the shared token), the entity ID its URLs
-/// are filled with, and the integration tab to come back to.
+/// Who a Connect is for: the organization (none for the shared token), the entity ID and the
+/// `{field}` values its URLs are filled with, and the integration tab to come back to.
 pub(super) struct ConnectTarget {
     pub organization_id: Option<OrganizationId>,
     pub entity_id: String,
+    pub url_values: UrlValues,
     pub return_to: String,
 }
 
@@ -132,6 +134,7 @@ impl ServerServices {
     pub(super) async fn connect_target(
         &self,
         integration: &IntegrationRow,
+        connection: &OAuthConnectionRow,
         mapping_id: Option<MappingId>,
     ) -> Result<ConnectTarget, AppError> {
         let (organization_id, entity_id, return_tab) = match mapping_id {
@@ -145,11 +148,33 @@ impl ServerServices {
             "/settings/integrations/{}/{return_tab}",
             urlencoding::encode(&integration.name)
         );
+        let url_values = self
+            .connection_url_values(connection, integration, organization_id)
+            .await?;
         Ok(ConnectTarget {
             organization_id,
             entity_id,
+            url_values,
             return_to,
         })
+    }
+
+    /// The scope's values for the connection's `{field}` placeholders; nothing is read when it
+    /// has none. A field without a value in the scope is an error naming it.
+    pub(super) async fn connection_url_values(
+        &self,
+        connection: &OAuthConnectionRow,
+        integration: &IntegrationRow,
+        organization_id: Option<OrganizationId>,
+    ) -> Result<UrlValues, AppError> {
+        if connection_fields(connection).is_empty() {
+            return Ok(UrlValues::default());
+        }
+        let merged = self
+            .merged_config(&integration.name, organization_id)
+            .await?;
+        let fields = self.fields_of(integration.id).await?;
+        scope_url_values(connection, &merged, &fields)
     }
 
     /// A client-credentials Connect: the scope's token is fetched again, now.
@@ -205,9 +230,11 @@ impl ServerServices {
             .map(|sealed| self.keyring.decrypt(verifier_identity(row.id), sealed))
             .transpose()
             .map_err(|error| internal(error.into()))?;
-        let settings = self
-            .provider_settings(&connection, &row.entity_id)
-            .map_err(internal)?;
+        let values = UrlValues::from_text(&row.url_values);
+        let settings = match self.provider_settings(&connection, &row.entity_id, &values) {
+            Ok(settings) => settings,
+            Err(error) => return back(&exchange_failure_query(&error)),
+        };
         let grant = match self
             .oauth
             .exchange_code(&settings, code, verifier.as_ref())
@@ -295,6 +322,7 @@ impl ServerServices {
             connection_id: connection.id,
             organization_id: row.organization_id,
             entity_id: row.entity_id.clone(),
+            url_values: row.url_values.clone(),
         };
         let changes = json!({
             "connection": connection.name,

@@ -11,7 +11,9 @@
 //! - `token_actions`: the OAuth and Mappings tabs' actions on tokens (the `OAuthTokenServices`
 //!   port: status, Refresh, Disconnect, links to mappings);
 //! - `revocation`: revoking tokens at the provider, best effort and audited;
-//! - `test_connection`: Test Connection's request and its blanked answer.
+//! - `test_connection`: Test Connection's request and its blanked answer;
+//! - `url_template` and `url_values`: URLs filled per organization, and the values an OAuth
+//!   connection's URLs were filled with at Connect, kept with its token.
 //!
 //! Apart from `provider`, `provider_client` and `outbound`, these are services: they hold the
 //! rules; SQL stays in the store. Nothing here logs a token, a code or a client secret.
@@ -30,6 +32,7 @@ pub mod test_connection;
 pub mod token_actions;
 pub mod tokens;
 pub mod url_template;
+pub mod url_values;
 
 pub use flow::{CallbackOutcome, CallbackQuery};
 pub use provider::*;

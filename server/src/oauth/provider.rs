@@ -1,4 +1,4 @@
-//! What a provider call needs and gives: its settings with `{entity_id}` filled in, the token
+//! What a provider call needs and gives: its settings with their placeholders filled in, the token
 //! it granted, and how it failed. Nothing here logs a token, a code or a client secret.
 
 use secrecy::SecretString;
@@ -6,7 +6,7 @@ use secrecy::SecretString;
 /// A provider's token lifetime when its answer has no `expires_in` (documented in the README).
 pub const DEFAULT_TOKEN_LIFETIME_SECS: i64 = 3600;
 
-/// The settings of one provider call, with `{entity_id}` already filled in.
+/// The settings of one provider call, with `{entity_id}` and `{field}` already filled in.
 #[derive(Debug, Clone)]
 pub struct ProviderSettings {
     pub authorization_url: String,
@@ -103,7 +103,8 @@ pub enum ProviderError {
     /// An answer that is not an OAuth token response.
     #[error("the provider's answer was not a valid token response")]
     Garbage,
-    /// The connection's settings cannot make a request (bad URL after filling in the entity ID).
+    /// The connection's settings cannot make a request (a URL that cannot be filled in, an
+    /// unreadable client secret).
     #[error("{0}")]
     Settings(String),
 }
@@ -123,25 +124,9 @@ fn detail(description: &str) -> String {
     }
 }
 
-/// Replaces `{entity_id}` with the URL-encoded entity ID.
-pub fn fill_entity_id(url: &str, entity_id: &str) -> String {
-    url.replace(
-        app::domain::oauth::ENTITY_ID_PLACEHOLDER,
-        &urlencoding::encode(entity_id),
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_entity_id_is_url_encoded_where_it_is_filled_in() {
-        assert_eq!(
-            fill_entity_id("https://login.example.com/{entity_id}/token", "a b/c"),
-            "https://login.example.com/a%20b%2Fc/token"
-        );
-    }
 
     fn grant_with(extra: serde_json::Value) -> TokenGrant {
         TokenGrant {

@@ -14,6 +14,7 @@ use app::domain::oauth::GrantType;
 
 use super::provider::{ProviderError, TokenGrant};
 use super::tokens::{granted, scopes_of, FreshToken, TokenError};
+use super::url_values::UrlValues;
 use crate::services::ServerServices;
 use crate::store::oauth_connections::OAuthConnectionRow;
 use crate::store::oauth_tokens::{
@@ -303,9 +304,11 @@ impl ServerServices {
         connection: &OAuthConnectionRow,
         lease_until: i64,
     ) -> Result<(TokenGrant, Vec<String>), ProviderError> {
-        let settings = self
-            .provider_settings(connection, &row.entity_id)
-            .map_err(|_| ProviderError::Settings("the client secret is unreadable".into()))?;
+        let settings = self.provider_settings(
+            connection,
+            &row.entity_id,
+            &UrlValues::from_text(&row.url_values),
+        )?;
         let refresh_token = match &row.refresh_token {
             _ if connection.grant_type == GrantType::ClientCredentials.as_str() => None,
             Some(sealed) => Some(

@@ -2,6 +2,7 @@
 //! best effort, audited, never in the way of the deletion.
 
 use super::provider_client::RevocableToken;
+use super::url_values::UrlValues;
 use crate::services::ServerServices;
 use crate::store::audit::Actor;
 use crate::store::oauth_connections::OAuthConnectionRow;
@@ -64,7 +65,11 @@ impl ServerServices {
             (None, Some(access)) => (access, ACCESS_TOKEN_COLUMN),
             (None, None) => return None,
         };
-        let settings = match self.provider_settings(connection, &row.entity_id) {
+        let settings = match self.provider_settings(
+            connection,
+            &row.entity_id,
+            &UrlValues::from_text(&row.url_values),
+        ) {
             Ok(settings) => settings,
             Err(error) => return Some(Err(error.to_string())),
         };

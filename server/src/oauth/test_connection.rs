@@ -32,19 +32,8 @@ pub(crate) fn filled_base_url(
     let refused = |why: &str| AppError::invalid("path", &format!("base_url: {why}"));
     let template = UrlTemplate::parse(base_url).map_err(|error| refused(&error.to_string()))?;
     for key in template.placeholders() {
-        let field_type = fields
-            .iter()
-            .find(|field| field.field_key == key)
-            .map(|field| field.field_type.as_str());
-        if field_type == Some(FieldType::Secret.as_str()) {
-            return Err(refused(&format!(
-                "cannot use {{{key}}}: it is a secret field, and a secret is never put in a URL"
-            )));
-        }
-        if key != ENTITY_ID && field_type.is_some_and(|kind| kind != FieldType::String.as_str()) {
-            return Err(refused(&format!(
-                "cannot use {{{key}}}: only string fields fill a URL"
-            )));
+        if let Some(why) = super::url_values::unfit_url_field(key, fields) {
+            return Err(refused(&why));
         }
     }
     template

@@ -117,7 +117,9 @@ impl OAuthTokenServices for ServerServices {
             .await
             .map_err(internal)?
             .ok_or_else(|| AppError::NotFound("the OAuth connection".into()))?;
-        let target = self.connect_target(&integration, mapping_id).await?;
+        let target = self
+            .connect_target(&integration, &connection, mapping_id)
+            .await?;
         entity_id_given_if_needed(&connection, &target)?;
         if connection.grant_type == GrantType::ClientCredentials.as_str() {
             // Nothing to authorize in a browser: get a token now and come back.
@@ -126,8 +128,8 @@ impl OAuthTokenServices for ServerServices {
             return Ok(with_query(&target.return_to, "oauth=connected"));
         }
         let settings = self
-            .provider_settings(&connection, &target.entity_id)
-            .map_err(internal)?;
+            .provider_settings(&connection, &target.entity_id, &target.url_values)
+            .map_err(|error| AppError::Conflict(error.to_string()))?;
         self.oauth
             .check_authorization_url(&settings)
             .await
@@ -146,6 +148,7 @@ impl OAuthTokenServices for ServerServices {
             integration_id,
             organization_id: target.organization_id,
             entity_id: target.entity_id,
+            url_values: target.url_values.to_text(),
             pkce_verifier: authorization.pkce_verifier,
             return_to: target.return_to,
             expires_at: now + STATE_LIFETIME_MS,

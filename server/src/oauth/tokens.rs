@@ -7,10 +7,9 @@ use app::domain::oauth::{GrantType, OAuthTokenView, TokenState};
 use app::error::AppError;
 use secrecy::SecretString;
 
-use super::provider::{
-    fill_entity_id, ProviderError, ProviderSettings, TokenGrant, DEFAULT_TOKEN_LIFETIME_SECS,
-};
+use super::provider::{ProviderError, ProviderSettings, TokenGrant, DEFAULT_TOKEN_LIFETIME_SECS};
 use super::refresh::REFRESH_MARGIN_MS;
+use super::url_values::{fill_connection_url, UrlValues};
 use crate::services::configuration::MergedConfig;
 use crate::services::{internal, ServerServices};
 use crate::store::integrations::IntegrationRow;
@@ -122,12 +121,14 @@ pub(crate) fn token_view(
 }
 
 impl ServerServices {
-    /// The settings of a provider call for `entity_id`, with the client secret opened.
+    /// The settings of a provider call for `entity_id` and the kept `{field}` values, with the
+    /// client secret opened.
     pub(crate) fn provider_settings(
         &self,
         connection: &OAuthConnectionRow,
         entity_id: &str,
-    ) -> Result<ProviderSettings, StoreError> {
+        values: &UrlValues,
+    ) -> Result<ProviderSettings, ProviderError> {
         let client_secret = connection
             .client_secret
             .as_deref()
@@ -135,17 +136,22 @@ impl ServerServices {
                 self.keyring
                     .decrypt(client_secret_identity(connection.id), sealed)
             })
-            .transpose()?;
+            .transpose()
+            .map_err(|_| ProviderError::Settings("the client secret is unreadable".into()))?;
+        let fill = |url: &str| {
+            fill_connection_url(url, entity_id, values)
+                .map_err(|error| ProviderError::Settings(error.to_string()))
+        };
         Ok(ProviderSettings {
-            authorization_url: fill_entity_id(&connection.authorization_url, entity_id),
-            token_url: fill_entity_id(&connection.token_url, entity_id),
+            authorization_url: fill(&connection.authorization_url)?,
+            token_url: fill(&connection.token_url)?,
             client_id: connection.client_id.clone(),
             client_secret,
             scopes: scopes_of(&connection.scopes),
             extra_parameters: serde_json::from_str(&connection.extra_parameters)
                 .unwrap_or_default(),
             audience: connection.audience.clone(),
-            revocation_url: fill_entity_id(&connection.revocation_url, entity_id),
+            revocation_url: fill(&connection.revocation_url)?,
             redirect_uri: self.redirect_uri(&connection.name),
         })
     }
@@ -255,12 +261,20 @@ impl ServerServices {
             .await?
             .ok_or(TokenError::NotConnected)?;
         if connection.grant_type == GrantType::ClientCredentials.as_str() {
+            let organization_id = mapping.map(|m| m.organization_id);
+            let url_values = self
+                .connection_url_values(&connection, integration, organization_id)
+                .await
+                .map_err(|error| {
+                    TokenError::Provider(ProviderError::Settings(error.to_string()))
+                })?;
             let owner = TokenOwner {
                 connection_id,
-                organization_id: mapping.map(|m| m.organization_id),
+                organization_id,
                 entity_id: mapping.map_or(integration.default_entity_id.clone(), |m| {
                     m.entity_id.clone()
                 }),
+                url_values: url_values.to_text(),
             };
             let row = self
                 .store

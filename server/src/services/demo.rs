@@ -212,6 +212,7 @@ impl ServerServices {
             connection_id,
             organization_id: None,
             entity_id: String::new(),
+            url_values: "{}".into(),
         };
         self.add_demo_token(&shared, None).await?;
         Ok(DemoReport {
@@ -345,6 +346,7 @@ impl ServerServices {
                 connection_id,
                 organization_id: Some(*organization_id),
                 entity_id: entity_id.clone(),
+                url_values: "{}".into(),
             };
             self.add_demo_token(&owner, Some(mapping.id)).await?;
         }

@@ -27,6 +27,8 @@ pub struct OAuthStateRow {
     pub integration_id: IntegrationId,
     pub organization_id: Option<OrganizationId>,
     pub entity_id: String,
+    /// The values of the connection's `{field}` placeholders, as JSON text (`oauth::url_values`).
+    pub url_values: String,
     /// Sealed.
     pub pkce_verifier: Option<String>,
     pub return_to: String,
@@ -44,6 +46,7 @@ pub struct NewOAuthState {
     pub integration_id: IntegrationId,
     pub organization_id: Option<OrganizationId>,
     pub entity_id: String,
+    pub url_values: String,
     pub pkce_verifier: Option<SecretString>,
     pub return_to: String,
     pub expires_at: i64,
@@ -61,7 +64,7 @@ pub enum StateLookup {
 }
 
 const COLUMNS: &str = "id, admin_id, connection_id, integration_id, organization_id, entity_id, \
-     pkce_verifier, return_to, created_at, expires_at";
+     url_values, pkce_verifier, return_to, created_at, expires_at";
 
 impl Store {
     pub async fn insert_oauth_state(
@@ -73,8 +76,8 @@ impl Store {
         let mut transaction = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO oauth_states (state_hash, session_hash, admin_id, connection_id, integration_id, \
-             organization_id, entity_id, return_to, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+             organization_id, entity_id, url_values, return_to, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
         )
         .bind(&state.state_hash)
         .bind(&state.session_hash)
@@ -83,6 +86,7 @@ impl Store {
         .bind(state.integration_id)
         .bind(state.organization_id)
         .bind(&state.entity_id)
+        .bind(&state.url_values)
         .bind(&state.return_to)
         .bind(now)
         .bind(state.expires_at)

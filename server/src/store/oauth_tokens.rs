@@ -58,6 +58,8 @@ pub struct OAuthTokenRow {
     pub version: i64,
     pub updated_at: i64,
     pub detected_entity_id: String,
+    /// The values of the connection's `{field}` placeholders, as JSON text (`oauth::url_values`).
+    pub url_values: String,
 }
 
 /// A token row joined with its organization's name, for the UI.
@@ -87,12 +89,14 @@ pub struct TokenOwner {
     pub connection_id: ConnectionId,
     pub organization_id: Option<OrganizationId>,
     pub entity_id: String,
+    /// JSON text, as on the token row.
+    pub url_values: String,
 }
 
 pub(super) const COLUMNS: &str =
     "id, connection_id, organization_id, entity_id, status, access_token, \
      refresh_token, token_type, scopes, expires_at, last_error, connected_by, connected_at, \
-     refreshed_at, lease_owner, lease_until, version, updated_at, detected_entity_id";
+     refreshed_at, lease_owner, lease_until, version, updated_at, detected_entity_id, url_values";
 
 /// The granted tokens sealed for row `id`: the access token, and the refresh token if one came.
 pub(super) fn seal_granted(
@@ -129,12 +133,13 @@ async fn token_id_for(
     if let Some(id) = fetch_scalar_optional(&mut *connection, sql, key).await? {
         return Ok(id);
     }
-    let sql = "INSERT INTO oauth_tokens (connection_id, organization_id, entity_id, status, expires_at, updated_at) \
-         VALUES ($1, $2, $3, 'disconnected', 0, $4) RETURNING id";
+    let sql = "INSERT INTO oauth_tokens (connection_id, organization_id, entity_id, url_values, status, expires_at, updated_at) \
+         VALUES ($1, $2, $3, $4, 'disconnected', 0, $5) RETURNING id";
     let params = (
         owner.connection_id,
         owner.organization_id,
         &owner.entity_id,
+        &owner.url_values,
         now,
     );
     fetch_scalar(&mut *connection, sql, params).await
@@ -231,8 +236,8 @@ impl Store {
             let id = token_id_for(&mut *connection, owner, now).await?;
             let (access, refresh) = seal_granted(keyring, id, tokens)?;
             let connected_by = audit.as_ref().map_or("", |(actor, _)| actor.label.as_str());
-            let sql = "UPDATE oauth_tokens SET refresh_token = COALESCE($3, CASE WHEN entity_id = $1 THEN refresh_token END), \
-                 entity_id = $1, status = 'connected', access_token = $2, token_type = $4, scopes = $5, expires_at = $6, last_error = '', \
+            let sql = "UPDATE oauth_tokens SET refresh_token = COALESCE($3, CASE WHEN entity_id = $1 AND url_values = $11 THEN refresh_token END), \
+                 entity_id = $1, url_values = $11, status = 'connected', access_token = $2, token_type = $4, scopes = $5, expires_at = $6, last_error = '', \
                  connected_by = $7, connected_at = $8, refreshed_at = NULL, lease_owner = NULL, \
                  lease_until = NULL, version = version + 1, updated_at = $8, detected_entity_id = $10 WHERE id = $9";
             let params = (
@@ -246,6 +251,7 @@ impl Store {
                 now,
                 id,
                 &tokens.detected_entity_id,
+                &owner.url_values,
             );
             execute(&mut *connection, sql, params).await?;
             if let Some(mapping_id) = mapping_id {

@@ -44,6 +44,7 @@ tuple_params!(a: A, b: B, c: C, d: D, e: E, f: F, g: G);
 tuple_params!(a: A, b: B, c: C, d: D, e: E, f: F, g: G, h: H);
 tuple_params!(a: A, b: B, c: C, d: D, e: E, f: F, g: G, h: H, i: I);
 tuple_params!(a: A, b: B, c: C, d: D, e: E, f: F, g: G, h: H, i: I, j: J);
+tuple_params!(a: A, b: B, c: C, d: D, e: E, f: F, g: G, h: H, i: I, j: J, k: K);
 
 /// Runs a statement; returns how many rows it changed.
 pub(crate) async fn execute<'c, 'q>(

@@ -23,14 +23,16 @@ impl Store {
             .find_oauth_token_of(owner.connection_id, owner.organization_id)
             .await?
         {
-            if row.entity_id == owner.entity_id {
+            if row.entity_id == owner.entity_id && row.url_values == owner.url_values {
                 return Ok(row);
             }
             // The lease goes too: a grant in flight for the old entity must not be stored.
-            let sql = "UPDATE oauth_tokens SET entity_id = $1, access_token = NULL, refresh_token = NULL, \
-                 expires_at = 0, lease_owner = NULL, lease_until = NULL, version = version + 1, \
-                 updated_at = $2 WHERE id = $3";
-            execute(&self.pool, sql, (&owner.entity_id, now, row.id)).await?;
+            let sql =
+                "UPDATE oauth_tokens SET entity_id = $1, url_values = $2, access_token = NULL, \
+                 refresh_token = NULL, expires_at = 0, lease_owner = NULL, lease_until = NULL, \
+                 version = version + 1, updated_at = $3 WHERE id = $4";
+            let params = (&owner.entity_id, &owner.url_values, now, row.id);
+            execute(&self.pool, sql, params).await?;
         } else {
             // Concurrent first requests may both insert: the partial unique index keeps one.
             let conflict = if owner.organization_id.is_some() {
@@ -39,14 +41,15 @@ impl Store {
                 "(connection_id) WHERE organization_id IS NULL"
             };
             let sql = format!(
-                "INSERT INTO oauth_tokens (connection_id, organization_id, entity_id, status, expires_at, \
-                 connected_by, connected_at, updated_at) VALUES ($1, $2, $3, 'connected', 0, \
-                 'client credentials', $4, $4) ON CONFLICT {conflict} DO NOTHING"
+                "INSERT INTO oauth_tokens (connection_id, organization_id, entity_id, url_values, status, \
+                 expires_at, connected_by, connected_at, updated_at) VALUES ($1, $2, $3, $4, 'connected', 0, \
+                 'client credentials', $5, $5) ON CONFLICT {conflict} DO NOTHING"
             );
             let params = (
                 owner.connection_id,
                 owner.organization_id,
                 &owner.entity_id,
+                &owner.url_values,
                 now,
             );
             execute(&self.pool, &sql, params).await?;

@@ -178,9 +178,9 @@ fn ConnectionInputs(
             hint="Letters, digits, _ and -; part of the redirect URI." />
         <GrantTypeField grant_type=fields.grant_type />
         <BoundField id="connection-authorization-url" label="Authorization URL" value=fields.authorization_url error=field_message(error, "authorization_url")
-            hint="Needed for the authorization code grant. May contain {entity_id}." />
+            hint="Needed for the authorization code grant. May contain {entity_id} and {field}, as the Token URL." />
         <BoundField id="connection-token-url" label="Token URL" value=fields.token_url error=field_message(error, "token_url")
-            hint="May contain {entity_id}, filled per organization." />
+            hint="May contain {entity_id} and any string config field as {field} (a field may name the host), filled per organization at Connect." />
         <BoundField id="connection-client-id" label="Client ID" value=fields.client_id error=field_message(error, "client_id") hint="" />
         <BoundField id="connection-client-secret" label="Client Secret" value=fields.client_secret error=field_message(error, "client_secret")
             hint=secret_hint input_type="password" />

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{Form, Path, State};
+use axum::extract::{Form, Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -101,9 +101,17 @@ fn issue_numbered(
 
 pub(super) async fn token(
     State(state): State<Arc<ProviderState>>,
+    RawQuery(query): RawQuery,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
     state.last_forms.lock().expect("lock").push(form.clone());
+    // A token URL filled per organization names its realm in the query.
+    if let Some(realm) = query
+        .as_deref()
+        .and_then(|query| query.strip_prefix("realm="))
+    {
+        state.tenants.lock().expect("lock").push(realm.to_string());
+    }
     if form.get("client_secret").map(String::as_str) != Some(CLIENT_SECRET) {
         return oauth_error("invalid_client");
     }

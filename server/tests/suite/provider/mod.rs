@@ -61,6 +61,7 @@ pub struct ProviderState {
     /// Each grant's line of refresh tokens, and when each line was refreshed.
     lines: Mutex<Lines>,
     last_forms: Mutex<Vec<HashMap<String, String>>>,
+    /// The tenant of each client-credentials request (its path) and each `/token?realm=` request.
     tenants: Mutex<Vec<String>>,
 }
 

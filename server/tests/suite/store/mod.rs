@@ -9,6 +9,7 @@ mod integrations;
 mod key_rotation;
 mod oauth_connections;
 mod oauth_tokens;
+mod oauth_url_values;
 mod organizations;
 mod outbound;
 mod transfer;

@@ -4,26 +4,17 @@
 use app::domain::integration::FieldType;
 use app::domain::oauth::GrantType;
 use app::error::AppError;
-use app::ssr::{ConfigurationServices, OAuthTokenServices};
+use app::ssr::OAuthTokenServices;
 use bifrost::store::Store;
 
 use super::oauth_tokens::{connect, setup, Setup};
 use crate::helpers::{
-    add_schema_fields, assert_field_refused_with, create_mapped_organization, schema_field,
-    set_value,
+    assert_field_refused_with, create_mapped_organization, schema_field, set_value,
 };
 use crate::provider::FakeProvider;
 
 async fn set_base_url(setup: &Setup, template: &str) {
-    setup
-        .services
-        .save_defaults(
-            &setup.admin,
-            setup.integration_id,
-            &[set_value("base_url", template)],
-        )
-        .await
-        .expect("base_url");
+    setup.set_defaults(&[("base_url", template)]).await;
 }
 
 async fn test_url(
@@ -40,18 +31,14 @@ async fn test_url(
 async fn test_connection_fills_base_url_for_each_organization(store: Store) {
     let provider = FakeProvider::start().await;
     let setup = setup(&store, &provider, GrantType::AuthorizationCode).await;
-    add_schema_fields(
-        &setup.services,
-        &setup.admin,
-        ("HaloPSA", setup.integration_id),
-        vec![
+    setup
+        .add_fields(vec![
             schema_field("base_url", FieldType::String),
             schema_field("api_host", FieldType::String),
             schema_field("api_key", FieldType::Secret),
             schema_field("timeout", FieldType::Int),
-        ],
-    )
-    .await;
+        ])
+        .await;
     let (contoso, _) = create_mapped_organization(
         &setup.services,
         &setup.admin,
@@ -81,14 +68,8 @@ async fn test_connection_fills_base_url_for_each_organization(store: Store) {
 
     // A value that would carry the request elsewhere is not a host name.
     setup
-        .services
-        .save_defaults(
-            &setup.admin,
-            setup.integration_id,
-            &[set_value("api_host", "evil.example.com/steal?")],
-        )
-        .await
-        .expect("api_host");
+        .set_defaults(&[("api_host", "evil.example.com/steal?")])
+        .await;
     let error = test_url(&setup, None)
         .await
         .expect_err("a path in the host");

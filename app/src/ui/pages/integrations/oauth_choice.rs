@@ -99,9 +99,9 @@ fn custom_settings() -> impl IntoView {
             </select>
         </div>
         {labelled_input(CUSTOM_INPUTS[1].1, "Authorization URL", "text", String::new(),
-            "Needed for the authorization code grant. May contain {entity_id}.")}
+            "Needed for the authorization code grant. May contain {entity_id} and {field}, as the Token URL.")}
         {labelled_input(CUSTOM_INPUTS[2].1, "Token URL", "text", String::new(),
-            "May contain {entity_id}, filled per organization.")}
+            "May contain {entity_id} and any string config field as {field} (a field may name the host), filled per organization at Connect.")}
         {labelled_input(CUSTOM_INPUTS[3].1, "Client ID", "text", String::new(), "")}
         {labelled_input(CUSTOM_INPUTS[4].1, "Client Secret", "password", String::new(),
             "Write-only: it is stored encrypted and never shown again.")}

@@ -6,12 +6,12 @@
 use app::domain::integration::{EntitySourceDraft, FieldType};
 use app::domain::oauth::GrantType;
 use app::error::AppError;
-use app::ssr::{ConfigurationServices, EntitySourceServices};
+use app::ssr::EntitySourceServices;
 use bifrost::store::Store;
 
 pub(super) use super::oauth_tokens::Setup;
 use super::oauth_tokens::{connect, services_with, setup};
-use crate::helpers::{add_schema_fields, assert_field_refused_with, schema_field, set_value};
+use crate::helpers::{assert_field_refused_with, schema_field};
 use crate::provider::FakeProvider;
 use bifrost::oauth::outbound::{OutboundPolicy, ALLOW_PRIVATE_SETTING};
 use stand_in::{EntityApi, API_KEY, COMPANIES};
@@ -24,28 +24,15 @@ pub(super) async fn with_entity_api(store: &Store) -> (Setup, EntityApi, FakePro
     let provider = FakeProvider::start().await;
     let setup = setup(store, &provider, GrantType::AuthorizationCode).await;
     let api = EntityApi::start().await;
-    add_schema_fields(
-        &setup.services,
-        &setup.admin,
-        ("HaloPSA", setup.integration_id),
-        vec![
+    setup
+        .add_fields(vec![
             schema_field("base_url", FieldType::String),
             schema_field("api_key", FieldType::Secret),
-        ],
-    )
-    .await;
+        ])
+        .await;
     setup
-        .services
-        .save_defaults(
-            &setup.admin,
-            setup.integration_id,
-            &[
-                set_value("base_url", &api.base_url),
-                set_value("api_key", API_KEY),
-            ],
-        )
-        .await
-        .expect("defaults");
+        .set_defaults(&[("base_url", &api.base_url), ("api_key", API_KEY)])
+        .await;
     connect(&setup, None).await;
     (setup, api, provider)
 }

@@ -75,16 +75,16 @@ pub(crate) struct Setup {
     pub connection_id: ConnectionId,
 }
 
-/// An integration linked to a connection at the fake provider.
-pub(crate) async fn setup(store: &Store, provider: &FakeProvider, grant_type: GrantType) -> Setup {
-    let keyring = test_keyring();
-    let services = services(store, keyring.clone());
-    let admin = admin(store).await;
+/// The test connection's settings at the fake provider.
+pub(crate) fn connection_draft(
+    provider: &FakeProvider,
+    grant_type: GrantType,
+) -> OAuthConnectionDraft {
     let token_url = match grant_type {
         GrantType::AuthorizationCode => format!("{}/token", provider.base_url),
         GrantType::ClientCredentials => format!("{}/{{entity_id}}/token", provider.base_url),
     };
-    let connection = OAuthConnectionDraft {
+    OAuthConnectionDraft {
         name: CONNECTION.into(),
         grant_type,
         authorization_url: format!("{}/authorize?tenant=x", provider.base_url),
@@ -98,7 +98,15 @@ pub(crate) async fn setup(store: &Store, provider: &FakeProvider, grant_type: Gr
         revocation_url: format!("{}/revoke", provider.base_url),
         entity_id_source: "id_token:tid".into(),
         opened_at_version: None,
-    };
+    }
+}
+
+/// An integration linked to a connection at the fake provider.
+pub(crate) async fn setup(store: &Store, provider: &FakeProvider, grant_type: GrantType) -> Setup {
+    let keyring = test_keyring();
+    let services = services(store, keyring.clone());
+    let admin = admin(store).await;
+    let connection = connection_draft(provider, grant_type);
     let integration = integration_draft("HaloPSA", "global-tenant", Vec::new());
     let (integration_id, connection_id) =
         create_linked_integration(&services, &admin, &connection, &integration).await;
@@ -112,8 +120,27 @@ pub(crate) async fn setup(store: &Store, provider: &FakeProvider, grant_type: Gr
 }
 
 impl Setup {
+    /// Adds `fields` to HaloPSA's schema.
+    pub(crate) async fn add_fields(&self, fields: Vec<app::domain::integration::SchemaField>) {
+        let scope = ("HaloPSA", self.integration_id);
+        crate::helpers::add_schema_fields(&self.services, &self.admin, scope, fields).await;
+    }
+
+    /// Sets default values on the Configuration tab, `(key, text)` each.
+    pub(crate) async fn set_defaults(&self, values: &[(&str, &str)]) {
+        use app::ssr::ConfigurationServices;
+        let inputs: Vec<_> = values
+            .iter()
+            .map(|(key, text)| crate::helpers::set_value(key, text))
+            .collect();
+        self.services
+            .save_defaults(&self.admin, self.integration_id, &inputs)
+            .await
+            .expect("default values");
+    }
+
     /// The token the integration uses in a scope (`None`: global), as a workflow asks for it.
-    pub(super) async fn token(
+    pub(crate) async fn token(
         &self,
         organization: Option<OrganizationId>,
     ) -> Result<Option<FreshToken>, TokenError> {
@@ -123,7 +150,7 @@ impl Setup {
     }
 
     /// The integration's OAuth tab: its connection and tokens.
-    pub(super) async fn oauth_view(&self) -> IntegrationOAuthView {
+    pub(crate) async fn oauth_view(&self) -> IntegrationOAuthView {
         self.services
             .integration_oauth(self.integration_id)
             .await

@@ -13,4 +13,6 @@ mod refresh;
 mod revocation;
 mod token_choice;
 
-pub(super) use fixtures::{connect, mapped_organization, services_with, setup, Setup};
+pub(super) use fixtures::{
+    connect, connection_draft, mapped_organization, services_with, setup, Setup,
+};
