@@ -8,7 +8,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, reloadsLive, test, waitForHydration } from './fixtures';
-import { SEED_WORKFLOW, createKey, runWorkflow } from './workflow-support';
+import {
+  SEED_WORKFLOW, callServer, createKey, createOrganization, openAddMapping, removeHaloPSA, runWorkflow,
+} from './workflow-support';
 
 const serverUrl = `http://127.0.0.1:${process.env.BIFROST_E2E_PORT ?? 3170}`;
 const companiesPort = Number(process.env.COMPANIES_PORT ?? 3174);
@@ -45,21 +47,10 @@ test('an entity source lists 250 companies and Auto-match maps the organizations
   const companies = await startCompanies();
   try {
     const stamp = Date.now();
-    const form = { headers: { accept: 'application/json' } };
-    const call = async (path: string, data: unknown) => {
-      const response = await page.request.post(`/api/${path}`, { data, ...form });
-      expect(response.ok(), `${path}: ${await response.text()}`).toBe(true);
-      return response.json();
-    };
+    const call = (path: string, data: unknown) => callServer(page, path, data);
     // HaloPSA with base_url at the stand-in and the key as a secret (an earlier test's goes first:
     // the seed's workflow asks for that name), and three organizations named like companies.
-    await page.goto('/settings/integrations');
-    await waitForHydration(page);
-    const earlier = await page.request.post('/api/integrations/get', { ...form, form: { name: 'HaloPSA' } });
-    if (earlier.ok()) {
-      const id = String((await earlier.json()).id);
-      expect((await page.request.post('/api/integrations/delete', { ...form, form: { id } })).ok()).toBe(true);
-    }
+    await removeHaloPSA(page);
     const integration = await call('integrations/create', {
       draft: {
         name: 'HaloPSA', description: '', entity_id_name: 'Tenant ID', default_entity_id: '',
@@ -79,10 +70,7 @@ test('an entity source lists 250 companies and Auto-match maps the organizations
     });
     const picked = `Picked Customer ${stamp}`;
     const organizations = [`Company 001 Inc`, `company 002`, `Compnay 003 GmbH`, picked];
-    for (const name of organizations) {
-      const response = await page.request.post('/api/organizations/create', { form: { name }, ...form });
-      expect(response.ok(), await response.text()).toBe(true);
-    }
+    for (const name of organizations) await createOrganization(page, name);
 
     // The Entities tab: a wrong pointer is marked beside its field, then Preview and Save.
     await page.goto('/settings/integrations/HaloPSA/entities');
@@ -112,12 +100,7 @@ test('an entity source lists 250 companies and Auto-match maps the organizations
     await expect(page.getByRole('status').filter({ hasText: 'entities on' })).toHaveText('250 entities on 4 pages.');
 
     // One organization mapped with the picker: found by name, it fills Entity ID and name.
-    await page.goto('/settings/integrations/HaloPSA/mappings');
-    await waitForHydration(page);
-    await page.getByRole('button', { name: 'Add Mapping' }).click();
-    const editor = page.getByRole('dialog', { name: 'Add Mapping' });
-    await editor.getByLabel('Find organization').fill(String(stamp));
-    await editor.getByLabel('Organization', { exact: true }).selectOption({ label: picked });
+    const editor = await openAddMapping(page, 'HaloPSA', String(stamp), picked);
     await editor.getByLabel('Find entity').fill('company 01');
     await expect(editor.getByLabel('Entity', { exact: true }).locator('option')).toHaveCount(11);
     await editor.getByLabel('Entity', { exact: true }).selectOption({ label: 'Company 010 Ltd (1010)' });

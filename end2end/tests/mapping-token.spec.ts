@@ -4,13 +4,7 @@
 // (its organization's own token, the shared token, and back).
 import type { Page } from '@playwright/test';
 import { expect, followLink, reloadsLive, test, waitForHydration } from './fixtures';
-import { authorizeAtProvider, issuer } from './workflow-support';
-
-async function call(page: Page, path: string, data: unknown) {
-  const response = await page.request.post(`/api/${path}`, { data, headers: { accept: 'application/json' } });
-  expect(response.ok(), `${path}: ${await response.text()}`).toBe(true);
-  return response.json();
-}
+import { authorizeAtProvider, callServer, createOrganization, issuer, openAddMapping } from './workflow-support';
 
 async function openCreateIntegration(page: Page, name: string) {
   await page.goto('/settings/integrations/new');
@@ -21,7 +15,7 @@ async function openCreateIntegration(page: Page, name: string) {
 test('OAuth configured inline is checked with the integration, and an existing connection is linked', async ({ page }) => {
   const stamp = Date.now();
   const connection = `Inline_Existing_${stamp}`;
-  await call(page, 'oauth/create', {
+  await callServer(page, 'oauth/create', {
     draft: {
       name: connection, grant_type: 'authorization_code', authorization_url: `${issuer}/auth`,
       token_url: `${issuer}/token`, client_id: 'bifrost-e2e', client_secret: { Set: 'e2e-client-secret' },
@@ -66,7 +60,7 @@ test('a mapping overrides secret, bool and json values and switches between its 
   const stamp = Date.now();
   const name = `Tokens_${stamp}`;
   const organization = `Litware ${stamp}`;
-  const integration = await call(page, 'integrations/create', {
+  const integration = await callServer(page, 'integrations/create', {
     draft: {
       name, description: '', entity_id_name: 'Tenant ID', default_entity_id: '',
       fields: [
@@ -86,16 +80,10 @@ test('a mapping overrides secret, bool and json values and switches between its 
     },
   });
   expect(integration.oauth_connection.name).toBe(`Tokens_Auth_${stamp}`);
-  const created = await page.request.post('/api/organizations/create', { form: { name: organization }, headers: { accept: 'application/json' } });
-  expect(created.ok()).toBe(true);
+  await createOrganization(page, organization);
 
   // Overrides of a secret, a bool and a json field; bad JSON is refused beside its field.
-  await page.goto(`/settings/integrations/${name}/mappings`);
-  await waitForHydration(page);
-  await page.getByRole('button', { name: 'Add Mapping' }).click();
-  const editor = page.getByRole('dialog', { name: 'Add Mapping' });
-  await editor.getByLabel('Find organization').fill(String(stamp));
-  await editor.getByLabel('Organization', { exact: true }).selectOption({ label: organization });
+  const editor = await openAddMapping(page, name, String(stamp), organization);
   await editor.getByLabel('Tenant ID').fill('tenant-litware');
   await expect(editor.getByLabel('OAuth token')).toHaveValue('shared');
   for (const key of ['api_key', 'verbose', 'custom']) await editor.getByLabel(`Use default for ${key}`).uncheck();

@@ -4,7 +4,7 @@
 // the message, connect an organization-specific token from the Mappings tab
 // (adopting the entity ID the provider reports), and Disconnect.
 import { expect, followLink, reloadsLive, test, waitForHydration } from './fixtures';
-import { authorizeAtProvider, issuer } from './workflow-support';
+import { authorizeAtProvider, issuer, openAddMapping } from './workflow-support';
 
 test('an admin connects, refreshes, is denied, connects an organization and disconnects', async ({ page }) => {
   test.setTimeout(90_000);
@@ -96,12 +96,7 @@ test('an admin connects, refreshes, is denied, connects an organization and disc
   await page.getByLabel('New organization').fill(organization);
   await reloadsLive(page, () => page.getByRole('button', { name: 'Create organization' }).click());
   await expect(page.getByRole('cell', { name: organization, exact: true })).toBeVisible();
-  await page.goto(`/settings/integrations/${integration}/mappings`);
-  await waitForHydration(page);
-  await page.getByRole('button', { name: 'Add Mapping' }).click();
-  const editor = page.getByRole('dialog', { name: 'Add Mapping' });
-  await editor.getByLabel('Find organization').fill(String(stamp));
-  await editor.getByLabel('Organization', { exact: true }).selectOption({ label: organization });
+  const editor = await openAddMapping(page, integration, String(stamp), organization);
   await editor.getByLabel('Entity ID').fill('tenant-contoso');
   await reloadsLive(page, () => editor.getByRole('button', { name: 'Save mapping' }).click());
   await expect(editor).toHaveCount(0);

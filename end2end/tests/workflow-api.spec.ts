@@ -6,7 +6,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, reloadsLive, test, waitForHydration } from './fixtures';
-import { CUSTOMERS, SEED_WORKFLOW, createKey, haloPort, issuer, runWorkflow, startHalo } from './workflow-support';
+import {
+  CUSTOMERS, SEED_WORKFLOW, callServer, createKey, createOrganization, haloPort, issuer, removeHaloPSA, runWorkflow,
+  startHalo,
+} from './workflow-support';
 
 const serverUrl = `http://127.0.0.1:${process.env.BIFROST_E2E_PORT ?? 3170}`;
 
@@ -17,27 +20,11 @@ test('the seed workflow runs unchanged for each organization and gets its tenant
     const stamp = Date.now();
     const contoso = `Contoso ${stamp}`;
     const fabrikam = `Fabrikam ${stamp}`;
-    const call = async (path: string, data: unknown) => {
-      const response = await page.request.post(`/api/${path}`, { data, headers: { accept: 'application/json' } });
-      expect(response.ok(), `${path}: ${await response.text()}`).toBe(true);
-      return response.json();
-    };
-    const organization = async (name: string) => {
-      const response = await page.request.post('/api/organizations/create', { form: { name }, headers: { accept: 'application/json' } });
-      expect(response.ok(), await response.text()).toBe(true);
-      return (await response.json()).id as number;
-    };
+    const call = (path: string, data: unknown) => callServer(page, path, data);
 
     // The HaloPSA integration with a base_url default and two organizations on different tenants
     // (an earlier test's HaloPSA goes first: the seed's workflow asks for that name).
-    await page.goto('/settings/integrations');
-    await waitForHydration(page);
-    const form = { headers: { accept: 'application/json' } };
-    const earlier = await page.request.post('/api/integrations/get', { ...form, form: { name: 'HaloPSA' } });
-    if (earlier.ok()) {
-      const id = String((await earlier.json()).id);
-      expect((await page.request.post('/api/integrations/delete', { ...form, form: { id } })).ok()).toBe(true);
-    }
+    await removeHaloPSA(page);
     const integration = await call('integrations/create', {
       draft: {
         name: 'HaloPSA', description: 'HaloPSA tickets and customers', entity_id_name: 'Tenant ID', default_entity_id: '',
@@ -50,7 +37,7 @@ test('the seed workflow runs unchanged for each organization and gets its tenant
       inputs: [{ key: 'base_url', change: { Set: `http://127.0.0.1:${haloPort}` } }],
     });
     for (const [name, tenant] of [[contoso, 'tenant-contoso'], [fabrikam, 'tenant-fabrikam']]) {
-      const id = await organization(name);
+      const id = await createOrganization(page, name);
       await call('mappings/create', { integration_id: integration.id, draft: { organization_id: id, entity_id: tenant, entity_name: name, overrides: [] } });
     }
     const connection = await call('oauth/create', {

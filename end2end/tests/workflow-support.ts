@@ -5,7 +5,7 @@
 import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { Page } from '@playwright/test';
-import { expect, reloadsLive } from './fixtures';
+import { expect, reloadsLive, waitForHydration } from './fixtures';
 
 export const issuer = `http://127.0.0.1:${process.env.OIDC_PORT ?? 3171}`;
 export const haloPort = Number(process.env.HALO_PORT ?? 3172);
@@ -133,4 +133,58 @@ export async function consentUnlessGranted(page: Page, back: RegExp) {
   await page.waitForURL((url) => url.origin === issuer || back.test(url.href));
   if (new URL(page.url()).origin === issuer) await authorizeAtProvider(page, 'Continue');
   await page.waitForURL(back);
+}
+
+/** Calls a server function with a JSON body, as the app's structured forms do; its answer. */
+export async function callServer(page: Page, path: string, data: unknown) {
+  const response = await page.request.post(`/api/${path}`, { data, headers: { accept: 'application/json' } });
+  expect(response.ok(), `${path}: ${await response.text()}`).toBe(true);
+  return response.json();
+}
+
+/** A new organization, through Settings > Organizations' server function: its id. */
+export async function createOrganization(page: Page, name: string): Promise<number> {
+  const response = await page.request.post('/api/organizations/create', { form: { name }, headers: { accept: 'application/json' } });
+  expect(response.ok(), await response.text()).toBe(true);
+  return (await response.json()).id;
+}
+
+/** A new integration on a new authorization-code connection at the OAuth fixture. */
+export async function integrationWithConsent(page: Page, name: string, fields: unknown[] = [], authorizationUrl = `${issuer}/auth`) {
+  return callServer(page, 'integrations/create', {
+    draft: {
+      name, description: '', entity_id_name: '', default_entity_id: '', fields,
+      confirm_field_removal: false, opened_at_version: null,
+    },
+    oauth: {
+      kind: 'custom',
+      draft: {
+        name: `${name}_Auth`, grant_type: 'authorization_code', authorization_url: authorizationUrl,
+        token_url: `${issuer}/token`, client_id: 'bifrost-e2e', client_secret: { Set: 'e2e-client-secret' },
+        scopes: 'openid offline_access api.read', pkce: true, extra_parameters: 'prompt=consent', audience: '',
+        revocation_url: '', entity_id_source: '',
+      },
+    },
+  });
+}
+
+/** Removes an earlier test's HaloPSA, if any: the seed's workflow asks for that name. */
+export async function removeHaloPSA(page: Page) {
+  const form = { headers: { accept: 'application/json' } };
+  const earlier = await page.request.post('/api/integrations/get', { ...form, form: { name: 'HaloPSA' } });
+  if (earlier.ok()) {
+    const id = String((await earlier.json()).id);
+    expect((await page.request.post('/api/integrations/delete', { ...form, form: { id } })).ok()).toBe(true);
+  }
+}
+
+/** The Mappings tab's Add Mapping dialog, with the organization found by `find` and chosen. */
+export async function openAddMapping(page: Page, integration: string, find: string, organization: string) {
+  await page.goto(`/settings/integrations/${integration}/mappings`);
+  await waitForHydration(page);
+  await page.getByRole('button', { name: 'Add Mapping' }).click();
+  const editor = page.getByRole('dialog', { name: 'Add Mapping' });
+  await editor.getByLabel('Find organization').fill(find);
+  await editor.getByLabel('Organization', { exact: true }).selectOption({ label: organization });
+  return editor;
 }

@@ -18,7 +18,7 @@ use tower_http::trace::TraceLayer;
 use crate::config::Settings;
 use crate::crypto::Keyring;
 use crate::error::StartupError;
-use crate::http::{exports, guard, health, oauth_callback, security_headers};
+use crate::http::{consent, exports, guard, health, oauth_callback, security_headers};
 use crate::services::{ensure_provider_organization, ServerServices, ServicesConfig};
 use crate::site;
 use crate::store::{backend_of, Store};
@@ -81,6 +81,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/oauth/callback/{connection}",
             get(oauth_callback::oauth_callback),
+        )
+        .route(
+            "/consent/{secret}",
+            get(consent::consent_page).post(consent::continue_consent),
         )
         .leptos_routes_with_context(
             &state,

@@ -62,6 +62,8 @@ typed_ids!(
     AdminId,
     /// An API key (`api_keys.id`).
     ApiKeyId,
+    /// A consent link sent to a customer (`consent_links.id`).
+    ConsentLinkId,
 );
 
 #[cfg(test)]

@@ -31,6 +31,7 @@ pub mod admins;
 pub mod api_keys;
 pub mod audit;
 pub mod auth;
+pub mod consent_links;
 pub mod entities;
 pub mod integrations;
 pub mod mappings;

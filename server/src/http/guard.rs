@@ -20,11 +20,14 @@ use crate::services::sessions::session_cookie_name;
 use crate::startup::AppState;
 
 /// Probes and static files: open to anyone, whatever the setup state. The workflow API
-/// authenticates its callers itself, with API keys.
+/// authenticates its callers itself, with API keys; a consent link's page and the OAuth callback
+/// serve customers with no account, and check the link's secret or the state's binding.
 fn is_always_open(path: &str) -> bool {
     matches!(path, "/healthz" | "/readyz" | "/favicon.svg")
         || path.starts_with("/pkg/")
         || path.starts_with("/api/v1/")
+        || path.starts_with("/consent/")
+        || path.starts_with("/oauth/callback/")
 }
 
 /// The pages and server functions that let one sign in or set up.
@@ -67,7 +70,7 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
     }
 
     let cookie_name = session_cookie_name(state.services.config().secure_cookies);
-    let admin = match session_cookie(request.headers(), cookie_name) {
+    let admin = match cookie_value(request.headers(), cookie_name) {
         Some(token) => match state.services.authenticate(&token).await {
             Ok(Some(admin)) => {
                 request.extensions_mut().insert(SessionToken(token));
@@ -215,7 +218,7 @@ fn for_public_host(headers: &HeaderMap, public_origin: &str) -> bool {
         .is_some_and(|host| host.eq_ignore_ascii_case(public_authority))
 }
 
-fn session_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+pub(crate) fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -285,11 +288,11 @@ mod tests {
     fn the_session_cookie_is_found_among_others() {
         let map = headers(&[("cookie", "theme=dark; bifrost_session=abc123; other=1")]);
         assert_eq!(
-            session_cookie(&map, "bifrost_session").as_deref(),
+            cookie_value(&map, "bifrost_session").as_deref(),
             Some("abc123")
         );
         assert_eq!(
-            session_cookie(
+            cookie_value(
                 &headers(&[("cookie", "bifrost_session=")]),
                 "bifrost_session"
             ),
@@ -300,7 +303,7 @@ mod tests {
             "bifrost_session=planted; __Host-bifrost_session=real",
         )]);
         assert_eq!(
-            session_cookie(&https, "__Host-bifrost_session").as_deref(),
+            cookie_value(&https, "__Host-bifrost_session").as_deref(),
             Some("real"),
             "over https only the prefixed cookie counts"
         );

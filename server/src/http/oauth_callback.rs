@@ -1,23 +1,46 @@
-//! `GET /oauth/callback/{connection}`: where providers send the admin's browser back. The guard
-//! has already required a signed-in session; the services check the state against it.
+//! `GET /oauth/callback/{connection}`: where providers send the browser back. A customer's
+//! consent from a consent link is bound to the consent cookie its browser holds; an admin's
+//! Connect to the admin's session. Each state is checked against the binding it was made with.
 
 use app::domain::admin::CurrentAdmin;
 use app::ssr::SessionToken;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 
+use super::consent::{consent_cookie_name, outcome_page};
+use super::guard::cookie_value;
 use crate::services::{CallbackOutcome, CallbackQuery};
 use crate::startup::AppState;
 
+const SIGN_IN_FIRST: &str =
+    "This authorization belongs to a sign-in session this browser does not \
+     have. Nothing was changed. Sign in to Bifrost, then start again with Connect.";
+
 pub async fn oauth_callback(
     State(state): State<AppState>,
-    Extension(admin): Extension<CurrentAdmin>,
-    Extension(session): Extension<SessionToken>,
+    admin: Option<Extension<CurrentAdmin>>,
+    session: Option<Extension<SessionToken>>,
+    headers: HeaderMap,
     Path(connection): Path<String>,
     Query(query): Query<CallbackQuery>,
 ) -> Response {
+    let secure = state.services.config().secure_cookies;
+    if let Some(browser_secret) = cookie_value(&headers, consent_cookie_name(secure)) {
+        match state
+            .services
+            .complete_consent(&browser_secret, &connection, &query)
+            .await
+        {
+            Ok(Some(outcome)) => return outcome_page(&outcome, secure),
+            Ok(None) => {}
+            Err(error) => return refused_page(500, &format!("Connecting failed: {error}.")),
+        }
+    }
+    let (Some(Extension(admin)), Some(Extension(session))) = (admin, session) else {
+        return refused_page(401, SIGN_IN_FIRST);
+    };
     match state
         .services
         .complete_authorization(&admin, &session.0, &connection, &query)

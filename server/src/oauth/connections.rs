@@ -11,6 +11,7 @@ use serde_json::{json, Map, Value};
 use super::connection_rules::check_draft;
 use crate::services::{actor_of, internal, ServerServices};
 use crate::store::audit::change;
+use crate::store::integrations::IntegrationRow;
 use crate::store::oauth_connections::{OAuthConnectionFields, OAuthConnectionRow, SecretWrite};
 use crate::store::StoreError;
 use crate::time::now_millis;
@@ -123,6 +124,23 @@ impl ServerServices {
             updated_at: row.updated_at,
             version: row.version,
         }
+    }
+
+    /// Whether the integration's linked connection asks for consent in a browser (the
+    /// authorization code grant); `false` without a connection.
+    pub(crate) async fn consents_in_browser(
+        &self,
+        integration: &IntegrationRow,
+    ) -> Result<bool, AppError> {
+        let connection = match integration.oauth_connection_id {
+            Some(id) => self
+                .store
+                .find_oauth_connection(id)
+                .await
+                .map_err(internal)?,
+            None => None,
+        };
+        Ok(connection.is_some_and(|row| row.grant_type == GrantType::AuthorizationCode.as_str()))
     }
 }
 

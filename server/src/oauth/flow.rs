@@ -4,19 +4,17 @@
 //! tokens. Every failure changes nothing and says what happened.
 
 use app::domain::admin::CurrentAdmin;
-use app::domain::ids::{IntegrationId, MappingId, OrganizationId};
-use app::domain::oauth::{EntityIdSource, ENTITY_ID_PLACEHOLDER};
+use app::domain::oauth::EntityIdSource;
 use app::error::AppError;
 use serde::Deserialize;
 use serde_json::json;
 
 use super::provider::{ProviderError, ProviderSettings, TokenGrant};
-use super::refresh::REFRESH_MARGIN_MS;
 use super::tokens::granted;
-use super::url_values::{connection_fields, scope_url_values, UrlValues};
+use super::url_values::UrlValues;
 use crate::auth::session_token::hash_token;
 use crate::services::{actor_of, internal, ServerServices};
-use crate::store::integrations::IntegrationRow;
+use crate::store::audit::Actor;
 use crate::store::oauth_connections::OAuthConnectionRow;
 use crate::store::oauth_states::{verifier_identity, OAuthStateRow, StateLookup};
 use crate::store::oauth_tokens::TokenOwner;
@@ -105,100 +103,7 @@ fn code_of(query: &CallbackQuery) -> Result<&str, String> {
         .ok_or_else(|| "oauth_error=exchange&reason=no_code".to_string())
 }
 
-/// Who a Connect is for: the organization (none for the shared token), the entity ID and the
-/// `{field}` values its URLs are filled with, and the integration tab to come back to.
-pub(super) struct ConnectTarget {
-    pub organization_id: Option<OrganizationId>,
-    pub entity_id: String,
-    pub url_values: UrlValues,
-    pub return_to: String,
-}
-
-/// A connection whose URLs hold `{entity_id}` cannot connect a scope without one.
-pub(super) fn entity_id_given_if_needed(
-    connection: &OAuthConnectionRow,
-    target: &ConnectTarget,
-) -> Result<(), AppError> {
-    let uses_entity = connection.authorization_url.contains(ENTITY_ID_PLACEHOLDER)
-        || connection.token_url.contains(ENTITY_ID_PLACEHOLDER);
-    if uses_entity && target.entity_id.is_empty() {
-        return Err(AppError::invalid(
-            "default_entity_id",
-            "is needed: the connection's URLs contain {entity_id}",
-        ));
-    }
-    Ok(())
-}
-
 impl ServerServices {
-    pub(super) async fn connect_target(
-        &self,
-        integration: &IntegrationRow,
-        connection: &OAuthConnectionRow,
-        mapping_id: Option<MappingId>,
-    ) -> Result<ConnectTarget, AppError> {
-        let (organization_id, entity_id, return_tab) = match mapping_id {
-            Some(id) => {
-                let mapping = self.mapping_row(integration.id, id).await?;
-                (Some(mapping.organization_id), mapping.entity_id, "mappings")
-            }
-            None => (None, integration.default_entity_id.clone(), "oauth"),
-        };
-        let return_to = format!(
-            "/settings/integrations/{}/{return_tab}",
-            urlencoding::encode(&integration.name)
-        );
-        let url_values = self
-            .connection_url_values(connection, integration, organization_id)
-            .await?;
-        Ok(ConnectTarget {
-            organization_id,
-            entity_id,
-            url_values,
-            return_to,
-        })
-    }
-
-    /// The scope's values for the connection's `{field}` placeholders; nothing is read when it
-    /// has none. A field without a value in the scope is an error naming it.
-    pub(super) async fn connection_url_values(
-        &self,
-        connection: &OAuthConnectionRow,
-        integration: &IntegrationRow,
-        organization_id: Option<OrganizationId>,
-    ) -> Result<UrlValues, AppError> {
-        if connection_fields(connection).is_empty() {
-            return Ok(UrlValues::default());
-        }
-        let merged = self
-            .merged_config(&integration.name, organization_id)
-            .await?;
-        let fields = self.fields_of(integration.id).await?;
-        scope_url_values(connection, &merged, &fields)
-    }
-
-    /// A client-credentials Connect: the scope's token is fetched again, now.
-    pub(super) async fn connect_client_credentials(
-        &self,
-        integration_id: IntegrationId,
-        organization_id: Option<OrganizationId>,
-    ) -> Result<(), AppError> {
-        let token_id = self
-            .token_id_in_scope(integration_id, organization_id)
-            .await
-            .map_err(AppError::from)?;
-        if let Some(token_id) = token_id {
-            self.store
-                .reset_client_credentials_token(token_id, now_millis())
-                .await
-                .map_err(internal)?;
-            self.fresh_token(token_id, REFRESH_MARGIN_MS)
-                .await
-                .map_err(AppError::from)?;
-        }
-        Ok(())
-    }
-
     /// Removes authorizations nobody finished.
     pub async fn sweep_oauth_states(&self) -> Result<u64, crate::store::StoreError> {
         self.store.delete_expired_oauth_states(now_millis()).await
@@ -224,6 +129,23 @@ impl ServerServices {
             Ok(code) => code,
             Err(query) => return back(&query),
         };
+        let (settings, grant) = match self.exchange_state_code(&row, &connection, code).await? {
+            Ok(granted) => granted,
+            Err(error) => return back(&exchange_failure_query(&error)),
+        };
+        self.store_granted_token(&actor_of(admin), &row, &connection, &settings, grant)
+            .await?;
+        back("oauth=connected")
+    }
+
+    /// The code exchanged for tokens with the state's PKCE verifier and kept URL values; the
+    /// provider's refusal (logged) as the inner error.
+    pub(super) async fn exchange_state_code(
+        &self,
+        row: &OAuthStateRow,
+        connection: &OAuthConnectionRow,
+        code: &str,
+    ) -> Result<Result<(ProviderSettings, TokenGrant), ProviderError>, AppError> {
         let verifier = row
             .pkce_verifier
             .as_deref()
@@ -231,29 +153,23 @@ impl ServerServices {
             .transpose()
             .map_err(|error| internal(error.into()))?;
         let values = UrlValues::from_text(&row.url_values);
-        let settings = match self.provider_settings(&connection, &row.entity_id, &values) {
+        let settings = match self.provider_settings(connection, &row.entity_id, &values) {
             Ok(settings) => settings,
-            Err(error) => return back(&exchange_failure_query(&error)),
+            Err(error) => return Ok(Err(error)),
         };
-        let grant = match self
+        let exchanged = self
             .oauth
             .exchange_code(&settings, code, verifier.as_ref())
-            .await
-        {
-            Ok(grant) => grant,
-            Err(error) => {
-                tracing::warn!(connection = %connection.name, %error, "OAuth code exchange failed");
-                return back(&exchange_failure_query(&error));
-            }
-        };
-        self.store_granted_token(admin, &row, &connection, &settings, grant)
-            .await?;
-        back("oauth=connected")
+            .await;
+        if let Err(error) = &exchanged {
+            tracing::warn!(connection = %connection.name, %error, "OAuth code exchange failed");
+        }
+        Ok(exchanged.map(|grant| (settings, grant)))
     }
 
     /// The authorization a callback's state names, taken (so used once), live, started in this
     /// session and for this connection; or the page that refuses it.
-    async fn live_authorization(
+    pub(super) async fn live_authorization(
         &self,
         session_token: &str,
         connection_name: &str,
@@ -288,9 +204,9 @@ impl ServerServices {
 
     /// Stores what the provider granted as the scope's token, linked on the organization's
     /// mapping while the integration still uses this connection; audited.
-    async fn store_granted_token(
+    pub(super) async fn store_granted_token(
         &self,
-        admin: &CurrentAdmin,
+        actor: &Actor,
         row: &OAuthStateRow,
         connection: &OAuthConnectionRow,
         settings: &ProviderSettings,
@@ -329,7 +245,7 @@ impl ServerServices {
             "scopes": tokens.scopes,
             "refresh_token": tokens.refresh_token.is_some(),
         });
-        let audit = Some((&actor_of(admin), changes));
+        let audit = Some((actor, changes));
         self.store
             .save_connected_token(&self.keyring, &owner, &tokens, mapping_id, audit, now)
             .await

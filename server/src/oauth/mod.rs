@@ -6,7 +6,8 @@
 //!   requests may go;
 //! - `connections` and `connection_rules`: OAuth connections (Settings > OAuth Connections) and
 //!   the rules their settings must pass;
-//! - `flow`: Connect, from the authorization URL to the callback that stores the token;
+//! - `authorization` and `flow`: Connect, from the state and the authorization URL to the
+//!   callback that stores the token; `consent_flow`: the same for a customer's consent link;
 //! - `tokens` and `refresh`: a fresh access token for a scope, refreshed once across replicas;
 //! - `token_actions`: the OAuth and Mappings tabs' actions on tokens (the `OAuthTokenServices`
 //!   port: status, Refresh, Disconnect, links to mappings);
@@ -19,8 +20,10 @@
 //! rules; SQL stays in the store. Nothing here logs a token, a code or a client secret.
 
 pub mod api_call;
+mod authorization;
 pub mod connection_rules;
 pub mod connections;
+pub mod consent_flow;
 pub mod flow;
 pub mod outbound;
 pub mod provider;

@@ -10,13 +10,13 @@ use app::error::AppError;
 use app::ssr::OAuthTokenServices;
 use serde_json::json;
 
-use super::flow::{entity_id_given_if_needed, with_query, STATE_LIFETIME_MS};
+use super::authorization::{entity_id_given_if_needed, StateBinding};
+use super::flow::with_query;
 use super::tokens::token_view;
-use crate::auth::session_token::{hash_token, new_token};
+use crate::auth::session_token::hash_token;
 use crate::services::{actor_of, internal, ServerServices};
 use crate::store::audit::change;
 use crate::store::mappings::{MappingAudit, MappingColumn};
-use crate::store::oauth_states::NewOAuthState;
 use crate::store::oauth_tokens::OAuthTokenRow;
 use crate::store::StoreError;
 use crate::time::now_millis;
@@ -127,37 +127,13 @@ impl OAuthTokenServices for ServerServices {
                 .await?;
             return Ok(with_query(&target.return_to, "oauth=connected"));
         }
-        let settings = self
-            .provider_settings(&connection, &target.entity_id, &target.url_values)
-            .map_err(|error| AppError::Conflict(error.to_string()))?;
-        self.oauth
-            .check_authorization_url(&settings)
-            .await
-            .map_err(|error| AppError::Conflict(error.to_string()))?;
-        let state = new_token();
-        let authorization = self
-            .oauth
-            .authorization(&settings, &state, connection.pkce)
-            .map_err(|error| AppError::Conflict(error.to_string()))?;
-        let now = now_millis();
-        let record = NewOAuthState {
-            state_hash: hash_token(&state),
+        let binding = StateBinding {
             session_hash: hash_token(session_token),
-            admin_id: admin.id,
-            connection_id,
-            integration_id,
-            organization_id: target.organization_id,
-            entity_id: target.entity_id,
-            url_values: target.url_values.to_text(),
-            pkce_verifier: authorization.pkce_verifier,
-            return_to: target.return_to,
-            expires_at: now + STATE_LIFETIME_MS,
+            admin_id: Some(admin.id),
+            consent_link_id: None,
         };
-        self.store
-            .insert_oauth_state(&self.keyring, &record, now)
+        self.begin_authorization(&connection, integration_id, target, binding)
             .await
-            .map_err(internal)?;
-        Ok(authorization.url)
     }
 
     async fn refresh_oauth_token(

@@ -7,6 +7,7 @@ mod audit;
 pub mod auth;
 mod changes;
 pub mod configuration;
+mod consent_links;
 pub mod demo;
 pub mod entity_source;
 mod integrations;

@@ -12,6 +12,7 @@ mod change_generation;
 pub mod change_log;
 pub mod config_values;
 mod connect;
+pub mod consent_links;
 pub mod demo;
 pub mod entity_sources;
 pub mod integration_links;

@@ -1,7 +1,7 @@
 //! Authorizations under way. A row is found by the hash of its `state` and deleted by the first
 //! callback that presents it from the session that started it, so a state works once.
 
-use app::domain::ids::{AdminId, ConnectionId, IntegrationId, OrganizationId};
+use app::domain::ids::{AdminId, ConnectionId, ConsentLinkId, IntegrationId, OrganizationId};
 use secrecy::SecretString;
 use sqlx::FromRow;
 
@@ -22,7 +22,9 @@ pub fn verifier_identity(id: i64) -> SecretIdentity<'static> {
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
 pub struct OAuthStateRow {
     pub id: i64,
-    pub admin_id: AdminId,
+    /// `None` for an authorization a customer started from a consent link.
+    pub admin_id: Option<AdminId>,
+    pub consent_link_id: Option<ConsentLinkId>,
     pub connection_id: ConnectionId,
     pub integration_id: IntegrationId,
     pub organization_id: Option<OrganizationId>,
@@ -40,8 +42,11 @@ pub struct OAuthStateRow {
 #[derive(Debug, Clone)]
 pub struct NewOAuthState {
     pub state_hash: String,
+    /// The hash of the admin's session, or of the consent cookie's secret in the customer's
+    /// browser: the callback must come from the same browser.
     pub session_hash: String,
-    pub admin_id: AdminId,
+    pub admin_id: Option<AdminId>,
+    pub consent_link_id: Option<ConsentLinkId>,
     pub connection_id: ConnectionId,
     pub integration_id: IntegrationId,
     pub organization_id: Option<OrganizationId>,
@@ -63,7 +68,8 @@ pub enum StateLookup {
     Unknown,
 }
 
-const COLUMNS: &str = "id, admin_id, connection_id, integration_id, organization_id, entity_id, \
+const COLUMNS: &str =
+    "id, admin_id, consent_link_id, connection_id, integration_id, organization_id, entity_id, \
      url_values, pkce_verifier, return_to, created_at, expires_at";
 
 impl Store {
@@ -76,8 +82,8 @@ impl Store {
         let mut transaction = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO oauth_states (state_hash, session_hash, admin_id, connection_id, integration_id, \
-             organization_id, entity_id, url_values, return_to, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+             organization_id, entity_id, url_values, return_to, created_at, expires_at, consent_link_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
         )
         .bind(&state.state_hash)
         .bind(&state.session_hash)
@@ -90,6 +96,7 @@ impl Store {
         .bind(&state.return_to)
         .bind(now)
         .bind(state.expires_at)
+        .bind(state.consent_link_id)
         .fetch_one(&mut *transaction)
         .await?;
         if let Some(verifier) = &state.pkce_verifier {

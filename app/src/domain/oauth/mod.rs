@@ -7,8 +7,10 @@ use crate::domain::ids::ConnectionId;
 
 use crate::error::AppError;
 
+mod consent;
 mod tokens;
 
+pub use consent::*;
 pub use tokens::*;
 
 pub const MAX_URL_CHARS: usize = 2000;

@@ -2,6 +2,7 @@
 //! area, implemented by the `bifrost` server crate in its service module of the same area.
 
 mod access;
+mod consent_links;
 mod entity_sources;
 mod integrations;
 mod oauth;
@@ -14,6 +15,7 @@ use leptos::prelude::use_context;
 use crate::error::AppError;
 
 pub use access::*;
+pub use consent_links::*;
 pub use entity_sources::*;
 pub use integrations::*;
 pub use oauth::*;
@@ -30,6 +32,7 @@ pub trait Services:
     + EntitySourceServices
     + OAuthServices
     + OAuthTokenServices
+    + ConsentLinkServices
     + ApiKeyServices
     + AuthenticationServices
     + AdministratorServices

@@ -4,10 +4,9 @@
 
 use app::domain::ids::{OrganizationId, TokenId};
 use app::domain::integration::MappingTokenChoice;
-use app::domain::oauth::GrantType;
 use app::error::AppError;
 
-use crate::services::{internal, ServerServices};
+use crate::services::ServerServices;
 use crate::store::integrations::IntegrationRow;
 
 const FIELD: &str = "oauth_token";
@@ -53,24 +52,12 @@ impl ServerServices {
 
     /// Connect after saving needs a connection that asks the provider for consent.
     async fn check_connectable(&self, integration: &IntegrationRow) -> Result<(), AppError> {
-        let refused = || {
-            AppError::invalid(
-                FIELD,
-                "Connect after saving needs an OAuth connection with the authorization code grant",
-            )
-        };
-        let connection = match integration.oauth_connection_id {
-            Some(id) => self
-                .store
-                .find_oauth_connection(id)
-                .await
-                .map_err(internal)?,
-            None => None,
-        };
-        let grant = connection.and_then(|row| GrantType::parse(&row.grant_type));
-        match grant {
-            Some(GrantType::AuthorizationCode) => Ok(()),
-            _ => Err(refused()),
+        if self.consents_in_browser(integration).await? {
+            return Ok(());
         }
+        Err(AppError::invalid(
+            FIELD,
+            "Connect after saving needs an OAuth connection with the authorization code grant",
+        ))
     }
 }

@@ -3,6 +3,7 @@
 mod admins;
 mod audit;
 mod basics;
+mod consent_links;
 mod demo;
 mod entity_sources;
 mod integrations;

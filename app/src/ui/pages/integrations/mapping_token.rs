@@ -11,8 +11,8 @@ use crate::serverfns::oauth::get_integration_oauth;
 use crate::ui::components::form::message_or_hint;
 use crate::ui::islands::sent_with_page;
 
-/// The table cell: the token's status (or the shared token) and Connect for this organization,
-/// and Use it for an entity ID the provider reported. Rendered on the server: the buttons work
+/// The table cell: the token's status (or the shared token), Connect for this organization, its
+/// consent links for the customer to connect, and Use it for an entity ID the provider reported. Rendered on the server: the buttons work
 /// through the listener of the Mappings tab's island (`data-mapping-action`).
 #[component]
 pub fn MappingTokenCell(mapping: MappingSummary) -> impl IntoView {
@@ -37,6 +37,9 @@ pub fn MappingTokenCell(mapping: MappingSummary) -> impl IntoView {
             " "
             <button type="button" class="button secondary small" aria-label=format!("Connect an OAuth token for {organization}")
                 data-mapping-action="connect" data-id=mapping.id.get()>"Connect"</button>
+            " "
+            <button type="button" class="button secondary small" aria-label=format!("Consent links for {organization}")
+                data-mapping-action="consent" data-id=mapping.id.get() data-organization=organization.clone()>"Consent link"</button>
             {detected}
         </td>
     }

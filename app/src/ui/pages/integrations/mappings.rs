@@ -10,6 +10,7 @@ use crate::domain::ids::{IntegrationId, MappingId};
 use leptos::prelude::*;
 
 use super::auto_match::AutoMatchPanel;
+use super::consent_links::{ConsentLinksPanel, ConsentTarget};
 use super::list::integration_href;
 use super::mapping_editor::MappingEditor;
 use super::mapping_import::MappingImportPanel;
@@ -120,6 +121,7 @@ fn MappingsWorkspace(setup: MappingsSetup, query: PageQuery, children: Children)
     let deleting = RwSignal::new(None::<DeleteTarget>);
     let importing = RwSignal::new(false);
     let auto_matching = RwSignal::new(false);
+    let consenting = RwSignal::new(None::<ConsentTarget>);
     let list_error = RwSignal::new(None::<String>);
     let id = setup.integration_id;
     let path = mappings_href(&setup.name);
@@ -144,24 +146,37 @@ fn MappingsWorkspace(setup: MappingsSetup, query: PageQuery, children: Children)
         {move || auto_matching.get().then(|| on_demand(auto_match_panel(id, done_href.clone(), auto_matching)))}
         {move || editing.get().map(|mode| on_demand(mapping_editor(setup.get_value(), mode, editing)))}
         {move || deleting.get().map(|target| on_demand(confirm_delete_mapping(id, target, deleting)))}
+        {move || consenting.get().map(|target| on_demand(consent_links_panel(id, target, consenting)))}
         {move || list_error.get().map(|message| view! { <p class="error" role="alert">{message}</p> })}
         // The rows' buttons are rendered by the server; one listener here does what they name.
-        <div class="mappings-list" on:click=move |event| on_list_click(&event, id, editing, deleting, list_error)>
+        <div class="mappings-list" on:click=move |event| on_list_click(&event, id, ListDialogs { editing, deleting, consenting }, list_error)>
             {children()}
         </div>
     }
 }
 
+/// The dialogs the list's buttons open.
+#[derive(Clone, Copy)]
+struct ListDialogs {
+    editing: RwSignal<Option<Editing>>,
+    deleting: RwSignal<Option<DeleteTarget>>,
+    consenting: RwSignal<Option<ConsentTarget>>,
+}
+
 /// A click on a button of the list: the button names what it does in `data-mapping-action`
-/// (`edit`, `delete`, `map`, `connect` or `adopt`), with the mapping or organization in its other
-/// data attributes.
+/// (`edit`, `delete`, `map`, `consent`, `connect` or `adopt`), with the mapping or organization
+/// in its other data attributes.
 fn on_list_click(
     event: &leptos::ev::MouseEvent,
     integration_id: IntegrationId,
-    editing: RwSignal<Option<Editing>>,
-    deleting: RwSignal<Option<DeleteTarget>>,
+    dialogs: ListDialogs,
     list_error: RwSignal<Option<String>>,
 ) {
+    let ListDialogs {
+        editing,
+        deleting,
+        consenting,
+    } = dialogs;
     let Some(button) = ListButton::clicked(event, "data-mapping-action") else {
         return;
     };
@@ -174,6 +189,10 @@ fn on_list_click(
             mapping_id: id,
             organization: data("data-organization"),
             overrides: data("data-overrides").parse().unwrap_or(0),
+        })),
+        "consent" => consenting.set(Some(ConsentTarget {
+            mapping_id: id,
+            organization: data("data-organization"),
         })),
         "map" => editing.set(Some(Editing::New(Some(OrganizationChoice {
             id: button.id(),
@@ -245,6 +264,15 @@ fn auto_match_panel(
     open: RwSignal<bool>,
 ) -> AnyView {
     view! { <AutoMatchPanel integration_id done_href open /> }.into_any()
+}
+
+#[lazy]
+fn consent_links_panel(
+    integration_id: IntegrationId,
+    target: ConsentTarget,
+    open: RwSignal<Option<ConsentTarget>>,
+) -> AnyView {
+    view! { <ConsentLinksPanel integration_id target open /> }.into_any()
 }
 
 #[lazy]

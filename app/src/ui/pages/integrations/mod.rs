@@ -3,6 +3,7 @@
 
 pub mod auto_match;
 pub mod configuration;
+pub mod consent_links;
 pub mod entities;
 pub mod entities_island;
 pub mod entity_picker;

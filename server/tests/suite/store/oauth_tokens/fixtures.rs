@@ -24,8 +24,8 @@ use crate::helpers::{
 };
 use crate::provider::{connect_with_consent, FakeProvider, CLIENT_SECRET, GOOD_CODE};
 
-pub(super) const SESSION: &str = "session-token-of-the-admin";
-pub(super) const CONNECTION: &str = "Halo_Auth";
+pub(crate) const SESSION: &str = "session-token-of-the-admin";
+pub(crate) const CONNECTION: &str = "Halo_Auth";
 
 /// The services as the server builds them, with short provider timeouts for the fault tests.
 pub(super) fn services(store: &Store, keyring: Arc<Keyring>) -> ServerServices {
@@ -251,7 +251,7 @@ pub(super) async fn access_token_text(
 }
 
 /// The provider's redirect back after consent: the good code and `state`.
-pub(super) fn consented(state: &str) -> CallbackQuery {
+pub(crate) fn consented(state: &str) -> CallbackQuery {
     CallbackQuery {
         code: Some(GOOD_CODE.into()),
         state: Some(state.to_string()),
@@ -280,7 +280,7 @@ pub(super) fn now() -> i64 {
 }
 
 /// Every stored text that could hold a secret, for plaintext checks.
-pub(super) async fn stored_texts(store: &Store) -> Vec<String> {
+pub(crate) async fn stored_texts(store: &Store) -> Vec<String> {
     let mut texts = Vec::new();
     for sql in [
         "SELECT COALESCE(access_token, '') || ' ' || COALESCE(refresh_token, '') || ' ' || scopes || ' ' || last_error FROM oauth_tokens",

@@ -14,5 +14,6 @@ mod revocation;
 mod token_choice;
 
 pub(super) use fixtures::{
-    connect, connection_draft, mapped_organization, services_with, setup, Setup,
+    connect, connection_draft, consented, mapped_organization, services_with, setup, stored_texts,
+    Setup, CONNECTION, SESSION,
 };
