@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod api_key;
 pub mod audit;
+pub mod health;
 pub mod ids;
 pub mod integration;
 pub mod navigation;

@@ -94,6 +94,18 @@ impl PageQuery {
             format!("{path}?{}", pairs.join("&"))
         }
     }
+
+    /// `path` with this query and `key` set to `value`, on the first page.
+    pub fn href_with(&self, path: &str, key: &str, value: &str) -> String {
+        let mut pairs: Vec<String> = self
+            .0
+            .iter()
+            .filter(|(name, _)| name != "page" && name != key)
+            .map(|(name, text)| format!("{}={}", urlencode(name), urlencode(text)))
+            .collect();
+        pairs.push(format!("{}={}", urlencode(key), urlencode(value)));
+        format!("{path}?{}", pairs.join("&"))
+    }
 }
 
 fn urlencode(text: &str) -> String {

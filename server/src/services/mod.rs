@@ -10,6 +10,7 @@ pub mod configuration;
 mod consent_links;
 pub mod demo;
 pub mod entity_source;
+mod health;
 mod integrations;
 pub mod key_rotation;
 mod mappings;

@@ -15,6 +15,7 @@ mod connect;
 pub mod consent_links;
 pub mod demo;
 pub mod entity_sources;
+pub mod health;
 pub mod integration_links;
 pub mod integrations;
 pub mod mappings;

@@ -40,6 +40,7 @@ pub trait Services:
     + OrganizationServices
     + AuditServices
     + StatusServices
+    + HealthServices
     + Send
     + Sync
     + 'static

@@ -55,3 +55,14 @@ pub trait AuditServices: Send + Sync {
 pub trait StatusServices: Send + Sync {
     async fn server_status(&self) -> Result<ServerStatus, AppError>;
 }
+
+/// The Dashboard's health centre.
+#[async_trait::async_trait]
+pub trait HealthServices: Send + Sync {
+    /// Each kind's count under the filter, and the page of the kind it names.
+    async fn health(
+        &self,
+        filter: &crate::domain::health::HealthFilter,
+        page: i64,
+    ) -> Result<crate::domain::health::HealthView, AppError>;
+}

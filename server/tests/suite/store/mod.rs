@@ -6,6 +6,7 @@ mod basics;
 mod consent_links;
 mod demo;
 mod entity_sources;
+mod health;
 mod integrations;
 mod key_rotation;
 mod oauth_connections;

@@ -2,6 +2,7 @@
 // field), a second browser with no session opens it, sees who asks and for what, consents at
 // the OAuth fixture and is told it worked; the mapping then shows the organization's own token
 // and the link is used. A revoked link is refused with a clear page.
+// (Named to sort after integrations.spec.ts, which starts from an empty integration list.)
 import { expect, test, waitForHydration } from './fixtures';
 import { authorizeAtProvider, callServer, createOrganization, integrationWithConsent } from './workflow-support';
 

@@ -1,0 +1,77 @@
+//! The health centre: what needs an administrator's attention, counted by kind under the
+//! Dashboard's filter, one kind paged, each row with the page where it is fixed.
+
+use app::domain::health::{
+    parse_window_days, HealthFilter, HealthItem, HealthKind, HealthView, HEALTH_PAGE_SIZE,
+};
+use app::domain::paging::PageRequest;
+use app::error::AppError;
+use app::ssr::HealthServices;
+
+use super::{internal, ServerServices};
+use crate::store::health::{HealthQuery, HealthRow};
+use crate::time::now_millis;
+
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// Where a row is fixed: the integration's OAuth tab for its shared token or its connection, the
+/// Mappings tab found at the organization for an organization's token or missing value.
+fn item_of(kind: HealthKind, row: HealthRow) -> HealthItem {
+    let integration = urlencoding::encode(&row.integration_name).into_owned();
+    let (fix_href, fix_label) = match (&row.organization_name, kind) {
+        (Some(organization), HealthKind::MissingValues) => (
+            format!(
+                "/settings/integrations/{integration}/mappings?search={}",
+                urlencoding::encode(organization)
+            ),
+            "Edit the mapping",
+        ),
+        (Some(organization), _) => (
+            format!(
+                "/settings/integrations/{integration}/mappings?search={}",
+                urlencoding::encode(organization)
+            ),
+            "Reconnect on the Mappings tab",
+        ),
+        (None, _) => (
+            format!("/settings/integrations/{integration}/oauth"),
+            "Open the OAuth tab",
+        ),
+    };
+    HealthItem {
+        integration_name: row.integration_name,
+        organization_name: row.organization_name,
+        detail: row.detail,
+        at: row.at,
+        fix_href,
+        fix_label: fix_label.to_string(),
+    }
+}
+
+#[async_trait::async_trait]
+impl HealthServices for ServerServices {
+    async fn health(&self, filter: &HealthFilter, page: i64) -> Result<HealthView, AppError> {
+        let window = parse_window_days(&filter.window_days)?;
+        let query = HealthQuery {
+            integration: &filter.integration,
+            organization: &filter.organization,
+            expiring_before: now_millis() + window * DAY_MS,
+        };
+        let counts = self.store.health_counts(&query).await.map_err(internal)?;
+        let request = PageRequest::new(page, HEALTH_PAGE_SIZE);
+        let rows = self
+            .store
+            .health_rows(filter.kind, &query, (request.per_page, request.offset()))
+            .await
+            .map_err(internal)?;
+        let items = rows
+            .items
+            .into_iter()
+            .map(|row| item_of(filter.kind, row))
+            .collect();
+        Ok(HealthView {
+            counts: HealthKind::ALL.into_iter().zip(counts).collect(),
+            items: request.of(items, rows.total),
+        })
+    }
+}
