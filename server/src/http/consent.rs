@@ -114,7 +114,7 @@ fn ask_page(page_data: &ConsentPage) -> Response {
         "<p>{msp} asks you to connect <strong>{integration}</strong> for <strong>{organization}</strong>.</p>\
          <p>You will sign in at <strong>{host}</strong> and choose whether to grant access. \
          You need no account here; the link works once.</p>{scopes}\
-         <form method=\"post\"><button type=\"submit\" class=\"primary\">Continue to {host}</button></form>",
+         <form method=\"post\"><button type=\"submit\" class=\"button\">Continue to {host}</button></form>",
         msp = escape_html(&page_data.msp_name),
         integration = escape_html(&page_data.integration_name),
         organization = escape_html(&page_data.organization_name),
