@@ -5,7 +5,7 @@
 //! consent that completes; every step is audited. The customer is told what happened, never how
 //! the server is built.
 
-use app::domain::oauth::ConsentLinkState;
+use app::domain::oauth::{ConsentLinkState, GrantType};
 use app::error::AppError;
 
 use super::authorization::StateBinding;
@@ -126,9 +126,6 @@ impl ServerServices {
             .await
             .map_err(unavailable)?
             .ok_or(ConsentRefusal::NotReady)?;
-        if self.ensure_consent_possible(&integration).await.is_err() {
-            return Err(ConsentRefusal::NotReady);
-        }
         let connection_id = integration
             .oauth_connection_id
             .ok_or(ConsentRefusal::NotReady)?;
@@ -137,6 +134,7 @@ impl ServerServices {
             .find_oauth_connection(connection_id)
             .await
             .map_err(unavailable)?
+            .filter(|connection| connection.grant_type == GrantType::AuthorizationCode.as_str())
             .ok_or(ConsentRefusal::NotReady)?;
         let mapping = self
             .store

@@ -52,10 +52,12 @@ fn item_of(kind: HealthKind, row: HealthRow) -> HealthItem {
 impl HealthServices for ServerServices {
     async fn health(&self, filter: &HealthFilter, page: i64) -> Result<HealthView, AppError> {
         let window = parse_window_days(&filter.window_days)?;
+        let unfilled_fields = self.store.unfilled_fields().await.map_err(internal)?;
         let query = HealthQuery {
             integration: &filter.integration,
             organization: &filter.organization,
             expiring_before: now_millis() + window * DAY_MS,
+            unfilled_fields: &unfilled_fields,
         };
         let counts = self.store.health_counts(&query).await.map_err(internal)?;
         let request = PageRequest::new(page, HEALTH_PAGE_SIZE);

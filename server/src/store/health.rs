@@ -28,6 +28,8 @@ pub struct HealthQuery<'a> {
     pub organization: &'a str,
     /// Tokens expiring up to this time (milliseconds) count as expiring.
     pub expiring_before: i64,
+    /// `Store::unfilled_fields`, read once for the counts and the page.
+    pub unfilled_fields: &'a [i64],
 }
 
 /// Tokens in use that meet `condition` (on `t`): each integration's shared token, and each
@@ -121,14 +123,14 @@ fn kind_sql(kind: HealthKind, unfilled: &[i64]) -> (String, &'static str, &'stat
 impl Store {
     /// How many of each kind match the filters, in `HealthKind::ALL`'s order.
     pub async fn health_counts(&self, query: &HealthQuery<'_>) -> Result<Vec<i64>, StoreError> {
-        let unfilled = self.unfilled_fields().await?;
+        let unfilled = query.unfilled_fields;
         let mut counts = Vec::with_capacity(HealthKind::ALL.len());
         for kind in HealthKind::ALL {
             if kind == HealthKind::MissingValues && unfilled.is_empty() {
                 counts.push(0);
                 continue;
             }
-            let (from, _, _) = kind_sql(kind, &unfilled);
+            let (from, _, _) = kind_sql(kind, unfilled);
             let sql = format!("SELECT COUNT(*) {from}");
             counts.push(self.health_scalar(kind, &sql, query).await?);
         }
@@ -142,8 +144,8 @@ impl Store {
         query: &HealthQuery<'_>,
         (limit, offset): (i64, i64),
     ) -> Result<Page<HealthRow>, StoreError> {
-        let unfilled = self.unfilled_fields().await?;
-        let (from, columns, order) = kind_sql(kind, &unfilled);
+        let unfilled = query.unfilled_fields;
+        let (from, columns, order) = kind_sql(kind, unfilled);
         let (integration, organization) = patterns(query);
         let count = format!("SELECT COUNT(*) {from}");
         let rows = match kind {
@@ -176,7 +178,8 @@ impl Store {
         }
     }
 
-    async fn unfilled_fields(&self) -> Result<Vec<i64>, StoreError> {
+    /// Required fields without a default: the only fields a mapping can lack.
+    pub async fn unfilled_fields(&self) -> Result<Vec<i64>, StoreError> {
         fetch_scalars(&self.pool, UNFILLED_FIELDS, ()).await
     }
 
