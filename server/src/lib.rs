@@ -1,6 +1,7 @@
 //! The Bifrost Integrations server: configuration, store, services, HTTP router and start-up.
 //! `main.rs` only parses the command line and calls into here, so tests build the same router.
 
+pub mod alerts;
 pub mod api;
 pub mod auth;
 pub mod cli_commands;

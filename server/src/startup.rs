@@ -177,6 +177,7 @@ pub async fn serve(settings: Settings) -> Result<(), StartupError> {
     tokio::spawn(sweep_sessions_periodically(state.services.clone()));
     tokio::spawn(refresh_tokens_periodically(state.services.clone()));
     tokio::spawn(state.services.clone().prune_change_log_periodically());
+    tokio::spawn(state.services.clone().send_alerts_continuously());
     state.services.ensure_resolve_index();
     let setup_code = state.services.first_run_setup_code().await?;
     let app = router(state);

@@ -12,6 +12,8 @@ pub const DEFAULT_WINDOW_DAYS: i64 = 7;
 pub const MAX_WINDOW_DAYS: i64 = 90;
 /// Rows on one page of a health list.
 pub const HEALTH_PAGE_SIZE: i64 = 25;
+/// How far ahead a client secret's expiry date is shown.
+pub const CLIENT_SECRET_NOTICE_DAYS: i64 = 30;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum HealthKind {
@@ -26,15 +28,18 @@ pub enum HealthKind {
     NeverConnected,
     /// A required field with no default, not set on the mapping.
     MissingValues,
+    /// The connection's client secret expires within 30 days (or has expired).
+    ClientSecretExpiring,
 }
 
 impl HealthKind {
-    pub const ALL: [HealthKind; 5] = [
+    pub const ALL: [HealthKind; 6] = [
         HealthKind::NeedsReconnect,
         HealthKind::RefreshFailing,
         HealthKind::Expiring,
         HealthKind::NeverConnected,
         HealthKind::MissingValues,
+        HealthKind::ClientSecretExpiring,
     ];
 
     /// Its name in the page's address (`?kind=`).
@@ -45,6 +50,7 @@ impl HealthKind {
             HealthKind::Expiring => "expiring",
             HealthKind::NeverConnected => "never-connected",
             HealthKind::MissingValues => "missing-values",
+            HealthKind::ClientSecretExpiring => "client-secret-expiring",
         }
     }
 
@@ -63,6 +69,7 @@ impl HealthKind {
             HealthKind::Expiring => "Expiring",
             HealthKind::NeverConnected => "Never connected",
             HealthKind::MissingValues => "Missing required values",
+            HealthKind::ClientSecretExpiring => "Client secret expiring",
         }
     }
 }

@@ -64,6 +64,10 @@ typed_ids!(
     ApiKeyId,
     /// A consent link sent to a customer (`consent_links.id`).
     ConsentLinkId,
+    /// Where alerts are sent: a webhook or an e-mail account (`alert_destinations.id`).
+    AlertDestinationId,
+    /// One alert queued for one destination (`alert_deliveries.id`).
+    AlertDeliveryId,
 );
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ pub mod health;
 pub mod ids;
 pub mod integration;
 pub mod navigation;
+pub mod notifications;
 pub mod oauth;
 pub mod organization;
 pub mod paging;

@@ -15,6 +15,11 @@ pub fn format_utc(millis: i64) -> String {
     )
 }
 
+/// `2026-11-24`: the day (UTC), as a date input holds it.
+pub fn format_date(millis: i64) -> String {
+    format_utc(millis).chars().take(10).collect()
+}
+
 /// The first millisecond of a `YYYY-MM-DD` day (UTC), or `None` if it is not such a date.
 pub fn parse_date(text: &str) -> Option<i64> {
     let mut parts = text.trim().splitn(3, '-');

@@ -35,6 +35,7 @@ pub mod consent_links;
 pub mod entities;
 pub mod integrations;
 pub mod mappings;
+pub mod notifications;
 pub mod oauth;
 pub mod organizations;
 pub mod status;

@@ -28,8 +28,8 @@ use crate::ui::pages::integrations::{
 use crate::ui::pages::{
     administrators::AdministratorsPage, api_keys::ApiKeysPage, audit_log::AuditLogPage,
     dashboard::DashboardPage, login::LoginPage, login_code::LoginCodePage, not_found::NotFoundPage,
-    oauth_connections::OAuthConnectionsPage, organizations::OrganizationsPage, setup::SetupPage,
-    two_factor::TwoFactorPage,
+    notifications::NotificationsPage, oauth_connections::OAuthConnectionsPage,
+    organizations::OrganizationsPage, setup::SetupPage, two_factor::TwoFactorPage,
 };
 
 /// The document around the app, rendered on the server only.
@@ -91,6 +91,9 @@ pub fn App() -> impl IntoView {
                     } />
                     <Route path=path!("settings/api-keys") view=|| view! {
                         <Title text="API Keys" /><ApiKeysPage query=PageQuery::current() />
+                    } />
+                    <Route path=path!("settings/notifications") view=|| view! {
+                        <Title text="Notifications" /><NotificationsPage query=PageQuery::current() />
                     } />
                     <Route path=path!("settings/audit-log") view=|| view! {
                         <Title text="Audit Log" /><AuditLogPage query=PageQuery::current() />

@@ -14,7 +14,7 @@ use secrecy::SecretString;
 use super::url_template::UrlTemplate;
 use crate::store::oauth_connections::{OAuthConnectionFields, SecretWrite};
 
-fn is_loopback(host: &url::Host<&str>) -> bool {
+pub(crate) fn is_loopback(host: &url::Host<&str>) -> bool {
     match host {
         url::Host::Domain(name) => name.eq_ignore_ascii_case("localhost"),
         url::Host::Ipv4(address) => address.is_loopback(),
@@ -121,6 +121,10 @@ pub(crate) fn check_draft(
         &mut errors,
         parse_text("audience", &draft.audience, MAX_OAUTH_TEXT_CHARS, false),
     );
+    let client_secret_expires_at = note(
+        &mut errors,
+        parse_expiry_date(&draft.client_secret_expires_on),
+    );
     let secret = secret_write(&draft.client_secret).unwrap_or_else(|error| {
         errors.extend(error.into_field_errors());
         SecretWrite::Keep
@@ -139,8 +143,22 @@ pub(crate) fn check_draft(
         audience,
         revocation_url,
         entity_id_source,
+        client_secret_expires_at,
     };
     Ok((fields, secret))
+}
+
+/// The client secret's last day, `YYYY-MM-DD`, or `None` when left empty.
+fn parse_expiry_date(raw: &str) -> Result<Option<i64>, AppError> {
+    if raw.trim().is_empty() {
+        return Ok(None);
+    }
+    app::domain::time::parse_date(raw).map(Some).ok_or_else(|| {
+        AppError::invalid(
+            "client_secret_expires_on",
+            "must be a date such as 2027-06-30 (YYYY-MM-DD)",
+        )
+    })
 }
 
 /// The authorization, token and revocation URLs, each broken rule noted in `errors`.

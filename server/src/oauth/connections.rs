@@ -92,6 +92,14 @@ pub(crate) fn audit_changes(
     if let Some(secret_change) = secret_change {
         changes.insert("client_secret".into(), secret_change);
     }
+    let expiry_before = before.and_then(|row| row.client_secret_expires_at);
+    if expiry_before != after.client_secret_expires_at {
+        let date = |at: Option<i64>| at.map(app::domain::time::format_date);
+        changes.insert(
+            "client_secret_expires_on".into(),
+            json!({ "from": date(expiry_before), "to": date(after.client_secret_expires_at) }),
+        );
+    }
     Value::Object(changes)
 }
 
@@ -120,6 +128,7 @@ impl ServerServices {
             audience: row.audience,
             revocation_url: row.revocation_url,
             entity_id_source: row.entity_id_source,
+            client_secret_expires_at: row.client_secret_expires_at,
             created_at: row.created_at,
             updated_at: row.updated_at,
             version: row.version,

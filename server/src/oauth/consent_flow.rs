@@ -289,12 +289,32 @@ impl ServerServices {
             .await?;
         self.audit_consent_step(link, "consent_link.complete", serde_json::json!({}))
             .await;
+        self.alert_consent_completed(link, &connection.name).await;
         let msp_name = self.msp_name().await.map_err(internal)?;
         Ok(ConsentOutcome::Connected {
             msp_name,
             integration_name: link.integration_name.clone(),
             organization_name: link.organization_name.clone(),
         })
+    }
+
+    /// Raises `consent_link.completed`.
+    async fn alert_consent_completed(&self, link: &ConsentLinkRow, connection_name: &str) {
+        let integration = urlencoding::encode(&link.integration_name).into_owned();
+        self.raise_alert(crate::alerts::Alert {
+            event: app::domain::notifications::AlertEvent::ConsentLinkCompleted,
+            subject: format!("consent_link:{}", link.id),
+            summary: format!(
+                "{} consented to {} with a consent link",
+                link.organization_name, link.integration_name
+            ),
+            detail: String::new(),
+            connection: Some(connection_name.to_string()),
+            integration: Some(link.integration_name.clone()),
+            organization: Some(link.organization_name.clone()),
+            path: format!("/settings/integrations/{integration}/mappings"),
+        })
+        .await;
     }
 
     /// The MSP's name as customers see it: the provider organization's.

@@ -80,6 +80,16 @@ pub struct Authorization {
 }
 
 impl OAuthClient {
+    /// The guarded HTTP client, for other calls the server makes outward (alert webhooks).
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    /// Which internal addresses outward calls may reach.
+    pub(crate) fn policy(&self) -> &OutboundPolicy {
+        &self.policy
+    }
+
     pub fn new(timeout: Duration, policy: OutboundPolicy) -> Result<OAuthClient, reqwest::Error> {
         let policy = Arc::new(policy);
         let http = reqwest::Client::builder()

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use app::domain::notifications::AlertEvent;
 use app::domain::oauth::GrantType;
 
 use super::provider::{ProviderError, TokenGrant};
@@ -184,6 +185,8 @@ impl ServerServices {
             self.store
                 .mark_needs_reconnect((row.id, row.version), reason, now)
                 .await?;
+            self.raise_token_alert(row.id, AlertEvent::NeedsReconnect, reason)
+                .await;
             return Err(TokenError::NeedsReconnect(reason.into()));
         }
         if facts.live_lease && !facts.backoff {
@@ -247,6 +250,11 @@ impl ServerServices {
             )
             .await;
         match saved {
+            // A refresh that had been failing works again.
+            Ok(true) if !row.last_error.is_empty() => {
+                self.raise_token_alert(row.id, AlertEvent::Recovered, "")
+                    .await;
+            }
             Ok(true) => {}
             // The grant answered the request as the row was when it began; a row that moved on
             // meanwhile (another entity, a reconnect) keeps what it has now.
@@ -286,6 +294,13 @@ impl ServerServices {
                 now,
             )
             .await?;
+        let event = if reconnect {
+            AlertEvent::NeedsReconnect
+        } else {
+            AlertEvent::RefreshFailed
+        };
+        self.raise_token_alert(row.id, event, &error.to_string())
+            .await;
         if reconnect {
             return Err(TokenError::NeedsReconnect(error.to_string()));
         }

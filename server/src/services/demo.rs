@@ -322,6 +322,7 @@ impl ServerServices {
             audience: String::new(),
             revocation_url: String::new(),
             entity_id_source: String::new(),
+            client_secret_expires_on: String::new(),
             opened_at_version: None,
         };
         Ok(self.create_oauth_connection(admin, &draft).await?.id)

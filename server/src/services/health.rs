@@ -2,7 +2,8 @@
 //! Dashboard's filter, one kind paged, each row with the page where it is fixed.
 
 use app::domain::health::{
-    parse_window_days, HealthFilter, HealthItem, HealthKind, HealthView, HEALTH_PAGE_SIZE,
+    parse_window_days, HealthFilter, HealthItem, HealthKind, HealthView, CLIENT_SECRET_NOTICE_DAYS,
+    HEALTH_PAGE_SIZE,
 };
 use app::domain::paging::PageRequest;
 use app::error::AppError;
@@ -19,6 +20,9 @@ const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 fn item_of(kind: HealthKind, row: HealthRow) -> HealthItem {
     let integration = urlencoding::encode(&row.integration_name).into_owned();
     let (fix_href, fix_label) = match (&row.organization_name, kind) {
+        (_, HealthKind::ClientSecretExpiring) => {
+            ("/settings/oauth".to_string(), "Edit the OAuth connection")
+        }
         (Some(organization), HealthKind::MissingValues) => (
             format!(
                 "/settings/integrations/{integration}/mappings?search={}",
@@ -57,6 +61,7 @@ impl HealthServices for ServerServices {
             integration: &filter.integration,
             organization: &filter.organization,
             expiring_before: now_millis() + window * DAY_MS,
+            secret_expiring_before: now_millis() + CLIENT_SECRET_NOTICE_DAYS * DAY_MS,
             unfilled_fields: &unfilled_fields,
         };
         let counts = self.store.health_counts(&query).await.map_err(internal)?;

@@ -14,6 +14,7 @@ mod health;
 mod integrations;
 pub mod key_rotation;
 mod mappings;
+mod notifications;
 mod organizations;
 mod reauthentication;
 pub mod sessions;
@@ -119,6 +120,8 @@ pub struct ServerServices {
     pub(crate) entity_lists: entity_source::EntityListCache,
     /// Names this process as the holder of a token's refresh lease.
     pub(crate) instance_id: String,
+    /// Wakes the alert sender when a delivery is queued.
+    pub(crate) alert_wakeup: tokio::sync::Notify,
 }
 
 impl ServerServices {
@@ -137,6 +140,7 @@ impl ServerServices {
             resolve_index: workflow_api::index::ResolveIndex::default(),
             entity_lists: entity_source::EntityListCache::default(),
             instance_id: crate::auth::session_token::new_token(),
+            alert_wakeup: tokio::sync::Notify::new(),
             config,
         }
     }

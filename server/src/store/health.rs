@@ -28,6 +28,8 @@ pub struct HealthQuery<'a> {
     pub organization: &'a str,
     /// Tokens expiring up to this time (milliseconds) count as expiring.
     pub expiring_before: i64,
+    /// Client secrets expiring up to this time count as expiring.
+    pub secret_expiring_before: i64,
     /// `Store::unfilled_fields`, read once for the counts and the page.
     pub unfilled_fields: &'a [i64],
 }
@@ -56,6 +58,12 @@ const NEVER_CONNECTED: &str = "FROM integrations i \
      WHERE i.name_key LIKE $1 ESCAPE '\\' AND c.grant_type = 'authorization_code' \
      AND NOT EXISTS (SELECT 1 FROM oauth_tokens t WHERE t.connection_id = c.id \
      AND t.organization_id IS NULL AND t.connected_at IS NOT NULL)";
+
+/// Integrations whose connection's client secret expires by `$2`.
+const SECRET_EXPIRING: &str = "FROM integrations i \
+     JOIN oauth_connections c ON c.id = i.oauth_connection_id \
+     WHERE i.name_key LIKE $1 ESCAPE '\\' AND c.client_secret_expires_at IS NOT NULL \
+     AND c.client_secret_expires_at <= $2";
 
 /// Required fields that have no default: the only ones a mapping can lack. Few, so they are
 /// read first and named by id, and the mappings are read through the integration's index.
@@ -117,6 +125,12 @@ fn kind_sql(kind: HealthKind, unfilled: &[i64]) -> (String, &'static str, &'stat
              CAST(NULL AS BIGINT) AS at",
             "i.name_key, o.name_key, f.position",
         ),
+        HealthKind::ClientSecretExpiring => (
+            SECRET_EXPIRING.to_string(),
+            "i.name AS integration_name, CAST(NULL AS TEXT) AS organization_name, \
+             c.name AS detail, c.client_secret_expires_at AS at",
+            "c.client_secret_expires_at, i.name_key",
+        ),
     }
 }
 
@@ -150,7 +164,9 @@ impl Store {
         let count = format!("SELECT COUNT(*) {from}");
         let rows = match kind {
             // About integrations, not organizations: none match an organization filter.
-            HealthKind::NeverConnected if !query.organization.trim().is_empty() => {
+            HealthKind::NeverConnected | HealthKind::ClientSecretExpiring
+                if !query.organization.trim().is_empty() =>
+            {
                 return Ok(empty_page());
             }
             HealthKind::MissingValues if unfilled.is_empty() => return Ok(empty_page()),
@@ -160,12 +176,19 @@ impl Store {
             HealthKind::Expiring => {
                 format!("SELECT {columns} {from} ORDER BY {order} LIMIT $4 OFFSET $5")
             }
+            HealthKind::ClientSecretExpiring => {
+                format!("SELECT {columns} {from} ORDER BY {order} LIMIT $3 OFFSET $4")
+            }
             _ => format!("SELECT {columns} {from} ORDER BY {order} LIMIT $3 OFFSET $4"),
         };
         let page = (limit, offset);
         match kind {
             HealthKind::NeverConnected => {
                 self.fetch_page((&count, &rows), (integration,), page).await
+            }
+            HealthKind::ClientSecretExpiring => {
+                let filter = (integration, query.secret_expiring_before);
+                self.fetch_page((&count, &rows), filter, page).await
             }
             HealthKind::Expiring => {
                 let filter = (integration, organization, query.expiring_before);
@@ -191,8 +214,16 @@ impl Store {
     ) -> Result<i64, StoreError> {
         let (integration, organization) = patterns(query);
         match kind {
-            HealthKind::NeverConnected if !query.organization.trim().is_empty() => Ok(0),
+            HealthKind::NeverConnected | HealthKind::ClientSecretExpiring
+                if !query.organization.trim().is_empty() =>
+            {
+                Ok(0)
+            }
             HealthKind::NeverConnected => fetch_scalar(&self.pool, sql, (integration,)).await,
+            HealthKind::ClientSecretExpiring => {
+                let filter = (integration, query.secret_expiring_before);
+                fetch_scalar(&self.pool, sql, filter).await
+            }
             HealthKind::Expiring => {
                 let filter = (integration, organization, query.expiring_before);
                 fetch_scalar(&self.pool, sql, filter).await

@@ -5,6 +5,8 @@
 //! backend under `migrations/`.
 
 pub mod admins;
+pub mod alert_destinations;
+pub mod alert_queue;
 pub mod api_keys;
 pub mod audit;
 mod audit_filter;

@@ -39,6 +39,7 @@ pub struct OAuthConnectionRow {
     pub audience: String,
     pub revocation_url: String,
     pub entity_id_source: String,
+    pub client_secret_expires_at: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
     pub version: i64,
@@ -58,6 +59,7 @@ pub struct OAuthConnectionFields {
     pub audience: String,
     pub revocation_url: String,
     pub entity_id_source: String,
+    pub client_secret_expires_at: Option<i64>,
 }
 
 /// What to do with the stored client secret.
@@ -68,7 +70,7 @@ pub enum SecretWrite {
     Clear,
 }
 
-/// Binds the settings as `$1`–`$12` in the order both statements list them (a macro, since
+/// Binds the settings as `$1`–`$13` in the order both statements list them (a macro, since
 /// plain and scalar queries are different types).
 macro_rules! bind_fields {
     ($query:expr, $fields:expr) => {
@@ -85,13 +87,14 @@ macro_rules! bind_fields {
             .bind(&$fields.audience)
             .bind(&$fields.revocation_url)
             .bind(&$fields.entity_id_source)
+            .bind($fields.client_secret_expires_at)
     };
 }
 
 const COLUMNS: &str =
     "id, name, grant_type, authorization_url, token_url, client_id, client_secret, \
-     scopes, pkce, extra_parameters, audience, revocation_url, entity_id_source, created_at, updated_at, \
-     version";
+     scopes, pkce, extra_parameters, audience, revocation_url, entity_id_source, \
+     client_secret_expires_at, created_at, updated_at, version";
 
 pub(super) fn record<'a>(
     actor: &'a Actor,
@@ -141,8 +144,9 @@ pub(super) async fn insert_connection(
 ) -> Result<OAuthConnectionRow, StoreError> {
     let insert = sqlx::query_scalar(
         "INSERT INTO oauth_connections (name, name_key, grant_type, authorization_url, token_url, \
-         client_id, scopes, pkce, extra_parameters, audience, revocation_url, entity_id_source, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
+         client_id, scopes, pkce, extra_parameters, audience, revocation_url, entity_id_source, \
+         client_secret_expires_at, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id",
     );
     let id: ConnectionId = bind_fields!(insert, fields)
         .bind(now)
@@ -189,8 +193,8 @@ impl Store {
             let update = sqlx::query(
                 "UPDATE oauth_connections SET name = $1, name_key = $2, grant_type = $3, authorization_url = $4, \
                  token_url = $5, client_id = $6, scopes = $7, pkce = $8, extra_parameters = $9, audience = $10, \
-                 revocation_url = $11, entity_id_source = $12, updated_at = $13, version = version + 1 \
-                 WHERE id = $14 AND version = $15",
+                 revocation_url = $11, entity_id_source = $12, client_secret_expires_at = $13, \
+                 updated_at = $14, version = version + 1 WHERE id = $15 AND version = $16",
             );
             let updated = bind_fields!(update, fields)
                 .bind(now)

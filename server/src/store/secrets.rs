@@ -1,6 +1,9 @@
 //! Every column that holds sealed secrets, for key rotation: one place to add a new one. Each
 //! secret is sealed with its column and row id as its identity.
 
+use super::alert_destinations::{
+    ALERT_DESTINATIONS_TABLE, DESTINATION_SECRET_COLUMN, DESTINATION_URL_COLUMN,
+};
 use super::config_values::{CONFIG_VALUES_TABLE, SECRET_COLUMN};
 use super::oauth_connections::{CLIENT_SECRET_COLUMN, OAUTH_CONNECTIONS_TABLE};
 use super::oauth_states::{OAUTH_STATES_TABLE, PKCE_VERIFIER_COLUMN};
@@ -45,7 +48,7 @@ impl EncryptedColumn {
     }
 }
 
-pub const ENCRYPTED_COLUMNS: [EncryptedColumn; 8] = [
+pub const ENCRYPTED_COLUMNS: [EncryptedColumn; 10] = [
     EncryptedColumn::new(CONFIG_VALUES_TABLE, SECRET_COLUMN),
     EncryptedColumn::new(OAUTH_CONNECTIONS_TABLE, CLIENT_SECRET_COLUMN),
     EncryptedColumn::new(OAUTH_TOKENS_TABLE, ACCESS_TOKEN_COLUMN),
@@ -54,6 +57,8 @@ pub const ENCRYPTED_COLUMNS: [EncryptedColumn; 8] = [
     EncryptedColumn::new(SETUP_CODE_TABLE, CODE_COLUMN),
     EncryptedColumn::new(ADMINS_TABLE, TOTP_SECRET_COLUMN),
     EncryptedColumn::new(ADMINS_TABLE, TOTP_PENDING_COLUMN),
+    EncryptedColumn::new(ALERT_DESTINATIONS_TABLE, DESTINATION_URL_COLUMN),
+    EncryptedColumn::new(ALERT_DESTINATIONS_TABLE, DESTINATION_SECRET_COLUMN),
 ];
 
 impl Store {

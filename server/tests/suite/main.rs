@@ -13,6 +13,7 @@
     reason = "the soak and crash tests report their figures, and a skipped backend says so"
 )]
 
+mod alert_receivers;
 mod cli;
 mod crash;
 mod helpers;

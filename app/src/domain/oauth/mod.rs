@@ -98,6 +98,10 @@ pub struct OAuthConnectionDraft {
     /// `id_token:<claim>` or `response:<field>`; empty for nowhere.
     #[serde(default)]
     pub entity_id_source: String,
+    /// `YYYY-MM-DD`: the last day the client secret works, for the health centre and alerts;
+    /// empty when unknown.
+    #[serde(default)]
+    pub client_secret_expires_on: String,
     /// For an edit: the connection's version when the form was opened, so a save over someone
     /// else's change is refused instead of silently undoing it.
     #[serde(default)]
@@ -120,6 +124,8 @@ pub struct OAuthConnectionView {
     pub audience: String,
     pub revocation_url: String,
     pub entity_id_source: String,
+    /// The first millisecond of the client secret's last day, when known.
+    pub client_secret_expires_at: Option<i64>,
     /// The exact redirect URI to register with the provider.
     pub redirect_uri: String,
     pub created_at: i64,
@@ -149,6 +155,10 @@ impl OAuthConnectionView {
             audience: self.audience.clone(),
             revocation_url: self.revocation_url.clone(),
             entity_id_source: self.entity_id_source.clone(),
+            client_secret_expires_on: self
+                .client_secret_expires_at
+                .map(crate::domain::time::format_date)
+                .unwrap_or_default(),
             opened_at_version: Some(self.version),
         }
     }

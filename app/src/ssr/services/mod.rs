@@ -5,6 +5,7 @@ mod access;
 mod consent_links;
 mod entity_sources;
 mod integrations;
+mod notifications;
 mod oauth;
 mod organizations;
 
@@ -18,6 +19,7 @@ pub use access::*;
 pub use consent_links::*;
 pub use entity_sources::*;
 pub use integrations::*;
+pub use notifications::*;
 pub use oauth::*;
 pub use organizations::*;
 
@@ -41,6 +43,7 @@ pub trait Services:
     + AuditServices
     + StatusServices
     + HealthServices
+    + NotificationServices
     + Send
     + Sync
     + 'static

@@ -2,11 +2,12 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 /// The Settings pages, in the order the navigation shows them.
-pub const SETTINGS_PAGES: [(&str, &str); 7] = [
+pub const SETTINGS_PAGES: [(&str, &str); 8] = [
     ("Integrations", "/settings/integrations"),
     ("OAuth Connections", "/settings/oauth"),
     ("Organizations", "/settings/organizations"),
     ("API Keys", "/settings/api-keys"),
+    ("Notifications", "/settings/notifications"),
     ("Audit Log", "/settings/audit-log"),
     ("Administrators", "/settings/administrators"),
     ("Two-factor sign-in", "/settings/two-factor"),

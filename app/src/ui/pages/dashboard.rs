@@ -111,6 +111,7 @@ fn HealthList(kind: HealthKind, paged: Paged<HealthItem>) -> impl IntoView {
         HealthKind::NeverConnected => ("OAuth connection", ""),
         HealthKind::MissingValues => ("Missing field", ""),
         HealthKind::Expiring => ("Last error", "Expires"),
+        HealthKind::ClientSecretExpiring => ("OAuth connection", "Secret expires"),
         _ => ("Last error", "Since"),
     };
     view! {

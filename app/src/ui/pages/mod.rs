@@ -8,6 +8,8 @@ pub mod integrations;
 pub mod login;
 pub mod login_code;
 pub mod not_found;
+pub mod notification_form;
+pub mod notifications;
 pub mod oauth_connection_form;
 pub mod oauth_connections;
 pub mod organizations;

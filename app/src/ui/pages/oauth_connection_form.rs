@@ -54,6 +54,7 @@ struct ConnectionFields {
     audience: RwSignal<String>,
     revocation_url: RwSignal<String>,
     entity_id_source: RwSignal<String>,
+    client_secret_expires_on: RwSignal<String>,
 }
 
 impl ConnectionFields {
@@ -72,6 +73,7 @@ impl ConnectionFields {
             audience: RwSignal::new(draft.audience),
             revocation_url: RwSignal::new(draft.revocation_url),
             entity_id_source: RwSignal::new(draft.entity_id_source),
+            client_secret_expires_on: RwSignal::new(draft.client_secret_expires_on),
         }
     }
 
@@ -101,6 +103,7 @@ impl ConnectionFields {
             audience: self.audience.get_untracked(),
             revocation_url: self.revocation_url.get_untracked(),
             entity_id_source: self.entity_id_source.get_untracked(),
+            client_secret_expires_on: self.client_secret_expires_on.get_untracked(),
             opened_at_version,
         }
     }
@@ -187,6 +190,9 @@ fn ConnectionInputs(
         {secret_set.then(|| view! {
             <CheckboxField id="connection-clear-secret" label="Clear the client secret" checked=fields.clear_secret />
         })}
+        <BoundField id="connection-secret-expires" label="Client secret expires on" value=fields.client_secret_expires_on
+            error=field_message(error, "client_secret_expires_on") input_type="date"
+            hint="Optional: the last day the provider accepts the secret. The Dashboard shows it 30 days ahead, and alerts can warn." />
         <BoundField id="connection-scopes" label="Scopes" value=fields.scopes error=field_message(error, "scopes")
             hint="Separated by spaces, e.g. openid offline_access User.Read. Sent on the code exchange and every refresh." />
         <CheckboxField id="connection-pkce" label="PKCE (S256)" checked=fields.pkce />

@@ -35,6 +35,7 @@ fn graph() -> OAuthConnectionDraft {
         audience: String::new(),
         revocation_url: String::new(),
         entity_id_source: String::new(),
+        client_secret_expires_on: String::new(),
         opened_at_version: None,
     }
 }

@@ -97,6 +97,7 @@ pub(crate) fn connection_draft(
         audience: String::new(),
         revocation_url: format!("{}/revoke", provider.base_url),
         entity_id_source: "id_token:tid".into(),
+        client_secret_expires_on: String::new(),
         opened_at_version: None,
     }
 }
