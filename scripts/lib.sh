@@ -84,7 +84,8 @@ ensure_python_sdk() {
   fi
   local pip=("$BIFROST_VENV/bin/python" -m pip --quiet --disable-pip-version-check)
   # From PyPI the first time only; later runs find them installed and need no network.
-  "${pip[@]}" install setuptools wheel 'httpx>=0.24' 'pytest>=7'
+  # aiosmtpd: the SMTP server the end-to-end alert test sends e-mail to.
+  "${pip[@]}" install setuptools wheel 'httpx>=0.24' 'pytest>=7' 'aiosmtpd>=1.4'
   "${pip[@]}" install --no-build-isolation --no-deps --force-reinstall "$ROOT/sdk/python"
   export BIFROST_PYTHON="$BIFROST_VENV/bin/python"
 }

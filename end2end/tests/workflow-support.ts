@@ -108,12 +108,12 @@ export async function createKey(page: Page, name: string, find: string, organiza
   return key;
 }
 
-/** Logs in at the provider (if it asks) and answers its consent page. */
-export async function authorizeAtProvider(page: Page, consent: 'Continue' | 'Cancel') {
+/** Logs in at the provider (if it asks) as `account` and answers its consent page. */
+export async function authorizeAtProvider(page: Page, consent: 'Continue' | 'Cancel', account = 'admin@example.com') {
   await page.waitForURL((url) => url.origin === issuer);
   const login = page.locator('input[name="login"]');
   if (await login.isVisible()) {
-    await login.fill('admin@example.com');
+    await login.fill(account);
     await page.locator('input[name="password"]').fill('anything');
     await page.locator('button[type="submit"]').click();
   }

@@ -1,6 +1,6 @@
 //! The alert sender's loop: deliveries are sent as soon as they are queued on this server, and
 //! every few seconds whatever another server queued or a retry made due; once an hour, expiring
-//! client secrets are looked for and old de-duplication windows removed.
+//! client secrets are looked for, and old de-duplication windows and deliveries removed.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,6 +11,8 @@ use crate::time::now_millis;
 /// How often due deliveries are looked for without a wake-up.
 const POLL: Duration = Duration::from_secs(5);
 const HOUR: Duration = Duration::from_secs(60 * 60);
+/// Finished deliveries stay listed this long.
+pub const DELIVERIES_KEPT_DAYS: i64 = 90;
 
 impl ServerServices {
     /// Runs for the server's life.
@@ -38,6 +40,10 @@ impl ServerServices {
         let before = now - 8 * 24 * 60 * 60 * 1000;
         if let Err(error) = self.store.sweep_alert_windows(before).await {
             tracing::warn!(%error, "removing old alert windows failed");
+        }
+        let kept_from = now - DELIVERIES_KEPT_DAYS * 24 * 60 * 60 * 1000;
+        if let Err(error) = self.store.sweep_alert_deliveries(kept_from).await {
+            tracing::warn!(%error, "removing old alert deliveries failed");
         }
     }
 }

@@ -193,6 +193,12 @@ impl Store {
         .await
     }
 
+    /// Removes deliveries that finished before `before`: the list keeps recent history only.
+    pub async fn sweep_alert_deliveries(&self, before: i64) -> Result<u64, StoreError> {
+        let sql = "DELETE FROM alert_deliveries WHERE status <> 'pending' AND finished_at < $1";
+        execute(&self.pool, sql, (before,)).await
+    }
+
     /// Ends windows that closed long ago, so the table holds only recent events.
     pub async fn sweep_alert_windows(&self, before: i64) -> Result<u64, StoreError> {
         execute(

@@ -1,7 +1,6 @@
 //! Alerts on both backends: destinations keep their URL and secrets sealed; an event about one
 //! subject is queued once per window, even by two servers at once; deliveries are signed,
-//! retried with backoff and given up; two replicas deliver each alert exactly once; e-mail goes
-//! over SMTP; and the token events arise where refreshes fail, recover and are refused.
+//! retried with backoff and given up; two replicas deliver each alert exactly once.
 
 use app::domain::notifications::{AlertEvent, DeliveryStatus, DestinationDraft};
 use app::domain::oauth::GrantType;
@@ -14,13 +13,13 @@ use bifrost::store::Store;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use super::oauth_tokens::{connect, services_with, setup, Setup};
-use crate::alert_receivers::{SmtpReceiver, WebhookReceiver};
-use crate::provider::{FakeProvider, Fault};
+use super::oauth_tokens::{services_with, setup, Setup};
+use crate::alert_receivers::WebhookReceiver;
+use crate::provider::FakeProvider;
 
 const HOUR_MS: i64 = 60 * 60 * 1000;
 
-fn webhook_draft(name: &str, kind: &str, url: &str) -> DestinationDraft {
+pub(super) fn webhook_draft(name: &str, kind: &str, url: &str) -> DestinationDraft {
     DestinationDraft {
         name: name.into(),
         kind: kind.into(),
@@ -33,7 +32,7 @@ fn webhook_draft(name: &str, kind: &str, url: &str) -> DestinationDraft {
     }
 }
 
-fn alert(subject: &str) -> Alert {
+pub(super) fn alert(subject: &str) -> Alert {
     Alert {
         event: AlertEvent::RefreshFailed,
         subject: subject.into(),
@@ -46,7 +45,7 @@ fn alert(subject: &str) -> Alert {
     }
 }
 
-async fn add_webhook(setup: &Setup, receiver: &WebhookReceiver) -> String {
+pub(super) async fn add_webhook(setup: &Setup, receiver: &WebhookReceiver) -> String {
     let created = setup
         .services
         .create_alert_destination(
@@ -58,7 +57,7 @@ async fn add_webhook(setup: &Setup, receiver: &WebhookReceiver) -> String {
     created.signing_secret.expect("a signing secret")
 }
 
-async fn setup_with_provider(store: &Store) -> (FakeProvider, Setup) {
+pub(super) async fn setup_with_provider(store: &Store) -> (FakeProvider, Setup) {
     let provider = FakeProvider::start().await;
     let setup = setup(store, &provider, GrantType::AuthorizationCode).await;
     (provider, setup)
@@ -320,156 +319,8 @@ async fn two_replicas_deliver_each_alert_exactly_once(store: Store) {
         .contains("Halo_Auth"));
 }
 
-async fn email_goes_over_smtp_and_a_test_reports_its_outcome(store: Store) {
-    let (_provider, setup) = setup_with_provider(&store).await;
-    let smtp = SmtpReceiver::start().await;
-    let draft = DestinationDraft {
-        name: "On-call mail".into(),
-        kind: "email".into(),
-        smtp_host: "127.0.0.1".into(),
-        smtp_port: smtp.port.to_string(),
-        smtp_security: "none".into(),
-        email_from: "bifrost@example.com".into(),
-        email_to: "oncall@example.com, noc@example.com".into(),
-        events: vec!["oauth.needs_reconnect".into()],
-        ..DestinationDraft::default()
-    };
-    let services = &setup.services;
-    let created = services
-        .create_alert_destination(&setup.admin, &draft)
-        .await
-        .expect("email");
-    assert!(created.signing_secret.is_none());
-    let outcome = services
-        .send_test_alert(&setup.admin, created.view.id)
-        .await
-        .expect("test");
-    assert!(outcome.delivered, "{outcome:?}");
-    let mails = smtp.mails();
-    assert_eq!(mails.len(), 1);
-    assert_eq!(mails[0].to, ["<oncall@example.com>", "<noc@example.com>"]);
-    assert!(
-        mails[0]
-            .data
-            .contains("Subject: [Bifrost] Test alert to On-call mail"),
-        "{}",
-        mails[0].data
-    );
-
-    // Only subscribed events go there.
-    let now = bifrost::time::now_millis();
-    assert!(services
-        .queue_alert(&alert("token:1"), now)
-        .await
-        .expect("queue")
-        .is_empty());
-
-    // The same name again is refused by name; a webhook that fails says how in its test.
-    let again = services
-        .create_alert_destination(&setup.admin, &draft)
-        .await
-        .expect_err("taken");
-    assert!(again.for_field("name").is_some(), "{again}");
-    let receiver = WebhookReceiver::start().await;
-    let failing = services
-        .create_alert_destination(
-            &setup.admin,
-            &webhook_draft("Slack", "slack", &receiver.url),
-        )
-        .await
-        .expect("slack");
-    receiver.answer(&[404]);
-    let outcome = services
-        .send_test_alert(&setup.admin, failing.view.id)
-        .await
-        .expect("test");
-    assert!(!outcome.delivered);
-    assert!(
-        outcome.message.contains("404") && !outcome.message.contains("/hook"),
-        "{outcome:?}"
-    );
-    assert!(receiver.received()[0].json()["text"]
-        .as_str()
-        .unwrap_or_default()
-        .contains("Test alert"));
-
-    // A server that may not call this machine refuses the address, and says which setting opens it.
-    let public_only = services_with(&store, setup.keyring.clone(), OutboundPolicy::public_only());
-    let outcome = public_only
-        .send_test_alert(&setup.admin, created.view.id)
-        .await
-        .expect("test");
-    assert!(
-        !outcome.delivered && outcome.message.contains("BIFROST_ALLOW_PRIVATE_NETWORK"),
-        "{outcome:?}"
-    );
-    assert_eq!(smtp.mails().len(), 1);
-}
-
-async fn token_events_alert_where_refreshes_fail_recover_and_are_refused(store: Store) {
-    let (provider, setup) = setup_with_provider(&store).await;
-    let receiver = WebhookReceiver::start().await;
-    add_webhook(&setup, &receiver).await;
-    connect(&setup, None).await;
-    let expire = || async {
-        sqlx::query(
-            "UPDATE oauth_tokens SET expires_at = 1, lease_owner = NULL, lease_until = NULL",
-        )
-        .execute(store.raw_pool())
-        .await
-        .expect("expire");
-    };
-    provider.set_fault(Fault::ServerError);
-    expire().await;
-    setup.token(None).await.expect_err("provider down");
-    expire().await;
-    setup.token(None).await.expect_err("still down");
-    provider.set_fault(Fault::None);
-    expire().await;
-    setup.token(None).await.expect("recovered");
-    provider.revoke_all_refresh_tokens();
-    expire().await;
-    setup.token(None).await.expect_err("refused");
-    setup.token(None).await.expect_err("still refused");
-
-    let page = setup
-        .services
-        .alert_deliveries(None, 1)
-        .await
-        .expect("deliveries");
-    let events: Vec<&str> = page.items.iter().map(|d| d.event.as_str()).collect();
-    assert_eq!(
-        events,
-        [
-            "oauth.needs_reconnect",
-            "oauth.recovered",
-            "oauth.refresh_failed"
-        ]
-    );
-    assert_eq!(
-        page.items[0].summary,
-        "The shared Halo_Auth token needs reconnecting"
-    );
-    setup
-        .services
-        .deliver_due_alerts(bifrost::time::now_millis())
-        .await
-        .expect("deliver");
-    let detail = receiver
-        .received()
-        .iter()
-        .map(|r| r.json()["detail"].to_string())
-        .collect::<Vec<_>>();
-    assert!(
-        detail.iter().any(|d| d.contains("invalid_grant")),
-        "{detail:?}"
-    );
-}
-
 crate::both_backends!(store:
     a_signed_webhook_gets_each_alert_once_per_window,
     failed_deliveries_back_off_and_are_given_up,
     two_replicas_deliver_each_alert_exactly_once,
-    email_goes_over_smtp_and_a_test_reports_its_outcome,
-    token_events_alert_where_refreshes_fail_recover_and_are_refused,
 );

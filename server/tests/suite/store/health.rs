@@ -5,11 +5,11 @@
 
 use app::domain::health::{HealthFilter, HealthKind, HealthView};
 use app::domain::integration::{FieldType, MappingDraft, SchemaField};
-use app::domain::oauth::GrantType;
-use app::ssr::{HealthServices, MappingServices};
+use app::domain::oauth::{GrantType, OAuthConnectionDraft, SecretChange};
+use app::ssr::{HealthServices, MappingServices, OAuthServices};
 use bifrost::store::Store;
 
-use super::oauth_tokens::{connect, mapped_organization, setup, Setup};
+use super::oauth_tokens::{connect, connection_draft, mapped_organization, setup, Setup};
 use crate::helpers::{schema_field, set_value};
 use crate::provider::{FakeProvider, Fault};
 
@@ -178,4 +178,79 @@ async fn every_kind_is_found_where_it_arises_and_links_to_its_fix(store: Store) 
     assert!(error.for_field("window_days").is_some(), "{error}");
 }
 
-crate::both_backends!(store: every_kind_is_found_where_it_arises_and_links_to_its_fix,);
+/// The connection form's optional client secret expiry: a bad date refused by name, the date
+/// kept and audited, and the Dashboard listing it from 30 days ahead, linking to the connection.
+async fn a_client_secret_expiring_within_30_days_is_listed(store: Store) {
+    let provider = FakeProvider::start().await;
+    let setup = setup(&store, &provider, GrantType::AuthorizationCode).await;
+    let services = &setup.services;
+    let edit = |expires_on: &str, version: i64| OAuthConnectionDraft {
+        client_secret: SecretChange::Keep,
+        client_secret_expires_on: expires_on.into(),
+        opened_at_version: Some(version),
+        ..connection_draft(&provider, GrantType::AuthorizationCode)
+    };
+    let view = services
+        .oauth_connection(setup.connection_id)
+        .await
+        .expect("view");
+    let error = services
+        .update_oauth_connection(
+            &setup.admin,
+            setup.connection_id,
+            &edit("2027-02-30", view.version),
+        )
+        .await
+        .expect_err("no such day");
+    assert!(
+        error.for_field("client_secret_expires_on").is_some(),
+        "{error}"
+    );
+
+    let in_days =
+        |days: i64| app::domain::time::format_date(bifrost::time::now_millis() + days * DAY_MS);
+    let far = services
+        .update_oauth_connection(
+            &setup.admin,
+            setup.connection_id,
+            &edit(&in_days(45), view.version),
+        )
+        .await
+        .expect("45 days ahead");
+    assert_eq!(far.to_draft().client_secret_expires_on, in_days(45));
+    let kind = HealthKind::ClientSecretExpiring;
+    assert_eq!(
+        count(&health(&setup, kind, "", "").await, kind),
+        0,
+        "not yet"
+    );
+    services
+        .update_oauth_connection(
+            &setup.admin,
+            setup.connection_id,
+            &edit(&in_days(20), far.version),
+        )
+        .await
+        .expect("20 days ahead");
+    let view = health(&setup, kind, "", "").await;
+    assert_eq!(count(&view, kind), 1);
+    let item = &view.items.items[0];
+    assert_eq!(
+        (item.integration_name.as_str(), item.detail.as_str()),
+        ("HaloPSA", "Halo_Auth")
+    );
+    assert_eq!(item.fix_href, "/settings/oauth");
+    assert_eq!(
+        count(&health(&setup, kind, "contoso", "").await, kind),
+        0,
+        "no organization's"
+    );
+    let audit = super::audit_log(&store).await;
+    let changes = audit.items[0].changes.clone();
+    assert!(changes.contains("client_secret_expires_on"), "{changes}");
+}
+
+crate::both_backends!(store:
+    every_kind_is_found_where_it_arises_and_links_to_its_fix,
+    a_client_secret_expiring_within_30_days_is_listed,
+);

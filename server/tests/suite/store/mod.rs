@@ -1,6 +1,7 @@
 //! Store cases; each file ends with `both_backends!` so every case runs on both backends.
 
 mod admins;
+mod alert_events;
 mod alerts;
 mod audit;
 mod basics;
