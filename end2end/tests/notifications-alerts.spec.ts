@@ -2,7 +2,8 @@
 // Settings > Notifications, after a bad form is refused by field, and a test reaches the
 // webhook. A customer consents through a consent link; the OAuth fixture then refuses the
 // organization's refreshes (invalid_grant): the Dashboard lists the token under Needs
-// reconnect, and the webhook receiver and the local SMTP server each get one alert.
+// reconnect, and the webhook receiver and the local SMTP server each get one alert. A client
+// secret expiry date set on the connection shows on the Dashboard.
 // (Named to sort after integrations.spec.ts, which starts from an empty integration list.)
 import { createHmac } from 'node:crypto';
 import { expect, reloadsLive, test, waitForHydration } from './fixtures';
@@ -80,6 +81,10 @@ test('a refused refresh reaches the Dashboard, a webhook and an inbox once', asy
     await expect(customerPage.getByRole('status')).toContainText(`can now use ${name} for ${organization}`);
     await customer.close();
     await expect.poll(() => events(webhook.hooks, 'consent_link.completed').length).toBe(1);
+    await page.goto(`/settings/integrations/${name}/mappings`);
+    const mapped = page.getByRole('row').filter({ hasText: organization });
+    await expect(mapped, 'the organization has its own token').toContainText('Connected');
+    await expect(mapped).not.toContainText('Shared token');
 
     // The provider withdraws the customer's grant; the next refresh is refused.
     const refused = await page.request.post(`${issuer}/test/refuse-refreshes?account=${encodeURIComponent(account)}`);
@@ -113,6 +118,21 @@ test('a refused refresh reaches the Dashboard, a webhook and an inbox once', asy
     await page.waitForTimeout(1_000);
     expect(events(webhook.hooks, 'oauth.needs_reconnect')).toHaveLength(1);
     expect(mails()).toHaveLength(1);
+
+    // The connection's client secret expires in ten days: the Dashboard lists it 30 days ahead.
+    await page.goto('/settings/oauth');
+    await waitForHydration(page);
+    const card = page.getByRole('region', { name: `${name}_Auth` });
+    await card.getByRole('button', { name: `Edit ${name}_Auth` }).click();
+    const edit = page.getByRole('dialog', { name: 'Edit OAuth connection' });
+    const inTenDays = new Date(Date.now() + 10 * 24 * 3600 * 1000).toISOString().slice(0, 10);
+    await edit.getByLabel('Secret expires on').fill(inTenDays);
+    await reloadsLive(page, () => edit.getByRole('button', { name: 'Save connection' }).click());
+    await page.goto(`/?kind=client-secret-expiring&integration=${name}`);
+    const expiring = page.getByRole('row').filter({ hasText: name });
+    await expect(expiring).toContainText(`${name}_Auth`);
+    await expect(expiring).toContainText(inTenDays);
+    await expect(expiring.getByRole('link', { name: 'Edit the OAuth connection' })).toHaveAttribute('href', '/settings/oauth');
 
     // The deliveries list shows both as delivered.
     await page.goto('/settings/notifications');

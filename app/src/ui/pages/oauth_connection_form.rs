@@ -190,9 +190,9 @@ fn ConnectionInputs(
         {secret_set.then(|| view! {
             <CheckboxField id="connection-clear-secret" label="Clear the client secret" checked=fields.clear_secret />
         })}
-        <BoundField id="connection-secret-expires" label="Client secret expires on" value=fields.client_secret_expires_on
+        <BoundField id="connection-secret-expires" label="Secret expires on" value=fields.client_secret_expires_on
             error=field_message(error, "client_secret_expires_on") input_type="date"
-            hint="Optional: the last day the provider accepts the secret. The Dashboard shows it 30 days ahead, and alerts can warn." />
+            hint="Optional: the last day the provider accepts the client secret. The Dashboard shows it 30 days ahead, and alerts can warn." />
         <BoundField id="connection-scopes" label="Scopes" value=fields.scopes error=field_message(error, "scopes")
             hint="Separated by spaces, e.g. openid offline_access User.Read. Sent on the code exchange and every refresh." />
         <CheckboxField id="connection-pkce" label="PKCE (S256)" checked=fields.pkce />
