@@ -139,7 +139,7 @@ impl ServerServices {
             AlertEvent::RefreshFailed => {
                 (format!("Refreshing {who} fails"), "/?kind=refresh-failing")
             }
-            _ => (format!("{who} refreshes again"), "/"),
+            _ => (format!("{who} works again"), "/"),
         };
         self.raise_alert(Alert {
             event,

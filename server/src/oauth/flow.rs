@@ -4,6 +4,7 @@
 //! tokens. Every failure changes nothing and says what happened.
 
 use app::domain::admin::CurrentAdmin;
+use app::domain::notifications::AlertEvent;
 use app::domain::oauth::EntityIdSource;
 use app::error::AppError;
 use serde::Deserialize;
@@ -17,7 +18,7 @@ use crate::services::{actor_of, internal, ServerServices};
 use crate::store::audit::Actor;
 use crate::store::oauth_connections::OAuthConnectionRow;
 use crate::store::oauth_states::{verifier_identity, OAuthStateRow, StateLookup};
-use crate::store::oauth_tokens::TokenOwner;
+use crate::store::oauth_tokens::{TokenOwner, STATUS_NEEDS_RECONNECT};
 use crate::time::now_millis;
 
 /// How long an admin has to finish authorizing at the provider.
@@ -246,11 +247,27 @@ impl ServerServices {
             "refresh_token": tokens.refresh_token.is_some(),
         });
         let audit = Some((actor, changes));
-        self.store
+        let was_failing = self.token_was_failing(&owner).await;
+        let saved = self
+            .store
             .save_connected_token(&self.keyring, &owner, &tokens, mapping_id, audit, now)
             .await
             .map_err(internal)?;
+        if was_failing {
+            self.raise_token_alert(saved.id, AlertEvent::Recovered, "connected again")
+                .await;
+        }
         Ok(())
+    }
+
+    /// Whether the owner's token needed reconnecting or failed to refresh before this consent,
+    /// so that connecting it again is told as a recovery.
+    async fn token_was_failing(&self, owner: &TokenOwner) -> bool {
+        let found = self
+            .store
+            .find_oauth_token_of(owner.connection_id, owner.organization_id)
+            .await;
+        matches!(found, Ok(Some(row)) if row.status == STATUS_NEEDS_RECONNECT || !row.last_error.is_empty())
     }
 }
 

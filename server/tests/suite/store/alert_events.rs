@@ -7,7 +7,7 @@ use app::ssr::NotificationServices;
 use bifrost::oauth::outbound::OutboundPolicy;
 use bifrost::store::Store;
 
-use super::alerts::{add_webhook, alert, setup_with_provider, webhook_draft};
+use super::alerts::{add_webhook, alert, deliver, deliveries, setup_with_provider, webhook_draft};
 use super::oauth_tokens::{connect, services_with};
 use crate::alert_receivers::{SmtpReceiver, WebhookReceiver};
 use crate::provider::Fault;
@@ -124,11 +124,7 @@ async fn token_events_alert_where_refreshes_fail_recover_and_are_refused(store: 
     setup.token(None).await.expect_err("refused");
     setup.token(None).await.expect_err("still refused");
 
-    let page = setup
-        .services
-        .alert_deliveries(None, 1)
-        .await
-        .expect("deliveries");
+    let page = deliveries(&setup.services).await;
     let events: Vec<&str> = page.items.iter().map(|d| d.event.as_str()).collect();
     assert_eq!(
         events,
@@ -142,11 +138,7 @@ async fn token_events_alert_where_refreshes_fail_recover_and_are_refused(store: 
         page.items[0].summary,
         "The shared Halo_Auth token needs reconnecting"
     );
-    setup
-        .services
-        .deliver_due_alerts(bifrost::time::now_millis())
-        .await
-        .expect("deliver");
+    deliver(&setup.services, bifrost::time::now_millis()).await;
     let detail = receiver
         .received()
         .iter()
@@ -158,7 +150,34 @@ async fn token_events_alert_where_refreshes_fail_recover_and_are_refused(store: 
     );
 }
 
+async fn connecting_a_refused_token_again_alerts_its_recovery(store: Store) {
+    let (provider, setup) = setup_with_provider(&store).await;
+    let receiver = WebhookReceiver::start().await;
+    add_webhook(&setup, &receiver).await;
+    connect(&setup, None).await;
+    provider.revoke_all_refresh_tokens();
+    sqlx::query("UPDATE oauth_tokens SET expires_at = 1")
+        .execute(store.raw_pool())
+        .await
+        .expect("expire");
+    setup.token(None).await.expect_err("refused");
+    connect(&setup, None).await;
+    setup.token(None).await.expect("connected again");
+    let page = deliveries(&setup.services).await;
+    let events: Vec<&str> = page.items.iter().map(|d| d.event.as_str()).collect();
+    assert_eq!(events, ["oauth.recovered", "oauth.needs_reconnect"]);
+    assert_eq!(
+        page.items[0].summary,
+        "The shared Halo_Auth token works again"
+    );
+    // Connecting a working token again is no recovery.
+    let quiet = deliveries(&setup.services).await.total;
+    connect(&setup, None).await;
+    assert_eq!(deliveries(&setup.services).await.total, quiet);
+}
+
 crate::both_backends!(store:
+    connecting_a_refused_token_again_alerts_its_recovery,
     email_goes_over_smtp_and_a_test_reports_its_outcome,
     token_events_alert_where_refreshes_fail_recover_and_are_refused,
 );

@@ -2,8 +2,9 @@
 //! subject is queued once per window, even by two servers at once; deliveries are signed,
 //! retried with backoff and given up; two replicas deliver each alert exactly once.
 
-use app::domain::notifications::{AlertEvent, DeliveryStatus, DestinationDraft};
+use app::domain::notifications::{AlertEvent, DeliveryStatus, DeliveryView, DestinationDraft};
 use app::domain::oauth::GrantType;
+use app::domain::paging::Paged;
 use app::ssr::NotificationServices;
 use bifrost::alerts::deliver::{FIRST_RETRY_MS, MAX_ATTEMPTS};
 use bifrost::alerts::Alert;
@@ -30,6 +31,19 @@ pub(super) fn webhook_draft(name: &str, kind: &str, url: &str) -> DestinationDra
             .collect(),
         ..DestinationDraft::default()
     }
+}
+
+/// What one server's delivery pass at `at` attempted.
+pub(super) async fn deliver(services: &ServerServices, at: i64) -> usize {
+    services.deliver_due_alerts(at).await.expect("deliver")
+}
+
+/// The newest page of deliveries.
+pub(super) async fn deliveries(services: &ServerServices) -> Paged<DeliveryView> {
+    services
+        .alert_deliveries(None, 1)
+        .await
+        .expect("deliveries")
 }
 
 pub(super) fn alert(subject: &str) -> Alert {
@@ -115,12 +129,8 @@ async fn a_signed_webhook_gets_each_alert_once_per_window(store: Store) {
             .len(),
         1
     );
-    assert_eq!(services.deliver_due_alerts(now).await.expect("deliver"), 2);
-    assert_eq!(
-        services.deliver_due_alerts(now).await.expect("deliver"),
-        0,
-        "sent once"
-    );
+    assert_eq!(deliver(services, now).await, 2);
+    assert_eq!(deliver(services, now).await, 0, "sent once");
 
     let received = receiver.received();
     assert_eq!(received.len(), 2);
@@ -154,10 +164,7 @@ async fn a_signed_webhook_gets_each_alert_once_per_window(store: Store) {
         1
     );
 
-    let page = services
-        .alert_deliveries(None, 1)
-        .await
-        .expect("deliveries");
+    let page = deliveries(services).await;
     assert_eq!(page.total, 3);
     assert_eq!(page.items[1].status, DeliveryStatus::Delivered);
     assert_eq!(page.items[1].summary, "Refreshing token:2 fails");
@@ -175,51 +182,27 @@ async fn failed_deliveries_back_off_and_are_given_up(store: Store) {
         .queue_alert(&alert("token:1"), now)
         .await
         .expect("queue");
-    assert_eq!(services.deliver_due_alerts(now).await.expect("deliver"), 1);
-    let page = services
-        .alert_deliveries(None, 1)
-        .await
-        .expect("deliveries");
+    assert_eq!(deliver(services, now).await, 1);
+    let page = deliveries(services).await;
     let first = &page.items[0];
     assert_eq!((first.status, first.attempts), (DeliveryStatus::Pending, 1));
     assert!(first.last_error.contains("500"), "{first:?}");
     assert_eq!(first.next_attempt_at, now + FIRST_RETRY_MS);
     assert_eq!(
-        services
-            .deliver_due_alerts(now + FIRST_RETRY_MS - 1)
-            .await
-            .expect("deliver"),
+        deliver(services, now + FIRST_RETRY_MS - 1).await,
         0,
         "not before the pause"
     );
     let second_try = now + FIRST_RETRY_MS;
-    assert_eq!(
-        services
-            .deliver_due_alerts(second_try)
-            .await
-            .expect("deliver"),
-        1
-    );
+    assert_eq!(deliver(services, second_try).await, 1);
     let third_try = second_try + 4 * FIRST_RETRY_MS;
     assert_eq!(
-        services
-            .deliver_due_alerts(third_try - 1)
-            .await
-            .expect("deliver"),
+        deliver(services, third_try - 1).await,
         0,
         "four times longer"
     );
-    assert_eq!(
-        services
-            .deliver_due_alerts(third_try)
-            .await
-            .expect("deliver"),
-        1
-    );
-    let page = services
-        .alert_deliveries(None, 1)
-        .await
-        .expect("deliveries");
+    assert_eq!(deliver(services, third_try).await, 1);
+    let page = deliveries(services).await;
     assert_eq!(
         (page.items[0].status, page.items[0].attempts),
         (DeliveryStatus::Delivered, 3)
@@ -235,19 +218,10 @@ async fn failed_deliveries_back_off_and_are_given_up(store: Store) {
     let mut at = now;
     for _ in 0..MAX_ATTEMPTS {
         at += 10 * HOUR_MS;
-        assert_eq!(services.deliver_due_alerts(at).await.expect("deliver"), 1);
+        assert_eq!(deliver(services, at).await, 1);
     }
-    assert_eq!(
-        services
-            .deliver_due_alerts(at + 100 * HOUR_MS)
-            .await
-            .expect("deliver"),
-        0
-    );
-    let page = services
-        .alert_deliveries(None, 1)
-        .await
-        .expect("deliveries");
+    assert_eq!(deliver(services, at + 100 * HOUR_MS).await, 0);
+    let page = deliveries(services).await;
     assert_eq!(page.items[0].status, DeliveryStatus::Failed);
     assert_eq!(page.items[0].attempts, MAX_ATTEMPTS);
     assert_eq!(receiver.received().len(), 3 + 6);
