@@ -43,6 +43,17 @@ test('a refused refresh reaches the Dashboard, a webhook and an inbox once', asy
     await expect(hookRow).toContainText('127.0.0.1');
     await expect(hookRow).not.toContainText('/hook');
 
+    // Edit: the kind stays, the URL left empty is kept, one event is dropped.
+    await hookRow.getByRole('button', { name: 'Edit Ops webhook' }).click();
+    const editor = page.getByRole('dialog', { name: 'Edit destination' });
+    await expect(editor.getByLabel('Name', { exact: true })).toHaveValue('Ops webhook');
+    await expect(editor.getByLabel('Kind', { exact: true })).toBeDisabled();
+    await expect(editor.getByLabel('URL', { exact: true }), 'the URL stays on the server').toHaveValue('');
+    await editor.getByLabel('A client secret expires within 30 days').uncheck();
+    await reloadsLive(page, () => editor.getByRole('button', { name: 'Save destination' }).click());
+    await expect(hookRow).not.toContainText('oauth.client_secret_expiring');
+    await expect(hookRow).toContainText('oauth.needs_reconnect');
+
     // E-mail through the local SMTP server, unencrypted as it is on this machine.
     await page.getByRole('button', { name: 'Add destination' }).click();
     await form.getByLabel('Name', { exact: true }).fill('On-call mail');

@@ -187,6 +187,9 @@ pub struct DestinationView {
     pub events: Vec<AlertEvent>,
     pub created_by: String,
     pub created_at: i64,
+    /// The Edit form's starting point: every setting but the URL and the password, which stay
+    /// on the server (left empty, they are kept).
+    pub draft: DestinationDraft,
 }
 
 /// A destination just added; a signed webhook's secret is shown this once.

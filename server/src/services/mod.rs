@@ -14,6 +14,7 @@ mod health;
 mod integrations;
 pub mod key_rotation;
 mod mappings;
+mod notification_edits;
 mod notifications;
 mod organizations;
 mod reauthentication;

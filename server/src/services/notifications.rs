@@ -13,7 +13,9 @@ use app::ssr::NotificationServices;
 use secrecy::SecretString;
 
 use super::{actor_of, internal, ServerServices};
-use crate::alerts::destination_rules::{check_destination, CheckedDestination, Target};
+use crate::alerts::destination_rules::{
+    check_destination, CheckedDestination, SmtpSettings, Target,
+};
 use crate::alerts::formats::AlertPayload;
 use crate::alerts::Alert;
 use crate::auth::session_token::new_token;
@@ -28,7 +30,25 @@ pub const DELIVERIES_PER_PAGE: i64 = 25;
 /// What a signed webhook's secret starts with, so it is recognised where it is pasted.
 const SIGNING_SECRET_PREFIX: &str = "whsec_";
 
-fn destination_view(row: &AlertDestinationRow) -> DestinationView {
+pub(super) fn destination_view(row: &AlertDestinationRow) -> DestinationView {
+    let smtp: SmtpSettings = serde_json::from_str(&row.settings).unwrap_or_default();
+    let draft = DestinationDraft {
+        name: row.name.clone(),
+        kind: row.kind.clone(),
+        url: String::new(),
+        smtp_port: if smtp.port == 0 {
+            String::new()
+        } else {
+            smtp.port.to_string()
+        },
+        smtp_host: smtp.host,
+        smtp_security: smtp.security,
+        smtp_username: smtp.username,
+        smtp_password: String::new(),
+        email_from: smtp.from,
+        email_to: smtp.to.join(", "),
+        events: row.events.split(',').map(str::to_string).collect(),
+    };
     DestinationView {
         id: row.id,
         name: row.name.clone(),
@@ -41,6 +61,7 @@ fn destination_view(row: &AlertDestinationRow) -> DestinationView {
             .collect(),
         created_by: row.created_by.clone(),
         created_at: row.created_at,
+        draft,
     }
 }
 
@@ -93,22 +114,32 @@ fn new_destination<'a>(
     (new, signing_secret)
 }
 
-impl ServerServices {
-    async fn destination_row(
-        &self,
-        id: AlertDestinationId,
-    ) -> Result<AlertDestinationRow, AppError> {
-        self.store
-            .find_alert_destination(id)
-            .await
-            .map_err(internal)?
-            .ok_or_else(|| AppError::NotFound("the alert destination".into()))
-    }
+/// The destination, or "not found".
+pub(super) async fn destination_row_of(
+    services: &ServerServices,
+    id: AlertDestinationId,
+) -> Result<AlertDestinationRow, AppError> {
+    services
+        .store
+        .find_alert_destination(id)
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| AppError::NotFound("the alert destination".into()))
+}
 
-    async fn ensure_room_for_destination(
-        &self,
-        checked: &CheckedDestination,
-    ) -> Result<(), AppError> {
+/// What is stored of a checked destination besides its secrets: the SMTP settings as JSON, the
+/// events and what the list shows.
+pub(super) fn stored_parts(checked: &CheckedDestination) -> (String, String, String) {
+    let settings = match &checked.target {
+        Target::Smtp { settings, .. } => serde_json::to_string(settings).unwrap_or_default(),
+        Target::Url(_) => "{}".to_string(),
+    };
+    let events: Vec<&str> = checked.events.iter().map(|event| event.as_str()).collect();
+    (settings, events.join(","), checked.shown_target())
+}
+
+impl ServerServices {
+    async fn ensure_room_for_destination(&self) -> Result<(), AppError> {
         if self
             .store
             .count_alert_destinations()
@@ -120,7 +151,12 @@ impl ServerServices {
                 format!("at most {MAX_DESTINATIONS} destinations can be kept; remove one first");
             return Err(AppError::invalid("name", &rule));
         }
-        if let Target::Url(url) = &checked.target {
+        Ok(())
+    }
+
+    /// A URL whose host is an address the outbound policy refuses is refused now, by field.
+    pub(super) async fn ensure_allowed_target(&self, target: &Target) -> Result<(), AppError> {
+        if let Target::Url(url) = target {
             self.oauth
                 .policy()
                 .check_resolved(url)
@@ -148,14 +184,9 @@ impl NotificationServices for ServerServices {
         draft: &DestinationDraft,
     ) -> Result<CreatedDestination, AppError> {
         let checked = check_destination(draft, self.config.allow_plain_http_oauth)?;
-        self.ensure_room_for_destination(&checked).await?;
-        let settings = match &checked.target {
-            Target::Smtp { settings, .. } => serde_json::to_string(settings).unwrap_or_default(),
-            Target::Url(_) => "{}".to_string(),
-        };
-        let events: Vec<&str> = checked.events.iter().map(|event| event.as_str()).collect();
-        let events = events.join(",");
-        let target = checked.shown_target();
+        self.ensure_room_for_destination().await?;
+        self.ensure_allowed_target(&checked.target).await?;
+        let (settings, events, target) = stored_parts(&checked);
         let (new, signing_secret) = new_destination(&checked, &settings, &events, &target);
         let row = self
             .store
@@ -171,6 +202,15 @@ impl NotificationServices for ServerServices {
             view: destination_view(&row),
             signing_secret,
         })
+    }
+
+    async fn update_alert_destination(
+        &self,
+        admin: &CurrentAdmin,
+        id: AlertDestinationId,
+        draft: &DestinationDraft,
+    ) -> Result<DestinationView, AppError> {
+        self.edit_alert_destination(admin, id, draft).await
     }
 
     async fn delete_alert_destination(
@@ -191,7 +231,7 @@ impl NotificationServices for ServerServices {
         admin: &CurrentAdmin,
         id: AlertDestinationId,
     ) -> Result<TestOutcome, AppError> {
-        let destination = self.destination_row(id).await?;
+        let destination = destination_row_of(self, id).await?;
         let now = now_millis();
         let alert = Alert {
             event: AlertEvent::Test,

@@ -164,3 +164,70 @@ impl Store {
         .await
     }
 }
+
+/// What the list changes when a destination is edited, for its audit entry.
+fn edit_changes(before: &AlertDestinationRow, after: &AlertDestinationRow) -> serde_json::Value {
+    let mut changes = serde_json::Map::new();
+    for (field, old, new) in [
+        ("name", &before.name, &after.name),
+        ("target", &before.target, &after.target),
+        ("events", &before.events, &after.events),
+    ] {
+        if old != new {
+            changes.insert(field.into(), serde_json::json!({ "from": old, "to": new }));
+        }
+    }
+    serde_json::Value::Object(changes)
+}
+
+impl Store {
+    /// Writes an edited destination; `None` if there is no such destination. The URL is kept
+    /// when `edit.url` is `None`, the secret when `keep_secret` (else set or cleared).
+    pub async fn update_alert_destination(
+        &self,
+        keyring: &Keyring,
+        (id, edit, keep_secret): (AlertDestinationId, NewAlertDestination<'_>, bool),
+        actor: &Actor,
+        now: i64,
+    ) -> Result<Option<AlertDestinationRow>, StoreError> {
+        self.write_audited(now, async |connection| {
+            let select = format!("SELECT {COLUMNS} FROM alert_destinations WHERE id = $1");
+            let Some(before) =
+                fetch_optional::<AlertDestinationRow>(&mut *connection, &select, (id,)).await?
+            else {
+                return Ok(Written::unchanged(None));
+            };
+            let sql = "UPDATE alert_destinations SET name = $1, target = $2, settings = $3, \
+                 events = $4, updated_at = $5 WHERE id = $6";
+            let params = (edit.name, edit.target, edit.settings, edit.events, now, id);
+            execute(&mut *connection, sql, params).await?;
+            if let Some(url) = &edit.url {
+                let sealed = URL_COLUMN.seal(keyring, id.get(), url)?;
+                execute(
+                    &mut *connection,
+                    "UPDATE alert_destinations SET url = $1 WHERE id = $2",
+                    (sealed, id),
+                )
+                .await?;
+            }
+            if !keep_secret {
+                let sealed = edit
+                    .secret
+                    .as_ref()
+                    .map(|secret| SECRET_COLUMN.seal(keyring, id.get(), secret))
+                    .transpose()?;
+                execute(
+                    &mut *connection,
+                    "UPDATE alert_destinations SET secret = $1 WHERE id = $2",
+                    (sealed, id),
+                )
+                .await?;
+            }
+            let after: AlertDestinationRow = fetch_one(&mut *connection, &select, (id,)).await?;
+            let mut audit = record(actor, "alert_destination.update", &after);
+            audit.changes = edit_changes(&before, &after);
+            Ok(Written::changed(Some(after), audit))
+        })
+        .await
+    }
+}

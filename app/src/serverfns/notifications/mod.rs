@@ -20,6 +20,11 @@ admin_server_fn! {
     pub async fn create_alert_destination(draft: DestinationDraft) -> CreatedDestination
     => |services, admin| services.create_alert_destination(&admin, &draft).await
 
+    /// Saves an edited destination; a URL or password left empty is kept.
+    #[server(endpoint = "notifications/destinations/update", input = Json)]
+    pub async fn update_alert_destination(id: AlertDestinationId, draft: DestinationDraft) -> DestinationView
+    => |services, admin| services.update_alert_destination(&admin, id, &draft).await
+
     #[server(endpoint = "notifications/destinations/delete", input = Json)]
     pub async fn delete_alert_destination(id: AlertDestinationId) -> ()
     => |services, admin| services.delete_alert_destination(&admin, id).await

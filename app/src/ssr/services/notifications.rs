@@ -19,6 +19,14 @@ pub trait NotificationServices: Send + Sync {
         admin: &CurrentAdmin,
         draft: &DestinationDraft,
     ) -> Result<CreatedDestination, AppError>;
+    /// Saves an edited destination (its kind stays; a URL or password left empty is kept);
+    /// audited.
+    async fn update_alert_destination(
+        &self,
+        admin: &CurrentAdmin,
+        id: AlertDestinationId,
+        draft: &DestinationDraft,
+    ) -> Result<DestinationView, AppError>;
     /// Removes a destination and its deliveries; audited.
     async fn delete_alert_destination(
         &self,

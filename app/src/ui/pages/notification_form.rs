@@ -1,13 +1,17 @@
-//! The Add destination dialog of Settings > Notifications: a webhook, Slack or Teams URL, or an
-//! SMTP account, and the events it is sent. A signed webhook's secret is shown once.
+//! The Add and Edit destination dialogs of Settings > Notifications: a webhook, Slack or Teams
+//! URL, or an SMTP account, and the events it is sent. A signed webhook's secret is shown once;
+//! an edit keeps the URL and password it leaves empty.
 
 use leptos::prelude::*;
 
+use crate::domain::ids::AlertDestinationId;
 use crate::domain::notifications::{
     AlertEvent, CreatedDestination, DestinationDraft, DestinationKind, SmtpSecurity,
 };
 use crate::error::AppError;
-use crate::serverfns::notifications::CreateAlertDestination;
+use crate::serverfns::notifications::{
+    list_alert_destinations, CreateAlertDestination, UpdateAlertDestination,
+};
 use crate::ui::components::dialog::focus_on_open;
 use crate::ui::components::form::{
     field_message, message_or_hint, BoundField, CheckboxField, NonFieldError, SaveOrCancel,
@@ -24,9 +28,53 @@ pub fn add_destination_dialog(adding: RwSignal<bool>) -> AnyView {
 #[component]
 fn AddDestination(adding: RwSignal<bool>) -> impl IntoView {
     let created = RwSignal::new(None::<CreatedDestination>);
+    let initial = DestinationDraft {
+        kind: DestinationKind::Webhook.as_str().to_string(),
+        smtp_security: SmtpSecurity::StartTls.as_str().to_string(),
+        events: AlertEvent::SUBSCRIBABLE
+            .iter()
+            .map(|event| event.as_str().to_string())
+            .collect(),
+        ..DestinationDraft::default()
+    };
+    let close = Callback::new(move |()| adding.set(false));
     move || match created.get() {
         Some(destination) => view! { <NewSecret destination /> }.into_any(),
-        None => view! { <DestinationForm adding created /> }.into_any(),
+        None => view! { <DestinationForm close created initial=initial.clone() editing=None /> }
+            .into_any(),
+    }
+}
+
+/// Opens on a click; its code loads then, not with the page.
+#[lazy]
+pub fn edit_destination_dialog(
+    id: AlertDestinationId,
+    editing: RwSignal<Option<AlertDestinationId>>,
+) -> AnyView {
+    view! { <EditDestination id editing /> }.into_any()
+}
+
+/// The form filled with the destination's settings, read when it opens.
+#[component]
+fn EditDestination(
+    id: AlertDestinationId,
+    editing: RwSignal<Option<AlertDestinationId>>,
+) -> impl IntoView {
+    let destinations = Resource::new(|| (), |()| list_alert_destinations());
+    let close = Callback::new(move |()| editing.set(None));
+    let created = RwSignal::new(None::<CreatedDestination>);
+    view! {
+        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || destinations.get().map(|result| {
+                match result.map(|list| list.into_iter().find(|destination| destination.id == id)) {
+                    Ok(Some(destination)) => view! {
+                        <DestinationForm close created initial=destination.draft editing=Some(id) />
+                    }.into_any(),
+                    Ok(None) => view! { <p class="error" role="alert">"This destination was removed."</p> }.into_any(),
+                    Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Transition>
     }
 }
 
@@ -46,19 +94,18 @@ struct DestinationFields {
 }
 
 impl DestinationFields {
-    fn new() -> Self {
-        let text = || RwSignal::new(String::new());
+    fn new(draft: DestinationDraft) -> Self {
         Self {
-            name: text(),
-            kind: RwSignal::new(DestinationKind::Webhook.as_str().to_string()),
-            url: text(),
-            smtp_host: text(),
-            smtp_port: text(),
-            smtp_security: RwSignal::new(SmtpSecurity::StartTls.as_str().to_string()),
-            smtp_username: text(),
-            smtp_password: text(),
-            email_from: text(),
-            email_to: text(),
+            name: RwSignal::new(draft.name),
+            kind: RwSignal::new(draft.kind),
+            url: RwSignal::new(draft.url),
+            smtp_host: RwSignal::new(draft.smtp_host),
+            smtp_port: RwSignal::new(draft.smtp_port),
+            smtp_security: RwSignal::new(draft.smtp_security),
+            smtp_username: RwSignal::new(draft.smtp_username),
+            smtp_password: RwSignal::new(draft.smtp_password),
+            email_from: RwSignal::new(draft.email_from),
+            email_to: RwSignal::new(draft.email_to),
         }
     }
 
@@ -85,15 +132,23 @@ impl DestinationFields {
 
 #[component]
 fn DestinationForm(
-    adding: RwSignal<bool>,
+    close: Callback<()>,
     created: RwSignal<Option<CreatedDestination>>,
+    initial: DestinationDraft,
+    editing: Option<AlertDestinationId>,
 ) -> impl IntoView {
-    let fields = DestinationFields::new();
     let events: Vec<(AlertEvent, RwSignal<bool>)> = AlertEvent::SUBSCRIBABLE
         .into_iter()
-        .map(|event| (event, RwSignal::new(true)))
+        .map(|event| {
+            (
+                event,
+                RwSignal::new(initial.events.iter().any(|name| name == event.as_str())),
+            )
+        })
         .collect();
+    let fields = DestinationFields::new(initial);
     let create = ServerAction::<CreateAlertDestination>::new();
+    let update = ServerAction::<UpdateAlertDestination>::new();
     let error = RwSignal::new(None::<AppError>);
     Effect::new(move |_| match create.value().get() {
         Some(Ok(destination)) if destination.signing_secret.is_some() => {
@@ -103,30 +158,45 @@ fn DestinationForm(
         Some(Err(failure)) => error.set(Some(failure)),
         None => {}
     });
+    Effect::new(move |_| match update.value().get() {
+        Some(Ok(_)) => reload_page(),
+        Some(Err(failure)) => error.set(Some(failure)),
+        None => {}
+    });
     let form = NodeRef::<leptos::html::Form>::new();
     focus_on_open(form, None);
     let chosen = events.clone();
     let is_email = move || fields.kind.get() == DestinationKind::Email.as_str();
+    let (title, save_label) = if editing.is_some() {
+        ("Edit destination", "Save destination")
+    } else {
+        ("Add destination", "Add destination")
+    };
+    let pending = Signal::derive(move || create.pending().get() || update.pending().get());
     view! {
         <section class="editor-panel" role="dialog" aria-labelledby="destination-form-title"
-            on:keydown=move |event| if event.key() == "Escape" { adding.set(false) }>
-            <h2 id="destination-form-title">"Add destination"</h2>
+            on:keydown=move |event| if event.key() == "Escape" { close.run(()) }>
+            <h2 id="destination-form-title">{title}</h2>
             <form node_ref=form novalidate=true on:submit=move |event| {
                 event.prevent_default();
                 error.set(None);
-                create.dispatch(CreateAlertDestination { draft: fields.to_draft(&chosen) });
+                let draft = fields.to_draft(&chosen);
+                match editing {
+                    Some(id) => { update.dispatch(UpdateAlertDestination { id, draft }); }
+                    None => { create.dispatch(CreateAlertDestination { draft }); }
+                }
             }>
                 <NonFieldError error />
                 <BoundField id="destination-name" label="Name" value=fields.name error=field_message(error, "name")
                     hint="e.g. NOC channel, or On-call e-mail." />
-                <ChoiceField id="destination-kind" label="Kind" value=fields.kind message=field_message(error, "kind")
+                <ChoiceField id="destination-kind" label="Kind" value=fields.kind message=field_message(error, "kind") disabled=editing.is_some()
                     choices=DestinationKind::ALL.iter().map(|kind| (kind.as_str(), kind.label())).collect() />
                 <Show when=move || !is_email()>
                     <BoundField id="destination-url" label="URL" value=fields.url error=field_message(error, "url")
-                        hint="The incoming webhook's address; https, except for this machine. It is stored encrypted." />
+                        hint=if editing.is_some() { "Leave empty to keep the current URL." } else { "The incoming webhook's address; https, except for this machine. It is stored encrypted." } />
                 </Show>
                 <Show when=is_email>
-                    <SmtpFields fields error />
+                    <SmtpFields fields error editing=editing.is_some() />
                 </Show>
                 <fieldset class="destination-events" aria-describedby="destination-events-message">
                     <legend>"Send when"</legend>
@@ -135,14 +205,18 @@ fn DestinationForm(
                     }).collect_view()}
                     <p class="field-message" id="destination-events-message">{message_or_hint(field_message(error, "events"), "")}</p>
                 </fieldset>
-                <SaveOrCancel save_label="Add destination" pending=create.pending() on_cancel=Callback::new(move |()| adding.set(false)) />
+                <SaveOrCancel save_label pending on_cancel=close />
             </form>
         </section>
     }
 }
 
 #[component]
-fn SmtpFields(fields: DestinationFields, error: RwSignal<Option<AppError>>) -> impl IntoView {
+fn SmtpFields(
+    fields: DestinationFields,
+    error: RwSignal<Option<AppError>>,
+    editing: bool,
+) -> impl IntoView {
     view! {
         <BoundField id="destination-smtp-host" label="SMTP server" value=fields.smtp_host error=field_message(error, "smtp_host")
             hint="e.g. smtp.office365.com" />
@@ -153,7 +227,8 @@ fn SmtpFields(fields: DestinationFields, error: RwSignal<Option<AppError>>) -> i
         <BoundField id="destination-smtp-username" label="User name" value=fields.smtp_username error=field_message(error, "smtp_username")
             hint="Optional: for servers that ask you to sign in." />
         <BoundField id="destination-smtp-password" label="Password" value=fields.smtp_password error=field_message(error, "smtp_password")
-            hint="Stored encrypted; never shown again." input_type="password" />
+            hint=if editing { "Leave empty to keep the current password." } else { "Stored encrypted; never shown again." }
+            input_type="password" />
         <BoundField id="destination-email-from" label="From" value=fields.email_from error=field_message(error, "email_from")
             hint="The sender address, e.g. bifrost@example.com" />
         <BoundField id="destination-email-to" label="To" value=fields.email_to error=field_message(error, "email_to")
@@ -169,12 +244,13 @@ fn ChoiceField(
     value: RwSignal<String>,
     message: Signal<Option<String>>,
     choices: Vec<(&'static str, &'static str)>,
+    #[prop(optional)] disabled: bool,
 ) -> impl IntoView {
     let message_id = format!("{id}-message");
     view! {
         <div class="field">
             <label for=id>{label}</label>
-            <select id=id aria-describedby=message_id.clone() aria-invalid=move || message.get().is_some().to_string()
+            <select id=id disabled=disabled aria-describedby=message_id.clone() aria-invalid=move || message.get().is_some().to_string()
                 on:change=move |event| value.set(event_target_value(&event))>
                 {choices.into_iter().map(|(key, text)| view! {
                     <option value=key selected=move || value.get() == key>{text}</option>

@@ -16,7 +16,7 @@ use crate::ui::components::loaded::when_loaded;
 use crate::ui::components::page_heading::PageHeading;
 use crate::ui::components::pagination::pagination_of;
 use crate::ui::islands::{clicked_button, on_demand, start_page_island, PageQuery};
-use crate::ui::pages::notification_form::add_destination_dialog;
+use crate::ui::pages::notification_form::{add_destination_dialog, edit_destination_dialog};
 
 const PATH: &str = "/settings/notifications";
 
@@ -52,6 +52,7 @@ fn NotificationsWorkspace(query: PageQuery, children: Children) -> impl IntoView
     start_page_island(query);
     let adding = RwSignal::new(false);
     let removing = RwSignal::new(None::<(AlertDestinationId, String)>);
+    let editing = RwSignal::new(None::<AlertDestinationId>);
     let test = ServerAction::<SendTestAlert>::new();
     let testing_name = RwSignal::new(String::new());
     view! {
@@ -61,6 +62,7 @@ fn NotificationsWorkspace(query: PageQuery, children: Children) -> impl IntoView
             "or a customer completes a consent link. Each event about one token is sent at most once an hour; failed deliveries are retried."
         </p>
         {move || adding.get().then(|| on_demand(add_destination_dialog(adding)))}
+        {move || editing.get().map(|id| on_demand(edit_destination_dialog(id, editing)))}
         {move || removing.get().map(|(id, name)| view! { <ConfirmRemove id name removing /> })}
         <p class="test-outcome" role="status" aria-live="polite">
             {move || match (test.pending().get(), test.value().get()) {
@@ -79,6 +81,8 @@ fn NotificationsWorkspace(query: PageQuery, children: Children) -> impl IntoView
                 if let Some(id) = id {
                     test.dispatch(SendTestAlert { id });
                 }
+            } else if let Some(button) = clicked_button(&event, "button[data-edit-destination]") {
+                editing.set(button.get_attribute("data-edit-destination").and_then(|id| id.parse().ok()));
             } else if let Some(button) = clicked_button(&event, "button[data-remove-destination]") {
                 let id = button.get_attribute("data-remove-destination").and_then(|id| id.parse().ok());
                 let name = button.get_attribute("data-name").unwrap_or_default();
@@ -144,6 +148,8 @@ fn DestinationRow(destination: DestinationView) -> impl IntoView {
             <td class="row-actions">
                 <button type="button" class="button secondary small" aria-label=format!("Send a test to {name}")
                     data-test-destination=destination.id.get() data-name=name.clone()>"Send test"</button>
+                <button type="button" class="button secondary small" aria-label=format!("Edit {name}")
+                    data-edit-destination=destination.id.get()>"Edit"</button>
                 <button type="button" class="button danger small" aria-label=format!("Remove {name}")
                     data-remove-destination=destination.id.get() data-name=name.clone()>"Remove"</button>
             </td>

@@ -2,7 +2,7 @@
 //! outcome, the outbound policy on an SMTP host, and the token events where refreshes fail,
 //! recover and are refused.
 
-use app::domain::notifications::DestinationDraft;
+use app::domain::notifications::{AlertEvent, DestinationDraft};
 use app::ssr::NotificationServices;
 use bifrost::oauth::outbound::OutboundPolicy;
 use bifrost::store::Store;
@@ -176,7 +176,81 @@ async fn connecting_a_refused_token_again_alerts_its_recovery(store: Store) {
     assert_eq!(deliveries(&setup.services).await.total, quiet);
 }
 
+async fn an_edit_keeps_the_url_and_secrets_it_leaves_empty(store: Store) {
+    let (_provider, setup) = setup_with_provider(&store).await;
+    let receiver = WebhookReceiver::start().await;
+    let secret = add_webhook(&setup, &receiver).await;
+    let services = &setup.services;
+    let listed = services.alert_destinations().await.expect("list");
+    let mut draft = listed[0].draft.clone();
+    assert!(draft.url.is_empty(), "the URL stays on the server");
+    draft.name = "NOC channel".into();
+    draft.events = vec!["oauth.needs_reconnect".into()];
+    let sealed = || async {
+        sqlx::query_scalar::<_, String>(
+            "SELECT COALESCE(url, '') || COALESCE(secret, '') FROM alert_destinations",
+        )
+        .fetch_one(store.raw_pool())
+        .await
+        .expect("sealed")
+    };
+    let before = sealed().await;
+    let edited = services
+        .update_alert_destination(&setup.admin, listed[0].id, &draft)
+        .await
+        .expect("edit");
+    assert_eq!(
+        (edited.name.as_str(), edited.target.as_str()),
+        ("NOC channel", "127.0.0.1")
+    );
+    assert_eq!(edited.events, [AlertEvent::NeedsReconnect]);
+    assert_eq!(sealed().await, before, "URL and signing secret kept");
+    let outcome = services
+        .send_test_alert(&setup.admin, edited.id)
+        .await
+        .expect("test");
+    assert!(outcome.delivered, "{outcome:?}");
+    let request = &receiver.received()[0];
+    let signature = request.header("x-bifrost-signature");
+    let timestamp = request.header("x-bifrost-timestamp");
+    assert_eq!(
+        signature,
+        bifrost::alerts::formats::signature(
+            secret.as_bytes(),
+            timestamp.parse().expect("seconds"),
+            &request.body
+        )
+    );
+
+    let other_kind = DestinationDraft {
+        kind: "slack".into(),
+        ..draft.clone()
+    };
+    let error = services
+        .update_alert_destination(&setup.admin, edited.id, &other_kind)
+        .await
+        .expect_err("kind");
+    assert!(error.for_field("kind").is_some(), "{error}");
+    let bad = DestinationDraft {
+        events: Vec::new(),
+        ..draft
+    };
+    let error = services
+        .update_alert_destination(&setup.admin, edited.id, &bad)
+        .await
+        .expect_err("events");
+    assert!(error.for_field("events").is_some(), "{error}");
+    let audit = super::audit_log(&store).await;
+    assert!(audit
+        .items
+        .iter()
+        .any(|entry| entry.action == "alert_destination.update"
+            && entry.changes.contains("NOC channel")
+            && !entry.changes.contains(&secret)));
+}
+
 crate::both_backends!(store:
+    an_edit_keeps_the_url_and_secrets_it_leaves_empty,
     connecting_a_refused_token_again_alerts_its_recovery,
     email_goes_over_smtp_and_a_test_reports_its_outcome,
     token_events_alert_where_refreshes_fail_recover_and_are_refused,
