@@ -96,6 +96,44 @@ async fn email_goes_over_smtp_and_a_test_reports_its_outcome(store: Store) {
         "{outcome:?}"
     );
     assert_eq!(smtp.mails().len(), 1);
+    // Nor may a webhook name this machine, by address or by a name that resolves to it.
+    let port = smtp.port;
+    for url in [
+        format!("http://127.0.0.1:{port}/hook"),
+        format!("http://localhost:{port}/hook"),
+    ] {
+        let error = public_only
+            .create_alert_destination(
+                &setup.admin,
+                &webhook_draft(&format!("Inside {url}"), "webhook", &url),
+            )
+            .await
+            .expect_err("an internal address");
+        assert!(
+            error
+                .for_field("url")
+                .is_some_and(|rule| rule.contains("BIFROST_ALLOW_PRIVATE_NETWORK")),
+            "{error}"
+        );
+    }
+    // A webhook saved while allowed is refused when sent by a server that is not.
+    let inside = webhook_draft(
+        "Inside",
+        "webhook",
+        &format!("http://127.0.0.1:{port}/hook"),
+    );
+    let inside = services
+        .create_alert_destination(&setup.admin, &inside)
+        .await
+        .expect("allowed here");
+    let outcome = public_only
+        .send_test_alert(&setup.admin, inside.view.id)
+        .await
+        .expect("test");
+    assert!(
+        !outcome.delivered && outcome.message.contains("BIFROST_ALLOW_PRIVATE_NETWORK"),
+        "{outcome:?}"
+    );
 }
 
 async fn token_events_alert_where_refreshes_fail_recover_and_are_refused(store: Store) {
