@@ -42,7 +42,7 @@ impl ServerServices {
 
     /// The first address of the SMTP host that the outbound policy allows.
     async fn smtp_address(&self, settings: &SmtpSettings) -> Result<SocketAddr, String> {
-        let host = settings.host.trim_start_matches('[').trim_end_matches(']');
+        let host = bare_host(settings);
         let addresses = tokio::net::lookup_host((host, settings.port))
             .await
             .map_err(|_| format!("{host} could not be resolved"))?;
@@ -55,6 +55,11 @@ impl ServerServices {
         }
         Err(refusal.unwrap_or_else(|| format!("{host} has no address")))
     }
+}
+
+/// The host without the brackets of an IPv6 address (`[::1]`), for DNS and TLS.
+fn bare_host(settings: &SmtpSettings) -> &str {
+    settings.host.trim_start_matches('[').trim_end_matches(']')
 }
 
 fn message_of(settings: &SmtpSettings, payload: &AlertPayload) -> Result<Message, String> {
@@ -80,7 +85,7 @@ fn transport_to(
     address: SocketAddr,
     password: Option<SecretString>,
 ) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
-    let host = settings.host.trim_start_matches('[').trim_end_matches(']');
+    let host = bare_host(settings);
     let tls = || {
         TlsParameters::new(host.to_string())
             .map_err(|error| format!("TLS could not be set up for {host}: {error}"))

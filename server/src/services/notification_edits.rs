@@ -7,11 +7,12 @@ use app::domain::notifications::{DestinationDraft, DestinationView};
 use app::error::AppError;
 use secrecy::{ExposeSecret, SecretString};
 
-use super::notifications::{destination_row_of, destination_view, stored_parts};
+use super::notifications::{
+    destination_row_of, destination_view, name_taken_or_internal, stored_parts,
+};
 use super::{actor_of, internal, ServerServices};
 use crate::alerts::destination_rules::{check_destination, Target};
 use crate::store::alert_destinations::{AlertDestinationRow, NewAlertDestination};
-use crate::store::StoreError;
 use crate::time::now_millis;
 
 impl ServerServices {
@@ -64,12 +65,7 @@ impl ServerServices {
                 now_millis(),
             )
             .await
-            .map_err(|error| match error {
-                StoreError::Conflict(_) => {
-                    AppError::invalid("name", "is already the name of another destination")
-                }
-                other => internal(other),
-            })?
+            .map_err(name_taken_or_internal)?
             .ok_or_else(|| AppError::NotFound("the alert destination".into()))?;
         Ok(destination_view(&saved))
     }

@@ -127,6 +127,16 @@ pub(super) async fn destination_row_of(
         .ok_or_else(|| AppError::NotFound("the alert destination".into()))
 }
 
+/// A destination's write failed: its name is another's, or the store failed.
+pub(super) fn name_taken_or_internal(error: StoreError) -> AppError {
+    match error {
+        StoreError::Conflict(_) => {
+            AppError::invalid("name", "is already the name of another destination")
+        }
+        other => internal(other),
+    }
+}
+
 /// What is stored of a checked destination besides its secrets: the SMTP settings as JSON, the
 /// events and what the list shows.
 pub(super) fn stored_parts(checked: &CheckedDestination) -> (String, String, String) {
@@ -192,12 +202,7 @@ impl NotificationServices for ServerServices {
             .store
             .insert_alert_destination(&self.keyring, new, &actor_of(admin), now_millis())
             .await
-            .map_err(|error| match error {
-                StoreError::Conflict(_) => {
-                    AppError::invalid("name", "is already the name of another destination")
-                }
-                other => internal(other),
-            })?;
+            .map_err(name_taken_or_internal)?;
         Ok(CreatedDestination {
             view: destination_view(&row),
             signing_secret,
